@@ -1,0 +1,105 @@
+/**
+ * Errors a user can act on. Each carries the host, what was being done, what the device
+ * answered and what to do about it. None of them ever carries a password or key: messages are
+ * built from the command text, which the dialogue redacts before it reaches an error.
+ */
+
+/** What every ADC error has in common. */
+export class AdcError extends Error {
+    /** The ADC's host (as given in the connection). */
+    readonly host: string;
+    /** What the user can do about it. */
+    readonly fix: string;
+
+    constructor(host: string, message: string, fix: string) {
+        super(`${host}: ${message}${fix ? `\n  fix: ${fix}` : ""}`);
+        this.name = new.target.name;
+        this.host = host;
+        this.fix = fix;
+    }
+}
+
+/** The TCP connection or SSH handshake failed (refused, unreachable, reset, timed out before login). */
+export class AdcConnectionError extends AdcError {
+    /** Whether retrying may help (refused, reset, timed out), as opposed to a configuration error. */
+    readonly transient: boolean;
+    constructor(host: string, message: string, fix: string, transient: boolean) {
+        super(host, message, fix);
+        this.transient = transient;
+    }
+}
+
+/** The device presented a host key that does not match the configured fingerprint. */
+export class AdcHostKeyError extends AdcError {
+    readonly expected: string;
+    readonly actual: string;
+    constructor(host: string, expected: string, actual: string) {
+        super(
+            host,
+            `SSH host key mismatch: expected ${expected}, the device presented ${actual}`,
+            `if the ADC's key really changed (re-install, HA failover to a node with another key), set connection.hostKeyFingerprint to "${actual}" after checking it on the console; otherwise someone may be intercepting the connection`,
+        );
+        this.expected = expected;
+        this.actual = actual;
+    }
+}
+
+/** The device refused the login. */
+export class AdcAuthenticationError extends AdcError {
+    readonly username: string;
+    constructor(host: string, username: string, methods: readonly string[]) {
+        super(
+            host,
+            `login as "${username}" was refused (tried: ${methods.join(", ") || "none"})`,
+            `check connection.username and connection.password / connection.privateKey; on firmware 14.1+ a fresh appliance forces a password change at first login, so log in once by hand`,
+        );
+        this.username = username;
+    }
+}
+
+/** A command did not complete in time, or the device stopped answering. */
+export class AdcTimeoutError extends AdcError {
+    readonly command: string;
+    readonly lastOutput: string;
+    constructor(host: string, command: string, timeoutMs: number, lastOutput: string) {
+        super(
+            host,
+            `no prompt within ${timeoutMs} ms after "${command}"; last output: ${JSON.stringify(lastOutput.slice(-200))}`,
+            `raise connection.commandTimeoutMs if the ADC is slow, or check that the CLI prompt is the default ("> ", "ns#")`,
+        );
+        this.command = command;
+        this.lastOutput = lastOutput;
+    }
+}
+
+/** The device answered a command with an error (`ERROR: ...` in the CLI, `% ...` in vtysh). */
+export class AdcCommandError extends AdcError {
+    /** The command as sent (secrets redacted). */
+    readonly command: string;
+    /** The device's answer. */
+    readonly answer: string;
+    /** The commands of the same batch that the device had already accepted (secrets redacted). */
+    readonly applied: readonly string[];
+    constructor(host: string, command: string, answer: string, fix: string, applied: readonly string[] = []) {
+        super(host, `the device rejected "${command}": ${answer.trim()}`, fix);
+        this.command = command;
+        this.answer = answer;
+        this.applied = applied;
+    }
+}
+
+/** The connection closed while a command was in flight. */
+export class AdcDisconnectedError extends AdcError {
+    readonly command: string;
+    constructor(host: string, command: string) {
+        super(
+            host,
+            `the connection closed while waiting for the answer to "${command}"`,
+            `run \`pulumi refresh\` then \`pulumi up\` again: the resource reads what was applied and finishes the rest`,
+        );
+        this.command = command;
+    }
+}
+
+/** What the device holds conflicts with what the resource was asked to do (another ASN, a foreign neighbor). */
+export class AdcConflictError extends AdcError {}

@@ -1,0 +1,58 @@
+/**
+ * The contract between the resources and the device dialogue. The resources never see SSH,
+ * prompts or modes: they ask for show output and hand over configuration lines.
+ */
+
+/** Resolved connection settings (defaults applied, secrets in plain text: never log or store this). */
+export interface AdcConnection {
+    readonly host: string;
+    readonly port: number;
+    readonly username: string;
+    readonly password?: string;
+    readonly privateKey?: string;
+    readonly privateKeyPassphrase?: string;
+    /** `SHA256:<base64, no padding>`; absent only when `insecureIgnoreHostKey` is true. */
+    readonly hostKeyFingerprint?: string;
+    readonly insecureIgnoreHostKey: boolean;
+    readonly connectTimeoutMs: number;
+    readonly commandTimeoutMs: number;
+    readonly connectRetries: number;
+}
+
+/**
+ * One line of vtysh configuration, relative to `configure terminal`. A line whose `context` is
+ * `router bgp <asn>` is sent inside that block; `global` lines at `ns(config)#`.
+ */
+export interface ConfigLine {
+    readonly context: "global" | { readonly routerBgp: number };
+    /** The command, e.g. `neighbor 10.0.0.1 remote-as 64512` or `no neighbor 10.0.0.1`. */
+    readonly text: string;
+    /**
+     * The same command with secrets replaced by `<redacted>`, for messages and logs. Absent when
+     * the line carries no secret.
+     */
+    readonly redacted?: string;
+}
+
+/** One open SSH session to the ADC, logged in and at the `>` prompt. */
+export interface AdcSession {
+    readonly host: string;
+    /** Runs one nscli command (e.g. `show ns feature`), returns its output without echo, ` Done` or prompt. Throws AdcCommandError on `ERROR:`. */
+    cli(command: string): Promise<string>;
+    /** Runs one vtysh show command (e.g. `show running-config`), returns its output without echo or prompt. */
+    vtyshShow(command: string): Promise<string>;
+    /**
+     * Applies configuration lines in vtysh config mode, pipelined (written in one batch, replies
+     * matched to lines by prompt count), and returns to the `>` prompt. Throws AdcCommandError
+     * naming the first line the device rejected (`% ...`), with the lines it accepted before it.
+     * Sends nothing when `lines` is empty.
+     */
+    configure(lines: readonly ConfigLine[]): Promise<void>;
+    /** `write` in vtysh, then `save ns config` in the CLI. */
+    save(): Promise<void>;
+    /** Lines written to the device so far in this session (every mode), and configuration lines among them. */
+    readonly stats: { readonly linesSent: number; readonly configLinesSent: number };
+}
+
+/** Opens a session, runs `fn`, always closes. Retries the connection (not `fn`) on transient failures. */
+export type WithAdcSession = <T>(connection: AdcConnection, fn: (session: AdcSession) => Promise<T>) => Promise<T>;
