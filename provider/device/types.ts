@@ -21,7 +21,11 @@ export interface AdcConnection {
 
 /**
  * One line of vtysh configuration, relative to `configure terminal`. A line whose `context` is
- * `router bgp <asn>` is sent inside that block; `global` lines at `ns(config)#`.
+ * `router bgp <asn>` is sent inside that block (the session sends `router bgp <asn>` when it
+ * enters the block and `exit` when it leaves it, as part of the same pipelined batch); `global`
+ * lines at `ns(config)#`. A `routerBgp` line with empty `text` only enters the block, which is
+ * how a router without any setting is created: the session sends no line for it beyond
+ * `router bgp <asn>` (and its `exit`).
  */
 export interface ConfigLine {
     readonly context: "global" | { readonly routerBgp: number };
