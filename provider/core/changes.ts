@@ -1,0 +1,92 @@
+/**
+ * A planned change to the device, as data. The planner produces these, the renderer turns them
+ * into CLI lines, and {@link applyChanges} predicts their effect (used to prove the planner).
+ */
+import type { BgpRouter, Neighbor, NeighborAttributes, RunningConfig, RunningNeighbor } from "./model";
+import type { Asn, IpAddress } from "./values";
+
+export type NeighborAttribute = keyof NeighborAttributes;
+
+export type Change =
+    | { readonly op: "set-route-install"; readonly kind: string; readonly present: boolean }
+    | { readonly op: "create-router"; readonly asn: Asn }
+    | { readonly op: "remove-router"; readonly asn: Asn }
+    | { readonly op: "set-router-id"; readonly asn: Asn; readonly value: string | null }
+    | { readonly op: "set-max-paths"; readonly asn: Asn; readonly kind: "ebgp" | "ibgp"; readonly value: number | null }
+    | { readonly op: "set-redistribute"; readonly asn: Asn; readonly source: string; readonly present: boolean }
+    | { readonly op: "add-neighbor"; readonly asn: Asn; readonly neighbor: Neighbor }
+    | { readonly op: "remove-neighbor"; readonly asn: Asn; readonly address: IpAddress }
+    | { readonly op: "set-neighbor-remote-as"; readonly asn: Asn; readonly address: IpAddress; readonly remoteAsn: Asn }
+    | {
+          readonly op: "set-neighbor-attribute";
+          readonly asn: Asn;
+          readonly address: IpAddress;
+          readonly attribute: NeighborAttribute;
+          readonly value: string | number | null;
+      };
+
+function updateRouter(config: RunningConfig, asn: Asn, fn: (r: BgpRouter) => BgpRouter): RunningConfig {
+    return { ...config, routers: config.routers.map((r) => (r.asn === asn ? fn(r) : r)) };
+}
+
+function updateNeighbor(r: BgpRouter, address: IpAddress, fn: (n: RunningNeighbor) => RunningNeighbor): BgpRouter {
+    const n = r.neighbors.get(address);
+    if (!n) return r;
+    const neighbors = new Map(r.neighbors);
+    neighbors.set(address, fn(n));
+    return { ...r, neighbors };
+}
+
+/** The configuration the device should hold after `changes`, as the planner understands the CLI. */
+export function applyChanges(config: RunningConfig, changes: readonly Change[]): RunningConfig {
+    return changes.reduce(applyChange, config);
+}
+
+function applyChange(config: RunningConfig, c: Change): RunningConfig {
+    switch (c.op) {
+        case "set-route-install": {
+            const routeInstall = new Set(config.routeInstall);
+            if (c.present) routeInstall.add(c.kind);
+            else routeInstall.delete(c.kind);
+            return { ...config, routeInstall };
+        }
+        case "create-router":
+            if (config.routers.some((r) => r.asn === c.asn)) return config;
+            return {
+                ...config,
+                routers: [
+                    ...config.routers,
+                    { asn: c.asn, routerId: null, maxPaths: { ebgp: null, ibgp: null }, redistribute: new Map(), neighbors: new Map(), otherLines: [] },
+                ],
+            };
+        case "remove-router":
+            return { ...config, routers: config.routers.filter((r) => r.asn !== c.asn) };
+        case "set-router-id":
+            return updateRouter(config, c.asn, (r) => ({ ...r, routerId: c.value }));
+        case "set-max-paths":
+            return updateRouter(config, c.asn, (r) => ({ ...r, maxPaths: { ...r.maxPaths, [c.kind]: c.value } }));
+        case "set-redistribute":
+            return updateRouter(config, c.asn, (r) => {
+                const redistribute = new Map(r.redistribute);
+                if (c.present) redistribute.set(c.source, "");
+                else redistribute.delete(c.source);
+                return { ...r, redistribute };
+            });
+        case "add-neighbor":
+            return updateRouter(config, c.asn, (r) => {
+                const neighbors = new Map(r.neighbors);
+                neighbors.set(c.neighbor.address, { ...c.neighbor, otherLines: [] });
+                return { ...r, neighbors };
+            });
+        case "remove-neighbor":
+            return updateRouter(config, c.asn, (r) => {
+                const neighbors = new Map(r.neighbors);
+                neighbors.delete(c.address);
+                return { ...r, neighbors };
+            });
+        case "set-neighbor-remote-as":
+            return updateRouter(config, c.asn, (r) => updateNeighbor(r, c.address, (n) => ({ ...n, remoteAsn: c.remoteAsn })));
+        case "set-neighbor-attribute":
+            return updateRouter(config, c.asn, (r) => updateNeighbor(r, c.address, (n) => ({ ...n, [c.attribute]: c.value })));
+    }
+}

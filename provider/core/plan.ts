@@ -1,0 +1,191 @@
+/**
+ * The planner: what must change on the device to get from what it holds to what the user asked
+ * for, touching only what the resource owns. Removes as well as adds.
+ *
+ * Ownership is recorded in the resource's state (not on the device): a setting the device held
+ * before the resource existed is never removed by it, even when the user stops asking for it.
+ */
+import type { Change, NeighborAttribute } from "./changes";
+import type { BgpRouter, Neighbor, RunningConfig } from "./model";
+import { bgpRouter } from "./parseRunningConfig";
+import type { Asn, IpAddress } from "./values";
+
+/** What the user asked of the router. `null` means "not managed": leave whatever is there. */
+export interface RouterIntent {
+    readonly asn: Asn;
+    readonly routerId: string | null;
+    readonly maxPaths: { readonly ebgp: number | null; readonly ibgp: number | null };
+    readonly routeInstall: boolean;
+    readonly redistributeKernel: boolean;
+}
+
+/** What a router resource has put on the device (and so may remove). */
+export interface RouterOwnership {
+    /** The resource created the `router bgp` block. */
+    readonly router: boolean;
+    /** The resource enabled the BGP feature. */
+    readonly feature: boolean;
+    readonly routeInstall: boolean;
+    readonly routerId: boolean;
+    readonly maxPathsEbgp: boolean;
+    readonly maxPathsIbgp: boolean;
+    readonly redistributeKernel: boolean;
+}
+
+export const NOTHING_OWNED: RouterOwnership = {
+    router: false,
+    feature: false,
+    routeInstall: false,
+    routerId: false,
+    maxPathsEbgp: false,
+    maxPathsIbgp: false,
+    redistributeKernel: false,
+};
+
+/** Why a plan cannot be made without touching what the resource does not own. */
+export type Conflict =
+    | { readonly kind: "other-router"; readonly existing: Asn; readonly wanted: Asn }
+    | { readonly kind: "router-exists"; readonly asn: Asn }
+    | { readonly kind: "no-router"; readonly asn: Asn }
+    | { readonly kind: "foreign-neighbor"; readonly address: IpAddress; readonly remoteAsn: Asn };
+
+export type Plan<T> = { readonly ok: true; readonly changes: readonly Change[]; readonly owned: T } | { readonly ok: false; readonly conflicts: readonly Conflict[] };
+
+/**
+ * One scalar setting: set it when asked and different; when no longer asked, remove it only if
+ * the resource set it. Returns the change (if any) and whether the resource owns it afterwards.
+ */
+function scalar<V>(running: V | null, wanted: V | null, owned: boolean, change: (v: V | null) => Change): { change?: Change; owned: boolean } {
+    if (wanted !== null) {
+        if (running === wanted) return { owned };
+        return { change: change(wanted), owned: true };
+    }
+    if (owned && running !== null) return { change: change(null), owned: false };
+    return { owned: false };
+}
+
+/** A boolean presence setting (a line that is there or not). */
+function presence(running: boolean, wanted: boolean, owned: boolean, change: (present: boolean) => Change): { change?: Change; owned: boolean } {
+    if (wanted) return running ? { owned } : { change: change(true), owned: true };
+    if (owned && running) return { change: change(false), owned: false };
+    return { owned: false };
+}
+
+export function planRouter(config: RunningConfig, intent: RouterIntent, owned: RouterOwnership, adopt: boolean): Plan<RouterOwnership> {
+    const existing = bgpRouter(config);
+    if (existing && existing.asn !== intent.asn) {
+        return { ok: false, conflicts: [{ kind: "other-router", existing: existing.asn, wanted: intent.asn }] };
+    }
+    if (existing && !owned.router && !adopt) {
+        return { ok: false, conflicts: [{ kind: "router-exists", asn: existing.asn }] };
+    }
+    const asn = intent.asn;
+    const changes: Change[] = [];
+    const take = (r: { change?: Change; owned: boolean }): boolean => {
+        if (r.change) changes.push(r.change);
+        return r.owned;
+    };
+    const routeInstall = take(presence(config.routeInstall.has("bgp"), intent.routeInstall, owned.routeInstall, (present) => ({ op: "set-route-install", kind: "bgp", present })));
+    if (!existing) changes.push({ op: "create-router", asn });
+    const routerId = take(scalar(existing?.routerId ?? null, intent.routerId, owned.routerId, (value) => ({ op: "set-router-id", asn, value })));
+    const maxPathsEbgp = take(scalar(existing?.maxPaths.ebgp ?? null, intent.maxPaths.ebgp, owned.maxPathsEbgp, (value) => ({ op: "set-max-paths", asn, kind: "ebgp", value })));
+    const maxPathsIbgp = take(scalar(existing?.maxPaths.ibgp ?? null, intent.maxPaths.ibgp, owned.maxPathsIbgp, (value) => ({ op: "set-max-paths", asn, kind: "ibgp", value })));
+    const redistributeKernel = take(
+        presence(existing?.redistribute.has("kernel") ?? false, intent.redistributeKernel, owned.redistributeKernel, (present) => ({ op: "set-redistribute", asn, source: "kernel", present })),
+    );
+    return {
+        ok: true,
+        changes,
+        owned: { router: owned.router || !existing, feature: owned.feature, routeInstall, routerId, maxPathsEbgp, maxPathsIbgp, redistributeKernel },
+    };
+}
+
+/**
+ * Removes what the router resource added. The `router bgp` block itself goes only if the
+ * resource created it and nothing else lives in it any more (neighbors of another cluster,
+ * hand-made settings); otherwise only the resource's own settings are removed from it.
+ */
+export function planRouterRemoval(config: RunningConfig, asn: Asn, owned: RouterOwnership): { changes: Change[]; keptRouterBecause: string | null } {
+    const changes: Change[] = [];
+    const existing = bgpRouter(config);
+    if (owned.routeInstall && config.routeInstall.has("bgp")) changes.push({ op: "set-route-install", kind: "bgp", present: false });
+    if (!existing || existing.asn !== asn) return { changes, keptRouterBecause: null };
+    const foreign = foreignContent(existing, owned);
+    if (owned.router && foreign === null) {
+        changes.push({ op: "remove-router", asn });
+        return { changes, keptRouterBecause: null };
+    }
+    if (owned.routerId && existing.routerId !== null) changes.push({ op: "set-router-id", asn, value: null });
+    if (owned.maxPathsEbgp && existing.maxPaths.ebgp !== null) changes.push({ op: "set-max-paths", asn, kind: "ebgp", value: null });
+    if (owned.maxPathsIbgp && existing.maxPaths.ibgp !== null) changes.push({ op: "set-max-paths", asn, kind: "ibgp", value: null });
+    if (owned.redistributeKernel && existing.redistribute.has("kernel")) changes.push({ op: "set-redistribute", asn, source: "kernel", present: false });
+    return { changes, keptRouterBecause: owned.router ? foreign : null };
+}
+
+/** Describes what in the block the router resource does not own, or null when there is nothing. */
+function foreignContent(r: BgpRouter, owned: RouterOwnership): string | null {
+    const parts: string[] = [];
+    if (r.neighbors.size > 0) parts.push(`${r.neighbors.size} neighbor(s) (${[...r.neighbors.keys()].join(", ")})`);
+    if (r.otherLines.length > 0) parts.push(`other settings (${r.otherLines.join("; ")})`);
+    if (r.routerId !== null && !owned.routerId) parts.push(`bgp router-id ${r.routerId}`);
+    if (r.maxPaths.ebgp !== null && !owned.maxPathsEbgp) parts.push(`max-paths ebgp ${r.maxPaths.ebgp}`);
+    if (r.maxPaths.ibgp !== null && !owned.maxPathsIbgp) parts.push(`max-paths ibgp ${r.maxPaths.ibgp}`);
+    for (const source of r.redistribute.keys()) if (source !== "kernel" || !owned.redistributeKernel) parts.push(`redistribute ${source}`);
+    return parts.length > 0 ? parts.join(", ") : null;
+}
+
+const ATTRIBUTES: readonly NeighborAttribute[] = ["description", "password", "updateSource", "ebgpMultihop"];
+
+/**
+ * Neighbors: add the missing, reconcile the owned, remove the owned ones no longer wanted. A
+ * wanted neighbor that exists but is not owned is a conflict unless `adopt` is set.
+ * `samePassword` decides whether the device's form of a password matches the wanted one (the
+ * device may show an encrypted form).
+ */
+export function planNeighbors(
+    config: RunningConfig,
+    asn: Asn,
+    wanted: readonly Neighbor[],
+    owned: ReadonlySet<IpAddress>,
+    adopt: boolean,
+    samePassword: (address: IpAddress, shown: string, wanted: string) => boolean = (_a, shown, w) => shown === w,
+): Plan<ReadonlySet<IpAddress>> {
+    const router = bgpRouter(config);
+    if (!router || router.asn !== asn) {
+        return { ok: false, conflicts: [router ? { kind: "other-router", existing: router.asn, wanted: asn } : { kind: "no-router", asn }] };
+    }
+    const conflicts: Conflict[] = [];
+    const changes: Change[] = [];
+    const wantedAddresses = new Set(wanted.map((n) => n.address));
+    for (const address of owned) {
+        if (!wantedAddresses.has(address) && router.neighbors.has(address)) changes.push({ op: "remove-neighbor", asn, address });
+    }
+    for (const n of wanted) {
+        const current = router.neighbors.get(n.address);
+        if (!current) {
+            changes.push({ op: "add-neighbor", asn, neighbor: n });
+            continue;
+        }
+        if (!owned.has(n.address) && !adopt) {
+            conflicts.push({ kind: "foreign-neighbor", address: n.address, remoteAsn: current.remoteAsn });
+            continue;
+        }
+        if (current.remoteAsn !== n.remoteAsn) changes.push({ op: "set-neighbor-remote-as", asn, address: n.address, remoteAsn: n.remoteAsn });
+        for (const attribute of ATTRIBUTES) {
+            const have = current[attribute];
+            const want = n[attribute];
+            const same = attribute === "password" && have !== null && want !== null ? samePassword(n.address, String(have), String(want)) : have === want;
+            if (!same) changes.push({ op: "set-neighbor-attribute", asn, address: n.address, attribute, value: want });
+        }
+    }
+    if (conflicts.length > 0) return { ok: false, conflicts };
+    const nowOwned = new Set<IpAddress>(wanted.map((n) => n.address));
+    return { ok: true, changes, owned: nowOwned };
+}
+
+/** Removes the owned neighbors that are still on the device. */
+export function planNeighborsRemoval(config: RunningConfig, asn: Asn, owned: ReadonlySet<IpAddress>): Change[] {
+    const router = bgpRouter(config);
+    if (!router || router.asn !== asn) return [];
+    return [...owned].filter((a) => router.neighbors.has(a)).map((address) => ({ op: "remove-neighbor", asn, address }) as const);
+}

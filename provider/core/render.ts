@@ -1,0 +1,103 @@
+/**
+ * Changes → vtysh configuration lines, and a model → `show running-config` text in the device's
+ * layout (the latter proves the parser: parse(render(x)) = x).
+ */
+import type { ConfigLine } from "../device/types";
+import type { Change, NeighborAttribute } from "./changes";
+import type { BgpRouter, Neighbor, RunningConfig } from "./model";
+import type { IpAddress } from "./values";
+
+const REDACTED = "<redacted>";
+
+const KEYWORD: Record<NeighborAttribute, string> = {
+    description: "description",
+    password: "password",
+    updateSource: "update-source",
+    ebgpMultihop: "ebgp-multihop",
+};
+
+function attributeLine(address: IpAddress, attribute: NeighborAttribute, value: string | number | null): { text: string; redacted?: string } {
+    const prefix = `neighbor ${address} ${KEYWORD[attribute]}`;
+    if (value === null) return { text: `no ${prefix}` };
+    if (attribute === "password") return { text: `${prefix} ${value}`, redacted: `${prefix} ${REDACTED}` };
+    return { text: `${prefix} ${value}` };
+}
+
+function neighborLines(n: Neighbor): { text: string; redacted?: string }[] {
+    const lines: { text: string; redacted?: string }[] = [{ text: `neighbor ${n.address} remote-as ${n.remoteAsn}` }];
+    for (const attribute of Object.keys(KEYWORD) as NeighborAttribute[]) {
+        const value = n[attribute];
+        if (value !== null) lines.push(attributeLine(n.address, attribute, value));
+    }
+    return lines;
+}
+
+/** Renders changes as configuration lines: global lines first, then each router's lines. */
+export function renderChanges(changes: readonly Change[]): ConfigLine[] {
+    const global: ConfigLine[] = [];
+    const routerLines: ConfigLine[] = [];
+    const removals: ConfigLine[] = [];
+    for (const c of changes) {
+        const inRouter = (line: { text: string; redacted?: string }): void => {
+            routerLines.push({ context: { routerBgp: (c as { asn: number }).asn }, ...line });
+        };
+        switch (c.op) {
+            case "set-route-install":
+                global.push({ context: "global", text: `${c.present ? "" : "no "}ns route-install ${c.kind}` });
+                break;
+            case "create-router":
+                inRouter({ text: "" });
+                break;
+            case "remove-router":
+                removals.push({ context: "global", text: `no router bgp ${c.asn}` });
+                break;
+            case "set-router-id":
+                inRouter({ text: c.value === null ? "no bgp router-id" : `bgp router-id ${c.value}` });
+                break;
+            case "set-max-paths":
+                inRouter({ text: c.value === null ? `no max-paths ${c.kind}` : `max-paths ${c.kind} ${c.value}` });
+                break;
+            case "set-redistribute":
+                inRouter({ text: `${c.present ? "" : "no "}redistribute ${c.source}` });
+                break;
+            case "add-neighbor":
+                neighborLines(c.neighbor).forEach(inRouter);
+                break;
+            case "remove-neighbor":
+                inRouter({ text: `no neighbor ${c.address}` });
+                break;
+            case "set-neighbor-remote-as":
+                inRouter({ text: `neighbor ${c.address} remote-as ${c.remoteAsn}` });
+                break;
+            case "set-neighbor-attribute":
+                inRouter(attributeLine(c.address, c.attribute, c.value));
+                break;
+        }
+    }
+    // A bare "enter the block" line is only needed when nothing else enters it.
+    const routers = new Set(routerLines.filter((l) => l.text !== "").map((l) => JSON.stringify(l.context)));
+    const body = routerLines.filter((l) => l.text !== "" || !routers.has(JSON.stringify(l.context)));
+    return [...global, ...body, ...removals];
+}
+
+function renderRouter(r: BgpRouter): string[] {
+    const lines = [`router bgp ${r.asn}`];
+    if (r.routerId !== null) lines.push(` bgp router-id ${r.routerId}`);
+    if (r.maxPaths.ebgp !== null) lines.push(` max-paths ebgp ${r.maxPaths.ebgp}`);
+    if (r.maxPaths.ibgp !== null) lines.push(` max-paths ibgp ${r.maxPaths.ibgp}`);
+    for (const [source, rest] of r.redistribute) lines.push(` redistribute ${source}${rest ? ` ${rest}` : ""}`);
+    for (const n of r.neighbors.values()) {
+        for (const l of neighborLines(n)) lines.push(` ${l.text}`);
+        for (const other of n.otherLines) lines.push(` neighbor ${n.address} ${other}`);
+    }
+    for (const other of r.otherLines) lines.push(` ${other}`);
+    return lines;
+}
+
+/** Renders a model in the layout of the device's `show running-config`. */
+export function renderRunningConfig(config: RunningConfig): string {
+    const sections: string[][] = [["log syslog", "log record-priority"]];
+    if (config.routeInstall.size > 0) sections.push([...config.routeInstall].map((k) => `ns route-install ${k}`));
+    for (const r of config.routers) sections.push(renderRouter(r));
+    return ["!", ...sections.flatMap((s) => [...s, "!"]), "end", ""].join("\n");
+}
