@@ -26,7 +26,7 @@ function blocks(text: string): Block[] {
             continue;
         }
         if (/^\s/.test(line)) {
-            if (current) current.children.push(line.trim());
+            if (current) current.children.push(line);
             continue;
         }
         current = { head: line.trim(), children: [] };
@@ -61,7 +61,26 @@ function parseRouter(asn: Asn, lines: readonly string[]): BgpRouter {
         return n;
     };
 
-    for (const line of lines) {
+    const indent = (l: string): number => /^\s*/.exec(l)![0].length;
+    // address-family sections scope their lines (`neighbor X activate` there is not a
+    // top-level neighbor setting): keep them verbatim. A section ends at `exit-address-family`
+    // or at the next line indented no deeper than its head (builds differ in which they print).
+    let section: number | null = null;
+    for (const raw of lines) {
+        const line = raw.trim();
+        if (section !== null) {
+            if (indent(raw) > section || /^exit-address-family$/i.test(line)) {
+                otherLines.push(line);
+                if (/^exit-address-family$/i.test(line)) section = null;
+                continue;
+            }
+            section = null;
+        }
+        if (/^address-family\b/i.test(line)) {
+            section = indent(raw);
+            otherLines.push(line);
+            continue;
+        }
         const words = line.split(/\s+/);
         const key = words[0]!.toLowerCase();
         if (key === "bgp" && words[1]?.toLowerCase() === "router-id" && words[2]) {

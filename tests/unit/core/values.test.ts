@@ -1,0 +1,92 @@
+import { strict as assert } from "assert";
+import { parseBgpSummary, parseFeatures } from "../../../provider/core/parseShowOutputs";
+import { parseAsn, parseCliText, parseIpAddress, parseIpv4Address, parseUpdateSource } from "../../../provider/core/values";
+
+describe("value parsers", () => {
+    it("ASNs: 1..4294967295, numbers or decimal strings", () => {
+        assert.deepEqual(parseAsn(500), { ok: true, value: 500 });
+        assert.deepEqual(parseAsn("64512"), { ok: true, value: 64512 });
+        assert.deepEqual(parseAsn(4294967295), { ok: true, value: 4294967295 });
+        for (const bad of [0, -1, 4294967296, 1.5, "12a", "", null, undefined, "1.10"]) {
+            const r = parseAsn(bad);
+            assert.equal(r.ok, false, `accepted ${String(bad)}`);
+            if (!r.ok) assert.match(r.reason, /1 to 4294967295/);
+        }
+    });
+
+    it("addresses: canonical form, no prefix, no zone, no shorthand IPv4", () => {
+        assert.deepEqual(parseIpAddress(" 10.102.33.198 "), { ok: true, value: "10.102.33.198" });
+        assert.deepEqual(parseIpAddress("2001:DB8:0:0::1"), { ok: true, value: "2001:db8::1" });
+        for (const bad of ["10.1", "010.0.0.1", "10.0.0.256", "10.0.0.1/24", "fe80::1%eth0", "node-1", 42]) {
+            assert.equal(parseIpAddress(bad).ok, false, `accepted ${String(bad)}`);
+        }
+        assert.equal(parseIpv4Address("2001:db8::1").ok, false);
+    });
+
+    it("CLI text refuses anything that could smuggle another command", () => {
+        const opts = { spaces: true };
+        assert.deepEqual(parseCliText("k8s node 1", "description", 80, opts), { ok: true, value: "k8s node 1" });
+        for (const bad of ["a\nrouter bgp 1", "a;show", "why?", "tab\there", "quote\"", "back\\slash", " lead", "two  spaces", "\u0007"]) {
+            const r = parseCliText(bad, "description", 80, opts);
+            assert.equal(r.ok, false, `accepted ${JSON.stringify(bad)}`);
+        }
+        assert.equal(parseCliText("x".repeat(81), "description", 80, opts).ok, false);
+        assert.equal(parseCliText("two words", "password", 80, { spaces: false }).ok, false);
+    });
+
+    it("a secret's reason never shows the value", () => {
+        const r = parseCliText("hunter2;oops", "password", 80, { spaces: false, secret: true });
+        assert.equal(r.ok, false);
+        if (!r.ok) assert.ok(!r.reason.includes("hunter2"));
+    });
+
+    it("update-source takes an interface name or an address", () => {
+        assert.equal(parseUpdateSource("vlan101").ok, true);
+        assert.equal(parseUpdateSource("10.0.0.1").ok, true);
+        assert.equal(parseUpdateSource("vlan 101").ok, false);
+    });
+});
+
+describe("show output parsers", () => {
+    it("reads the BGP row of show ns feature", () => {
+        const text = [
+            "",
+            "        Feature                        Acronym              Status",
+            "        -------                        -------              ------",
+            " 1)     Web Logging                    WL                   ON",
+            " 2)     Surge Protection               SP                   OFF",
+            " 25)    BGP Routing                    BGP                  OFF",
+            " 26)    Rewrite                        REWRITE              ON",
+        ].join("\r\n");
+        const f = parseFeatures(text);
+        assert.equal(f.get("BGP"), false);
+        assert.equal(f.get("WL"), true);
+        assert.equal(f.get("REWRITE"), true);
+        assert.equal(f.size, 4);
+    });
+
+    it("reads show ip bgp summary: prefix count when Established, the state name otherwise", () => {
+        const text = [
+            "BGP router identifier 10.102.33.208, local AS number 500",
+            "BGP table version is 3",
+            "1 BGP AS-PATH entries",
+            "0 BGP community entries",
+            "",
+            "Neighbor        V    AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd",
+            "10.102.33.198   4 64512      12      14        1    0    0 00:05:12        3",
+            "10.102.33.202   4 64512       0       0        0    0    0 never    Active",
+            "2001:db8::5     4 64513       0       0        0    0    0 never    Idle (Admin)",
+            "",
+            "Total number of neighbors 3",
+        ].join("\n");
+        assert.deepEqual(parseBgpSummary(text), [
+            { address: "10.102.33.198", remoteAsn: 64512, state: "Established", prefixesReceived: 3, upDown: "00:05:12" },
+            { address: "10.102.33.202", remoteAsn: 64512, state: "Active", prefixesReceived: null, upDown: "never" },
+            { address: "2001:db8::5", remoteAsn: 64513, state: "Idle (Admin)", prefixesReceived: null, upDown: "never" },
+        ]);
+    });
+
+    it("finds no sessions where there is no table", () => {
+        assert.deepEqual(parseBgpSummary("% BGP instance not found\n"), []);
+    });
+});
