@@ -1,0 +1,132 @@
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { renderCalicoBird, type BirdConfigFiles, type CalicoTemplateVersion, type IpamBlock } from "./support/calicoBird";
+import { renderInputFromResources } from "./support/calicoResources";
+
+const FIXTURES = path.resolve(__dirname, "../../../tests/lab/fixtures/calico-confd");
+
+/**
+ * The block affinities Calico's confd test harness gives node kube-master (they are not in
+ * input.yaml); read off the fixtures' bird_aggr.cfg. 192.168.221.64/26 carries an explicit
+ * `confirmed` state, the others predate affinity states.
+ */
+const HARNESS_BLOCKS: IpamBlock[] = [
+    { cidr: "10.0.0.0/30" },
+    { cidr: "10.1.0.0/24" },
+    { cidr: "10.2.0.1/32" },
+    { cidr: "192.168.221.192/26" },
+    { cidr: "192.168.221.64/26", state: "confirmed" },
+];
+
+/** Configuration without formatting: comments, blank lines and runs of spaces are dropped. */
+function normalise(text: string): string[] {
+    return text
+        .split("\n")
+        .map((l) => l.replace(/#.*$/, "").replace(/\s+/g, " ").trim())
+        .filter((l) => l !== "");
+}
+
+const FILES: (keyof BirdConfigFiles)[] = ["bird.cfg", "bird_ipam.cfg", "bird_aggr.cfg"];
+
+function birdAvailable(): boolean {
+    try {
+        execFileSync("bird", ["--version"], { stdio: "ignore" });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+describe("lab: BIRD config renderer against Calico's compiled confd fixtures", () => {
+    for (const [dir, version] of [
+        ["v3.31.7", "v3.31"],
+        ["v3.32.1", "v3.32"],
+    ] as [string, CalicoTemplateVersion][]) {
+        const cases = readdirSync(path.join(FIXTURES, dir, "explicit_peering"));
+        for (const c of cases) {
+            const caseDir = path.join(FIXTURES, dir, "explicit_peering", c);
+            const render = () => {
+                const input = renderInputFromResources(readFileSync(path.join(caseDir, "input.yaml"), "utf8"), "kube-master", version, HARNESS_BLOCKS);
+                return renderCalicoBird(input);
+            };
+            for (const file of FILES) {
+                it(`${dir} ${c}: ${file} is byte for byte what confd compiled`, () => {
+                    assert.equal(render()[file], readFileSync(path.join(caseDir, file), "utf8"));
+                });
+            }
+            it(`${dir} ${c}: the lab variant differs only in the krt_tunnel assignments and the log line`, () => {
+                const real = render();
+                const input = renderInputFromResources(readFileSync(path.join(caseDir, "input.yaml"), "utf8"), "kube-master", version, HARNESS_BLOCKS);
+                const lab = renderCalicoBird(input, { dropTunnelAttribute: true, logFile: "/tmp/x/bird.log" });
+                const withoutTunnel = (t: string) => normalise(t.replace(/krt_tunnel\s*=\s*"[^"]*";/g, ""));
+                assert.deepEqual(normalise(lab["bird.cfg"]), ['log "/tmp/x/bird.log" all;', ...normalise(real["bird.cfg"])]);
+                assert.deepEqual(withoutTunnel(lab["bird_ipam.cfg"]), withoutTunnel(real["bird_ipam.cfg"]));
+                assert.ok(/krt_tunnel/.test(real["bird_ipam.cfg"].replace(/#.*$/gm, "")));
+                assert.ok(!/krt_tunnel/.test(lab["bird_ipam.cfg"].replace(/#.*$/gm, "")));
+                assert.equal(lab["bird_aggr.cfg"], real["bird_aggr.cfg"]);
+            });
+        }
+    }
+
+    it("the lab variant (no krt_tunnel, log file) parses with the installed BIRD", function () {
+        if (!birdAvailable()) this.skip();
+        const caseDir = path.join(FIXTURES, "v3.31.7", "explicit_peering", "keepnexthop-global");
+        for (const version of ["v3.31", "v3.32"] as const) {
+            const input = renderInputFromResources(readFileSync(path.join(caseDir, "input.yaml"), "utf8"), "kube-master", version, HARNESS_BLOCKS);
+            const dir = mkdtempSync(path.join(os.tmpdir(), "bird-parse-"));
+            try {
+                const files = renderCalicoBird(input, { dropTunnelAttribute: true, logFile: path.join(dir, "bird.log") });
+                for (const f of FILES) writeFileSync(path.join(dir, f), files[f]);
+                // -p parses and exits; includes resolve relative to the working directory.
+                execFileSync("bird", ["-p", "-c", path.join(dir, "bird.cfg")], { cwd: dir, stdio: "pipe" });
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        }
+    });
+
+    it("the unmodified Calico output is refused by Debian BIRD for its krt_tunnel, which is why the lab drops it", function () {
+        if (!birdAvailable()) this.skip();
+        const caseDir = path.join(FIXTURES, "v3.31.7", "explicit_peering", "keepnexthop-global");
+        const input = renderInputFromResources(readFileSync(path.join(caseDir, "input.yaml"), "utf8"), "kube-master", "v3.31", HARNESS_BLOCKS);
+        const dir = mkdtempSync(path.join(os.tmpdir(), "bird-parse-"));
+        try {
+            const files = renderCalicoBird(input);
+            for (const f of FILES) writeFileSync(path.join(dir, f), files[f]);
+            assert.throws(() => execFileSync("bird", ["-p", "-c", path.join(dir, "bird.cfg")], { cwd: dir, stdio: "pipe" }), /You may set only variables/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("names a global peer the way calicoctl node status reads it back", () => {
+        const input = {
+            version: "v3.31" as const,
+            node: { name: "n1", ipv4Address: "192.0.2.11/24" },
+            nodes: [{ name: "n1", ipv4Address: "192.0.2.11/24" }],
+            bgpConfiguration: { nodeToNodeMeshEnabled: false },
+            peers: [{ spec: { peerIP: "192.0.2.1", asNumber: 500 } }, { spec: { peerIP: "192.0.2.2:1179", asNumber: 500 } }],
+            ipPools: [{ cidr: "192.168.0.0/16" }],
+            blocks: [{ cidr: "192.168.10.0/26" }],
+        };
+        const cfg = renderCalicoBird(input)["bird.cfg"];
+        assert.match(cfg, /protocol bgp Global_192_0_2_1 from bgp_template \{\n {2}ttl security off;\n {2}multihop;\n {2}neighbor 192\.0\.2\.1 as 500;\n {2}source address 192\.0\.2\.11;/);
+        assert.match(cfg, /protocol bgp Global_192_0_2_2_port_1179 from bgp_template/);
+        assert.match(cfg, /calico_export_to_bgp_peers\(false\);/, "eBGP toward the ADC: internal_peer false");
+    });
+
+    it("refuses what it does not render instead of rendering it wrong", () => {
+        const base = {
+            version: "v3.31" as const,
+            node: { name: "n1", ipv4Address: "192.0.2.11/24" },
+            nodes: [{ name: "n1", ipv4Address: "192.0.2.11/24" }],
+            ipPools: [],
+            blocks: [],
+        };
+        assert.throws(() => renderCalicoBird({ ...base, peers: [{ spec: { peerIP: "192.0.2.1", asNumber: 500, node: "n1" } }] }), /only global peers/);
+        assert.throws(() => renderCalicoBird({ ...base, peers: [{ spec: { peerIP: "192.0.2.1", asNumber: 0 } }] }), /asNumber must be set/);
+    });
+});

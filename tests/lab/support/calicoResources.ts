@@ -1,0 +1,75 @@
+/**
+ * Calico resources (projectcalico.org/v3 YAML, as in confd's mock data) → what the BIRD renderer
+ * needs for one node. Pure.
+ */
+import { parseAllDocuments } from "yaml";
+import type { BgpConfigurationSpec, BgpPeerInput, BirdRenderInput, CalicoNodeFacts, CalicoTemplateVersion, IpamBlock, IpPoolSpec } from "./calicoBird";
+
+interface Resource {
+    kind: string;
+    metadata?: { name?: string };
+    spec?: Record<string, unknown>;
+}
+
+/**
+ * Reads a multi-document YAML of Calico resources and picks what `nodeName`'s confd would see
+ * for IPv4. IPv6 peers and pools belong to bird6.cfg and are skipped; node-scoped peers are
+ * skipped unless they select this node by name (then rejected: not rendered).
+ */
+export function renderInputFromResources(
+    yamlText: string,
+    nodeName: string,
+    version: CalicoTemplateVersion,
+    blocks: readonly IpamBlock[],
+): BirdRenderInput {
+    const resources = parseAllDocuments(yamlText)
+        .map((d) => d.toJS() as Resource | null)
+        .filter((r): r is Resource => !!r && typeof r.kind === "string");
+    const nodes: CalicoNodeFacts[] = [];
+    const peers: BgpPeerInput[] = [];
+    const ipPools: IpPoolSpec[] = [];
+    let bgpConfiguration: BgpConfigurationSpec | undefined;
+    for (const r of resources) {
+        const spec = r.spec ?? {};
+        switch (r.kind) {
+            case "BGPConfiguration":
+                if (r.metadata?.name === "default") bgpConfiguration = spec as BgpConfigurationSpec;
+                break;
+            case "Node": {
+                const bgp = (spec["bgp"] ?? {}) as Record<string, unknown>;
+                if (typeof bgp["ipv4Address"] !== "string") break;
+                nodes.push({
+                    name: r.metadata?.name ?? "",
+                    ipv4Address: bgp["ipv4Address"],
+                    ...(bgp["asNumber"] !== undefined ? { asNumber: Number(bgp["asNumber"]) } : {}),
+                    ...(typeof bgp["routeReflectorClusterID"] === "string" ? { routeReflectorClusterID: bgp["routeReflectorClusterID"] } : {}),
+                });
+                break;
+            }
+            case "BGPPeer": {
+                const peerIP = String(spec["peerIP"] ?? "");
+                if (!peerIP || peerIP.includes("[") || peerIP.split(":").length > 2) break;
+                if (spec["node"] || spec["nodeSelector"]) break;
+                peers.push({ spec: { ...(spec as object), peerIP, asNumber: Number(spec["asNumber"]) } });
+                break;
+            }
+            case "IPPool": {
+                const cidr = String(spec["cidr"] ?? "");
+                if (cidr.includes(":")) break;
+                ipPools.push(spec as unknown as IpPoolSpec);
+                break;
+            }
+        }
+    }
+    const node = nodes.find((n) => n.name === nodeName);
+    if (!node) throw new Error(`no Calico Node ${nodeName} with an IPv4 address in the resources`);
+    return {
+        version,
+        node,
+        nodes,
+        ...(bgpConfiguration ? { bgpConfiguration } : {}),
+        peers,
+        ipPools,
+        blocks,
+    };
+}
