@@ -1,0 +1,77 @@
+import { createHash, createPrivateKey } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { utils } from "ssh2";
+
+/** A host key ready for ssh2's `Server` and its fingerprint. */
+export interface HostKey {
+    /** Private key in a format ssh2 parses (OpenSSH, or PEM PKCS#1 / SEC1). */
+    readonly privateKey: string;
+    /** `SHA256:<base64 without padding>`, as `ssh-keygen -l` prints it. */
+    readonly fingerprint: string;
+    /** Key type, e.g. `ssh-ed25519`. */
+    readonly algorithm: string;
+}
+
+/** Where the generated host key lives unless `hostKeyPath` says otherwise. */
+export function defaultHostKeyPath(): string {
+    const cache = process.env["XDG_CACHE_HOME"] || join(homedir(), ".cache");
+    return join(cache, "pulumi-calico-adc", "simulator", "ssh_host_ed25519_key");
+}
+
+/**
+ * The host key: `hostKey` if given, else the key stored at `path`, else a new ed25519 key written
+ * there (mode 0600) so the fingerprint stays the same across restarts.
+ */
+export function loadHostKey(hostKey: string | Buffer | undefined, path: string = defaultHostKeyPath()): HostKey {
+    if (hostKey !== undefined) return describe(toSsh2Format(hostKey.toString()));
+    let text: string | undefined;
+    try {
+        text = readFileSync(path, "utf8");
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read the simulator host key ${path}: ${(err as Error).message}`);
+    }
+    if (text !== undefined) return describe(toSsh2Format(text));
+    const generated = utils.generateKeyPairSync("ed25519").private;
+    try {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        // Write then rename, so two simulators starting at once never read a half-written key.
+        const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+        writeFileSync(tmp, generated, { mode: 0o600 });
+        renameSync(tmp, path);
+    } catch (err) {
+        throw new Error(`cannot store the simulator host key at ${path} (${(err as Error).message}); pass hostKeyPath (a writable file) or hostKey`);
+    }
+    return describe(readFileSync(path, "utf8"));
+}
+
+/**
+ * ssh2 parses OpenSSH keys and traditional PEM (`BEGIN RSA|EC PRIVATE KEY`) but not PKCS#8
+ * (`BEGIN PRIVATE KEY`); RSA and EC PKCS#8 keys are converted with node:crypto.
+ */
+function toSsh2Format(text: string): string {
+    if (!text.includes("BEGIN PRIVATE KEY")) return text;
+    const key = createPrivateKey(text);
+    switch (key.asymmetricKeyType) {
+        case "rsa":
+            return key.export({ type: "pkcs1", format: "pem" }).toString();
+        case "ec":
+            return key.export({ type: "sec1", format: "pem" }).toString();
+        default:
+            throw new Error(`host key: PKCS#8 ${key.asymmetricKeyType} keys are not supported by ssh2; use the OpenSSH format (ssh-keygen -t ${key.asymmetricKeyType})`);
+    }
+}
+
+function describe(privateKey: string): HostKey {
+    const parsed = utils.parseKey(privateKey);
+    if (parsed instanceof Error) throw new Error(`host key: ${parsed.message}`);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (!key || !key.isPrivateKey()) throw new Error("host key: not a private key");
+    return { privateKey, fingerprint: fingerprintOf(key.getPublicSSH()), algorithm: key.type };
+}
+
+/** `SHA256:<base64 without padding>` of an SSH public key blob. */
+export function fingerprintOf(publicKeyBlob: Buffer): string {
+    return `SHA256:${createHash("sha256").update(publicKeyBlob).digest("base64").replace(/=+$/, "")}`;
+}

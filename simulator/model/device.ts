@@ -1,0 +1,180 @@
+import { Ipv4Cidr, networkOf } from "./addresses";
+import { DEFAULT_ENABLED_FEATURES, FEATURES } from "./features";
+import { InterfaceConfig, renderRunningConfig } from "./renderRunningConfig";
+import { cloneZebos, emptyZebosConfig, ZebosConfig } from "./zebos";
+import { RoutingConfig, RoutingEngine } from "../routing/engine";
+
+/** Everything about the simulated appliance that does not change while it runs. */
+export interface DeviceSettings {
+    /** vtysh prompt host part (`ns#`). */
+    readonly hostname: string;
+    /** nscli prompt without the trailing space (`>`). */
+    readonly cliPrompt: string;
+    readonly interfaceAddress: Ipv4Cidr;
+    readonly interfaceName: string;
+    /** IPv6 link-local address of that interface (derived from its MAC on a real appliance). */
+    readonly linkLocalAddress: string;
+    readonly defaultGateway: string;
+    readonly defaultMaxPaths: number | null;
+    readonly passwordDisplay: "clear" | "encrypted";
+    readonly bgpRouteTypeLabel: string;
+    readonly unknownCommandError: string;
+    readonly bgpNotEnabledError: string;
+    readonly saveConfigIncludesZebos: boolean;
+    readonly parentModeFallback: boolean;
+}
+
+/** Behaviour a test switches on and off while the simulator runs. */
+export interface DeviceFaults {
+    bgpNotLicensed: boolean;
+}
+
+/** The saved (startup) configuration: what survives a reboot. */
+export interface SavedConfig {
+    /** Acronyms of enabled features, in `show ns feature` order. */
+    readonly enabledFeatures: readonly string[];
+    /** The saved ZebOS.conf, in `show running-config` layout. */
+    readonly zebos: string;
+}
+
+/**
+ * The simulated appliance: nscli state (features), ZebOS configuration, saved copies of both,
+ * and the routing engine the BGP configuration is applied to. Shared by every session.
+ */
+export class Device {
+    readonly features = new Map<string, boolean>();
+    zebos: ZebosConfig = emptyZebosConfig();
+    /** True after an nscli change not yet saved with `save ns config`. */
+    nsConfigChanged = false;
+    cliPaging = false;
+    /** True while an initial configuration file is loaded (ZebOS.conf loads whether or not bgpd runs). */
+    loadingConfig = false;
+    /** Bumped by every configuration change; sessions re-apply routing when it moved. */
+    generation = 0;
+    readonly faults: DeviceFaults = { bgpNotLicensed: false };
+    private savedFeatures: readonly string[];
+    private savedZebos: ZebosConfig = emptyZebosConfig();
+    private routingChain: Promise<void> = Promise.resolve();
+    private routingError: unknown;
+
+    constructor(
+        readonly settings: DeviceSettings,
+        readonly engine: RoutingEngine,
+    ) {
+        for (const f of FEATURES) this.features.set(f.acronym, DEFAULT_ENABLED_FEATURES.includes(f.acronym));
+        this.savedFeatures = this.enabledFeatures();
+    }
+
+    /** Records a configuration change (see {@link generation}). */
+    changed(): void {
+        this.generation++;
+    }
+
+    get bgpEnabled(): boolean {
+        return this.features.get("BGP") === true;
+    }
+
+    /** Whether vtysh accepts BGP configuration now. */
+    get bgpConfigurable(): boolean {
+        return this.bgpEnabled || this.loadingConfig;
+    }
+
+    enabledFeatures(): string[] {
+        return FEATURES.filter((f) => this.features.get(f.acronym)).map((f) => f.acronym);
+    }
+
+    interfaces(): InterfaceConfig[] {
+        const a = this.settings.interfaceAddress;
+        return [
+            // The seed transcript's `ip adress` and `fe80: :1` are typos of its author; this is the corrected block.
+            { name: "lo0", lines: ["ip address 127.0.0.1/8", "ipv6 address fe80::1/64", "ipv6 address ::1/128"] },
+            { name: this.settings.interfaceName, lines: [`ip address ${a.address}/${a.prefixLength}`, `ipv6 address ${this.settings.linkLocalAddress}/64`] },
+        ];
+    }
+
+    runningConfig(): string[] {
+        return renderRunningConfig(this.zebos, { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay });
+    }
+
+    /** `save ns config`: saves the nscli configuration (and ZebOS.conf when so configured). */
+    saveNsConfig(): void {
+        this.savedFeatures = this.enabledFeatures();
+        this.nsConfigChanged = false;
+        if (this.settings.saveConfigIncludesZebos) this.writeZebos();
+    }
+
+    /** vtysh `write`: saves ZebOS.conf. */
+    writeZebos(): void {
+        this.savedZebos = cloneZebos(this.zebos);
+    }
+
+    /** Makes the current state the saved one (after loading an initial configuration). */
+    markAllSaved(): void {
+        this.savedFeatures = this.enabledFeatures();
+        this.savedZebos = cloneZebos(this.zebos);
+        this.nsConfigChanged = false;
+    }
+
+    saved(): SavedConfig {
+        return {
+            enabledFeatures: [...this.savedFeatures],
+            zebos: renderRunningConfig(this.savedZebos, { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay }).join("\n"),
+        };
+    }
+
+    running(): SavedConfig {
+        return { enabledFeatures: this.enabledFeatures(), zebos: this.runningConfig().join("\n") };
+    }
+
+    /** The router id in effect: configured, else the interface address (ZebOS picks an interface address). */
+    effectiveRouterId(): string {
+        return this.zebos.bgp?.routerId ?? this.settings.interfaceAddress.address;
+    }
+
+    routingConfig(): RoutingConfig {
+        const bgp = this.zebos.bgp;
+        return {
+            interfaceAddress: `${this.settings.interfaceAddress.address}/${this.settings.interfaceAddress.prefixLength}`,
+            routeInstall: [...this.zebos.routeInstall],
+            bgp:
+                bgp && this.bgpEnabled
+                    ? {
+                          asn: bgp.asn,
+                          routerId: this.effectiveRouterId(),
+                          maxPaths: { ...bgp.maxPaths },
+                          redistribute: [...bgp.redistribute],
+                          neighbors: [...bgp.neighbors.values()].map((n) => ({ ...n })),
+                      }
+                    : null,
+        };
+    }
+
+    /**
+     * Applies the current configuration to the routing engine, after any apply already in flight.
+     * Engine failures do not break the CLI (a real appliance's CLI keeps answering when bgpd has
+     * trouble); the last one is kept for {@link lastRoutingError}.
+     */
+    syncRouting(): Promise<void> {
+        const config = this.routingConfig();
+        this.routingChain = this.routingChain.then(() =>
+            this.engine.apply(config).then(
+                () => {
+                    this.routingError = undefined;
+                },
+                (err: unknown) => {
+                    this.routingError = err;
+                },
+            ),
+        );
+        return this.routingChain;
+    }
+
+    get lastRoutingError(): unknown {
+        return this.routingError;
+    }
+
+    /** Network and gateway for the nscli route table. */
+    connectedNetwork(): string {
+        return networkOf(this.settings.interfaceAddress);
+    }
+}

@@ -1,0 +1,77 @@
+/**
+ * The simulated appliance's ZebOS (vtysh) configuration as data. Commands change this model;
+ * `show running-config` is rendered from it, never stored as text.
+ */
+
+export type RedistributeSource = "kernel" | "static" | "connected";
+export const REDISTRIBUTE_SOURCES: readonly RedistributeSource[] = ["kernel", "static", "connected"];
+
+/**
+ * `ns route-install <kind>` targets, in the order the running config lists them.
+ * IPv6 variants are written `ipv6 <kind>`.
+ */
+export const ROUTE_INSTALL_KINDS = [
+    "default",
+    "bgp",
+    "ospf",
+    "rip",
+    "isis",
+    "ipv6 default",
+    "ipv6 bgp",
+    "ipv6 ospf",
+    "ipv6 rip",
+    "ipv6 isis",
+] as const;
+export type RouteInstallKind = (typeof ROUTE_INSTALL_KINDS)[number];
+
+export interface NeighborConfig {
+    /** Canonical address (IPv6 compressed, lower case). */
+    readonly address: string;
+    remoteAs: number;
+    description?: string;
+    password?: string;
+    /** Interface name or address. */
+    updateSource?: string;
+    /** TTL; `neighbor X ebgp-multihop` without a number means 255, as in Quagga/ZebOS. */
+    ebgpMultihop?: number;
+}
+
+export interface BgpRouterConfig {
+    readonly asn: number;
+    routerId?: string;
+    maxPaths: { ebgp?: number; ibgp?: number };
+    readonly redistribute: Set<RedistributeSource>;
+    /** Keyed by canonical address. */
+    readonly neighbors: Map<string, NeighborConfig>;
+}
+
+export interface ZebosConfig {
+    readonly routeInstall: Set<RouteInstallKind>;
+    bgp: BgpRouterConfig | null;
+}
+
+export function emptyZebosConfig(): ZebosConfig {
+    return { routeInstall: new Set(), bgp: null };
+}
+
+export function newBgpRouter(asn: number, defaultMaxPaths: number | null): BgpRouterConfig {
+    return {
+        asn,
+        maxPaths: defaultMaxPaths === null ? {} : { ebgp: defaultMaxPaths, ibgp: defaultMaxPaths },
+        redistribute: new Set(),
+        neighbors: new Map(),
+    };
+}
+
+export function cloneZebos(config: ZebosConfig): ZebosConfig {
+    return {
+        routeInstall: new Set(config.routeInstall),
+        bgp: config.bgp && {
+            asn: config.bgp.asn,
+            ...(config.bgp.routerId !== undefined ? { routerId: config.bgp.routerId } : {}),
+            maxPaths: { ...config.bgp.maxPaths },
+            redistribute: new Set(config.bgp.redistribute),
+            neighbors: new Map([...config.bgp.neighbors].map(([k, n]) => [k, { ...n }])),
+        },
+    };
+}

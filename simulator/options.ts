@@ -1,0 +1,129 @@
+import { EchoMode } from "./session/terminal";
+import { RoutingEngine } from "./routing/engine";
+
+/** SSH authentication methods the simulator can offer. */
+export type AuthMethod = "password" | "keyboard-interactive" | "publickey";
+
+/** A login account of the simulated appliance. */
+export interface SimulatorUser {
+    readonly username: string;
+    /** Accepted over `password` and `keyboard-interactive`. Omit for key-only users. */
+    readonly password?: string;
+    /** Public keys accepted over `publickey`, as `authorized_keys` lines (`ssh-ed25519 AAAA... comment`) or PEM/OpenSSH public keys. */
+    readonly authorizedKeys?: readonly string[];
+}
+
+/** An answer a test forces for lines matching `match` (instead of running them). */
+export interface ErrorReply {
+    /** A substring (case-sensitive) or a regular expression tested against the received line. */
+    readonly match: string | RegExp;
+    /** Printed verbatim as the device's answer, e.g. `ERROR: Connection limit reached` or `% Not ready`. */
+    readonly reply: string;
+}
+
+/** Failures a test can switch on (at start, or later with `setFaults`). */
+export interface SimulatorFaults {
+    /** Every authentication attempt fails. */
+    readonly refuseAuth?: boolean;
+    /**
+     * Each connection is cut (socket destroyed, no SSH goodbye) when its N-th line arrives; that
+     * line is neither run nor answered. Lines of exec requests count too.
+     */
+    readonly dropAfterLines?: number;
+    /** Lines answered with a given error text instead of being run. The first matching rule wins. */
+    readonly errorReplies?: readonly ErrorReply[];
+    /** `enable ns feature BGP` fails with `ERROR: Feature(s) not licensed` (wording assumed). */
+    readonly bgpNotLicensed?: boolean;
+}
+
+/** The configuration the appliance starts with (and that counts as saved). */
+export interface InitialConfig {
+    /**
+     * Features that are on, by acronym (`BGP`, `LB`, ...). Default: the fresh-appliance set, which
+     * has BGP off.
+     */
+    readonly enabledFeatures?: readonly string[];
+    /** nscli lines run once at start, e.g. `enable ns feature BGP`. Each must succeed. */
+    readonly nscli?: readonly string[];
+    /**
+     * ZebOS configuration replayed through the simulator's own vtysh as a configuration file
+     * (for example the text of `show running-config`): `!`, `end`, `log ...` and interface blocks
+     * are skipped, an unindented `router bgp N` opens the block its indented lines belong to.
+     * Loading does not need the BGP feature (ZebOS.conf exists whether or not bgpd runs).
+     */
+    readonly zebos?: string | readonly string[];
+}
+
+/** Options of {@link startSimulator}. Every option has a default like a fresh appliance. */
+export interface SimulatorOptions {
+    /** Address to listen on. Default `127.0.0.1`. */
+    readonly host?: string;
+    /** Port; 0 picks a free one. Default 0. */
+    readonly port?: number;
+    /** Accounts. Default `[{ username: "nsroot", password: "nsroot" }]`. */
+    readonly users?: readonly SimulatorUser[];
+    /**
+     * Authentication methods offered, in order. Default
+     * `["keyboard-interactive", "password", "publickey"]` (a VPX asks with keyboard-interactive).
+     */
+    readonly authMethods?: readonly AuthMethod[];
+    /** Host private key (OpenSSH, PEM PKCS#1/SEC1, or RSA/EC PKCS#8). Default: see `hostKeyPath`. */
+    readonly hostKey?: string | Buffer;
+    /**
+     * File holding the generated host key, created on first start (ed25519, mode 0600) and reused
+     * after. Default `~/.cache/pulumi-calico-adc/simulator/ssh_host_ed25519_key` (honours
+     * `XDG_CACHE_HOME`).
+     */
+    readonly hostKeyPath?: string;
+    /**
+     * Lines printed after login, before the first prompt. Default one `Last login: <date> from <ip>`
+     * line; `[]` prints none.
+     */
+    readonly banner?: readonly string[];
+    /** How typed input is echoed in shell sessions. Default `line`. */
+    readonly echo?: EchoMode;
+    /** Delay before each answer, in milliseconds. Default 0. */
+    readonly replyLatencyMs?: number;
+    readonly faults?: SimulatorFaults;
+    /** The configuration the appliance boots with. */
+    readonly initialConfig?: InitialConfig;
+    /** The appliance's own interface address with prefix. Default `10.102.33.208/24` (the seed transcript's). */
+    readonly interfaceAddress?: string;
+    /** Name of that interface in vtysh. Default `vlan0`. */
+    readonly interfaceName?: string;
+    /** IPv6 link-local address shown on that interface. Default `fe80::2cf6:beff:fe94:9f63`. */
+    readonly linkLocalAddress?: string;
+    /** Default gateway in `show route`. Default: the first host of the interface's subnet. */
+    readonly defaultGateway?: string;
+    /** Host part of vtysh prompts (`ns#`). Default `ns`. */
+    readonly hostname?: string;
+    /** nscli prompt without its trailing space. Default `>`. */
+    readonly cliPrompt?: string;
+    /**
+     * max-paths a new `router bgp` starts with, shown in `show running-config` as
+     * `max-paths ebgp N` / `max-paths ibgp N`; `null` for none. Default 8: the only NetScaler
+     * sample shows both lines although its author never typed them, so they are treated as
+     * defaults a fresh router displays (unconfirmed). They can be removed with `no max-paths ...`.
+     */
+    readonly defaultMaxPaths?: number | null;
+    /** How `show running-config` prints neighbor passwords. Default `clear` (ZebOS does). */
+    readonly passwordDisplay?: "clear" | "encrypted";
+    /** `Type` column of BGP routes in nscli `show route` (unconfirmed). Default `BGP`. */
+    readonly bgpRouteTypeLabel?: string;
+    /** nscli error text for an unknown command (after `ERROR: `). Default `No such command`. */
+    readonly unknownCommandError?: string;
+    /**
+     * vtysh answer to `router bgp` while the BGP feature is off (unconfirmed: bgpd does not run
+     * then). Default `% BGP is not enabled`.
+     */
+    readonly bgpNotEnabledError?: string;
+    /** Whether `save ns config` also saves ZebOS.conf (unconfirmed). Default false: only vtysh `write` does. */
+    readonly saveConfigIncludesZebos?: boolean;
+    /**
+     * Whether a line unknown in `ns(config-router)#` is tried in `ns(config)#` (moving there), as
+     * Quagga's vtysh does. Default false, so a client that loses track of its mode is caught.
+     */
+    readonly parentModeFallback?: boolean;
+    /** The routing engine BGP configuration is applied to. Default an in-memory engine (`InMemoryRoutingEngine`). */
+    readonly routing?: RoutingEngine;
+}

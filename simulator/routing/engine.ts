@@ -1,0 +1,75 @@
+/**
+ * The routing engine behind the simulated appliance: the BGP configuration is applied to it, and
+ * it answers what a running bgpd knows (session states, learned routes). The in-memory engine
+ * invents these answers; an engine backed by a real BGP daemon applies the same configuration to
+ * it and reports its real state.
+ *
+ * Contract: `apply` is called with the complete desired configuration after every change (and
+ * once at start); implementations converge to it and may coalesce calls. Calls are never
+ * concurrent: the simulator waits for one `apply` to settle before the next.
+ */
+export interface RoutingEngine {
+    /** Converges the engine to `config` (complete, not a delta). */
+    apply(config: RoutingConfig): Promise<void>;
+    /** One entry per configured neighbor while BGP runs; empty when it does not. */
+    sessions(): Promise<readonly BgpSessionStatus[]>;
+    /** Routes learned over BGP (best paths, as they appear in the routing table). */
+    routes(): Promise<readonly BgpRoute[]>;
+    /** Releases whatever the engine started. The simulator calls it on `close()`. */
+    close(): Promise<void>;
+}
+
+/** What the engine is told to run. */
+export interface RoutingConfig {
+    /** Null when BGP does not run: feature BGP disabled, or no `router bgp`. */
+    readonly bgp: BgpRoutingConfig | null;
+    /** `ns route-install` kinds, e.g. `bgp`, `ipv6 bgp`. */
+    readonly routeInstall: readonly string[];
+    /** The appliance's own interface address, e.g. `10.102.33.208/24`. */
+    readonly interfaceAddress: string;
+}
+
+export interface BgpRoutingConfig {
+    readonly asn: number;
+    /** The router id in effect (configured, else the interface address). */
+    readonly routerId: string;
+    readonly maxPaths: { readonly ebgp?: number; readonly ibgp?: number };
+    readonly redistribute: readonly string[];
+    readonly neighbors: readonly BgpNeighborConfig[];
+}
+
+export interface BgpNeighborConfig {
+    readonly address: string;
+    readonly remoteAs: number;
+    readonly description?: string;
+    readonly password?: string;
+    readonly updateSource?: string;
+    readonly ebgpMultihop?: number;
+}
+
+/** BGP finite-state-machine states, as `show ip bgp summary` names them. */
+export type BgpSessionState = "Idle" | "Connect" | "Active" | "OpenSent" | "OpenConfirm" | "Established";
+export const BGP_SESSION_STATES: readonly BgpSessionState[] = ["Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established"];
+
+export interface BgpSessionStatus {
+    readonly address: string;
+    readonly remoteAs: number;
+    readonly state: BgpSessionState;
+    /** Prefixes received; meaningful when Established. */
+    readonly prefixesReceived: number;
+    readonly messagesReceived: number;
+    readonly messagesSent: number;
+    /** Seconds since the session came up (Established) or went down; undefined = never up. */
+    readonly upDownSeconds?: number;
+}
+
+export interface BgpRoute {
+    /** `A.B.C.D/len` or an IPv6 prefix. */
+    readonly prefix: string;
+    readonly nextHop: string;
+    /** The neighbor the route was learned from. */
+    readonly peer: string;
+    /** True for iBGP (administrative distance 200), false for eBGP (20). */
+    readonly internal: boolean;
+    readonly ageSeconds: number;
+}

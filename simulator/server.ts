@@ -1,0 +1,381 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { AddressInfo, createServer, Server as NetServer, Socket } from "node:net";
+import { AuthContext, Connection, ParsedKey, Server as SshServer, ServerChannel, Session, utils } from "ssh2";
+import { DeviceControl } from "./control";
+import { loadHostKey } from "./hostKey";
+import { parseIpv4Cidr, firstHost } from "./model/addresses";
+import { Device, DeviceSettings, SavedConfig } from "./model/device";
+import { featureAcronym, FEATURES } from "./model/features";
+import { loadNscli, loadZebos } from "./model/loadConfig";
+import { AuthMethod, SimulatorFaults, SimulatorOptions } from "./options";
+import { RoutingEngine } from "./routing/engine";
+import { InMemoryRoutingEngine, SessionOverride } from "./routing/inMemoryEngine";
+import { ModeName, Shell, ShellReply } from "./session/shell";
+import { EchoMode, Terminal, TerminalHooks } from "./session/terminal";
+
+/** Counters a test reads with {@link Simulator.counters}. */
+export interface SimulatorCounters {
+    /** SSH connections accepted (including ones whose authentication then failed). */
+    readonly connectionsAccepted: number;
+    /** Lines received by shells and exec requests, in every mode. */
+    readonly linesReceived: number;
+    /**
+     * Configuration commands received in vtysh configuration modes (`ns(config)#`,
+     * `ns(config-router)#`), refused ones included; `exit`, `end`, show, `write` and blank lines
+     * are not counted.
+     */
+    readonly configLinesReceived: number;
+}
+
+/** One received line, in order of arrival (see {@link Simulator.transcript}). */
+export interface ReceivedLine {
+    /** 1 for the first connection, 2 for the next... */
+    readonly connection: number;
+    readonly channel: "shell" | "exec";
+    /** Mode the line was received in. */
+    readonly mode: ModeName;
+    readonly line: string;
+}
+
+const DEFAULT_AUTH_METHODS: readonly AuthMethod[] = ["keyboard-interactive", "password", "publickey"];
+
+/**
+ * A running NetScaler CLI simulator: an SSH server whose sessions behave like the appliance's
+ * nscli and vtysh over one shared, simulated device.
+ */
+export class Simulator {
+    /** Counters since start or the last {@link resetCounters}. */
+    private stats = { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0 };
+    private received: ReceivedLine[] = [];
+    private faults: SimulatorFaults;
+    private latencyMs: number;
+    private readonly sockets = new Map<string, Socket>();
+    private readonly connections = new Set<Connection>();
+    private connectionSeq = 0;
+    private closed = false;
+
+    /** @internal use {@link startSimulator} */
+    constructor(
+        /** Address the server listens on. */
+        readonly host: string,
+        /** Port the server listens on. */
+        readonly port: number,
+        /** The host key's fingerprint, `SHA256:<base64 without padding>` (as `ssh-keygen -l` prints it). */
+        readonly hostKeyFingerprint: string,
+        /** The host key's type, e.g. `ssh-ed25519`. */
+        readonly hostKeyAlgorithm: string,
+        /** Run commands on the device directly, read its configuration (drift, assertions). */
+        readonly device: DeviceControl,
+        /** The routing engine the BGP configuration is applied to. */
+        readonly routing: RoutingEngine,
+        private readonly internals: {
+            readonly device: Device;
+            readonly net: NetServer;
+            readonly ssh: SshServer;
+        },
+        options: SimulatorOptions,
+    ) {
+        this.faults = options.faults ?? {};
+        this.latencyMs = options.replyLatencyMs ?? 0;
+    }
+
+    /** Counters since start or the last {@link resetCounters}. */
+    counters(): SimulatorCounters {
+        return { ...this.stats };
+    }
+
+    /** Sets the counters to zero and empties the transcript. */
+    resetCounters(): void {
+        this.stats = { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0 };
+        this.received = [];
+    }
+
+    /** Every line received since start or the last {@link resetCounters}, passwords included (it is a test tool). */
+    transcript(): readonly ReceivedLine[] {
+        return [...this.received];
+    }
+
+    /** Replaces the active faults (`{}` switches all off). Applies to lines and logins from now on. */
+    setFaults(faults: SimulatorFaults): void {
+        this.faults = faults;
+        this.internals.device.faults.bgpNotLicensed = faults.bgpNotLicensed === true;
+    }
+
+    /** Sets the delay before each answer, in milliseconds. */
+    setReplyLatency(ms: number): void {
+        this.latencyMs = ms;
+    }
+
+    /** The saved configuration (`save ns config` / vtysh `write`), to compare with {@link DeviceControl.running}. */
+    saved(): SavedConfig {
+        return this.device.saved();
+    }
+
+    /**
+     * Sets a neighbor's BGP session as the in-memory routing engine reports it, e.g.
+     * `setSession("10.0.0.1", { state: "Established", prefixes: 1 })`. Throws when another engine
+     * is in use (its state comes from a real daemon).
+     */
+    setSession(address: string, session: SessionOverride): void {
+        this.inMemoryEngine().setSession(address, session);
+    }
+
+    /** Returns a neighbor's session to the engine's default state. */
+    clearSession(address: string): void {
+        this.inMemoryEngine().clearSession(address);
+    }
+
+    /** Number of SSH connections open now. */
+    openConnections(): number {
+        return this.connections.size;
+    }
+
+    /** Closes every connection and the listener, then the routing engine. Safe to call twice. */
+    async close(): Promise<void> {
+        if (this.closed) return;
+        this.closed = true;
+        const { net } = this.internals;
+        const listenerClosed = new Promise<void>((resolve) => net.close(() => resolve()));
+        // Say goodbye over SSH first so clients see a clean disconnect, then cut what lingers.
+        for (const conn of this.connections) conn.end();
+        const deadline = Date.now() + 200;
+        while (this.sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+        for (const socket of this.sockets.values()) socket.destroy();
+        await listenerClosed;
+        await this.routing.close();
+    }
+
+    private inMemoryEngine(): InMemoryRoutingEngine {
+        if (!(this.routing instanceof InMemoryRoutingEngine)) throw new Error("setSession/clearSession need the in-memory routing engine; this simulator uses another one");
+        return this.routing;
+    }
+
+    /** @internal */
+    attach(options: SimulatorOptions): void {
+        const { net, ssh } = this.internals;
+        net.on("connection", (socket) => {
+            if (this.closed) {
+                socket.destroy();
+                return;
+            }
+            const key = `${socket.remoteAddress}:${socket.remotePort}`;
+            this.sockets.set(key, socket);
+            socket.once("close", () => this.sockets.delete(key));
+            socket.on("error", () => undefined);
+            ssh.injectSocket(socket);
+        });
+        ssh.on("connection", (conn, info) => this.onConnection(conn, info.ip, info.port, options));
+        ssh.on("error", () => undefined);
+    }
+
+    private onConnection(conn: Connection, ip: string, port: number, options: SimulatorOptions): void {
+        const id = ++this.connectionSeq;
+        this.stats.connectionsAccepted++;
+        this.connections.add(conn);
+        conn.on("close", () => this.connections.delete(conn));
+        conn.on("error", () => undefined);
+        const socket = this.sockets.get(`${ip}:${port}`);
+        let lines = 0;
+        const channels = new Set<() => void>();
+        const dropConnection = () => {
+            for (const stop of channels) stop();
+            if (socket) socket.destroy();
+            else conn.end();
+        };
+        const hooksBase = {
+            latencyMs: () => this.latencyMs,
+            lineReceived: (line: string, shell: Shell, channel: "shell" | "exec") => {
+                lines++;
+                const limit = this.faults.dropAfterLines;
+                if (limit !== undefined && lines >= limit) return { drop: true as const };
+                this.stats.linesReceived++;
+                this.received.push({ connection: id, channel, mode: shell.mode, line });
+                const rule = this.faults.errorReplies?.find((r) => (typeof r.match === "string" ? line.includes(r.match) : r.match.test(line)));
+                return rule ? { drop: false as const, errorReply: rule.reply } : { drop: false as const };
+            },
+            lineAnswered: (_line: string, reply: ShellReply) => {
+                if (reply.configCommand) this.stats.configLinesReceived++;
+            },
+        };
+
+        conn.on("authentication", (ctx) => this.authenticate(ctx, options));
+        conn.on("ready", () => {
+            conn.on("session", (acceptSession) => {
+                const session: Session = acceptSession();
+                session.on("pty", (accept) => accept?.());
+                session.on("window-change", (accept) => accept?.());
+                session.on("env", (accept) => accept?.());
+                session.on("subsystem", (_accept, reject) => reject?.());
+                session.on("shell", (accept) => {
+                    const stream = accept();
+                    const shell = new Shell(this.internals.device);
+                    const hooks: TerminalHooks = {
+                        echo: options.echo ?? "line",
+                        latencyMs: hooksBase.latencyMs,
+                        lineReceived: (line, sh) => hooksBase.lineReceived(line, sh, "shell"),
+                        lineAnswered: hooksBase.lineAnswered,
+                        write: (data) => writeSafely(stream, data),
+                        end: () => endChannel(stream),
+                        drop: dropConnection,
+                    };
+                    const terminal = new Terminal(shell, hooks);
+                    const stop = () => terminal.stop();
+                    channels.add(stop);
+                    stream.on("close", () => {
+                        channels.delete(stop);
+                        terminal.stop();
+                    });
+                    stream.on("error", () => terminal.stop());
+                    stream.on("data", (data: Buffer) => terminal.feed(data.toString("utf8")));
+                    terminal.start(options.banner ?? [`Last login: ${lastLoginDate(new Date())} from ${ip}`]);
+                });
+                session.on("exec", (accept, _reject, info) => {
+                    const stream = accept();
+                    void this.runExec(stream, info.command, hooksBase, dropConnection);
+                });
+            });
+        });
+    }
+
+    private async runExec(
+        stream: ServerChannel,
+        command: string,
+        hooks: {
+            latencyMs(): number;
+            lineReceived(line: string, shell: Shell, channel: "exec"): { drop: true } | { drop: false; errorReply?: string };
+            lineAnswered(line: string, reply: ShellReply): void;
+        },
+        drop: () => void,
+    ): Promise<void> {
+        const shell = new Shell(this.internals.device);
+        const verdict = hooks.lineReceived(command, shell, "exec");
+        if (verdict.drop) return drop();
+        const latency = hooks.latencyMs();
+        if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+        const reply: ShellReply =
+            verdict.errorReply !== undefined ? { lines: [verdict.errorReply], close: false, failed: true, configCommand: false } : await shell.execute(command);
+        hooks.lineAnswered(command, reply);
+        writeSafely(stream, reply.lines.map((l) => `${l}\r\n`).join(""));
+        // The appliance's exit status on ERROR is unconfirmed; 0 always, so clients parse the text.
+        endChannel(stream);
+    }
+
+    private authenticate(ctx: AuthContext, options: SimulatorOptions): void {
+        const methods = [...(options.authMethods ?? DEFAULT_AUTH_METHODS)];
+        const users = options.users ?? [{ username: "nsroot", password: "nsroot" }];
+        const user = users.find((u) => u.username === ctx.username);
+        const refuse = () => ctx.reject(methods);
+        if (this.faults.refuseAuth || !methods.includes(ctx.method as AuthMethod)) return refuse();
+        switch (ctx.method) {
+            case "password":
+                return user?.password !== undefined && sameSecret(ctx.password, user.password) ? ctx.accept() : refuse();
+            case "keyboard-interactive":
+                return ctx.prompt([{ prompt: "Password: ", echo: false }], "", "", (answers) => {
+                    const answer = Array.isArray(answers) ? answers[0] : undefined;
+                    if (user?.password !== undefined && answer !== undefined && sameSecret(answer, user.password)) ctx.accept();
+                    else refuse();
+                });
+            case "publickey": {
+                const key = (user?.authorizedKeys ?? []).map(parsePublicKey).find((k) => k.getPublicSSH().equals(ctx.key.data));
+                if (!key) return refuse();
+                if (!ctx.signature) return ctx.accept(); // the client asks whether this key would do
+                return key.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : refuse();
+            }
+            default:
+                return refuse();
+        }
+    }
+}
+
+/**
+ * Starts a simulator. Defaults are those of a fresh appliance: login `nsroot`/`nsroot`, BGP
+ * feature off, empty ZebOS configuration, interface `vlan0` at 10.102.33.208/24, listening on a
+ * free port of 127.0.0.1.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+    const hostKey = loadHostKey(options.hostKey, options.hostKeyPath);
+    const interfaceAddress = parseIpv4Cidr(options.interfaceAddress ?? "10.102.33.208/24");
+    const settings: DeviceSettings = {
+        hostname: options.hostname ?? "ns",
+        cliPrompt: options.cliPrompt ?? ">",
+        interfaceAddress,
+        interfaceName: options.interfaceName ?? "vlan0",
+        linkLocalAddress: options.linkLocalAddress ?? "fe80::2cf6:beff:fe94:9f63",
+        defaultGateway: options.defaultGateway ?? firstHost(interfaceAddress),
+        defaultMaxPaths: options.defaultMaxPaths === undefined ? 8 : options.defaultMaxPaths,
+        passwordDisplay: options.passwordDisplay ?? "clear",
+        bgpRouteTypeLabel: options.bgpRouteTypeLabel ?? "BGP",
+        unknownCommandError: options.unknownCommandError ?? "No such command",
+        bgpNotEnabledError: options.bgpNotEnabledError ?? "% BGP is not enabled",
+        saveConfigIncludesZebos: options.saveConfigIncludesZebos ?? false,
+        parentModeFallback: options.parentModeFallback ?? false,
+    };
+    for (const u of options.users ?? []) for (const k of u.authorizedKeys ?? []) parsePublicKey(k);
+    const routing = options.routing ?? new InMemoryRoutingEngine();
+    const device = new Device(settings, routing);
+    device.faults.bgpNotLicensed = options.faults?.bgpNotLicensed === true;
+    await loadInitialConfig(device, options);
+
+    const ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: "OpenSSH_8.8" });
+    const net = createServer();
+    await new Promise<void>((resolve, reject) => {
+        net.once("error", reject);
+        net.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+            net.off("error", reject);
+            resolve();
+        });
+    });
+    const address = net.address() as AddressInfo;
+    const sim = new Simulator(address.address, address.port, hostKey.fingerprint, hostKey.algorithm, new DeviceControl(device), routing, { device, net, ssh }, options);
+    sim.attach(options);
+    return sim;
+}
+
+async function loadInitialConfig(device: Device, options: SimulatorOptions): Promise<void> {
+    const initial = options.initialConfig ?? {};
+    if (initial.enabledFeatures) {
+        const on = new Set(
+            initial.enabledFeatures.map((f) => {
+                const acronym = featureAcronym(f);
+                if (!acronym) throw new Error(`initialConfig.enabledFeatures: unknown feature "${f}" (known: ${FEATURES.map((x) => x.acronym).join(", ")})`);
+                return acronym;
+            }),
+        );
+        for (const f of FEATURES) device.features.set(f.acronym, on.has(f.acronym));
+    }
+    if (initial.nscli) await loadNscli(device, initial.nscli);
+    if (initial.zebos) await loadZebos(device, initial.zebos);
+    device.markAllSaved();
+    await device.syncRouting();
+}
+
+function parsePublicKey(text: string): ParsedKey {
+    const parsed = utils.parseKey(text);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (!key || key instanceof Error) throw new Error(`users[].authorizedKeys: cannot read key "${text.slice(0, 40)}...": ${key instanceof Error ? key.message : "empty"}`);
+    return key;
+}
+
+/** Compares secrets in constant time (over digests, so lengths do not leak either). */
+function sameSecret(given: string, expected: string): boolean {
+    const digest = (s: string) => createHash("sha256").update(s).digest();
+    return timingSafeEqual(digest(given), digest(expected));
+}
+
+function writeSafely(stream: ServerChannel, data: string): void {
+    if (data && stream.writable) stream.write(data);
+}
+
+function endChannel(stream: ServerChannel): void {
+    if (!stream.writable) return;
+    stream.exit(0);
+    stream.end();
+}
+
+/** `Tue Nov 25 16:13:02 2025`, the form sshd prints after `Last login:`. */
+function lastLoginDate(d: Date): string {
+    const [wd, mon, day, year, time] = d.toString().split(" ");
+    return `${wd} ${mon} ${String(Number(day)).padStart(2, " ")} ${time} ${year}`;
+}
+
+export type { EchoMode };

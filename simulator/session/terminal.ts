@@ -1,0 +1,156 @@
+import { Shell, ShellReply } from "./shell";
+
+/**
+ * How typed input is echoed.
+ * - `line`: the shell echoes each line when it reads it, so a pipelined batch comes back as
+ *   prompt, line, output, prompt, line, output...
+ * - `typeahead`: the terminal echoes bytes as they arrive (a tty in cooked mode), so a pipelined
+ *   batch is echoed whole before the first answer.
+ * - `none`: nothing is echoed (a session without a terminal).
+ */
+export type EchoMode = "line" | "typeahead" | "none";
+
+/** What the terminal asks of its owner (the SSH channel, or a test). */
+export interface TerminalHooks {
+    readonly echo: EchoMode;
+    /** Delay before each answer, in milliseconds. */
+    latencyMs(): number;
+    /** A line was read in `mode`; returns `drop` to cut the connection before it is answered, or an error text to answer instead. */
+    lineReceived(line: string, shell: Shell): { readonly drop: true } | { readonly drop: false; readonly errorReply?: string };
+    /** A line was answered. */
+    lineAnswered(line: string, reply: ShellReply, modeBefore: Shell["mode"]): void;
+    write(data: string): void;
+    /** The shell ended (`exit` at `>`): close the channel. */
+    end(): void;
+    /** Cut the connection without a goodbye. */
+    drop(): void;
+}
+
+type Input = { readonly kind: "line"; readonly text: string } | { readonly kind: "ctrlZ" };
+
+const CR = "\r";
+const LF = "\n";
+
+/**
+ * A terminal line discipline over a {@link Shell}: splits input into lines (CR, LF or CRLF),
+ * handles backspace and Ctrl-Z, echoes, and answers lines strictly in order, one prompt per line.
+ */
+export class Terminal {
+    private current = "";
+    private lastWasCr = false;
+    private escape = 0;
+    private readonly queue: Input[] = [];
+    private busy = false;
+    private stopped = false;
+
+    constructor(
+        private readonly shell: Shell,
+        private readonly hooks: TerminalHooks,
+    ) {}
+
+    /** Prints the login banner lines and the first prompt. */
+    start(banner: readonly string[]): void {
+        this.hooks.write(banner.map((l) => `${l}\r\n`).join("") + this.shell.prompt());
+    }
+
+    /** Stops answering (the channel or connection is gone). */
+    stop(): void {
+        this.stopped = true;
+        this.queue.length = 0;
+    }
+
+    feed(data: string): void {
+        if (this.stopped) return;
+        let echo = "";
+        for (const ch of data) {
+            if (this.escape > 0) {
+                // Skip ANSI escape sequences (arrow keys): ESC [ <params> <final>.
+                if (this.escape === 1 && ch !== "[") this.escape = 0;
+                else if (this.escape === 1) this.escape = 2;
+                else if (ch >= "@" && ch <= "~") this.escape = 0;
+                continue;
+            }
+            if (ch === LF && this.lastWasCr) {
+                this.lastWasCr = false;
+                continue;
+            }
+            this.lastWasCr = ch === CR;
+            if (ch === CR || ch === LF) {
+                this.queue.push({ kind: "line", text: this.current });
+                this.current = "";
+                echo += "\r\n";
+            } else if (ch === "\x7f" || ch === "\b") {
+                if (this.current.length > 0) {
+                    this.current = this.current.slice(0, -1);
+                    echo += "\b \b";
+                }
+            } else if (ch === "\x1a") {
+                this.current = "";
+                this.queue.push({ kind: "ctrlZ" });
+                echo += "^Z\r\n";
+            } else if (ch === "\x03") {
+                this.current = "";
+            } else if (ch === "\x04") {
+                if (this.current === "") {
+                    this.queue.push({ kind: "line", text: "exit" });
+                    echo += "\r\n";
+                }
+            } else if (ch === "\x1b") {
+                this.escape = 1;
+            } else if (ch >= " " || ch === "\t") {
+                this.current += ch;
+                echo += ch;
+            }
+        }
+        if (this.hooks.echo === "typeahead" && echo) this.hooks.write(echo);
+        void this.pump();
+    }
+
+    private async pump(): Promise<void> {
+        if (this.busy) return;
+        this.busy = true;
+        try {
+            while (!this.stopped && this.queue.length > 0) {
+                await this.answer(this.queue.shift()!);
+            }
+        } finally {
+            this.busy = false;
+        }
+    }
+
+    private async answer(input: Input): Promise<void> {
+        const lineEcho = this.hooks.echo === "line";
+        if (input.kind === "ctrlZ") {
+            if (lineEcho) this.hooks.write("^Z\r\n");
+            const r = this.shell.controlZ();
+            this.hooks.write(render(r, this.shell));
+            return;
+        }
+        const verdict = this.hooks.lineReceived(input.text, this.shell);
+        if (verdict.drop) {
+            this.stop();
+            this.hooks.drop();
+            return;
+        }
+        if (lineEcho) this.hooks.write(`${input.text}\r\n`);
+        const latency = this.hooks.latencyMs();
+        if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+        if (this.stopped) return;
+        const modeBefore = this.shell.mode;
+        const r: ShellReply =
+            verdict.errorReply !== undefined
+                ? { lines: [verdict.errorReply], close: false, failed: true, configCommand: this.shell.inConfigMode && input.text.trim() !== "" }
+                : await this.shell.execute(input.text);
+        this.hooks.lineAnswered(input.text, r, modeBefore);
+        if (this.stopped) return;
+        this.hooks.write(render(r, this.shell));
+        if (r.close) {
+            this.stop();
+            this.hooks.end();
+        }
+    }
+}
+
+function render(r: ShellReply, shell: Shell): string {
+    return r.lines.map((l) => `${l}\r\n`).join("") + (r.close ? "" : shell.prompt());
+}

@@ -1,0 +1,203 @@
+import { Args, CommandTable } from "../grammar/commandTable";
+import { canonicalAddress } from "../model/addresses";
+import { BgpRouterConfig, NeighborConfig, newBgpRouter, RedistributeSource, RouteInstallKind } from "../model/zebos";
+import { Shell } from "../session/shell";
+import { VtyshCommand } from "./processor";
+import { NO_BGP_INSTANCE } from "./show";
+
+type Table = CommandTable<VtyshCommand>;
+const cfg = (run: VtyshCommand["run"]): VtyshCommand => ({ run, config: true });
+
+/** Assumption: Quagga/FRR's text (`bgpd/bgp_vty.c`) with ZebOS's `% ` prefix. */
+const alreadyRunning = (asn: number) => `% BGP is already running; AS is ${asn}`;
+const NO_SUCH_INSTANCE = "% Can't find BGP instance";
+const SPECIFY_REMOTE_AS = "% Specify remote-as or peer-group commands first";
+
+/** `ns(config)#`: the BGP instance and the global `ns route-install` settings. */
+export function configCommands(t: Table): Table {
+    return t
+        .add(
+            "router bgp <asn:asn>",
+            cfg((shell, a) => {
+                const device = shell.device;
+                if (!device.bgpConfigurable) return [device.settings.bgpNotEnabledError];
+                const asn = Number(a.req("asn"));
+                const current = device.zebos.bgp;
+                if (current && current.asn !== asn) return [alreadyRunning(current.asn)];
+                if (!current) {
+                    device.zebos.bgp = newBgpRouter(asn, device.settings.defaultMaxPaths);
+                    device.changed();
+                }
+                shell.mode = "router";
+                shell.routerAsn = asn;
+                return [];
+            }),
+        )
+        .add(
+            "no router bgp <asn:asn>",
+            cfg((shell, a) => {
+                const device = shell.device;
+                if (!device.bgpConfigurable) return [device.settings.bgpNotEnabledError];
+                if (device.zebos.bgp?.asn !== Number(a.req("asn"))) return [NO_SUCH_INSTANCE];
+                device.zebos.bgp = null;
+                device.changed();
+                return [];
+            }),
+        )
+        .add("ns route-install {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, a.req("kind") as RouteInstallKind, true)))
+        .add("ns route-install ipv6 {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, `ipv6 ${a.req("kind")}` as RouteInstallKind, true)))
+        .add("no ns route-install {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, a.req("kind") as RouteInstallKind, false)))
+        .add("no ns route-install ipv6 {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, `ipv6 ${a.req("kind")}` as RouteInstallKind, false)));
+}
+
+function setRouteInstall(shell: Shell, kind: RouteInstallKind, on: boolean): string[] {
+    const set = shell.device.zebos.routeInstall;
+    if (set.has(kind) !== on) {
+        if (on) set.add(kind);
+        else set.delete(kind);
+        shell.device.changed();
+    }
+    return [];
+}
+
+/** Runs `fn` on the router this session entered; it may have been removed meanwhile by another session. */
+function onRouter(fn: (router: BgpRouterConfig, shell: Shell, a: Args) => string[] | void): VtyshCommand {
+    return cfg((shell, a) => {
+        const router = shell.device.zebos.bgp;
+        if (!router || router.asn !== shell.routerAsn || !shell.device.bgpConfigurable) return [NO_BGP_INSTANCE];
+        const out = fn(router, shell, a) ?? [];
+        if (out.length === 0) shell.device.changed();
+        return out;
+    });
+}
+
+/** Runs `fn` on an existing neighbor (any spelling of its address). */
+function onNeighbor(fn: (n: NeighborConfig, router: BgpRouterConfig, a: Args) => string[] | void): VtyshCommand {
+    return onRouter((router, _shell, a) => {
+        const peer = a.req("peer");
+        const address = canonicalAddress(peer);
+        if (!address) return [malformed(peer)];
+        const n = router.neighbors.get(address);
+        if (!n) return [SPECIFY_REMOTE_AS];
+        return fn(n, router, a) ?? [];
+    });
+}
+
+const malformed = (peer: string) => `% Malformed address: ${peer}`;
+
+/** `ns(config-router)#`: the BGP instance's settings and neighbors. */
+export function routerCommands(t: Table): Table {
+    return t
+        .add(
+            "bgp router-id <id:ipv4>",
+            onRouter((r, _s, a) => {
+                r.routerId = a.req("id");
+            }),
+        )
+        .add(
+            "no bgp router-id [<id:ipv4>]",
+            onRouter((r, _s, a) => {
+                const id = a.get("id");
+                if (id !== undefined && id !== r.routerId) return ["% BGP router-id doesn't match"];
+                delete r.routerId;
+                return;
+            }),
+        )
+        .add(
+            // Assumption: the range (ZebOS documents max-paths without one on NetScaler).
+            "max-paths {type:ebgp|ibgp} <n:1-64>",
+            onRouter((r, _s, a) => {
+                r.maxPaths[a.req("type") as "ebgp" | "ibgp"] = Number(a.req("n"));
+            }),
+        )
+        .add(
+            "no max-paths {type:ebgp|ibgp} [<n:1-64>]",
+            onRouter((r, _s, a) => {
+                delete r.maxPaths[a.req("type") as "ebgp" | "ibgp"];
+            }),
+        )
+        .add(
+            "redistribute {source:kernel|static|connected}",
+            onRouter((r, _s, a) => {
+                r.redistribute.add(a.req("source") as RedistributeSource);
+            }),
+        )
+        .add(
+            "no redistribute {source:kernel|static|connected}",
+            onRouter((r, _s, a) => {
+                r.redistribute.delete(a.req("source") as RedistributeSource);
+            }),
+        )
+        .add(
+            "neighbor <peer:word> remote-as <remote:asn>",
+            onRouter((r, _s, a) => {
+                const peer = a.req("peer");
+                const address = canonicalAddress(peer);
+                if (!address) return [malformed(peer)];
+                const remoteAs = Number(a.req("remote"));
+                const existing = r.neighbors.get(address);
+                if (existing) existing.remoteAs = remoteAs;
+                else r.neighbors.set(address, { address, remoteAs });
+                return;
+            }),
+        )
+        .add(
+            "neighbor <peer:word> description <text:line>",
+            onNeighbor((n, _r, a) => {
+                n.description = a.req("text");
+            }),
+        )
+        .add(
+            "neighbor <peer:word> password <password:word>",
+            onNeighbor((n, _r, a) => {
+                n.password = a.req("password");
+            }),
+        )
+        .add(
+            "neighbor <peer:word> update-source <source:word>",
+            onNeighbor((n, _r, a) => {
+                n.updateSource = a.req("source");
+            }),
+        )
+        .add(
+            "neighbor <peer:word> ebgp-multihop [<ttl:1-255>]",
+            onNeighbor((n, _r, a) => {
+                n.ebgpMultihop = Number(a.get("ttl") ?? 255);
+            }),
+        )
+        .add(
+            // Quagga removes an unknown neighbor silently; assumed the same on ZebOS.
+            "no neighbor <peer:word> [remote-as <remote:asn>]",
+            onRouter((r, _s, a) => {
+                const peer = a.req("peer");
+                const address = canonicalAddress(peer);
+                if (!address) return [malformed(peer)];
+                r.neighbors.delete(address);
+                return;
+            }),
+        )
+        .add(
+            "no neighbor <peer:word> description [<text:line>]",
+            onNeighbor((n) => {
+                delete n.description;
+            }),
+        )
+        .add(
+            "no neighbor <peer:word> password [<password:word>]",
+            onNeighbor((n) => {
+                delete n.password;
+            }),
+        )
+        .add(
+            "no neighbor <peer:word> update-source [<source:word>]",
+            onNeighbor((n) => {
+                delete n.updateSource;
+            }),
+        )
+        .add(
+            "no neighbor <peer:word> ebgp-multihop [<ttl:1-255>]",
+            onNeighbor((n) => {
+                delete n.ebgpMultihop;
+            }),
+        );
+}
