@@ -33,11 +33,13 @@ export class AdcConnectionError extends AdcError {
 export class AdcHostKeyError extends AdcError {
     readonly expected: string;
     readonly actual: string;
-    constructor(host: string, expected: string, actual: string) {
+    /** `fix` replaces the default advice (used when no fingerprint was configured at all). */
+    constructor(host: string, expected: string, actual: string, fix?: string) {
         super(
             host,
             `SSH host key mismatch: expected ${expected}, the device presented ${actual}`,
-            `if the ADC's key really changed (re-install, HA failover to a node with another key), set connection.hostKeyFingerprint to "${actual}" after checking it on the console; otherwise someone may be intercepting the connection`,
+            fix ??
+                `if the ADC's key really changed (re-install, HA failover to a node with another key), set connection.hostKeyFingerprint to "${actual}" after checking it on the console; otherwise someone may be intercepting the connection`,
         );
         this.expected = expected;
         this.actual = actual;
@@ -80,24 +82,61 @@ export class AdcCommandError extends AdcError {
     readonly answer: string;
     /** The commands of the same batch that the device had already accepted (secrets redacted). */
     readonly applied: readonly string[];
-    constructor(host: string, command: string, answer: string, fix: string, applied: readonly string[] = []) {
+    /**
+     * Commands of the same pipelined batch that came after the rejected one and that the device
+     * accepted all the same (secrets redacted): the batch was already on the wire when the
+     * device answered, so the device's configuration holds them too.
+     */
+    readonly appliedAfter: readonly string[];
+    constructor(
+        host: string,
+        command: string,
+        answer: string,
+        fix: string,
+        applied: readonly string[] = [],
+        appliedAfter: readonly string[] = [],
+    ) {
         super(host, `the device rejected "${command}": ${answer.trim()}`, fix);
         this.command = command;
         this.answer = answer;
         this.applied = applied;
+        this.appliedAfter = appliedAfter;
     }
 }
 
 /** The connection closed while a command was in flight. */
 export class AdcDisconnectedError extends AdcError {
     readonly command: string;
-    constructor(host: string, command: string) {
+    /** The commands of the same batch that the device had confirmed before the connection closed (secrets redacted). */
+    readonly applied: readonly string[];
+    constructor(host: string, command: string, applied: readonly string[] = []) {
         super(
             host,
             `the connection closed while waiting for the answer to "${command}"`,
             `run \`pulumi refresh\` then \`pulumi up\` again: the resource reads what was applied and finishes the rest`,
         );
         this.command = command;
+        this.applied = applied;
+    }
+}
+
+/**
+ * The session could not reach a CLI mode (`>`, `ns#`, `ns(config)#`): the prompts the device
+ * showed did not lead there within a bounded number of steps.
+ */
+export class AdcModeError extends AdcError {
+    /** The mode the session was in when it gave up (as read from the last prompt). */
+    readonly from: string;
+    /** The mode it was trying to reach. */
+    readonly to: string;
+    constructor(host: string, from: string, to: string, lastPrompt: string) {
+        super(
+            host,
+            `could not get from ${from} mode to ${to} mode; last prompt: ${JSON.stringify(lastPrompt)}`,
+            `check that the account may run \`vtysh\` and \`configure terminal\`, and that the prompts are the defaults ("> ", "ns#", "ns(config)#")`,
+        );
+        this.from = from;
+        this.to = to;
     }
 }
 

@@ -1,0 +1,299 @@
+/**
+ * The NetScaler CLI as data: its modes and their prompts, the commands that move between them,
+ * what the session runs after login, and the strings that mean success, failure or "more".
+ *
+ * The session code knows nothing NetScaler-specific beyond this constant. What the research
+ * could not confirm on a real appliance (pager text, vtysh error wording, `write` vs `write
+ * memory`, sub-mode prompts) is written here tolerantly: several accepted forms rather than one.
+ */
+
+/** A CLI mode of the appliance. */
+export type ModeName =
+    /** nscli, the NetScaler CLI: `> ` (or a prompt customised with `set cli prompt`, still ending in `>`). */
+    | "cli"
+    /** vtysh exec mode: `ns#`. */
+    | "vtysh"
+    /** vtysh global configuration: `ns(config)#`. */
+    | "config"
+    /** Inside `router bgp <asn>`: `ns(config-router)#`. */
+    | "configRouter"
+    /** Inside `address-family ...` under `router bgp`: `ns(config-router-af)#` (prompt unconfirmed). */
+    | "configRouterAf"
+    /** Any other `(config-...)#` sub-mode (`config-if`, `config-route-map`, ...). */
+    | "configOther";
+
+/** Which failure indicators apply to the answers given in a mode. */
+export type Dialect = "nscli" | "vtysh";
+
+/** One mode: how to recognise its prompt. */
+export interface ModeDefinition {
+    readonly name: ModeName;
+    /**
+     * The prompt as an unanchored regular-expression source. The channel anchors it to a whole
+     * line to recognise the prompt that ends a reply.
+     */
+    readonly prompt: string;
+    /**
+     * Whether the prompt is also recognised at the start of a line that continues (`ns(config)#neighbor ...`,
+     * or several prompts in a row after type-ahead). Only for prompts specific enough that output
+     * cannot look like them.
+     */
+    readonly inlinePrompt: boolean;
+    readonly dialect: Dialect;
+    /**
+     * The mode whose block this one nests in: the session still counts as inside `within`
+     * (e.g. `address-family` under `router bgp`).
+     */
+    readonly within?: ModeName;
+}
+
+/** A command that moves the session from one mode to another. */
+export interface ModeEdge {
+    readonly from: ModeName;
+    readonly to: ModeName;
+    readonly command: string;
+}
+
+/** A command the session runs once after login. */
+export interface OnOpenCommand {
+    readonly mode: ModeName;
+    readonly command: string;
+    /** When false, an `ERROR:` answer is ignored (e.g. an account not allowed to change CLI settings). */
+    readonly required: boolean;
+}
+
+/** A known device answer and what the user should do about it. */
+export interface AnswerFix {
+    readonly match: RegExp;
+    /** `$1`... refer to the groups of `match`. */
+    readonly fix: string;
+}
+
+/** A network OS, as data. */
+export interface PlatformDefinition {
+    readonly name: string;
+    /** In the order prompts are tried: the first whose pattern matches names the mode. */
+    readonly modes: readonly ModeDefinition[];
+    /** The moves the session may make. `router bgp <asn>` is not here: it is generated from ConfigLine contexts. */
+    readonly edges: readonly ModeEdge[];
+    readonly onOpen: readonly OnOpenCommand[];
+    /** A reply line matching one of these means the command failed. */
+    readonly failureIndicators: { readonly [D in Dialect]: readonly RegExp[] };
+    /** The line nscli prints when a command succeeded (removed from returned output). */
+    readonly successMarker: RegExp;
+    /** Pager prompts, matched against the incomplete last line of output. */
+    readonly pagers: readonly RegExp[];
+    /** What to type at a pager prompt. */
+    readonly pagerAnswer: string;
+    /** The configuration mode `configure` starts from, and how a `router bgp` block is opened and left. */
+    readonly configuration: {
+        readonly mode: ModeName;
+        readonly routerBgpEnter: string;
+        readonly routerBgpMode: ModeName;
+        readonly routerBgpLeave: string;
+    };
+    /** How to persist the configuration: the vtysh commands to try in order, then the nscli command. */
+    readonly save: { readonly vtysh: readonly string[]; readonly cli: string };
+    /** Advice for known answers; the first match wins. */
+    readonly answerFixes: readonly AnswerFix[];
+    /** Advice when no `answerFixes` entry matches. */
+    readonly defaultFix: { readonly [D in Dialect]: string };
+}
+
+/** Host part of a vtysh prompt: `ns` by default; the appliance may show its hostname instead (unconfirmed). */
+const HOST = String.raw`[\w.-]+`;
+
+/** The Citrix ADC / NetScaler CLI (nscli plus the ZebOS vtysh). */
+export const NETSCALER: PlatformDefinition = {
+    name: "netscaler",
+    modes: [
+        // Oxidized's NetScaler model accepts any line ending in `>` (`set cli prompt` can put the
+        // hostname, time or HA state in front of it). nscli output is indented and error lines
+        // start with letters followed by `:`, so the prompt must start with a non-blank that is
+        // not `%`, and it is only ever recognised as a whole line.
+        { name: "cli", prompt: String.raw`(?:[^\s%][^\n]{0,78}?)?>`, inlinePrompt: false, dialect: "nscli" },
+        { name: "vtysh", prompt: `${HOST}#`, inlinePrompt: true, dialect: "vtysh" },
+        { name: "config", prompt: String.raw`${HOST}\(config\)#`, inlinePrompt: true, dialect: "vtysh" },
+        { name: "configRouter", prompt: String.raw`${HOST}\(config-router\)#`, inlinePrompt: true, dialect: "vtysh", within: "config" },
+        {
+            name: "configRouterAf",
+            prompt: String.raw`${HOST}\(config-router-af[\w-]*\)#`,
+            inlinePrompt: true,
+            dialect: "vtysh",
+            within: "configRouter",
+        },
+        { name: "configOther", prompt: String.raw`${HOST}\(config-[\w.-]+\)#`, inlinePrompt: true, dialect: "vtysh", within: "config" },
+    ],
+    edges: [
+        { from: "cli", to: "vtysh", command: "vtysh" },
+        // `exit` at `ns#` returns to nscli, which answers ` Done` (seed transcript).
+        { from: "vtysh", to: "cli", command: "exit" },
+        { from: "vtysh", to: "config", command: "configure terminal" },
+        { from: "config", to: "vtysh", command: "end" },
+        { from: "configRouter", to: "config", command: "exit" },
+        { from: "configRouter", to: "vtysh", command: "end" },
+        { from: "configRouterAf", to: "configRouter", command: "exit" },
+        { from: "configRouterAf", to: "vtysh", command: "end" },
+        { from: "configOther", to: "vtysh", command: "end" },
+    ],
+    onOpen: [
+        // Paging is off by default, but netmiko turns it off anyway: a user may have switched it on.
+        { mode: "cli", command: "set cli mode -page OFF", required: false },
+    ],
+    failureIndicators: {
+        nscli: [/^ERROR:/],
+        // ZebOS wording is unconfirmed: `%` lines (Cisco, Quagga and IMI style) plus the bare
+        // Quagga texts in case the appliance prints them without the `%`.
+        vtysh: [
+            /^\s*%/,
+            /^BGP is already running/,
+            /^(?:Invalid input|Unknown command|Ambiguous command|Incomplete command|Command incomplete)/i,
+        ],
+    },
+    successMarker: /^\s?Done\s*$/,
+    pagers: [/-- ?More ?--/i, /--\s*more\s*\(\d+%\)\s*--/i],
+    pagerAnswer: " ",
+    configuration: {
+        mode: "config",
+        routerBgpEnter: "router bgp {asn}",
+        routerBgpMode: "configRouter",
+        routerBgpLeave: "exit",
+    },
+    save: {
+        // `write` and `write memory` both exist in ZebOS IMI; which one NetScaler's vtysh knows is unconfirmed.
+        vtysh: ["write", "write memory"],
+        cli: "save ns config",
+    },
+    answerFixes: [
+        {
+            match: /BGP is already running; AS is (\d+)/,
+            fix: "the ADC already runs router bgp $1 and ZebOS allows one BGP instance: use localAsn $1, or remove that router on the ADC first",
+        },
+        {
+            match: /BGP.*(?:not enabled|not licensed|disabled)|feature.*BGP/i,
+            fix: "enable the BGP feature on the ADC (`enable ns feature BGP`; it needs a license that includes dynamic routing)",
+        },
+        {
+            match: /No such (?:command|resource)|Invalid input|Unknown command|Unrecognized command/i,
+            fix: "the firmware does not know this command or argument: check the ADC's release and its command reference",
+        },
+        { match: /Ambiguous command/i, fix: "spell the command out in full" },
+        { match: /Incomplete command|Command incomplete/i, fix: "the command lacks an argument" },
+        { match: /[Pp]ermission denied|[Nn]ot authorized/, fix: "log in with an account whose command policy allows this command (e.g. superuser)" },
+    ],
+    defaultFix: {
+        nscli: "check the command against the ADC's CLI reference and the device's answer",
+        vtysh: "check the line against the ADC's vtysh (ZebOS) reference and the device's answer",
+    },
+};
+
+/** The prompt of each mode, anchored to a whole line. */
+export interface CompiledPlatform {
+    readonly platform: PlatformDefinition;
+    /** Names the mode whose prompt is the whole of `line` (trailing blanks allowed). */
+    modeOfPromptLine(line: string): ModeName | undefined;
+    /**
+     * Reads the prompts at the start of `line` (several in a row after type-ahead): the mode of
+     * each, and where the rest of the line (an echo, or output) starts.
+     */
+    leadingPrompts(line: string): { modes: ModeName[]; rest: number };
+    mode(name: ModeName): ModeDefinition;
+    /** Whether `mode` is `block` or nested in it. */
+    isWithin(mode: ModeName, block: ModeName): boolean;
+    /** The edges of a shortest walk from `from` to `to`, or undefined if there is none. */
+    path(from: ModeName, to: ModeName): ModeEdge[] | undefined;
+    /** Whether a reply line is a failure indicator in `dialect`. */
+    isFailureLine(line: string, dialect: Dialect): boolean;
+    /** The advice for a device answer. */
+    fixFor(answer: string, dialect: Dialect): string;
+}
+
+/** Builds the regular expressions and the mode graph of a platform once. */
+export function compilePlatform(platform: PlatformDefinition): CompiledPlatform {
+    const whole = platform.modes.map((m) => ({ name: m.name, re: new RegExp(`^(?:${m.prompt})[ \\t]*$`) }));
+    const inline = platform.modes
+        .filter((m) => m.inlinePrompt)
+        .map((m) => ({ name: m.name, re: new RegExp(`(?:${m.prompt})[ \\t]?`, "y") }));
+    const byName = new Map(platform.modes.map((m) => [m.name, m]));
+
+    function modeOfPromptLine(line: string): ModeName | undefined {
+        return whole.find((w) => w.re.test(line))?.name;
+    }
+
+    function leadingPrompts(line: string): { modes: ModeName[]; rest: number } {
+        const modes: ModeName[] = [];
+        let at = 0;
+        for (;;) {
+            // Take the longest match at this position; on a tie the earlier mode in the platform's
+            // order wins (`config-router` before the catch-all `config-...`).
+            let best: { name: ModeName; end: number } | undefined;
+            for (const p of inline) {
+                p.re.lastIndex = at;
+                if (p.re.exec(line) && (!best || p.re.lastIndex > best.end)) best = { name: p.name, end: p.re.lastIndex };
+            }
+            if (!best) break;
+            modes.push(best.name);
+            at = best.end;
+        }
+        if (modes.length === 0) {
+            // Prompts recognised only as a whole line (nscli's).
+            const whole = modeOfPromptLine(line);
+            if (whole !== undefined) return { modes: [whole], rest: line.length };
+        }
+        return { modes, rest: at };
+    }
+
+    function mode(name: ModeName): ModeDefinition {
+        const m = byName.get(name);
+        if (!m) throw new Error(`platform ${platform.name} has no mode ${name}`);
+        return m;
+    }
+
+    function isWithin(m: ModeName, block: ModeName): boolean {
+        for (let cur: ModeName | undefined = m, guard = 0; cur !== undefined && guard <= platform.modes.length; guard++) {
+            if (cur === block) return true;
+            cur = byName.get(cur)?.within;
+        }
+        return false;
+    }
+
+    function path(from: ModeName, to: ModeName): ModeEdge[] | undefined {
+        if (from === to) return [];
+        const previous = new Map<ModeName, ModeEdge>();
+        const queue: ModeName[] = [from];
+        const seen = new Set<ModeName>([from]);
+        while (queue.length > 0) {
+            const cur = queue.shift() as ModeName;
+            for (const e of platform.edges) {
+                if (e.from !== cur || seen.has(e.to)) continue;
+                seen.add(e.to);
+                previous.set(e.to, e);
+                if (e.to === to) {
+                    const walk: ModeEdge[] = [];
+                    for (let n: ModeName = to; n !== from; ) {
+                        const edge = previous.get(n) as ModeEdge;
+                        walk.unshift(edge);
+                        n = edge.from;
+                    }
+                    return walk;
+                }
+                queue.push(e.to);
+            }
+        }
+        return undefined;
+    }
+
+    function isFailureLine(line: string, dialect: Dialect): boolean {
+        return platform.failureIndicators[dialect].some((re) => re.test(line));
+    }
+
+    function fixFor(answer: string, dialect: Dialect): string {
+        for (const f of platform.answerFixes) {
+            const m = f.match.exec(answer);
+            if (m) return f.fix.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? "");
+        }
+        return platform.defaultFix[dialect];
+    }
+
+    return { platform, modeOfPromptLine, leadingPrompts, mode, isWithin, path, isFailureLine, fixFor };
+}
