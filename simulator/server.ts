@@ -3,10 +3,8 @@ import { AddressInfo, createServer, Server as NetServer, Socket } from "node:net
 import { AuthContext, Connection, ParsedKey, Server as SshServer, ServerChannel, Session, utils } from "ssh2";
 import { DeviceControl } from "./control";
 import { loadHostKey } from "./hostKey";
-import { parseIpv4Cidr, firstHost } from "./model/addresses";
-import { Device, DeviceSettings, SavedConfig } from "./model/device";
-import { featureAcronym, FEATURES } from "./model/features";
-import { loadNscli, loadZebos } from "./model/loadConfig";
+import { createDevice } from "./model/createDevice";
+import { Device, SavedConfig } from "./model/device";
 import { AuthMethod, SimulatorFaults, SimulatorOptions } from "./options";
 import { RoutingEngine } from "./routing/engine";
 import { InMemoryRoutingEngine, SessionOverride } from "./routing/inMemoryEngine";
@@ -294,27 +292,9 @@ export class Simulator {
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
     const hostKey = loadHostKey(options.hostKey, options.hostKeyPath);
-    const interfaceAddress = parseIpv4Cidr(options.interfaceAddress ?? "10.102.33.208/24");
-    const settings: DeviceSettings = {
-        hostname: options.hostname ?? "ns",
-        cliPrompt: options.cliPrompt ?? ">",
-        interfaceAddress,
-        interfaceName: options.interfaceName ?? "vlan0",
-        linkLocalAddress: options.linkLocalAddress ?? "fe80::2cf6:beff:fe94:9f63",
-        defaultGateway: options.defaultGateway ?? firstHost(interfaceAddress),
-        defaultMaxPaths: options.defaultMaxPaths === undefined ? 8 : options.defaultMaxPaths,
-        passwordDisplay: options.passwordDisplay ?? "clear",
-        bgpRouteTypeLabel: options.bgpRouteTypeLabel ?? "BGP",
-        unknownCommandError: options.unknownCommandError ?? "No such command",
-        bgpNotEnabledError: options.bgpNotEnabledError ?? "% BGP is not enabled",
-        saveConfigIncludesZebos: options.saveConfigIncludesZebos ?? false,
-        parentModeFallback: options.parentModeFallback ?? false,
-    };
     for (const u of options.users ?? []) for (const k of u.authorizedKeys ?? []) parsePublicKey(k);
-    const routing = options.routing ?? new InMemoryRoutingEngine();
-    const device = new Device(settings, routing);
-    device.faults.bgpNotLicensed = options.faults?.bgpNotLicensed === true;
-    await loadInitialConfig(device, options);
+    const device = await createDevice(options);
+    const routing = device.engine;
 
     const ssh = new SshServer({ hostKeys: [hostKey.privateKey], ident: "OpenSSH_8.8" });
     const net = createServer();
@@ -329,24 +309,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const sim = new Simulator(address.address, address.port, hostKey.fingerprint, hostKey.algorithm, new DeviceControl(device), routing, { device, net, ssh }, options);
     sim.attach(options);
     return sim;
-}
-
-async function loadInitialConfig(device: Device, options: SimulatorOptions): Promise<void> {
-    const initial = options.initialConfig ?? {};
-    if (initial.enabledFeatures) {
-        const on = new Set(
-            initial.enabledFeatures.map((f) => {
-                const acronym = featureAcronym(f);
-                if (!acronym) throw new Error(`initialConfig.enabledFeatures: unknown feature "${f}" (known: ${FEATURES.map((x) => x.acronym).join(", ")})`);
-                return acronym;
-            }),
-        );
-        for (const f of FEATURES) device.features.set(f.acronym, on.has(f.acronym));
-    }
-    if (initial.nscli) await loadNscli(device, initial.nscli);
-    if (initial.zebos) await loadZebos(device, initial.zebos);
-    device.markAllSaved();
-    await device.syncRouting();
 }
 
 function parsePublicKey(text: string): ParsedKey {

@@ -1,0 +1,191 @@
+/**
+ * The simulated appliance's routing configuration, translated to FRRouting (bgpd/zebra) and
+ * diffed against what FRR runs, as vtysh lines. Pure: no I/O.
+ *
+ * Where FRR needs more than the NetScaler (ZebOS) commands say, the translation adds it:
+ * - `no bgp ebgp-requires-policy`: FRR (since 7.4, RFC 8212) neither accepts nor sends eBGP routes
+ *   without a route-map; ZebOS does, and the Calico peering is eBGP.
+ * - `no bgp default ipv4-unicast` plus `neighbor X activate` under `address-family ipv4 unicast`:
+ *   makes the IPv4 activation explicit, so it does not depend on FRR's defaults profile
+ *   (`datacenter` and `traditional` differ) and shows in FRR's running config for the diff.
+ * - `max-paths ebgp|ibgp N` (ZebOS, router level) is `maximum-paths [ibgp] N` in FRR's IPv4
+ *   address family; `redistribute X` also moves there.
+ * - `ns route-install bgp` has no FRR command: the NetScaler packet engine's routing table is
+ *   modelled by the ADC namespace's kernel table, which zebra fills. Without route-install, a
+ *   zebra filter (`ip protocol bgp route-map <deny>`) keeps BGP routes out of the kernel; they
+ *   stay in the RIB (`show ip route`), as they stay in ZebOS's.
+ * - `neighbor X update-source <interface name>`: the appliance's interface names (`vlan0`) do
+ *   not exist in the namespace; its only interface carries the interface address, so the name
+ *   becomes that address.
+ */
+import type { RoutingConfig } from "./engine";
+
+/** zebra route-map that keeps BGP routes out of the kernel table while route-install is off. */
+export const NO_ROUTE_INSTALL_MAP = "NS-NO-ROUTE-INSTALL";
+
+/** One `router bgp` block as FRR prints it: router-level lines and IPv4 unicast address-family lines. */
+export interface FrrBgpBlock {
+    readonly asn: number;
+    readonly router: readonly string[];
+    readonly ipv4: readonly string[];
+}
+
+/** The part of FRR's configuration the engine owns. */
+export interface FrrState {
+    readonly bgp: FrrBgpBlock | null;
+    /** True when BGP routes are kept out of the kernel table (route-install off). */
+    readonly routeInstallBlocked: boolean;
+    /** True when the deny route-map the block relies on exists. */
+    readonly denyMapPresent: boolean;
+}
+
+export interface TranslateOptions {
+    /**
+     * `neighbor X timers connect N` for every neighbor. FRR retries a failed connection every
+     * 120 s by default; a lab wants seconds. Undefined = FRR's default.
+     */
+    readonly connectRetrySeconds?: number;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** What FRR should run for `config`. */
+export function desiredFrrState(config: RoutingConfig, options: TranslateOptions = {}): FrrState {
+    const routeInstallBlocked = !config.routeInstall.includes("bgp");
+    const bgp = config.bgp;
+    if (!bgp) return { bgp: null, routeInstallBlocked, denyMapPresent: routeInstallBlocked };
+    const ownAddress = config.interfaceAddress.split("/")[0]!;
+    const router = [`bgp router-id ${bgp.routerId}`, "no bgp ebgp-requires-policy", "no bgp default ipv4-unicast"];
+    const ipv4: string[] = [];
+    for (const source of bgp.redistribute) ipv4.push(`redistribute ${source}`);
+    for (const n of bgp.neighbors) {
+        router.push(`neighbor ${n.address} remote-as ${n.remoteAs}`);
+        if (n.description !== undefined) router.push(`neighbor ${n.address} description ${n.description}`);
+        if (n.password !== undefined) router.push(`neighbor ${n.address} password ${n.password}`);
+        if (n.ebgpMultihop !== undefined) router.push(`neighbor ${n.address} ebgp-multihop ${n.ebgpMultihop}`);
+        if (n.updateSource !== undefined) {
+            router.push(`neighbor ${n.address} update-source ${IPV4.test(n.updateSource) || n.updateSource.includes(":") ? n.updateSource : ownAddress}`);
+        }
+        if (options.connectRetrySeconds !== undefined) router.push(`neighbor ${n.address} timers connect ${options.connectRetrySeconds}`);
+        ipv4.push(`neighbor ${n.address} activate`);
+    }
+    if (bgp.maxPaths.ebgp !== undefined) ipv4.push(`maximum-paths ${bgp.maxPaths.ebgp}`);
+    if (bgp.maxPaths.ibgp !== undefined) ipv4.push(`maximum-paths ibgp ${bgp.maxPaths.ibgp}`);
+    return { bgp: { asn: bgp.asn, router, ipv4 }, routeInstallBlocked, denyMapPresent: routeInstallBlocked };
+}
+
+/** Reads the engine-owned parts out of FRR's `show running-config`. */
+export function parseFrrRunningConfig(text: string): FrrState {
+    let bgp: { asn: number; router: string[]; ipv4: string[] } | null = null;
+    let routeInstallBlocked = false;
+    let denyMapPresent = false;
+    let block: "none" | "router" | "ipv4" | "other-af" = "none";
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trimEnd();
+        const top = /^\S/.test(line);
+        if (top) {
+            block = "none";
+            const m = /^router bgp (\d+)$/.exec(line);
+            if (m) {
+                // A second instance (`router bgp N vrf X`) does not match and is left alone.
+                bgp = { asn: Number(m[1]), router: [], ipv4: [] };
+                block = "router";
+            } else if (line === `ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`) {
+                routeInstallBlocked = true;
+            } else if (new RegExp(`^route-map ${NO_ROUTE_INSTALL_MAP} deny 10$`).test(line)) {
+                denyMapPresent = true;
+            }
+            continue;
+        }
+        if (block === "none" || !bgp) continue;
+        const t = line.trim();
+        if (t === "" || t === "!") continue;
+        if (t === "exit-address-family") {
+            block = "router";
+            continue;
+        }
+        const af = /^address-family (\S+)(?: (\S+))?$/.exec(t);
+        if (af) {
+            block = af[1] === "ipv4" && (af[2] ?? "unicast") === "unicast" ? "ipv4" : "other-af";
+            continue;
+        }
+        if (block === "router") bgp.router.push(t);
+        else if (block === "ipv4") bgp.ipv4.push(t);
+    }
+    return { bgp, routeInstallBlocked, denyMapPresent };
+}
+
+/** Lines that replace each other: setting one with another value needs no `no` first. */
+function settingKey(line: string): string | undefined {
+    const m =
+        /^(bgp router-id) /.exec(line) ??
+        /^(neighbor \S+ (?:remote-as|description|password|ebgp-multihop|update-source|timers connect)) /.exec(line) ??
+        /^(maximum-paths ibgp) /.exec(line) ??
+        /^(maximum-paths) \d+$/.exec(line);
+    return m?.[1];
+}
+
+function neighborOf(line: string): string | undefined {
+    return /^neighbor (\S+) /.exec(line)?.[1];
+}
+
+function neighborsIn(lines: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (const l of lines) {
+        const m = /^neighbor (\S+) remote-as /.exec(l);
+        if (m) out.add(m[1]!);
+    }
+    return out;
+}
+
+/** `no` lines for what `current` has and `desired` lacks, then the lines `desired` adds. */
+function diffSection(current: readonly string[], desired: readonly string[], removedNeighbors: ReadonlySet<string>): string[] {
+    const want = new Set(desired);
+    const have = new Set(current);
+    const desiredKeys = new Set(desired.map(settingKey).filter((k): k is string => k !== undefined));
+    const out: string[] = [];
+    for (const l of current) {
+        if (want.has(l)) continue;
+        const n = neighborOf(l);
+        if (n && removedNeighbors.has(n)) continue;
+        const key = settingKey(l);
+        if (key && desiredKeys.has(key)) continue;
+        out.push(l.startsWith("no ") ? l.slice(3) : `no ${l}`);
+    }
+    // remote-as creates the neighbor: it goes before the neighbor's other settings.
+    const additions = desired.filter((l) => !have.has(l));
+    additions.sort((a, b) => Number(!/ remote-as /.test(a)) - Number(!/ remote-as /.test(b)));
+    return [...out, ...additions];
+}
+
+/**
+ * The vtysh lines (from `configure terminal` on) that turn `current` into `desired`; empty when
+ * nothing changes.
+ */
+export function frrCommands(current: FrrState, desired: FrrState): string[] {
+    const cmds: string[] = [];
+    if (desired.denyMapPresent && !current.denyMapPresent) cmds.push(`route-map ${NO_ROUTE_INSTALL_MAP} deny 10`, "exit");
+    if (desired.routeInstallBlocked && !current.routeInstallBlocked) cmds.push(`ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
+    if (!desired.routeInstallBlocked && current.routeInstallBlocked) cmds.push(`no ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
+
+    let cur = current.bgp;
+    const want = desired.bgp;
+    if (cur && (!want || want.asn !== cur.asn)) {
+        cmds.push(`no router bgp ${cur.asn}`);
+        cur = null;
+    }
+    if (want) {
+        const curRouter = cur?.router ?? [];
+        const curIpv4 = cur?.ipv4 ?? [];
+        const wanted = neighborsIn(want.router);
+        const removed = new Set([...neighborsIn(curRouter)].filter((n) => !wanted.has(n)));
+        const router = [...[...removed].map((n) => `no neighbor ${n}`), ...diffSection(curRouter, want.router, removed)];
+        const ipv4 = diffSection(curIpv4, want.ipv4, removed);
+        if (!cur || router.length > 0 || ipv4.length > 0) {
+            cmds.push(`router bgp ${want.asn}`, ...router);
+            if (ipv4.length > 0) cmds.push("address-family ipv4 unicast", ...ipv4, "exit-address-family");
+            cmds.push("exit");
+        }
+    }
+    return cmds.length === 0 ? [] : ["configure terminal", ...cmds, "end"];
+}
