@@ -18,7 +18,14 @@ import { Token, tokenize } from "./tokenize";
 export class CommandTable<H> {
     private readonly variants: Variant<H>[] = [];
 
-    constructor(private readonly argTypes: Readonly<Record<string, ArgType>> = {}) {}
+    /**
+     * @param aliases short forms a device resolves to a keyword even where the prefix is shared
+     *   (nscli reads `sh` as `show`, not `shell`).
+     */
+    constructor(
+        private readonly argTypes: Readonly<Record<string, ArgType>> = {},
+        private readonly aliases: Readonly<Record<string, string>> = {},
+    ) {}
 
     /** Declares a command; returns the table so declarations chain. */
     add(syntax: string, handler: H): this {
@@ -46,7 +53,8 @@ export class CommandTable<H> {
     }
 
     private step(alive: Candidate<H>[], word: Token, index: number, line: string): StepResult<H> {
-        const lower = word.text.toLowerCase();
+        const typed = word.text.toLowerCase();
+        const lower = this.aliases[typed] ?? typed;
         const keywordHits: { candidate: Candidate<H>; keyword: string; name?: string }[] = [];
         const argHits: Candidate<H>[] = [];
         const finished: Candidate<H>[] = [];

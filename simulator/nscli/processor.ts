@@ -41,7 +41,8 @@ function setFeatures(shell: Shell, names: string, on: boolean): NscliOutcome {
     return ok();
 }
 
-const table = new CommandTable<Handler>()
+// `sh` is documented shorthand for `show` (it is also a prefix of `shell`).
+const table = new CommandTable<Handler>({}, { sh: "show" })
     .add("show [ns] feature", (shell) => ok(renderFeatureTable(shell.device)))
     .add("enable [ns] feature <names:words>", (shell, a) => setFeatures(shell, a.req("names"), true))
     .add("disable [ns] feature <names:words>", (shell, a) => setFeatures(shell, a.req("names"), false))

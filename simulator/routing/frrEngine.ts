@@ -74,9 +74,9 @@ export class FrrRoutingEngine implements RoutingEngine {
         if (this.closed) return;
         this.closed = true;
         const current = parseFrrRunningConfig(await this.vtysh(["show running-config"]).catch(() => ""));
-        const lines = frrCommands(current, { bgp: null, routeInstallBlocked: false, denyMapPresent: current.denyMapPresent });
-        if (current.denyMapPresent) lines.splice(lines.length - 1, 0, `no route-map ${NO_ROUTE_INSTALL_MAP}`);
-        if (lines.length > 0) await this.vtysh(lines).catch(() => undefined);
+        const lines = frrCommands(current, { bgp: null, routeInstallBlocked: false, denyMapPresent: current.denyMapPresent }).slice(1, -1);
+        if (current.denyMapPresent) lines.push(`no route-map ${NO_ROUTE_INSTALL_MAP}`);
+        if (lines.length > 0) await this.vtysh(["configure terminal", ...lines, "end"]).catch(() => undefined);
     }
 
     /** The FRR configuration lines `apply` would send now (for tests and diagnostics). */
@@ -88,13 +88,8 @@ export class FrrRoutingEngine implements RoutingEngine {
     private async converge(desired: FrrState): Promise<void> {
         const current = parseFrrRunningConfig(await this.vtysh(["show running-config"]));
         const lines = frrCommands(current, desired);
-        if (lines.length === 0) return;
-        await this.vtysh(lines);
-        // vtysh reports some refusals only in its output; what FRR now runs is the real answer.
-        const after = frrCommands(parseFrrRunningConfig(await this.vtysh(["show running-config"])), desired);
-        if (after.length > 0) {
-            throw new FrrEngineError(`FRR did not take the configuration; still differing: ${redact(after).join("; ")}`, redact(lines), "");
-        }
+        // vtysh exits non-zero when FRR refuses any of the lines; that rejects here.
+        if (lines.length > 0) await this.vtysh(lines);
     }
 
     private async json<T>(command: string): Promise<T> {
@@ -114,7 +109,7 @@ export class FrrRoutingEngine implements RoutingEngine {
         return new Promise((resolve, reject) => {
             execFile(cmd, argv, { timeout: o.commandTimeoutMs ?? 15_000, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
                 if (!err) return resolve(stdout);
-                const output = `${stdout}${stderr}`.trim();
+                const output = redactOutput(`${stdout}${stderr}`.trim(), lines);
                 reject(new FrrEngineError(`vtysh failed (${(err as NodeJS.ErrnoException).code ?? err.message}): ${output.slice(0, 500)}`, redact(lines), output));
             });
         });
@@ -123,6 +118,16 @@ export class FrrRoutingEngine implements RoutingEngine {
 
 function connectRetry(o: FrrRoutingEngineOptions): { connectRetrySeconds?: number } {
     return o.connectRetrySeconds === undefined ? {} : { connectRetrySeconds: o.connectRetrySeconds };
+}
+
+/** vtysh echoes a refused line: take every password the lines carry out of its answer. */
+function redactOutput(output: string, lines: readonly string[]): string {
+    let out = output;
+    for (const l of lines) {
+        const m = /^(?:no )?neighbor \S+ password (.+)$/.exec(l);
+        if (m) out = out.split(m[1]!).join("<redacted>");
+    }
+    return out;
 }
 
 function redact(lines: readonly string[]): string[] {
