@@ -30,6 +30,12 @@ export interface RouterOwnership {
     readonly maxPathsEbgp: boolean;
     readonly maxPathsIbgp: boolean;
     readonly redistributeKernel: boolean;
+    /**
+     * Settings a router created by this resource showed right after creation without being
+     * asked (some builds display `max-paths ebgp 8` / `ibgp 8` as defaults): part of the block,
+     * not someone else's configuration.
+     */
+    readonly createdWith?: { readonly maxPathsEbgp: number | null; readonly maxPathsIbgp: number | null };
 }
 
 export const NOTHING_OWNED: RouterOwnership = {
@@ -128,8 +134,9 @@ function foreignContent(r: BgpRouter, owned: RouterOwnership): string | null {
     if (r.neighbors.size > 0) parts.push(`${r.neighbors.size} neighbor(s) (${[...r.neighbors.keys()].join(", ")})`);
     if (r.otherLines.length > 0) parts.push(`other settings (${r.otherLines.join("; ")})`);
     if (r.routerId !== null && !owned.routerId) parts.push(`bgp router-id ${r.routerId}`);
-    if (r.maxPaths.ebgp !== null && !owned.maxPathsEbgp) parts.push(`max-paths ebgp ${r.maxPaths.ebgp}`);
-    if (r.maxPaths.ibgp !== null && !owned.maxPathsIbgp) parts.push(`max-paths ibgp ${r.maxPaths.ibgp}`);
+    const defaults = owned.createdWith ?? { maxPathsEbgp: null, maxPathsIbgp: null };
+    if (r.maxPaths.ebgp !== null && !owned.maxPathsEbgp && r.maxPaths.ebgp !== defaults.maxPathsEbgp) parts.push(`max-paths ebgp ${r.maxPaths.ebgp}`);
+    if (r.maxPaths.ibgp !== null && !owned.maxPathsIbgp && r.maxPaths.ibgp !== defaults.maxPathsIbgp) parts.push(`max-paths ibgp ${r.maxPaths.ibgp}`);
     for (const source of r.redistribute.keys()) if (source !== "kernel" || !owned.redistributeKernel) parts.push(`redistribute ${source}`);
     return parts.length > 0 ? parts.join(", ") : null;
 }

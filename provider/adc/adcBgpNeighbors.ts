@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { AdcBgpNeighborState, AdcBgpNeighborsArgs, BgpSessionState } from "./args";
+import { splitConnection, splitNeighbors, withSecretOutputs } from "./secretInputs";
+import { shim } from "./shim";
+
+const provider = shim("adcBgpNeighbors");
+
+/**
+ * A set of BGP neighbors on the ADC under `router bgp <localAsn>`, owned by this resource: one
+ * per Kubernetes node, typically.
+ *
+ * - Adding or removing one neighbor changes only that neighbor on the device, and
+ *   `pulumi preview` shows exactly that without connecting to it.
+ * - Neighbors it does not own (another cluster's, hand-made ones) are never touched; listing one
+ *   fails unless `adoptExisting` is set.
+ * - `pulumi refresh` reads the device: a neighbor removed or changed by hand shows as drift, and
+ *   the next `pulumi up` restores it.
+ * - Passwords are stored as secrets and never appear in outputs or messages.
+ */
+export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
+    declare readonly host: pulumi.Output<string>;
+    declare readonly port: pulumi.Output<number>;
+    declare readonly localAsn: pulumi.Output<number>;
+    /** The neighbor addresses this resource owns on the device. */
+    declare readonly owned: pulumi.Output<string[]>;
+    /** This resource's neighbors as read from the device (passwords only as `hasPassword`). */
+    declare readonly configuredNeighbors: pulumi.Output<AdcBgpNeighborState[]>;
+    /** This resource's neighbors' BGP sessions, as the device reports them. */
+    declare readonly sessions: pulumi.Output<BgpSessionState[]>;
+
+    constructor(name: string, args: AdcBgpNeighborsArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            {
+                ...splitConnection(args.connection),
+                ...splitNeighbors(args.neighbors),
+                localAsn: args.localAsn,
+                saveConfig: args.saveConfig,
+                adoptExisting: args.adoptExisting,
+                waitForEstablishedSeconds: args.waitForEstablishedSeconds,
+                host: undefined,
+                port: undefined,
+                owned: undefined,
+                configuredNeighbors: undefined,
+                sessions: undefined,
+            },
+            withSecretOutputs(opts, ["credentials", "neighborPasswords", "passwordForms"]),
+            "pulumi-calico-adc",
+            "AdcBgpNeighbors",
+        );
+    }
+}

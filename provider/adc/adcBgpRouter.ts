@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { AdcBgpNeighborState, AdcBgpRouterArgs, BgpSessionState } from "./args";
+import { splitConnection, withSecretOutputs } from "./secretInputs";
+import { shim } from "./shim";
+
+const provider = shim("adcBgpRouter");
+
+/**
+ * The ADC's device-level BGP settings: the BGP feature, `router bgp <localAsn>`, router id,
+ * `max-paths`, `ns route-install bgp` and `redistribute kernel`, applied over SSH in vtysh and
+ * saved.
+ *
+ * - `pulumi preview` never connects to the device.
+ * - Changing `localAsn` (or the device) replaces the router, deleting first: the device runs one
+ *   BGP instance.
+ * - Deleting it removes only what it added: a `router bgp` that still holds neighbors of another
+ *   stack, or that existed before (`adoptExisting`), stays.
+ *
+ * @example
+ * ```ts
+ * const router = new AdcBgpRouter("adc-bgp", {
+ *     connection: { host: "10.102.33.208", password: cfg.requireSecret("adcPassword"), hostKeyFingerprint: cfg.require("adcHostKey") },
+ *     localAsn: 500,
+ * });
+ * ```
+ */
+export class AdcBgpRouter extends pulumi.dynamic.Resource {
+    /** The ADC the router lives on. */
+    declare readonly host: pulumi.Output<string>;
+    declare readonly port: pulumi.Output<number>;
+    /** `router bgp <localAsn>`. */
+    declare readonly localAsn: pulumi.Output<number>;
+    /** Whether `router bgp <localAsn>` was found on the device at the last read. */
+    declare readonly routerPresent: pulumi.Output<boolean>;
+    /** Whether the BGP feature was enabled at the last read. */
+    declare readonly bgpFeatureEnabled: pulumi.Output<boolean>;
+    /** Every neighbor in the router block (this stack's and others'), as read from the device. */
+    declare readonly configuredNeighbors: pulumi.Output<AdcBgpNeighborState[]>;
+    /** Every BGP session the device reports (`show ip bgp summary`). */
+    declare readonly sessions: pulumi.Output<BgpSessionState[]>;
+
+    constructor(name: string, args: AdcBgpRouterArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            {
+                ...splitConnection(args.connection),
+                localAsn: args.localAsn,
+                routerId: args.routerId,
+                maxPaths: args.maxPaths,
+                routeInstall: args.routeInstall,
+                redistributeKernel: args.redistributeKernel,
+                saveConfig: args.saveConfig,
+                adoptExisting: args.adoptExisting,
+                host: undefined,
+                port: undefined,
+                routerPresent: undefined,
+                bgpFeatureEnabled: undefined,
+                configuredNeighbors: undefined,
+                sessions: undefined,
+            },
+            withSecretOutputs(opts, ["credentials"]),
+            "pulumi-calico-adc",
+            "AdcBgpRouter",
+        );
+    }
+}

@@ -1,0 +1,41 @@
+/**
+ * Planner conflicts → errors that say what is on the device and what to do about it.
+ */
+import { AdcConflictError } from "../device/errors";
+import type { Conflict } from "../core/plan";
+
+function describe(c: Conflict): { message: string; fix: string } {
+    switch (c.kind) {
+        case "other-router":
+            return {
+                message: `the device already runs "router bgp ${c.existing}", and ZebOS runs a single BGP instance, so "router bgp ${c.wanted}" cannot be added`,
+                fix: `use localAsn ${c.existing} (the ADC's existing AS), or remove "router bgp ${c.existing}" from the ADC by hand if nothing depends on it`,
+            };
+        case "router-exists":
+            return {
+                message: `"router bgp ${c.asn}" is already configured on the device and was not created by this stack`,
+                fix: `set adoptExisting: true to manage it (settings it had before stay on delete), or remove it from the ADC first`,
+            };
+        case "no-router":
+            return {
+                message: `"router bgp ${c.asn}" is not configured on the device`,
+                fix: `create an AdcBgpRouter with localAsn ${c.asn} and make the neighbors depend on it (CalicoAdcPeering does this), or check localAsn`,
+            };
+        case "foreign-neighbor":
+            return {
+                message: `neighbor ${c.address} (remote-as ${c.remoteAsn}) already exists on the device and is not owned by this resource`,
+                fix: `if it belongs to another stack or cluster, remove it from this one's list; to take it over, set adoptExisting: true`,
+            };
+    }
+}
+
+/** One error for all conflicts, so a user sees every problem at once. */
+export function conflictError(host: string, conflicts: readonly Conflict[]): AdcConflictError {
+    const parts = conflicts.map(describe);
+    if (parts.length === 1) return new AdcConflictError(host, parts[0]!.message, parts[0]!.fix);
+    return new AdcConflictError(
+        host,
+        `${parts.length} conflicts, nothing was changed:\n${parts.map((p) => `  - ${p.message}`).join("\n")}`,
+        parts.map((p) => p.fix).filter((f, i, all) => all.indexOf(f) === i).join("; "),
+    );
+}

@@ -1,0 +1,59 @@
+/**
+ * Reading the device: one place that turns show commands into the model, used by every
+ * operation so that create, read and verify see the device the same way.
+ */
+import type { AdcBgpNeighborState, BgpSessionState } from "./args";
+import { withAdcSession } from "../device";
+import type { AdcConnection, AdcSession } from "../device/types";
+import { AdcCommandError } from "../device/errors";
+import type { RunningConfig, RunningNeighbor } from "../core/model";
+import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
+import { parseBgpSummary, parseFeatures } from "../core/parseShowOutputs";
+
+export interface Observation {
+    readonly running: RunningConfig;
+    readonly sessions: readonly BgpSessionState[];
+}
+
+export async function bgpFeatureEnabled(session: AdcSession): Promise<boolean> {
+    return parseFeatures(await session.cli("show ns feature")).get("BGP") === true;
+}
+
+export async function observe(session: AdcSession): Promise<Observation> {
+    const running = parseRunningConfig(await session.vtyshShow("show running-config"));
+    return { running, sessions: bgpRouter(running) ? await readSessions(session) : [] };
+}
+
+/** A device without a BGP instance answers the summary with a `%` line; that means no sessions. */
+export async function readSessions(session: AdcSession): Promise<BgpSessionState[]> {
+    try {
+        return parseBgpSummary(await session.vtyshShow("show ip bgp summary"));
+    } catch (e) {
+        if (e instanceof AdcCommandError) return [];
+        throw e;
+    }
+}
+
+/** A neighbor as users see it in outputs: never the password itself. */
+export function neighborState(n: RunningNeighbor): AdcBgpNeighborState {
+    return {
+        address: n.address,
+        remoteAsn: n.remoteAsn,
+        description: n.description,
+        hasPassword: n.password !== null,
+        updateSource: n.updateSource,
+        ebgpMultihop: n.ebgpMultihop,
+    };
+}
+
+/**
+ * After a failed apply: read the device on the same session if it still works, else on a new
+ * one (the failure may have been the connection itself). Throws if the device cannot be read.
+ */
+export async function observeAfterFailure(session: AdcSession, connection: AdcConnection): Promise<Observation> {
+    try {
+        return await observe(session);
+    } catch {
+        return withAdcSession({ ...connection, connectRetries: 0 }, observe);
+    }
+}

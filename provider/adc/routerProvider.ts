@@ -1,0 +1,222 @@
+/**
+ * The provider behind {@link AdcBgpRouter}: the device-level BGP settings. A thin shell around
+ * the pure core: read the device, plan, apply the planned lines in one session, verify.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { randomBytes } from "crypto";
+import type { AdcBgpNeighborState, BgpSessionState } from "./args";
+import { withAdcSession } from "../device";
+import { AdcError } from "../device/errors";
+import type { AdcSession } from "../device/types";
+import { applyChanges } from "../core/changes";
+import { bgpRouter } from "../core/parseRunningConfig";
+import { NOTHING_OWNED, planRouter, planRouterRemoval, type RouterOwnership } from "../core/plan";
+import { renderChanges } from "../core/render";
+import { conflictError } from "./conflicts";
+import { resolveRouterInputs, type RouterSpec } from "./inputs";
+import { bgpFeatureEnabled, neighborState, observe, observeAfterFailure, type Observation } from "./observe";
+import { asProviderError, partialFailure } from "./partialFailure";
+import { diffState, routerInputsState, ROUTER_INPUT_KEYS, SCHEMA_VERSION, type RouterInputsState } from "./state";
+import { checkResult, log, requireSpec } from "./providerSupport";
+
+/** Everything the router resource stores. */
+export interface RouterOutputs extends RouterInputsState {
+    schemaVersion: number;
+    host: string;
+    port: number;
+    /** What this resource put on the device, so delete removes exactly that. */
+    owned: RouterOwnership;
+    /** Observed: the BGP feature is enabled. */
+    bgpFeatureEnabled: boolean;
+    /** Observed: `router bgp <localAsn>` exists. */
+    routerPresent: boolean;
+    /** Every neighbor in the router block, as read from the device. */
+    configuredNeighbors: AdcBgpNeighborState[];
+    /** Every BGP session, from `show ip bgp summary`. */
+    sessions: BgpSessionState[];
+}
+
+function outputs(spec: RouterSpec, owned: RouterOwnership, featureOn: boolean, seen: Observation): RouterOutputs {
+    const router = bgpRouter(seen.running);
+    const present = router?.asn === spec.intent.asn;
+    return {
+        ...routerInputsState(spec),
+        schemaVersion: SCHEMA_VERSION,
+        host: spec.connection.host,
+        port: spec.connection.port,
+        owned,
+        bgpFeatureEnabled: featureOn,
+        routerPresent: present,
+        configuredNeighbors: present ? [...router!.neighbors.values()].map(neighborState) : [],
+        sessions: present ? [...seen.sessions] : [],
+    };
+}
+
+/**
+ * What the device holds, in the shape of the inputs: managed settings as the device has them,
+ * unmanaged ones as stored (so they never show as drift).
+ */
+function observedInputs(stored: RouterOutputs, seen: Observation): RouterInputsState {
+    const router = bgpRouter(seen.running);
+    const mine = router?.asn === stored.localAsn ? router : undefined;
+    return {
+        connection: stored.connection,
+        credentials: stored.credentials,
+        localAsn: stored.localAsn,
+        routerId: stored.routerId === null ? null : mine?.routerId ?? null,
+        maxPaths: {
+            ebgp: stored.maxPaths.ebgp === null ? null : mine?.maxPaths.ebgp ?? null,
+            ibgp: stored.maxPaths.ibgp === null ? null : mine?.maxPaths.ibgp ?? null,
+        },
+        routeInstall: stored.routeInstall && seen.running.routeInstall.has("bgp"),
+        redistributeKernel: stored.redistributeKernel && (mine?.redistribute.has("kernel") ?? false),
+        saveConfig: stored.saveConfig,
+        adoptExisting: stored.adoptExisting,
+    };
+}
+
+/** Ownership after an interrupted apply: planned items count only if the device now has them. */
+function confirmOwnership(planned: RouterOwnership, before: RouterOwnership, seen: Observation, asn: number): RouterOwnership {
+    const router = bgpRouter(seen.running);
+    const mine = router?.asn === asn ? router : undefined;
+    const keep = (was: boolean, now: boolean, present: boolean) => was || (now && present);
+    return {
+        router: keep(before.router, planned.router, mine !== undefined),
+        feature: planned.feature,
+        routeInstall: keep(before.routeInstall, planned.routeInstall, seen.running.routeInstall.has("bgp")),
+        routerId: keep(before.routerId, planned.routerId, mine?.routerId != null),
+        maxPathsEbgp: keep(before.maxPathsEbgp, planned.maxPathsEbgp, mine?.maxPaths.ebgp != null),
+        maxPathsIbgp: keep(before.maxPathsIbgp, planned.maxPathsIbgp, mine?.maxPaths.ibgp != null),
+        redistributeKernel: keep(before.redistributeKernel, planned.redistributeKernel, mine?.redistribute.has("kernel") ?? false),
+    };
+}
+
+async function apply(id: string, spec: RouterSpec, before: RouterOwnership, inputs: Record<string, unknown>): Promise<RouterOutputs> {
+    const host = spec.connection.host;
+    let planned = before;
+    return withAdcSession(spec.connection, async (session: AdcSession) => {
+        let featureOn = await bgpFeatureEnabled(session);
+        const seen = await observe(session);
+        const plan = planRouter(seen.running, spec.intent, before, spec.adoptExisting);
+        if (!plan.ok) throw conflictError(host, plan.conflicts);
+        planned = { ...plan.owned, feature: before.feature || !featureOn };
+        const lines = renderChanges(plan.changes);
+        try {
+            if (!featureOn) {
+                log(host, "enabling the BGP feature");
+                await session.cli("enable ns feature BGP");
+                featureOn = true;
+            }
+            if (lines.length > 0) log(host, `router bgp ${spec.intent.asn}: applying ${lines.length} line(s)`);
+            await session.configure(lines);
+            if (spec.saveConfig && (lines.length > 0 || planned.feature !== before.feature)) await session.save();
+        } catch (e) {
+            throw await recordPartial(e, id, spec, planned, before, inputs, session);
+        }
+        const after = await observe(session);
+        const rest = planRouter(after.running, spec.intent, planned, true);
+        if (!rest.ok || rest.changes.length > 0) {
+            const missing = rest.ok ? renderChanges(rest.changes).map((l) => l.redacted ?? l.text) : ["router bgp missing"];
+            throw partialFailure(
+                new AdcError(host, `the device accepted the configuration but does not show it: still missing ${missing.join("; ")}`, "check the ADC's `show running-config` in vtysh; report the device's build if it silently ignores these lines"),
+                id,
+                { ...outputs(spec, confirmOwnership(planned, before, after, spec.intent.asn), featureOn, after) },
+                inputs,
+            );
+        }
+        if (lines.length === 0) log(host, `router bgp ${spec.intent.asn}: up to date`);
+        return outputs(spec, withCreationDefaults(planned, before, after), featureOn, after);
+    });
+}
+
+/** Remembers what a router this resource just created showed without being asked (device defaults). */
+function withCreationDefaults(owned: RouterOwnership, before: RouterOwnership, seen: Observation): RouterOwnership {
+    if (before.router || !owned.router || owned.createdWith) return owned;
+    const r = bgpRouter(seen.running);
+    return {
+        ...owned,
+        createdWith: { maxPathsEbgp: owned.maxPathsEbgp ? null : r?.maxPaths.ebgp ?? null, maxPathsIbgp: owned.maxPathsIbgp ? null : r?.maxPaths.ibgp ?? null },
+    };
+}
+
+/** Reads what is on the device after a failure (if the session still works) and packs a partial failure. */
+async function recordPartial(e: unknown, id: string, spec: RouterSpec, planned: RouterOwnership, before: RouterOwnership, inputs: Record<string, unknown>, session: AdcSession): Promise<Error> {
+    try {
+        const seen = await observeAfterFailure(session, spec.connection);
+        return partialFailure(e, id, { ...outputs(spec, confirmOwnership(planned, before, seen, spec.intent.asn), true, seen) }, inputs);
+    } catch {
+        // The session is gone, so what took effect is unknown: claim what was planned (the next
+        // plan re-checks each item against the device) and record the router as not seen, which
+        // makes the next `pulumi up` update it.
+        const unseen: Observation = { running: { routeInstall: new Set(), routers: [] }, sessions: [] };
+        return partialFailure(e, id, { ...outputs(spec, planned, true, unseen) }, inputs);
+    }
+}
+
+function storedOwnership(props: Record<string, unknown>): RouterOwnership {
+    return { ...NOTHING_OWNED, ...((props.owned as Partial<RouterOwnership> | undefined) ?? {}) };
+}
+
+export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds, news) {
+        return checkResult(news, resolveRouterInputs(news), routerInputsState);
+    },
+
+    async diff(_id, olds, news) {
+        return diffState(olds, news, ROUTER_INPUT_KEYS);
+    },
+
+    async create(inputs) {
+        const spec = requireSpec(resolveRouterInputs(inputs));
+        const id = `${spec.connection.host}:${spec.connection.port}/router-bgp-${spec.intent.asn}/${randomBytes(4).toString("hex")}`;
+        try {
+            return { id, outs: await apply(id, spec, NOTHING_OWNED, inputs) };
+        } catch (e) {
+            throw asProviderError(e);
+        }
+    },
+
+    async update(id, olds, news) {
+        const spec = requireSpec(resolveRouterInputs(news));
+        try {
+            return { outs: await apply(id, spec, storedOwnership(olds), news) };
+        } catch (e) {
+            throw asProviderError(e);
+        }
+    },
+
+    async read(id, props) {
+        const stored = props as unknown as RouterOutputs;
+        const spec = requireSpec(resolveRouterInputs(props as Record<string, unknown>));
+        return withAdcSession(spec.connection, async (session) => {
+            const featureOn = await bgpFeatureEnabled(session);
+            const seen = await observe(session);
+            const inputs = observedInputs(stored, seen);
+            const outs = { ...outputs(spec, storedOwnership(props as Record<string, unknown>), featureOn, seen), ...inputs };
+            return { id, props: outs, inputs: inputs as unknown as Record<string, unknown> };
+        });
+    },
+
+    async delete(_id, props) {
+        const spec = requireSpec(resolveRouterInputs(props));
+        const owned = storedOwnership(props);
+        const host = spec.connection.host;
+        await withAdcSession(spec.connection, async (session) => {
+            const seen = await observe(session);
+            const removal = planRouterRemoval(seen.running, spec.intent.asn, owned);
+            if (removal.keptRouterBecause) {
+                log(host, `keeping "router bgp ${spec.intent.asn}" because it still holds ${removal.keptRouterBecause}, which this stack does not own; removed only this resource's settings`);
+            }
+            const lines = renderChanges(removal.changes);
+            if (lines.length > 0) log(host, `removing ${lines.length} line(s) this stack added`);
+            await session.configure(lines);
+            const routerGone = !bgpRouter(applyChanges(seen.running, removal.changes));
+            const disableFeature = owned.feature && routerGone && (await bgpFeatureEnabled(session));
+            if (disableFeature) {
+                log(host, "disabling the BGP feature this stack enabled");
+                await session.cli("disable ns feature BGP");
+            }
+            if (spec.saveConfig && (lines.length > 0 || disableFeature)) await session.save();
+        });
+    },
+};

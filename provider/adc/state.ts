@@ -1,0 +1,159 @@
+/**
+ * The resources' inputs as stored in Pulumi state, in one canonical form, and the pure diff over
+ * it. `check` returns this form, outputs repeat it (with what was read from the device), and
+ * `read` rewrites it with what the device really holds, so a plain key-by-key comparison is
+ * the diff for `preview`, `up` and `refresh` alike.
+ *
+ * Secrets travel in their own keys (`credentials`, `neighborPasswords`) so the resource classes
+ * can mark exactly those secret while the rest stays readable in `pulumi preview`.
+ */
+import { isDeepStrictEqual } from "util";
+import type { AdcConnection } from "../device/types";
+import type { Neighbor } from "../core/model";
+import type { NeighborsSpec, RouterSpec } from "./inputs";
+import { UNKNOWN } from "./inputs";
+
+/** Bumped when the stored shape changes; every version ever written must stay readable. */
+export const SCHEMA_VERSION = 1;
+
+export interface PublicConnection {
+    host: string;
+    port: number;
+    username: string;
+    hostKeyFingerprint: string | null;
+    insecureIgnoreHostKey: boolean;
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+    connectRetries: number;
+}
+
+export interface Credentials {
+    password: string | null;
+    privateKey: string | null;
+    privateKeyPassphrase: string | null;
+}
+
+export interface StoredNeighbor {
+    address: string;
+    remoteAsn: number;
+    description: string | null;
+    updateSource: string | null;
+    ebgpMultihop: number | null;
+}
+
+export interface RouterInputsState {
+    connection: PublicConnection;
+    credentials: Credentials;
+    localAsn: number;
+    routerId: string | null;
+    maxPaths: { ebgp: number | null; ibgp: number | null };
+    routeInstall: boolean;
+    redistributeKernel: boolean;
+    saveConfig: boolean;
+    adoptExisting: boolean;
+}
+
+export interface NeighborsInputsState {
+    connection: PublicConnection;
+    credentials: Credentials;
+    localAsn: number;
+    /** Sorted by address, without passwords. */
+    neighbors: StoredNeighbor[];
+    /** address → password, only for neighbors that have one. */
+    neighborPasswords: Record<string, string>;
+    saveConfig: boolean;
+    adoptExisting: boolean;
+    waitForEstablishedSeconds: number;
+}
+
+export function publicConnection(c: AdcConnection): PublicConnection {
+    return {
+        host: c.host,
+        port: c.port,
+        username: c.username,
+        hostKeyFingerprint: c.hostKeyFingerprint ?? null,
+        insecureIgnoreHostKey: c.insecureIgnoreHostKey,
+        connectTimeoutMs: c.connectTimeoutMs,
+        commandTimeoutMs: c.commandTimeoutMs,
+        connectRetries: c.connectRetries,
+    };
+}
+
+export function credentials(c: AdcConnection): Credentials {
+    return { password: c.password ?? null, privateKey: c.privateKey ?? null, privateKeyPassphrase: c.privateKeyPassphrase ?? null };
+}
+
+export function routerInputsState(spec: RouterSpec): RouterInputsState {
+    const i = spec.intent;
+    return {
+        connection: publicConnection(spec.connection),
+        credentials: credentials(spec.connection),
+        localAsn: i.asn,
+        routerId: i.routerId,
+        maxPaths: { ebgp: i.maxPaths.ebgp, ibgp: i.maxPaths.ibgp },
+        routeInstall: i.routeInstall,
+        redistributeKernel: i.redistributeKernel,
+        saveConfig: spec.saveConfig,
+        adoptExisting: spec.adoptExisting,
+    };
+}
+
+export function storedNeighbor(n: Neighbor): StoredNeighbor {
+    return { address: n.address, remoteAsn: n.remoteAsn, description: n.description, updateSource: n.updateSource, ebgpMultihop: n.ebgpMultihop };
+}
+
+export function neighborsInputsState(spec: NeighborsSpec): NeighborsInputsState {
+    const sorted = [...spec.neighbors].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    return {
+        connection: publicConnection(spec.connection),
+        credentials: credentials(spec.connection),
+        localAsn: spec.asn,
+        neighbors: sorted.map(storedNeighbor),
+        neighborPasswords: Object.fromEntries(sorted.filter((n) => n.password !== null).map((n) => [n.address, n.password!])),
+        saveConfig: spec.saveConfig,
+        adoptExisting: spec.adoptExisting,
+        waitForEstablishedSeconds: spec.waitForEstablishedSeconds,
+    };
+}
+
+export const ROUTER_INPUT_KEYS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "redistributeKernel", "saveConfig", "adoptExisting"] as const;
+export const NEIGHBORS_INPUT_KEYS = ["connection", "credentials", "localAsn", "neighbors", "neighborPasswords", "saveConfig", "adoptExisting", "waitForEstablishedSeconds"] as const;
+
+/** Keys the device reports as missing (a removed router, a disabled feature) compare against this. */
+const OBSERVED_DEFAULTS: Record<string, unknown> = { routerPresent: true, bgpFeatureEnabled: true };
+
+function containsUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
+}
+
+export interface DiffOutcome {
+    changes: boolean;
+    replaces: string[];
+    deleteBeforeReplace: boolean;
+}
+
+/**
+ * Compares stored state (`olds`) with new inputs (`news`) on the given keys, plus the observed
+ * keys that only `read` writes. A different device (host or port) or AS number replaces the
+ * resource, deleting first: the device runs one BGP instance and one neighbor per address.
+ */
+export function diffState(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): DiffOutcome {
+    const changed = new Set<string>();
+    for (const key of keys) {
+        if (containsUnknown(news[key]) || !isDeepStrictEqual(olds[key] ?? null, news[key] ?? null)) changed.add(key);
+    }
+    for (const [key, expected] of Object.entries(OBSERVED_DEFAULTS)) {
+        if (key in olds && olds[key] !== (news[key] ?? expected)) changed.add(key);
+    }
+    const replaces: string[] = [];
+    if (changed.has("localAsn")) replaces.push("localAsn");
+    if (changed.has("connection")) {
+        const o = (olds.connection ?? {}) as Record<string, unknown>;
+        const n = (news.connection ?? {}) as Record<string, unknown>;
+        if (containsUnknown(n.host) || containsUnknown(n.port) || o.host !== n.host || o.port !== n.port) replaces.push("connection");
+    }
+    return { changes: changed.size > 0, replaces, deleteBeforeReplace: true };
+}
