@@ -160,6 +160,9 @@ export class Simulator {
             this.sockets.set(key, socket);
             socket.once("close", () => this.sockets.delete(key));
             socket.on("error", () => undefined);
+            // A CLI exchanges many small writes: without this, Nagle's algorithm and delayed
+            // ACKs add ~40 ms to every reply.
+            socket.setNoDelay(true);
             ssh.injectSocket(socket);
         });
         ssh.on("connection", (conn, info) => this.onConnection(conn, info.ip, info.port, options));

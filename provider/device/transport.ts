@@ -52,6 +52,9 @@ export const openShell: OpenShell = async (connection) => {
             reject(error);
         };
 
+        // A CLI dialogue is many small writes: without this, Nagle's algorithm and delayed ACKs
+        // add ~40 ms to every command.
+        client.on("connect", () => client.setNoDelay(true));
         client.on("ready", () => {
             client.shell(TERMINAL, (err: Error | undefined, stream: ClientChannel) => {
                 if (err) {
