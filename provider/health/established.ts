@@ -1,85 +1,159 @@
 /**
- * Waiting for BGP sessions to come up, and explaining the ones that do not. The decision and
- * the explanation are pure; reading the sessions is injected.
+ * Session health: are the ADC's BGP sessions to the Calico nodes Established, and if not, what
+ * should the user check. The decision and the hints are pure; reading the sessions is injected,
+ * so the same wait serves the resources (over their SSH session), the status CLI and tests.
  */
 import type { BgpSessionState } from "../adc/args";
 import { AdcError } from "../device/errors";
 
+/** A neighbor the ADC should have an Established session with. */
 export interface ExpectedNeighbor {
     readonly address: string;
-    readonly remoteAsn: number;
+    /** The AS the neighbor (the Calico node) runs; checked against the ADC's `remote-as` when given. */
+    readonly remoteAsn?: number;
 }
 
-/** What a user should check for a session stuck in `state`. */
-export function hintFor(state: string, neighbor: ExpectedNeighbor, localAsn: number): string {
-    const s = state.toLowerCase();
-    if (s === "missing") return "the ADC does not list this neighbor; check the running config (`show running-config` in vtysh)";
-    if (s.startsWith("idle (admin)")) return "the session is shut down on the ADC (`neighbor ... shutdown`); remove the shutdown";
-    if (s === "idle") return `the ADC is not trying to connect: check that the BGP feature is on and that both ends agree on AS numbers (ADC ${localAsn}, node ${neighbor.remoteAsn})`;
-    if (s === "active" || s === "connect") {
-        return `no TCP session on port 179: check that the node ${neighbor.address} is reachable from the ADC's SNIP (with -dynamicRouting ENABLED), that Calico has a BGPPeer for the ADC, and that no firewall drops port 179`;
+/** Why one expected neighbor is not Established. */
+export interface NeighborProblem {
+    readonly address: string;
+    /** The BGP state the ADC reports, or `not configured` when the ADC has no such neighbor. */
+    readonly state: string;
+    /** The Up/Down column (time in the current state), when the ADC reports the neighbor. */
+    readonly upDown: string | null;
+    /** What to check, in the user's terms. */
+    readonly hint: string;
+}
+
+/** What the hints may name, to be concrete ("the BGPPeer's asNumber must be 500"). */
+export interface HintContext {
+    /** The ADC's own AS (`router bgp <asn>`). */
+    readonly localAsn?: number;
+}
+
+export const NOT_CONFIGURED = "not configured";
+
+/**
+ * What a non-Established state usually means, and what to check. The BGP state machine stops in
+ * a state that points at the layer that failed: TCP (Connect/Active), the OPEN exchange
+ * (OpenSent/OpenConfirm), or the configuration (Idle).
+ */
+export function hintForState(state: string, address: string, remoteAsn: number | undefined, context: HintContext = {}): string {
+    const adcAs = context.localAsn !== undefined ? ` (${context.localAsn})` : "";
+    const nodeAs = remoteAsn !== undefined ? ` (${remoteAsn})` : "";
+    const bothEnds =
+        `check both ends' AS numbers: the ADC's \`neighbor ${address} remote-as\`${nodeAs} must be the node's AS ` +
+        `(Calico BGPConfiguration asNumber, default 64512, or the node's own), and the Calico BGPPeer's asNumber must be the ADC's \`router bgp\` AS${adcAs}`;
+    const word = state.split(/\s+/)[0]!.toLowerCase();
+    if (state === NOT_CONFIGURED) {
+        return `the ADC has no neighbor ${address}: add it (AdcBgpNeighbors, or \`neighbor ${address} remote-as <node AS>\` under \`router bgp\`), or check that this node belongs in the list`;
     }
-    if (s === "opensent" || s === "openconfirm") {
-        return `the BGP OPEN exchange fails: the node's AS must be ${neighbor.remoteAsn} and the BGPPeer's asNumber must be ${localAsn}; MD5 passwords must match on both ends`;
+    if (/\(admin\)/i.test(state)) {
+        return `the session is administratively shut down on the ADC: \`no neighbor ${address} shutdown\` under \`router bgp\``;
     }
-    return "check both ends' BGP configuration";
+    switch (word) {
+        case "active":
+        case "connect":
+            return (
+                `TCP port 179 between the ADC and ${address} is not connecting: check that the node runs calico-node with BGP (BIRD) networking, ` +
+                `that a Calico BGPPeer with peerIP = the ADC's address exists (so the node is configured to peer), ` +
+                `that the ADC reaches ${address} (SNIP with dynamic routing in that subnet, \`update-source\`, \`ebgp-multihop\` if not directly connected), ` +
+                `that no firewall drops TCP 179, and that MD5 passwords match on both ends if set`
+            );
+        case "idle":
+            return `the session is not even trying or was refused after an OPEN: usually an AS number mismatch (the peer sent a NOTIFICATION "Bad Peer AS"); ${bothEnds}; or the neighbor is shut down`;
+        case "opensent":
+        case "openconfirm":
+            return `TCP is up but the BGP OPEN was not accepted: an AS number or capability mismatch; ${bothEnds}`;
+        default:
+            return `unexpected BGP state "${state}": run \`show ip bgp neighbors ${address}\` in vtysh on the ADC`;
+    }
 }
 
-export interface SessionReport {
-    readonly established: readonly BgpSessionState[];
-    readonly notEstablished: readonly { readonly neighbor: ExpectedNeighbor; readonly state: string; readonly hint: string }[];
-}
-
-/** Which expected neighbors are Established in `sessions`, and why the others are not. */
-export function assess(expected: readonly ExpectedNeighbor[], sessions: readonly BgpSessionState[], localAsn: number): SessionReport {
-    const byAddress = new Map(sessions.map((s) => [s.address, s]));
-    const established: BgpSessionState[] = [];
-    const notEstablished: { neighbor: ExpectedNeighbor; state: string; hint: string }[] = [];
-    for (const n of expected) {
-        const s = byAddress.get(n.address);
-        if (s?.state === "Established") {
-            established.push(s);
+/**
+ * The decision: which expected neighbors are not Established (empty = healthy). A neighbor the
+ * ADC reports with another remote AS than expected is a problem even if its session is up.
+ */
+export function sessionProblems(expected: readonly ExpectedNeighbor[], sessions: readonly BgpSessionState[], context: HintContext = {}): NeighborProblem[] {
+    const byAddress = new Map(sessions.map((s) => [canonical(s.address), s]));
+    const problems: NeighborProblem[] = [];
+    for (const e of expected) {
+        const s = byAddress.get(canonical(e.address));
+        if (!s) {
+            problems.push({ address: e.address, state: NOT_CONFIGURED, upDown: null, hint: hintForState(NOT_CONFIGURED, e.address, e.remoteAsn, context) });
             continue;
         }
-        const state = s?.state ?? "missing";
-        notEstablished.push({ neighbor: n, state, hint: hintFor(state, n, localAsn) });
+        if (e.remoteAsn !== undefined && s.remoteAsn !== e.remoteAsn) {
+            problems.push({
+                address: e.address,
+                state: s.state,
+                upDown: s.upDown,
+                hint: `the ADC has \`neighbor ${e.address} remote-as ${s.remoteAsn}\` but the node runs AS ${e.remoteAsn}: set remote-as ${e.remoteAsn}`,
+            });
+            continue;
+        }
+        if (s.state !== "Established") {
+            problems.push({ address: e.address, state: s.state, upDown: s.upDown, hint: hintForState(s.state, e.address, e.remoteAsn ?? s.remoteAsn, context) });
+        }
     }
-    return { established, notEstablished };
+    return problems;
 }
 
-export interface WaitOptions {
-    readonly host: string;
-    readonly localAsn: number;
-    readonly expected: readonly ExpectedNeighbor[];
-    readonly timeoutMs: number;
-    readonly readSessions: () => Promise<readonly BgpSessionState[]>;
-    /** How often to read. Default 1000 ms. */
-    readonly intervalMs?: number;
+function canonical(address: string): string {
+    return address.trim().toLowerCase();
 }
 
-/** Thrown when sessions are not Established in time; lists each one with its state and a hint. */
+/** Some expected sessions did not reach Established in time. */
 export class SessionsNotEstablishedError extends AdcError {
-    readonly report: SessionReport;
-    constructor(host: string, timeoutMs: number, report: SessionReport) {
-        const lines = report.notEstablished.map((n) => `  - ${n.neighbor.address} (AS ${n.neighbor.remoteAsn}): ${n.state}: ${n.hint}`);
+    readonly problems: readonly NeighborProblem[];
+    readonly waitedMs: number;
+
+    constructor(host: string, problems: readonly NeighborProblem[], expectedCount: number, waitedMs: number) {
+        const lines = problems.map((p) => `  ${p.address}: ${p.state}${p.upDown && p.upDown !== "never" ? ` for ${p.upDown}` : ""}\n    ${p.hint}`);
         super(
             host,
-            `${report.notEstablished.length} of ${report.notEstablished.length + report.established.length} BGP session(s) not Established after ${Math.round(timeoutMs / 1000)}s:\n${lines.join("\n")}`,
-            "fix the cause above and run `pulumi up` again; the configuration itself was applied",
+            `${problems.length} of ${expectedCount} BGP session(s) not Established after ${Math.round(waitedMs / 1000)} s:\n${lines.join("\n")}`,
+            `fix the cause named for each neighbor (the configuration itself was applied; \`pulumi up\` checks again); ` +
+                `\`npx pulumi-calico-adc-status --host ${host}\` shows the sessions as they change`,
         );
-        this.report = report;
+        this.problems = problems;
+        this.waitedMs = waitedMs;
     }
 }
 
-/** Polls until every expected neighbor is Established; returns the last sessions read. */
-export async function waitForEstablished(options: WaitOptions): Promise<BgpSessionState[]> {
-    const deadline = Date.now() + options.timeoutMs;
-    const interval = options.intervalMs ?? 1000;
+export interface WaitForEstablishedOptions {
+    /** The ADC, for messages. */
+    readonly host: string;
+    readonly expected: readonly ExpectedNeighbor[];
+    /** Reads the sessions once (e.g. `show ip bgp summary`, parsed). */
+    readonly readSessions: () => Promise<readonly BgpSessionState[]>;
+    /** Give up after this long. */
+    readonly timeoutMs: number;
+    /** The ADC's own AS, named in hints. */
+    readonly localAsn?: number;
+    /** Between reads. Default 1000. */
+    readonly intervalMs?: number;
+    /** Injected for tests. */
+    readonly now?: () => number;
+    readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Reads the sessions until every expected neighbor is Established, then returns the last read.
+ * Throws {@link SessionsNotEstablishedError} after `timeoutMs`, listing each neighbor that is
+ * not Established with its state and a hint. A read that fails ends the wait with its error
+ * (a reader that should ride out a dropped connection retries itself).
+ */
+export async function waitForEstablished(o: WaitForEstablishedOptions): Promise<BgpSessionState[]> {
+    const now = o.now ?? Date.now;
+    const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const context: HintContext = o.localAsn !== undefined ? { localAsn: o.localAsn } : {};
+    const start = now();
     for (;;) {
-        const sessions = [...(await options.readSessions())];
-        const report = assess(options.expected, sessions, options.localAsn);
-        if (report.notEstablished.length === 0) return sessions;
-        if (Date.now() + interval > deadline) throw new SessionsNotEstablishedError(options.host, options.timeoutMs, report);
-        await new Promise((resolve) => setTimeout(resolve, interval));
+        const sessions = [...(await o.readSessions())];
+        const problems = sessionProblems(o.expected, sessions, context);
+        if (problems.length === 0) return sessions;
+        const elapsed = now() - start;
+        if (elapsed >= o.timeoutMs) throw new SessionsNotEstablishedError(o.host, problems, o.expected.length, elapsed);
+        await sleep(Math.min(o.intervalMs ?? 1000, o.timeoutMs - elapsed));
     }
 }
