@@ -1,0 +1,49 @@
+/**
+ * The NetScaler CLI simulator with the FRR routing engine pointed at the lab's bgpd. The SSH
+ * server listens on 127.0.0.1 (root namespace, loopback only); only the routing engine lives in
+ * the ADC namespace.
+ */
+import * as path from "node:path";
+import { startSimulator, type Simulator } from "../../../simulator";
+import { FrrRoutingEngine } from "../../../simulator/routing/frrEngine";
+import type { Lab } from "./lab";
+import { SshCli } from "./sshCli";
+
+export const LAB_USER = "nsroot";
+/** A lab-only password for the simulator's login; it protects nothing. */
+export const LAB_PASSWORD = "lab-only-password";
+
+export interface LabSimulator {
+    sim: Simulator;
+    engine: FrrRoutingEngine;
+    /** A new plain SSH shell to the simulator. */
+    cli(): Promise<SshCli>;
+    close(): Promise<void>;
+}
+
+export async function startLabSimulator(lab: Lab, options: { port?: number; connectRetrySeconds?: number } = {}): Promise<LabSimulator> {
+    const router = lab.adc.router;
+    const engine = new FrrRoutingEngine({
+        netns: lab.adc.ns,
+        vtySocketDir: router.vtySocketDir,
+        configDir: router.vtySocketDir,
+        // FRR waits 120 s between connection attempts by default; the lab wants seconds.
+        connectRetrySeconds: options.connectRetrySeconds ?? 1,
+    });
+    const sim = await startSimulator({
+        host: "127.0.0.1",
+        port: options.port ?? 0,
+        routing: engine,
+        interfaceAddress: `${lab.adc.address}/24`,
+        defaultGateway: "192.0.2.254",
+        users: [{ username: LAB_USER, password: LAB_PASSWORD }],
+        hostKeyPath: path.join(lab.dir, "ssh_host_ed25519_key"),
+        banner: [],
+    });
+    return {
+        sim,
+        engine,
+        cli: () => SshCli.open({ host: sim.host, port: sim.port, username: LAB_USER, password: LAB_PASSWORD, fingerprint: sim.hostKeyFingerprint }),
+        close: () => sim.close(),
+    };
+}
