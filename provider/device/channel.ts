@@ -65,6 +65,8 @@ export class Channel {
     private readonly screen = new TerminalBuffer();
     private waiter: Waiter | undefined;
     private closedFlag = false;
+    /** Trailing blanks of the last prompt seen in each mode (`> ` has one), see {@link promptMode}. */
+    private readonly promptPadding = new Map<ModeName, number>();
     private readonly onData = (chunk: Buffer | string): void => {
         this.screen.append(chunk);
         this.answerPager();
@@ -104,7 +106,7 @@ export class Channel {
                 () => label,
                 () => {
                     const { body, tail } = this.split();
-                    const mode = this.options.platform.modeOfPromptLine(tail);
+                    const mode = this.promptMode(tail);
                     if (mode === undefined) return undefined;
                     this.screen.consume(this.screen.text.length);
                     return { output: body, prompt: tail, mode };
@@ -128,7 +130,7 @@ export class Channel {
             () => label,
             () => {
                 const { lines, tail } = this.split();
-                const mode = this.options.platform.modeOfPromptLine(tail);
+                const mode = this.promptMode(tail);
                 if (mode === undefined) return undefined;
                 const echo = wanted === "" ? -1 : lines.findIndex((l) => l.trimEnd().endsWith(wanted));
                 const output = echo >= 0 ? lines.slice(echo + 1) : lines;
@@ -208,6 +210,23 @@ export class Channel {
     private writeRaw(text: string, lines: number): void {
         this.linesSent += lines;
         this.stream.write(text);
+    }
+
+    /**
+     * The mode whose prompt the incomplete last line is. A prompt that arrived without the
+     * trailing blanks it had before (`>` of `> `, split across packets) is not complete yet:
+     * taking it would leave its blank at the start of the next answer. (Until a mode's prompt has
+     * been seen whole once, such a blank may still end up there; with echo, as on every PTY, it
+     * lands in front of the echo, which is dropped.)
+     */
+    private promptMode(tail: string): ModeName | undefined {
+        const mode = this.options.platform.modeOfPromptLine(tail);
+        if (mode === undefined) return undefined;
+        const padding = tail.length - tail.trimEnd().length;
+        const known = this.promptPadding.get(mode) ?? 0;
+        if (padding < known) return undefined;
+        this.promptPadding.set(mode, padding);
+        return mode;
     }
 
     /** The received text as complete lines and the incomplete last line. */

@@ -170,7 +170,11 @@ export const NETSCALER: PlatformDefinition = {
             fix: "the ADC already runs router bgp $1 and ZebOS allows one BGP instance: use localAsn $1, or remove that router on the ADC first",
         },
         {
-            match: /BGP.*(?:not enabled|not licensed|disabled)|feature.*BGP/i,
+            match: /not licensed|licen[cs]e/i,
+            fix: "the ADC's license does not include this feature (BGP needs a license with dynamic routing): check `show ns license`",
+        },
+        {
+            match: /BGP.*(?:not enabled|disabled)|feature.*BGP/i,
             fix: "enable the BGP feature on the ADC (`enable ns feature BGP`; it needs a license that includes dynamic routing)",
         },
         {

@@ -4,17 +4,19 @@ import { StringDecoder } from "string_decoder";
 const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x20-\x2f]*[\x30-\x7e])/g;
 /** The start of an escape sequence that the next chunk will finish. */
 const PARTIAL_ESCAPE = /^\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*|[\x20-\x2f]*)$/;
-/** A carriage return possibly starting an erase (`\r` + blanks + `\r`) that the next chunk will finish. */
+/** A carriage return whose meaning (line end, or return to column 0) depends on the next chunk. */
 const PARTIAL_ERASE = /\r[ ]*$/;
-/** Control characters other than tab, newline and backspace (backspace is applied, not dropped). */
-const CONTROL = /[\x00-\x07\x0b-\x1f\x7f]/g;
+/** Control characters other than backspace, tab, newline and carriage return (those are applied, not dropped). */
+const CONTROL = /[\x00-\x07\x0b\x0c\x0e-\x1f\x7f]/g;
 /** Longer held-back text is not an escape sequence in progress but garbage. */
 const MAX_HELD = 256;
 
 /**
  * The text a terminal session has printed, as plain lines: bytes decoded as UTF-8 (characters
  * split across chunks are kept whole), ANSI escape sequences removed, `\r\n` turned into `\n`,
- * erased text (`\r` + blanks + `\r`, backspaces) removed. Pure apart from its own state.
+ * erased text removed. A lone `\r` returns to column 0 to overwrite the line (pagers and line
+ * editors use it to erase), so what the line held before it is dropped; a backspace removes
+ * one character of the current line. Pure apart from its own state.
  */
 export class TerminalBuffer {
     private readonly decoder = new StringDecoder("utf8");
@@ -55,16 +57,17 @@ export class TerminalBuffer {
     }
 
     private push(text: string): void {
-        if (!text.includes("\b")) {
+        if (!/[\b\r]/.test(text)) {
             this.content += text;
             return;
         }
-        for (const part of text.split(/(\x08+)/)) {
-            if (part.startsWith("\b")) {
+        for (const part of text.split(/(\x08+|\r)/)) {
+            const lineStart = this.content.lastIndexOf("\n") + 1;
+            if (part === "\r") {
+                this.content = this.content.slice(0, lineStart);
+            } else if (part.startsWith("\b")) {
                 // A backspace moves back over the current line only.
-                const lineStart = this.content.lastIndexOf("\n") + 1;
-                const keep = Math.max(lineStart, this.content.length - part.length);
-                this.content = this.content.slice(0, keep);
+                this.content = this.content.slice(0, Math.max(lineStart, this.content.length - part.length));
             } else {
                 this.content += part;
             }
@@ -72,12 +75,7 @@ export class TerminalBuffer {
     }
 }
 
-/** Removes escapes, erases and carriage returns from text that holds no partial sequence. */
+/** Removes escapes and control characters and turns `\r\n` into `\n`, from text that holds no partial sequence. Lone `\r` and backspaces stay. */
 export function clean(raw: string): string {
-    return raw
-        .replace(ESCAPE, "")
-        .replace(/\r[ ]+\r/g, "")
-        .replace(/\r+\n/g, "\n")
-        .replace(/\r/g, "")
-        .replace(CONTROL, "");
+    return raw.replace(ESCAPE, "").replace(/\r+\n/g, "\n").replace(CONTROL, "");
 }
