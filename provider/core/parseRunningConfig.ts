@@ -7,7 +7,7 @@
  * are skipped. Only lines this package manages are interpreted.
  */
 import type { BgpRouter, RunningConfig, RunningNeighbor } from "./model";
-import { parseAsn, parseIpAddress, type Asn, type IpAddress } from "./values";
+import { parseAsn, parseIpAddress, type Asn, type IpAddress, type Parsed } from "./values";
 
 interface Block {
     readonly head: string;
@@ -83,14 +83,15 @@ function parseRouter(asn: Asn, lines: readonly string[]): BgpRouter {
         }
         const words = line.split(/\s+/);
         const key = words[0]!.toLowerCase();
+        let peer: Parsed<IpAddress>;
         if (key === "bgp" && words[1]?.toLowerCase() === "router-id" && words[2]) {
             routerId = words[2];
         } else if (key === "max-paths" && (words[1] === "ebgp" || words[1] === "ibgp") && /^\d+$/.test(words[2] ?? "")) {
             maxPaths[words[1]] = Number(words[2]);
         } else if (key === "redistribute" && words[1]) {
             redistribute.set(words[1].toLowerCase(), words.slice(2).join(" "));
-        } else if (key === "neighbor" && words[1] && parseIpAddress(words[1]).ok) {
-            const n = neighbor((parseIpAddress(words[1]) as { value: IpAddress }).value);
+        } else if (key === "neighbor" && words[1] && (peer = parseIpAddress(words[1])).ok) {
+            const n = neighbor(peer.value);
             const attr = words[2]?.toLowerCase();
             const rest = line.replace(/^\S+\s+\S+\s+\S+\s*/, "");
             const asn = parseAsn(words[3]);
