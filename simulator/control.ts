@@ -1,4 +1,5 @@
 import { compareAddresses } from "./model/addresses";
+import { REDISTRIBUTE_SOURCES, ROUTE_INSTALL_KINDS } from "./model/zebos";
 import { Device, SavedConfig } from "./model/device";
 import { Shell } from "./session/shell";
 
@@ -77,12 +78,14 @@ export class DeviceControl {
 
     /**
      * Runs configuration lines starting at `ns(config)#`, as the NITRO `routerdynamicrouting` apply
-     * does (`router bgp N` enters its block; indentation is ignored). Throws
+     * does: `router bgp N` enters its block, indentation is ignored, and a global line after the
+     * block's lines (e.g. `ns route-install bgp`) leaves it. Throws
      * {@link DeviceCommandError} at the first line the device refuses; earlier lines stay applied.
      */
     async configure(lines: string | readonly string[]): Promise<void> {
         const shell = new Shell(this.device);
         shell.mode = "config";
+        shell.parentModeFallback = true;
         for (const raw of typeof lines === "string" ? lines.split(/\r?\n/) : lines) {
             const line = raw.trim();
             const r = await shell.execute(line);
@@ -111,13 +114,13 @@ export class DeviceControl {
         const bgp = d.zebos.bgp;
         return {
             enabledFeatures: d.enabledFeatures(),
-            routeInstall: [...d.zebos.routeInstall],
+            routeInstall: ROUTE_INSTALL_KINDS.filter((k) => d.zebos.routeInstall.has(k)),
             nsConfigChanged: d.nsConfigChanged,
             bgp: bgp && {
                 asn: bgp.asn,
                 ...(bgp.routerId !== undefined ? { routerId: bgp.routerId } : {}),
-                maxPaths: { ...bgp.maxPaths },
-                redistribute: [...bgp.redistribute],
+                maxPaths: d.maxPaths(),
+                redistribute: REDISTRIBUTE_SOURCES.filter((r) => bgp.redistribute.has(r)),
                 neighbors: [...bgp.neighbors.values()].sort((a, b) => compareAddresses(a.address, b.address)).map((n) => ({ ...n })),
             },
         };

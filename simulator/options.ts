@@ -100,10 +100,11 @@ export interface SimulatorOptions {
     /** nscli prompt without its trailing space. Default `>`. */
     readonly cliPrompt?: string;
     /**
-     * max-paths a new `router bgp` starts with, shown in `show running-config` as
-     * `max-paths ebgp N` / `max-paths ibgp N`; `null` for none. Default 8: the only NetScaler
-     * sample shows both lines although its author never typed them, so they are treated as
-     * defaults a fresh router displays (unconfirmed). They can be removed with `no max-paths ...`.
+     * max-paths a `router bgp` has unless configured otherwise, displayed in `show running-config`
+     * as `max-paths ebgp N` / `max-paths ibgp N`; `null` for no default (lines shown only when
+     * configured). Default 8: the only NetScaler sample shows both lines although its author never
+     * typed them, so they are treated as displayed defaults (unconfirmed). `no max-paths ebgp`
+     * returns to the default, so with a default the lines never disappear.
      */
     readonly defaultMaxPaths?: number | null;
     /** How `show running-config` prints neighbor passwords. Default `clear` (ZebOS does). */

@@ -1,7 +1,7 @@
 import { Ipv4Cidr, networkOf } from "./addresses";
 import { DEFAULT_ENABLED_FEATURES, FEATURES } from "./features";
-import { InterfaceConfig, renderRunningConfig } from "./renderRunningConfig";
-import { cloneZebos, emptyZebosConfig, ZebosConfig } from "./zebos";
+import { InterfaceConfig, renderRunningConfig, RenderOptions } from "./renderRunningConfig";
+import { cloneZebos, effectiveMaxPaths, emptyZebosConfig, REDISTRIBUTE_SOURCES, ROUTE_INSTALL_KINDS, ZebosConfig } from "./zebos";
 import { RoutingConfig, RoutingEngine } from "../routing/engine";
 
 /** Everything about the simulated appliance that does not change while it runs. */
@@ -92,8 +92,17 @@ export class Device {
         ];
     }
 
+    private renderOptions(): RenderOptions {
+        return { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay, defaultMaxPaths: this.settings.defaultMaxPaths };
+    }
+
+    /** max-paths in effect (configured, else the default). */
+    maxPaths(): { ebgp?: number; ibgp?: number } {
+        return this.zebos.bgp ? effectiveMaxPaths(this.zebos.bgp, this.settings.defaultMaxPaths) : {};
+    }
+
     runningConfig(): string[] {
-        return renderRunningConfig(this.zebos, { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay });
+        return renderRunningConfig(this.zebos, this.renderOptions());
     }
 
     /** `save ns config`: saves the nscli configuration (and ZebOS.conf when so configured). */
@@ -118,7 +127,7 @@ export class Device {
     saved(): SavedConfig {
         return {
             enabledFeatures: [...this.savedFeatures],
-            zebos: renderRunningConfig(this.savedZebos, { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay }).join("\n"),
+            zebos: renderRunningConfig(this.savedZebos, this.renderOptions()).join("\n"),
         };
     }
 
@@ -135,14 +144,14 @@ export class Device {
         const bgp = this.zebos.bgp;
         return {
             interfaceAddress: `${this.settings.interfaceAddress.address}/${this.settings.interfaceAddress.prefixLength}`,
-            routeInstall: [...this.zebos.routeInstall],
+            routeInstall: ROUTE_INSTALL_KINDS.filter((k) => this.zebos.routeInstall.has(k)),
             bgp:
                 bgp && this.bgpEnabled
                     ? {
                           asn: bgp.asn,
                           routerId: this.effectiveRouterId(),
-                          maxPaths: { ...bgp.maxPaths },
-                          redistribute: [...bgp.redistribute],
+                          maxPaths: this.maxPaths(),
+                          redistribute: REDISTRIBUTE_SOURCES.filter((r) => bgp.redistribute.has(r)),
                           neighbors: [...bgp.neighbors.values()].map((n) => ({ ...n })),
                       }
                     : null,

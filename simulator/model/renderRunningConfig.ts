@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { compareAddresses } from "./addresses";
-import { ROUTE_INSTALL_KINDS, REDISTRIBUTE_SOURCES, ZebosConfig } from "./zebos";
+import { effectiveMaxPaths, ROUTE_INSTALL_KINDS, REDISTRIBUTE_SOURCES, ZebosConfig } from "./zebos";
 
 /** An interface block of the running config (`interface lo0`, `interface vlan0`). */
 export interface InterfaceConfig {
@@ -10,6 +10,8 @@ export interface InterfaceConfig {
 
 export interface RenderOptions {
     readonly interfaces: readonly InterfaceConfig[];
+    /** max-paths a router has unless configured otherwise (displayed), or null. */
+    readonly defaultMaxPaths: number | null;
     /** `clear` prints neighbor passwords as typed (ZebOS does); `encrypted` prints a hashed form. */
     readonly passwordDisplay: "clear" | "encrypted";
 }
@@ -37,8 +39,9 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
     if (bgp) {
         lines.push(`router bgp ${bgp.asn}`);
         if (bgp.routerId !== undefined) lines.push(` bgp router-id ${bgp.routerId}`);
-        if (bgp.maxPaths.ebgp !== undefined) lines.push(` max-paths ebgp ${bgp.maxPaths.ebgp}`);
-        if (bgp.maxPaths.ibgp !== undefined) lines.push(` max-paths ibgp ${bgp.maxPaths.ibgp}`);
+        const maxPaths = effectiveMaxPaths(bgp, options.defaultMaxPaths);
+        if (maxPaths.ebgp !== undefined) lines.push(` max-paths ebgp ${maxPaths.ebgp}`);
+        if (maxPaths.ibgp !== undefined) lines.push(` max-paths ibgp ${maxPaths.ibgp}`);
         for (const source of REDISTRIBUTE_SOURCES) if (bgp.redistribute.has(source)) lines.push(` redistribute ${source}`);
         const neighbors = [...bgp.neighbors.values()].sort((a, b) => compareAddresses(a.address, b.address));
         for (const n of neighbors) {

@@ -39,6 +39,7 @@ export interface NeighborConfig {
 export interface BgpRouterConfig {
     readonly asn: number;
     routerId?: string;
+    /** Configured values only; see {@link effectiveMaxPaths}. */
     maxPaths: { ebgp?: number; ibgp?: number };
     readonly redistribute: Set<RedistributeSource>;
     /** Keyed by canonical address. */
@@ -54,13 +55,18 @@ export function emptyZebosConfig(): ZebosConfig {
     return { routeInstall: new Set(), bgp: null };
 }
 
-export function newBgpRouter(asn: number, defaultMaxPaths: number | null): BgpRouterConfig {
-    return {
-        asn,
-        maxPaths: defaultMaxPaths === null ? {} : { ebgp: defaultMaxPaths, ibgp: defaultMaxPaths },
-        redistribute: new Set(),
-        neighbors: new Map(),
-    };
+export function newBgpRouter(asn: number): BgpRouterConfig {
+    return { asn, maxPaths: {}, redistribute: new Set(), neighbors: new Map() };
+}
+
+/**
+ * max-paths in effect: the configured value, else the appliance default (when it has one).
+ * `no max-paths ebgp` therefore returns to the default, which is displayed like a setting.
+ */
+export function effectiveMaxPaths(bgp: BgpRouterConfig, defaultMaxPaths: number | null): { ebgp?: number; ibgp?: number } {
+    const ebgp = bgp.maxPaths.ebgp ?? defaultMaxPaths ?? undefined;
+    const ibgp = bgp.maxPaths.ibgp ?? defaultMaxPaths ?? undefined;
+    return { ...(ebgp !== undefined ? { ebgp } : {}), ...(ibgp !== undefined ? { ibgp } : {}) };
 }
 
 export function cloneZebos(config: ZebosConfig): ZebosConfig {

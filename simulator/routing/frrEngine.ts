@@ -79,10 +79,15 @@ export class FrrRoutingEngine implements RoutingEngine {
         if (lines.length > 0) await this.vtysh(["configure terminal", ...lines, "end"]).catch(() => undefined);
     }
 
-    /** The FRR configuration lines `apply` would send now (for tests and diagnostics). */
-    async pendingCommands(config: RoutingConfig): Promise<string[]> {
+    /**
+     * The vtysh lines (passwords redacted) that would bring FRR back to the last applied
+     * configuration: empty when FRR runs exactly what the simulator shows. For tests and
+     * diagnostics (someone changed FRR behind the simulator's back).
+     */
+    async drift(): Promise<string[]> {
+        if (!this.config) return [];
         const current = parseFrrRunningConfig(await this.vtysh(["show running-config"]));
-        return frrCommands(current, desiredFrrState(config, connectRetry(this.options)));
+        return redact(frrCommands(current, desiredFrrState(this.config, connectRetry(this.options))));
     }
 
     private async converge(desired: FrrState): Promise<void> {

@@ -29,8 +29,12 @@ export class Shell {
     mode: ModeName = "nscli";
     /** ASN of the `router bgp` block a `router` mode session is in. */
     routerAsn = 0;
+    /** Try lines unknown in `ns(config-router)#` at `ns(config)#` (see the `parentModeFallback` option). */
+    parentModeFallback: boolean;
 
-    constructor(readonly device: Device) {}
+    constructor(readonly device: Device) {
+        this.parentModeFallback = device.settings.parentModeFallback;
+    }
 
     prompt(): string {
         const host = this.device.settings.hostname;

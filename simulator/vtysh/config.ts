@@ -25,7 +25,7 @@ export function configCommands(t: Table): Table {
                 const current = device.zebos.bgp;
                 if (current && current.asn !== asn) return [alreadyRunning(current.asn)];
                 if (!current) {
-                    device.zebos.bgp = newBgpRouter(asn, device.settings.defaultMaxPaths);
+                    device.zebos.bgp = newBgpRouter(asn);
                     device.changed();
                 }
                 shell.mode = "router";

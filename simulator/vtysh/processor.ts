@@ -38,7 +38,7 @@ export async function runVtyshLine(shell: Shell, line: string, promptLength: num
     const mode = shell.mode as keyof typeof TABLES;
     const inConfig = shell.inConfigMode;
     let m: MatchResult<VtyshCommand> = TABLES[mode].match(line);
-    if (m.kind !== "matched" && m.kind !== "empty" && mode === "router" && shell.device.settings.parentModeFallback) {
+    if (m.kind !== "matched" && m.kind !== "empty" && mode === "router" && shell.parentModeFallback) {
         const parent = TABLES.config.match(line);
         if (parent.kind === "matched") {
             shell.mode = "config";

@@ -111,7 +111,7 @@ ns(config-router)#`);
     it("accepts unambiguous abbreviations and any letter case", async () => {
         const c = await bgpConsole();
         await c.typeAll(["VTYSH", "conf t", "ROUTER BGP 500", "nei 10.0.0.1 REMOTE-AS 64512", "redis KER", "max ebgp 4", "end"]);
-        assert.deepEqual(c.device.zebos.bgp?.maxPaths, { ebgp: 4, ibgp: 8 });
+        assert.deepEqual(c.device.maxPaths(), { ebgp: 4, ibgp: 8 });
         assert.equal(c.shell.mode, "vtysh");
         await c.play(`
 ns#sh run
@@ -156,13 +156,14 @@ ns#`);
             "redistribute connected",
             "redistribute kernel",
             "bgp router-id 10.102.33.208",
-            "no max-paths ibgp",
+            "max-paths ibgp 2",
         ]);
         const bgpBlock = c.device.runningConfig().slice(c.device.runningConfig().indexOf("router bgp 65010"));
         assert.deepEqual(bgpBlock, [
             "router bgp 65010",
             " bgp router-id 10.102.33.208",
             " max-paths ebgp 8",
+            " max-paths ibgp 2",
             " redistribute kernel",
             " redistribute connected",
             " neighbor 10.0.0.9 remote-as 65001",
@@ -187,7 +188,6 @@ ns#`);
         assert.deepEqual(c.device.zebos.bgp?.neighbors.get("10.0.0.1"), { address: "10.0.0.1", remoteAs: 1 });
         assert.equal(c.device.zebos.bgp?.routerId, undefined);
         assert.deepEqual([...c.device.zebos.bgp!.redistribute], []);
-        assert.deepEqual(c.device.zebos.bgp?.maxPaths, { ibgp: 8 });
         await c.typeAll(["neighbor 10.0.0.1 password pw", "no neighbor 10.0.0.1"]);
         assert.equal(c.device.zebos.bgp?.neighbors.size, 0);
         await c.typeAll(["neighbor 10.0.0.1 remote-as 1"]);
@@ -245,6 +245,19 @@ ns#quit
         const cfg = c.device.runningConfig();
         assert.deepEqual(cfg.slice(3, 7), ["!", "ns route-install bgp", "ns route-install ipv6 bgp", "!"]);
         assert.deepEqual(await c.type("ns route-install i"), ["% Ambiguous command."]);
+    });
+
+    it("shows max-paths 8 as displayed defaults that no max-paths returns to; without defaults only what is configured", async () => {
+        const c = await bgpConsole();
+        await c.typeAll(["vtysh", "conf t", "router bgp 500", "max-paths ebgp 2", "max-paths ibgp 3"]);
+        assert.deepEqual(c.device.maxPaths(), { ebgp: 2, ibgp: 3 });
+        await c.typeAll(["no max-paths ebgp", "no max-paths ibgp 3"]);
+        assert.deepEqual(c.device.runningConfig().filter((l) => l.includes("max-paths")), [" max-paths ebgp 8", " max-paths ibgp 8"]);
+        const bare = await TestConsole.open({ initialConfig: { nscli: ["enable ns feature BGP"] }, defaultMaxPaths: null });
+        await bare.typeAll(["vtysh", "conf t", "router bgp 500", "max-paths ibgp 4"]);
+        assert.deepEqual(bare.device.runningConfig().filter((l) => l.includes("max-paths")), [" max-paths ibgp 4"]);
+        await bare.type("no max-paths ibgp");
+        assert.deepEqual(bare.device.runningConfig().filter((l) => l.includes("max-paths")), []);
     });
 
     it("prints passwords encrypted-looking when so configured, and no max-paths when defaults are off", async () => {
