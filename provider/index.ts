@@ -3,6 +3,8 @@
  *
  * - {@link AdcBgpRouter}, {@link AdcBgpNeighbors}: the ADC side, over SSH.
  * - `providers`: their provider objects, to call check/diff/create/read/update/delete directly.
+ * - {@link CalicoBgpPeer}: Calico's BGPPeer, typed and validated.
+ * - {@link CalicoAdcPeering}: the whole peering (BGPPeer, router, one neighbor per node) in one resource.
  *
  * The simulator is a separate entry point: `pulumi-calico-adc/simulator`.
  */
@@ -11,3 +13,5 @@ export { AdcBgpRouter } from "./adc/adcBgpRouter";
 export { AdcBgpNeighbors } from "./adc/adcBgpNeighbors";
 export { providers } from "./adc/providers";
 export * from "./device/errors";
+export * from "./calico";
+export * from "./component";

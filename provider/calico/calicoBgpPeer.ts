@@ -24,11 +24,11 @@ export interface CalicoBgpPeerArgs {
      * suffix, so a replacement can be created before the old peer is deleted. Names must be
      * DNS-1123 subdomains (lower case, digits, `-`, `.`).
      */
-    metadata?: {
+    metadata?: pulumi.Input<{
         name?: pulumi.Input<string>;
         labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
         annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    };
+    }>;
     /**
      * The BGPPeer spec. For an outside speaker such as an ADC set `peerIP` and `asNumber`; leave
      * `node` and `nodeSelector` unset for a global peer (every node peers with it).

@@ -1,0 +1,147 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { AdcBgpRouter } from "../adc/adcBgpRouter";
+import type { AdcBgpRouterArgs, AdcConnectionArgs } from "../adc/args";
+import type { BgpPeerSpec, CalicoApiVersion } from "../calico/spec";
+
+/** One Kubernetes node as an ADC neighbor, when nodes are listed instead of discovered. */
+export interface ClusterNodeArgs {
+    /** The node's name; shown as the neighbor's description on the ADC. */
+    name: pulumi.Input<string>;
+    /** The node's Calico BGP address (its `projectcalico.org/IPv4Address` without the mask). */
+    address: pulumi.Input<string>;
+    /** The node's own AS number, when it differs from the cluster's. Default: the cluster's AS. */
+    asn?: pulumi.Input<number>;
+}
+
+/** The ADC side of the peering. */
+export interface AdcPeeringArgs {
+    /** How to reach the ADC's CLI over SSH. Pass the password or key as a secret. */
+    connection: pulumi.Input<AdcConnectionArgs>;
+    /**
+     * The ADC's AS number: `router bgp <asn>` on the ADC and `asNumber` of the Calico BGPPeer
+     * (500 in the NetScaler runbook). At most 2147483647, because Calico stores it as int32.
+     */
+    asn: pulumi.Input<number>;
+    /**
+     * The ADC address the nodes open their BGP sessions to: the Calico BGPPeer's `peerIP`
+     * (10.102.33.208 in the runbook). Usually a SNIP with dynamic routing enabled. Its address
+     * family (IPv4/IPv6) decides which node address is used.
+     */
+    peerAddress: pulumi.Input<string>;
+    /**
+     * Who owns `router bgp <asn>` on the ADC:
+     * - unset (default): this component creates an {@link AdcBgpRouter} `<name>-router`;
+     * - an `AdcBgpRouter` from the same program: the neighbors join it (several clusters, one
+     *   router; its `localAsn` must equal `asn`);
+     * - `false`: the router is managed elsewhere (another stack, by hand) and must exist.
+     */
+    router?: AdcBgpRouter | false;
+    /**
+     * Take over a `router bgp <asn>` and node neighbors that already exist on the ADC (for
+     * example configured by hand from the runbook) instead of failing. What existed before is
+     * left in place on destroy. Default: false.
+     */
+    adoptExisting?: pulumi.Input<boolean>;
+    /** `bgp router-id` of the router this component creates. Default: the ADC chooses. */
+    routerId?: pulumi.Input<string>;
+    /** `max-paths` of the router this component creates. Default: the ADC's default. */
+    maxPaths?: AdcBgpRouterArgs["maxPaths"];
+    /** `redistribute kernel` on the router this component creates (advertise VIPs to the nodes). Default: false. */
+    redistributeKernel?: pulumi.Input<boolean>;
+    /** Save the ADC configuration after each change. Default: true. */
+    saveConfig?: pulumi.Input<boolean>;
+    /**
+     * `neighbor <node> ebgp-multihop <ttl>` (1..255) on every node neighbor, for nodes that are
+     * not on the ADC's subnet. Default: unset (directly connected nodes, as in the runbook).
+     */
+    ebgpMultihop?: pulumi.Input<number>;
+}
+
+/** The Kubernetes side of the peering. Everything not given is read from the cluster at program time. */
+export interface ClusterPeeringArgs {
+    /**
+     * The cluster's AS number. Default: `spec.asNumber` of the cluster's BGPConfiguration
+     * `default`, else Calico's default 64512.
+     */
+    asn?: pulumi.Input<number>;
+    /**
+     * The nodes to add as ADC neighbors. Default: every node of the cluster, read at program
+     * time (so `pulumi preview` shows the exact neighbor set and nodes that joined or left are
+     * added or removed on the next `pulumi up`), each at its Calico BGP address
+     * (`projectcalico.org/IPv4Address` without the mask, else its InternalIP) with its
+     * `projectcalico.org/ASNumber` if it has one.
+     */
+    nodes?: pulumi.Input<pulumi.Input<ClusterNodeArgs>[]>;
+    /**
+     * The kubeconfig used to read the cluster and to apply the Calico objects: its contents, or
+     * the path of the file (as `@pulumi/kubernetes`' Provider takes it: a value with a line
+     * break, or starting with `{`, is contents). Pass contents as a secret. When set, the
+     * component creates its own Kubernetes provider `<name>-k8s` from it (unless you pass a
+     * Kubernetes provider in the resource options).
+     * Default: `kubernetes:kubeconfig` from the stack config, else `$KUBECONFIG`, else
+     * `~/.kube/config`, else the in-cluster service account, which is what the default
+     * Kubernetes provider uses.
+     */
+    kubeconfig?: pulumi.Input<string>;
+    /** The kubeconfig context. Default: `kubernetes:context` from the stack config, else the current context. */
+    context?: pulumi.Input<string>;
+}
+
+/** Fields of the Calico BGPPeer the component lets you set on top of what it sets itself. */
+export type BgpPeerOptions = {
+    [K in "sourceAddress" | "maxRestartTime" | "keepaliveTime" | "ttlSecurity" | "numAllowedLocalASNumbers" | "nextHopMode" | "filters" | "reachableBy" | "localASNumber"]?: pulumi.Input<
+        BgpPeerSpec[K]
+    >;
+};
+
+/** Inputs of {@link CalicoAdcPeering}. */
+export interface CalicoAdcPeeringArgs {
+    /** The ADC: how to reach it, its AS and the address the nodes peer with. */
+    adc: AdcPeeringArgs;
+    /** The cluster: its AS and nodes, or how to read them. Default: everything read from the cluster. */
+    cluster?: ClusterPeeringArgs;
+    /**
+     * The API group the Calico BGPPeer is written through. Default: `projectcalico.org/v3`, what
+     * the runbook's `kubectl create -f bgp.yml` uses; it needs the Calico API server (operator
+     * installs) or Calico 3.32's native v3 CRDs. Use `crd.projectcalico.org/v1` on manifest
+     * installs without the API server. Discovery checks the group is served and says which to
+     * use if not.
+     */
+    calicoApi?: CalicoApiVersion;
+    /**
+     * The cluster's Calico release (`3.31.7`, or `3.30` for any 3.30.x). When set, BGPPeer
+     * fields it does not have are refused instead of silently dropped. Default: not checked.
+     */
+    calicoVersion?: string;
+    /**
+     * Name of the Calico BGPPeer (what `calicoctl get bgppeer` lists). Default: `<name>-bgppeer`
+     * plus a random suffix.
+     */
+    bgpPeerName?: pulumi.Input<string>;
+    /** More BGPPeer fields (graceful-restart time, keepalive, TTL security, filters, ...). Default: none. */
+    bgpPeerOptions?: BgpPeerOptions;
+    /**
+     * TCP MD5 password for every session. Pass it as a secret (`config.requireSecret`). The
+     * component then creates a Secret in calico-node's namespace, a Role and RoleBinding that let
+     * calico-node's service account read it, points the BGPPeer's `password.secretKeyRef` at it,
+     * and sets the same password on every ADC neighbor. 1..80 printable ASCII characters without
+     * spaces, `"`, `\` or `?` (they break BIRD's configuration or the ADC's CLI). Default: none.
+     */
+    bgpPassword?: pulumi.Input<string>;
+    /**
+     * Namespace where calico-node runs, for the password Secret and its Role: `calico-system` for
+     * operator installs, `kube-system` for manifest installs. Default: read from the cluster
+     * (the namespace of the `calico-node` DaemonSet), else `calico-system`.
+     */
+    calicoNamespace?: pulumi.Input<string>;
+    /** calico-node's service account, granted read access to the password Secret. Default: `calico-node`. */
+    calicoNodeServiceAccount?: pulumi.Input<string>;
+    /** `ns route-install bgp` on the router this component creates: install the pod routes. Default: true. */
+    routeInstall?: pulumi.Input<boolean>;
+    /**
+     * After `pulumi up` applies the neighbors, wait until every node's session is Established
+     * and fail with each session's state otherwise. `true` waits up to 180 s, a number up to
+     * that many seconds. Default: false (`sessions` then shows the state at apply time).
+     */
+    waitForEstablished?: pulumi.Input<boolean | number>;
+}

@@ -1,0 +1,283 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { AdcBgpNeighbors } from "../adc/adcBgpNeighbors";
+import { AdcBgpRouter } from "../adc/adcBgpRouter";
+import type { AdcBgpNeighborState, BgpSessionState } from "../adc/args";
+import { CalicoBgpPeer } from "../calico/calicoBgpPeer";
+import { CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "../calico/spec";
+import { ipFamily } from "../calico/validate";
+import { CalicoAdcPeeringArgs } from "./args";
+import { bgpPasswordProblem } from "./bgpPassword";
+import { CALICO_NODE_NAMESPACES, ClusterDiscovery, discoverCluster } from "./discovery";
+import { PeeringInputError } from "./errors";
+import { PeeredNode, PeeringPlan, ResolvedNode, planPeering } from "./plan";
+
+/** The component's type token. */
+export const CALICO_ADC_PEERING_TYPE = "pulumi-calico-adc:index:CalicoAdcPeering";
+
+/** A row of `calicoctl get bgppeer` for the component's BGPPeer. */
+export interface BgpPeerRow {
+    name: string;
+    peerIP: string;
+    /** `(global)`: every node peers with the ADC. */
+    node: string;
+    asn: number;
+}
+
+/**
+ * Peers a Calico cluster with a Citrix ADC / NetScaler over BGP in one `pulumi up`: the runbook's
+ * global Calico BGPPeer (peerIP = the ADC, asNumber = the ADC's AS), the ADC's `router bgp` with
+ * `ns route-install bgp`, and one ADC neighbor per Kubernetes node, optionally with an MD5
+ * password on both sides.
+ *
+ * Children: `<name>-bgppeer` (CalicoBgpPeer), `<name>-router` (AdcBgpRouter, unless
+ * `adc.router` says otherwise), `<name>-neighbors` (AdcBgpNeighbors, after the router and the
+ * BGPPeer), and with `bgpPassword` `<name>-bgp-password` (Secret), `<name>-bgp-password-reader`
+ * (Role, RoleBinding). The nodes are read from the cluster at program time unless listed, so
+ * `pulumi preview` shows the exact neighbor set and nodes that join or leave are added or removed
+ * on the next `pulumi up`.
+ *
+ * @example
+ * ```ts
+ * const cfg = new pulumi.Config();
+ * const peering = new CalicoAdcPeering("adc", {
+ *     adc: {
+ *         connection: { host: cfg.require("adcHost"), password: cfg.requireSecret("adcPassword"), hostKeyFingerprint: cfg.require("adcHostKey") },
+ *         asn: 500,
+ *         peerAddress: "10.102.33.208",
+ *     },
+ * });
+ * export const sessions = peering.sessions;
+ * ```
+ */
+export class CalicoAdcPeering extends pulumi.ComponentResource {
+    /** The Calico BGPPeer's name, as `calicoctl get bgppeer` lists it. */
+    readonly bgpPeerName: pulumi.Output<string>;
+    /** The BGPPeer as `calicoctl get bgppeer` shows it: name, peer IP, `(global)`, AS. */
+    readonly bgpPeer: pulumi.Output<BgpPeerRow>;
+    /** The node neighbors as read back from the ADC's running config (passwords only as `hasPassword`). */
+    readonly neighbors: pulumi.Output<AdcBgpNeighborState[]>;
+    /** Each node's BGP session as the ADC reports it (`show ip bgp summary`): `Established` when up. */
+    readonly sessions: pulumi.Output<BgpSessionState[]>;
+    /** The cluster's AS number and where it came from. */
+    readonly clusterAsn: pulumi.Output<number>;
+    /** The nodes peered, with the address and AS the ADC expects from each. */
+    readonly nodes: pulumi.Output<PeeredNode[]>;
+    /** The child resources, for `dependsOn` and further wiring. */
+    readonly children: {
+        bgpPeer: CalicoBgpPeer;
+        router?: AdcBgpRouter;
+        neighbors: AdcBgpNeighbors;
+        passwordSecret?: k8s.core.v1.Secret;
+        kubernetesProvider?: k8s.Provider;
+    };
+
+    constructor(name: string, args: CalicoAdcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The arguments hold credentials; the component records none of them itself.
+        super(CALICO_ADC_PEERING_TYPE, name, {}, opts);
+        const r = createPeering(name, args, this);
+        this.bgpPeerName = r.bgpPeerName;
+        this.bgpPeer = r.bgpPeerRow;
+        this.neighbors = r.neighbors.configuredNeighbors;
+        this.sessions = r.neighbors.sessions;
+        this.clusterAsn = r.plan.clusterAsn.value;
+        this.nodes = r.plan.nodes;
+        this.children = r.children;
+        this.registerOutputs({
+            bgpPeerName: this.bgpPeerName,
+            bgpPeer: this.bgpPeer,
+            neighbors: this.neighbors,
+            sessions: this.sessions,
+            clusterAsn: this.clusterAsn,
+            nodes: this.nodes,
+        });
+    }
+}
+
+/**
+ * Resolves the inputs (reading the cluster when needed), plans, and creates the children under
+ * `parent`. Every child's inputs derive from the one plan, so a refused input stops them all
+ * before anything is applied.
+ */
+function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.ComponentResource) {
+    const calicoApi: CalicoApiVersion = args.calicoApi ?? DEFAULT_CALICO_API_VERSION;
+    const cluster = args.cluster ?? {};
+    const k8sConfig = new pulumi.Config("kubernetes");
+    const kubeconfig = cluster.kubeconfig ?? k8sConfig.get("kubeconfig");
+    const context = cluster.context ?? k8sConfig.get("context");
+
+    // Kubernetes objects go where discovery looked: the provider passed in, else one made from
+    // cluster.kubeconfig, else the default provider (which follows the same default rules).
+    const userK8s = parent.getProvider("kubernetes::Provider");
+    let kubernetesProvider: k8s.Provider | undefined;
+    if (!userK8s && cluster.kubeconfig !== undefined) {
+        kubernetesProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, ...(cluster.context !== undefined ? { context: cluster.context } : {}) }, { parent });
+    }
+    const k8sOpts = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent, ...(kubernetesProvider ? { provider: kubernetesProvider } : {}), ...extra });
+
+    const hasPassword = args.bgpPassword !== undefined;
+    const needNodes = cluster.nodes === undefined;
+    const needAsn = cluster.asn === undefined;
+    const needNamespace = hasPassword && args.calicoNamespace === undefined;
+    if ((needNodes || needAsn || needNamespace) && userK8s && cluster.kubeconfig === undefined) {
+        pulumi.log.warn(
+            "a Kubernetes provider was passed but cluster.kubeconfig was not: the cluster is read with the default kubeconfig, which may be another cluster; pass the provider's kubeconfig as cluster.kubeconfig too",
+            parent,
+        );
+    }
+
+    // Discovery runs at program time (also during preview) whenever something must be read.
+    // Node names, addresses and AS numbers are not secret, even when the kubeconfig is.
+    const discovery: pulumi.Output<ClusterDiscovery | undefined> =
+        needNodes || needAsn || needNamespace
+            ? pulumi.unsecret(
+                  pulumi.all([kubeconfig, context, args.adc.peerAddress]).apply(([kc, ctx, peer]) =>
+                      discoverCluster({
+                          kubeconfig: kc,
+                          context: ctx,
+                          calicoApi,
+                          nodes: needNodes,
+                          asn: needAsn,
+                          calicoNodeNamespace: needNamespace,
+                          addressFamily: typeof peer === "string" && ipFamily(peer) === "ipv6" ? "ipv6" : "ipv4",
+                      }),
+                  ),
+              )
+            : pulumi.output(undefined);
+
+    // The password is checked without it ever entering the plan (which stays non-secret, so
+    // preview shows the neighbors); only whether it is usable flows in.
+    const passwordProblem = hasPassword ? pulumi.unsecret(pulumi.output(args.bgpPassword).apply((pw) => bgpPasswordProblem(pw) ?? null)) : pulumi.output(null);
+    const routerMode = args.adc.router === undefined ? "create" : args.adc.router === false ? "external" : "given";
+    const givenRouterAsn = args.adc.router ? args.adc.router.localAsn : pulumi.output(undefined);
+
+    const plan: pulumi.Output<PeeringPlan> = pulumi
+        .all([
+            pulumi.all([args.adc.asn, args.adc.peerAddress, givenRouterAsn, args.adc.routerId, args.adc.maxPaths, args.adc.redistributeKernel, args.adc.saveConfig, args.adc.adoptExisting, args.adc.ebgpMultihop]),
+            pulumi.all([cluster.asn, cluster.nodes]),
+            discovery,
+            pulumi.all([args.bgpPeerName, args.bgpPeerOptions ?? {}, args.calicoNamespace, args.calicoNodeServiceAccount, passwordProblem, args.routeInstall, args.waitForEstablished]),
+        ])
+        .apply(([[asn, peerAddress, routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop], [clusterAsn, nodes], found, [bgpPeerName, bgpPeerOptions, namespace, serviceAccount, pwProblem, routeInstall, waitForEstablished]]) => {
+            const result = planPeering({
+                name,
+                adc: { asn, peerAddress, router: routerMode, givenRouterAsn: routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop },
+                cluster: {
+                    asn: clusterAsn ?? found?.asn?.value,
+                    asnSource: clusterAsn !== undefined ? "cluster.asn" : found?.asn?.source ?? "",
+                    nodes: (nodes as ResolvedNode[] | undefined) ?? found?.nodes ?? [],
+                    nodesSource: nodes !== undefined ? "cluster.nodes" : `nodes of ${found?.server}`,
+                },
+                calicoApi,
+                calicoVersion: args.calicoVersion,
+                bgpPeerName,
+                bgpPeerOptions: bgpPeerOptions as Record<string, unknown>,
+                ...(hasPassword
+                    ? {
+                          password: {
+                              ...(pwProblem ? { problem: pwProblem } : {}),
+                              namespace: namespace ?? found?.calicoNodeNamespace?.value ?? CALICO_NODE_NAMESPACES[0],
+                              serviceAccount: serviceAccount ?? "calico-node",
+                          },
+                      }
+                    : {}),
+                routeInstall,
+                waitForEstablished,
+            });
+            if (!result.ok) throw new PeeringInputError(name, result.problems);
+            return result.plan;
+        });
+
+    // The password's Secret in calico-node's namespace, and read access for calico-node.
+    let passwordSecret: k8s.core.v1.Secret | undefined;
+    let passwordDeps: pulumi.Resource[] = [];
+    let passwordRef: pulumi.Output<{ secretKeyRef: { name: string; key: string } }> | undefined;
+    const password = hasPassword ? pulumi.secret(args.bgpPassword as pulumi.Input<string>) : undefined;
+    if (password) {
+        const namespace = plan.apply((p) => p.password!.namespace);
+        const key = plan.apply((p) => p.password!.key);
+        passwordSecret = new k8s.core.v1.Secret(
+            `${name}-bgp-password`,
+            { metadata: { namespace, labels: { "app.kubernetes.io/managed-by": "pulumi-calico-adc" } }, type: "Opaque", stringData: pulumi.all([key, password]).apply(([k, pw]) => ({ [k]: pw })) },
+            k8sOpts({ additionalSecretOutputs: ["data", "stringData"] }),
+        );
+        const secretName = passwordSecret.metadata.name;
+        const role = new k8s.rbac.v1.Role(
+            `${name}-bgp-password-reader`,
+            { metadata: { namespace }, rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [secretName], verbs: ["get", "list", "watch"] }] },
+            k8sOpts(),
+        );
+        const binding = new k8s.rbac.v1.RoleBinding(
+            `${name}-bgp-password-reader`,
+            {
+                metadata: { namespace },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: plan.apply((p) => p.password!.serviceAccount), namespace }],
+            },
+            k8sOpts(),
+        );
+        passwordDeps = [passwordSecret, role, binding];
+        passwordRef = pulumi.all([secretName, key]).apply(([n, k]) => ({ secretKeyRef: { name: n, key: k } }));
+    }
+
+    // The Calico side: one global BGPPeer, after the password is readable by calico-node.
+    const bgpPeer = new CalicoBgpPeer(
+        `${name}-bgppeer`,
+        {
+            apiVersion: calicoApi,
+            metadata: plan.apply((p) => (p.bgpPeer.name !== undefined ? { name: p.bgpPeer.name } : {})),
+            spec: passwordRef ? pulumi.all([plan, passwordRef]).apply(([p, ref]) => ({ ...p.bgpPeer.spec, password: ref })) : plan.apply((p) => ({ ...p.bgpPeer.spec })),
+            calicoVersion: args.calicoVersion,
+        },
+        k8sOpts({ dependsOn: passwordDeps }),
+    );
+
+    // The ADC side: the router (unless owned elsewhere), then the node neighbors.
+    let router: AdcBgpRouter | undefined;
+    if (routerMode === "create") {
+        const r = plan.apply((p) => p.router!);
+        router = new AdcBgpRouter(
+            `${name}-router`,
+            {
+                connection: args.adc.connection,
+                localAsn: r.localAsn,
+                routeInstall: r.routeInstall,
+                // Pass-through settings; localAsn above ties registration to the plan.
+                routerId: args.adc.routerId,
+                maxPaths: args.adc.maxPaths,
+                redistributeKernel: args.adc.redistributeKernel,
+                saveConfig: args.adc.saveConfig,
+                adoptExisting: args.adc.adoptExisting,
+            },
+            { parent },
+        );
+    }
+    const routerDep = router ?? (args.adc.router ? args.adc.router : undefined);
+    const n = plan.apply((p) => p.neighbors);
+    const neighbors = new AdcBgpNeighbors(
+        `${name}-neighbors`,
+        {
+            connection: args.adc.connection,
+            localAsn: n.localAsn,
+            neighbors: password ? n.neighbors.apply((list) => list.map((x) => ({ ...x, password }))) : n.neighbors,
+            saveConfig: args.adc.saveConfig,
+            adoptExisting: args.adc.adoptExisting,
+            waitForEstablishedSeconds: n.waitForEstablishedSeconds,
+        },
+        { parent, dependsOn: [...(routerDep ? [routerDep] : []), bgpPeer] },
+    );
+
+    const bgpPeerRow = pulumi.all([bgpPeer.peerName, plan]).apply(([peerName, p]) => ({
+        name: peerName,
+        peerIP: p.bgpPeer.spec.peerIP ?? "",
+        node: "(global)",
+        asn: p.bgpPeer.spec.asNumber ?? 0,
+    }));
+    return {
+        plan,
+        bgpPeerName: bgpPeer.peerName,
+        bgpPeerRow,
+        neighbors,
+        children: { bgpPeer, neighbors, ...(router ? { router } : {}), ...(passwordSecret ? { passwordSecret } : {}), ...(kubernetesProvider ? { kubernetesProvider } : {}) },
+    };
+}

@@ -1,0 +1,175 @@
+/**
+ * Reads, at program time, what the ADC needs to know about a Calico cluster: which Calico API
+ * groups it serves, its AS number, and each node's BGP address and AS. Doing this at program
+ * time is what lets `pulumi preview` show the exact neighbor set, and a node that joined or left
+ * change it on the next `pulumi up`. Read-only; a plain async function, usable on its own.
+ */
+import { CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "../calico/spec";
+import { ClusterDiscoveryError } from "./errors";
+import { kubeGet, unexpected } from "./kubeApi";
+import { KubeconfigRequest, LoadedKubeconfig, loadKubeconfig } from "./kubeconfig";
+import { KubeNode, NodeBgpEndpoint, hasCalicoAnnotations, nodeBgpEndpoint, parseAsNumber } from "./nodeAddresses";
+
+/** Calico's AS number when BGPConfiguration `default` does not set one (confd's built-in default). */
+export const CALICO_DEFAULT_ASN = 64512;
+
+/** What {@link discoverCluster} reads and how. */
+export interface DiscoverClusterArgs extends KubeconfigRequest {
+    /** The API group the BGPPeer will be written through; checked to be served. Default: `projectcalico.org/v3`. */
+    calicoApi?: CalicoApiVersion;
+    /** Read the nodes. Default: true. */
+    nodes?: boolean;
+    /** Read the cluster's AS number from BGPConfiguration `default`. Default: true. */
+    asn?: boolean;
+    /** Find the namespace calico-node runs in (for the BGP password's Secret). Default: false. */
+    calicoNodeNamespace?: boolean;
+    /** Address family of the peering (that of the ADC's address). Default: `ipv4`. */
+    addressFamily?: "ipv4" | "ipv6";
+    /** Timeout of each API request, in milliseconds. Default: 15000. */
+    timeoutMs?: number;
+}
+
+/** Where the cluster's AS number came from. */
+export type ClusterAsnSource = "BGPConfiguration default" | "Calico default (BGPConfiguration default has no asNumber)" | "Calico default (no BGPConfiguration default)";
+
+/** What {@link discoverCluster} found. */
+export interface ClusterDiscovery {
+    /** The API server URL. */
+    server: string;
+    /** Where the kubeconfig came from. */
+    kubeconfigSource: string;
+    /** The cluster's AS number, when asked for. */
+    asn?: { value: number; source: ClusterAsnSource };
+    /** Every node as an ADC neighbor, sorted by name, when asked for. */
+    nodes?: NodeBgpEndpoint[];
+    /** Where calico-node runs, when asked for. */
+    calicoNodeNamespace?: { value: string; source: string };
+}
+
+/** The namespaces calico-node runs in: operator installs, then manifest installs. */
+export const CALICO_NODE_NAMESPACES = ["calico-system", "kube-system"] as const;
+
+interface ApiGroupList {
+    groups?: { name?: string; versions?: { version?: string }[] }[];
+}
+
+/** Reads the cluster. Throws {@link ClusterDiscoveryError} with the fix when anything needed is missing. */
+export async function discoverCluster(args: DiscoverClusterArgs = {}): Promise<ClusterDiscovery> {
+    const calicoApi = args.calicoApi ?? DEFAULT_CALICO_API_VERSION;
+    const timeoutMs = args.timeoutMs ?? 15000;
+    const cfg = await loadKubeconfig(args);
+    await checkCalicoApi(cfg, calicoApi, timeoutMs);
+    const result: ClusterDiscovery = { server: cfg.server, kubeconfigSource: cfg.source };
+    if (args.asn ?? true) result.asn = await readClusterAsn(cfg, calicoApi, timeoutMs);
+    if (args.nodes ?? true) result.nodes = await readNodes(cfg, args.addressFamily ?? "ipv4", timeoutMs);
+    if (args.calicoNodeNamespace) result.calicoNodeNamespace = await findCalicoNodeNamespace(cfg, timeoutMs);
+    return result;
+}
+
+async function findCalicoNodeNamespace(cfg: LoadedKubeconfig, timeoutMs: number): Promise<{ value: string; source: string }> {
+    for (const ns of CALICO_NODE_NAMESPACES) {
+        const apiPath = `/apis/apps/v1/namespaces/${ns}/daemonsets/calico-node`;
+        const res = await kubeGet(cfg, apiPath, timeoutMs);
+        if (res.status === 200) return { value: ns, source: `DaemonSet ${ns}/calico-node` };
+        if (res.status !== 404) throw unexpected(cfg, apiPath, res, `DaemonSet ${ns}/calico-node`);
+    }
+    return { value: CALICO_NODE_NAMESPACES[0], source: "default (no calico-node DaemonSet found)" };
+}
+
+async function checkCalicoApi(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, timeoutMs: number): Promise<void> {
+    const res = await kubeGet(cfg, "/apis", timeoutMs);
+    if (res.status !== 200) throw unexpected(cfg, "/apis", res, "the API groups");
+    const groups = (res.body as ApiGroupList)?.groups ?? [];
+    const serves = (group: string, version: string) => groups.some((g) => g.name === group && (g.versions ?? []).some((v) => v.version === version));
+    const v3 = serves("projectcalico.org", "v3");
+    const v1 = serves("crd.projectcalico.org", "v1");
+    const where = `Kubernetes API ${cfg.server}`;
+    if (!v3 && !v1) {
+        throw new ClusterDiscoveryError(
+            where,
+            "Calico is not installed in this cluster: neither projectcalico.org/v3 nor crd.projectcalico.org/v1 is served",
+            `install Calico with BGP networking, or point cluster.kubeconfig / cluster.context at the Calico cluster (kubeconfig: ${cfg.source}); with an etcd datastore, list cluster.nodes and set cluster.asn`,
+        );
+    }
+    if (calicoApi === "projectcalico.org/v3" && !v3) {
+        throw new ClusterDiscoveryError(
+            where,
+            "projectcalico.org/v3 is not served: the cluster has Calico's crd.projectcalico.org/v1 CRDs but no Calico API server (a manifest install)",
+            'install the Calico API server (docs.tigera.io: "Install the Calico API server") to keep Calico\'s own validation, or set calicoApi: "crd.projectcalico.org/v1" to write the storage CRD directly (this package validates the BGPPeer itself)',
+        );
+    }
+    if (calicoApi === "crd.projectcalico.org/v1" && !v1) {
+        throw new ClusterDiscoveryError(
+            where,
+            "crd.projectcalico.org/v1 is not served: this cluster uses Calico's native projectcalico.org/v3 CRDs",
+            'set calicoApi: "projectcalico.org/v3" (or leave it unset)',
+        );
+    }
+}
+
+async function readClusterAsn(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, timeoutMs: number): Promise<{ value: number; source: ClusterAsnSource }> {
+    const apiPath = `/apis/${calicoApi}/bgpconfigurations/default`;
+    const res = await kubeGet(cfg, apiPath, timeoutMs);
+    if (res.status === 404) return { value: CALICO_DEFAULT_ASN, source: "Calico default (no BGPConfiguration default)" };
+    if (res.status === 503 && calicoApi === "projectcalico.org/v3") {
+        throw new ClusterDiscoveryError(
+            `Kubernetes API ${cfg.server}`,
+            "the Calico API server does not answer (503 for projectcalico.org/v3); APIService v3.projectcalico.org is probably not Available",
+            "check `kubectl get apiservice v3.projectcalico.org` and the calico-apiserver pods, and retry when it is Available; or set cluster.asn",
+        );
+    }
+    if (res.status !== 200) throw unexpected(cfg, apiPath, res, 'BGPConfiguration "default"');
+    const asNumber = (res.body as { spec?: { asNumber?: unknown } })?.spec?.asNumber;
+    if (asNumber === undefined || asNumber === null || asNumber === 0) {
+        return { value: CALICO_DEFAULT_ASN, source: "Calico default (BGPConfiguration default has no asNumber)" };
+    }
+    const value = typeof asNumber === "number" ? (Number.isInteger(asNumber) && asNumber >= 1 ? asNumber : undefined) : parseAsNumber(String(asNumber));
+    if (value === undefined) {
+        throw new ClusterDiscoveryError(`Kubernetes API ${cfg.server}`, `BGPConfiguration "default" has asNumber ${JSON.stringify(asNumber)}, which is not an AS number`, "fix spec.asNumber there, or set cluster.asn");
+    }
+    return { value, source: "BGPConfiguration default" };
+}
+
+async function readNodes(cfg: LoadedKubeconfig, family: "ipv4" | "ipv6", timeoutMs: number): Promise<NodeBgpEndpoint[]> {
+    const items: KubeNode[] = [];
+    let cont: string | undefined;
+    do {
+        const apiPath = `/api/v1/nodes?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`;
+        const res = await kubeGet(cfg, apiPath, timeoutMs);
+        if (res.status !== 200) throw unexpected(cfg, apiPath, res, "the nodes");
+        const body = res.body as { items?: KubeNode[]; metadata?: { continue?: string } };
+        items.push(...(body.items ?? []));
+        cont = body.metadata?.continue || undefined;
+    } while (cont);
+
+    const where = `Kubernetes API ${cfg.server}`;
+    if (items.length === 0) {
+        throw new ClusterDiscoveryError(where, "the cluster has no nodes", "check the kubeconfig's context, or list cluster.nodes");
+    }
+    if (!items.some(hasCalicoAnnotations)) {
+        throw new ClusterDiscoveryError(
+            where,
+            `none of the ${items.length} nodes carries calico-node's projectcalico.org/* annotations: calico-node has not started on any node, or Calico keeps its data in etcd`,
+            "check the calico-node pods (`kubectl get pods -A -l k8s-app=calico-node`), or list cluster.nodes with each node's BGP address",
+        );
+    }
+    const found = items.map((n) => nodeBgpEndpoint(n, family));
+    const problems = found.filter((n): n is { name: string; problem: string } => "problem" in n);
+    if (problems.length > 0) {
+        throw new ClusterDiscoveryError(
+            where,
+            problems.map((p) => `node "${p.name}" ${p.problem}`).join("; "),
+            "check calico-node on those nodes (it writes the annotations), or list cluster.nodes with each node's BGP address",
+        );
+    }
+    const nodes = (found as NodeBgpEndpoint[]).slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const byAddress = new Map<string, string>();
+    for (const n of nodes) {
+        const other = byAddress.get(n.address);
+        if (other !== undefined) {
+            throw new ClusterDiscoveryError(where, `nodes "${other}" and "${n.name}" both have BGP address ${n.address}`, "fix the nodes' Calico addresses (IP_AUTODETECTION_METHOD), or list cluster.nodes");
+        }
+        byAddress.set(n.address, n.name);
+    }
+    return nodes;
+}

@@ -1,0 +1,219 @@
+import { strict as assert } from "assert";
+import * as fc from "fast-check";
+import { planPeering, ResolvedPeering, PeeringPlan, DEFAULT_WAIT_SECONDS } from "../../../provider/component/plan";
+import { PeeringInputProblem, PeeringInputError } from "../../../provider/component/errors";
+import { bgpPasswordProblem } from "../../../provider/component/bgpPassword";
+
+/** The runbook: ADC 10.102.33.208 in AS 500, cluster AS 64512, three nodes. */
+function runbook(over: Partial<ResolvedPeering> = {}): ResolvedPeering {
+    return {
+        name: "adc",
+        adc: { asn: 500, peerAddress: "10.102.33.208", router: "create" },
+        cluster: {
+            asn: 64512,
+            asnSource: "cluster.asn",
+            nodes: [
+                { name: "k8s-master", address: "10.102.33.201" },
+                { name: "k8s-worker-1", address: "10.102.33.202" },
+                { name: "k8s-worker-2", address: "10.102.33.203" },
+            ],
+            nodesSource: "cluster.nodes",
+        },
+        calicoApi: "projectcalico.org/v3",
+        ...over,
+    };
+}
+
+function plan(r: ResolvedPeering): PeeringPlan {
+    const res = planPeering(r);
+    if (!res.ok) throw new PeeringInputError(r.name, res.problems);
+    return res.plan;
+}
+
+function problems(r: ResolvedPeering): PeeringInputProblem[] {
+    const res = planPeering(r);
+    assert.equal(res.ok, false, "expected the inputs to be refused");
+    return res.ok ? [] : res.problems;
+}
+
+function problemAt(r: ResolvedPeering, field: string): PeeringInputProblem {
+    const ps = problems(r);
+    const p = ps.find((x) => x.field === field);
+    assert.ok(p, `no problem on ${field}; got ${JSON.stringify(ps)}`);
+    return p;
+}
+
+describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", () => {
+    it("plans the runbook: a global BGPPeer to the ADC, router bgp 500 with route-install, one neighbor per node in AS 64512", () => {
+        const p = plan(runbook());
+        assert.deepEqual({ ...p.bgpPeer.spec }, { peerIP: "10.102.33.208", asNumber: 500 });
+        assert.equal(p.bgpPeer.apiVersion, "projectcalico.org/v3");
+        assert.equal(p.bgpPeer.name, undefined, "auto-named by the Kubernetes provider");
+        assert.deepEqual(p.router, { localAsn: 500, routeInstall: true });
+        assert.deepEqual(p.neighbors, {
+            localAsn: 500,
+            neighbors: [
+                { address: "10.102.33.201", remoteAsn: 64512, description: "k8s-master" },
+                { address: "10.102.33.202", remoteAsn: 64512, description: "k8s-worker-1" },
+                { address: "10.102.33.203", remoteAsn: 64512, description: "k8s-worker-2" },
+            ],
+            waitForEstablishedSeconds: 0,
+        });
+        assert.equal(p.password, undefined);
+        assert.deepEqual(p.clusterAsn, { value: 64512, source: "cluster.asn" });
+    });
+
+    it("uses a node's own AS (projectcalico.org/ASNumber) as that neighbor's remote-as", () => {
+        const r = runbook();
+        r.cluster.nodes[1] = { name: "k8s-worker-1", address: "10.102.33.202", asn: 64513, addressSource: "projectcalico.org/IPv4Address" };
+        const p = plan(r);
+        assert.deepEqual(p.neighbors.neighbors.map((n) => n.remoteAsn), [64512, 64513, 64512]);
+        assert.deepEqual(p.nodes[1], { name: "k8s-worker-1", address: "10.102.33.202", asn: 64513, addressSource: "projectcalico.org/IPv4Address" });
+    });
+
+    it("when the BGPPeer sets localASNumber, every neighbor's remote-as is that AS (what the nodes then speak)", () => {
+        const r = runbook({ bgpPeerOptions: { localASNumber: 65010 } });
+        r.cluster.nodes[0] = { ...r.cluster.nodes[0]!, asn: 64513 };
+        const p = plan(r);
+        assert.equal(p.bgpPeer.spec.localASNumber, 65010);
+        assert.deepEqual(p.neighbors.neighbors.map((n) => n.remoteAsn), [65010, 65010, 65010]);
+    });
+
+    it("passes BGPPeer options, router settings and the wait through", () => {
+        const p = plan(
+            runbook({
+                adc: { asn: 500, peerAddress: "10.102.33.208", router: "create", routerId: "10.102.33.208", maxPaths: { ebgp: 4 }, saveConfig: false, adoptExisting: true, ebgpMultihop: 2 },
+                bgpPeerOptions: { maxRestartTime: "120s", sourceAddress: "UseNodeIP", keepaliveTime: undefined },
+                routeInstall: false,
+                waitForEstablished: true,
+                bgpPeerName: "bgppeer-global-3040",
+            }),
+        );
+        assert.deepEqual({ ...p.bgpPeer.spec }, { peerIP: "10.102.33.208", asNumber: 500, sourceAddress: "UseNodeIP", maxRestartTime: "120s" });
+        assert.equal(p.bgpPeer.name, "bgppeer-global-3040");
+        assert.deepEqual(p.router, { localAsn: 500, routeInstall: false, routerId: "10.102.33.208", maxPaths: { ebgp: 4 }, saveConfig: false, adoptExisting: true });
+        assert.equal(p.neighbors.waitForEstablishedSeconds, DEFAULT_WAIT_SECONDS);
+        assert.equal(p.neighbors.adoptExisting, true);
+        assert.ok(p.neighbors.neighbors.every((n) => n.ebgpMultihop === 2));
+        assert.equal(plan(runbook({ waitForEstablished: 45 })).neighbors.waitForEstablishedSeconds, 45);
+    });
+
+    it("plans no router when the router is owned elsewhere", () => {
+        assert.equal(plan(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "external" } })).router, undefined);
+        assert.equal(plan(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "given", givenRouterAsn: 500 } })).router, undefined);
+    });
+
+    it("plans the password's Secret location and keeps the password out of the plan", () => {
+        const p = plan(runbook({ password: { namespace: "kube-system", serviceAccount: "calico-node" } }));
+        assert.deepEqual(p.password, { namespace: "kube-system", serviceAccount: "calico-node", key: "password" });
+        assert.equal(p.bgpPeer.spec.password, undefined, "the component adds the reference once the Secret has its name");
+    });
+
+    it("allows iBGP (ADC in the cluster's AS)", () => {
+        const p = plan(runbook({ adc: { asn: 64512, peerAddress: "10.102.33.208", router: "create" } }));
+        assert.ok(p.neighbors.neighbors.every((n) => n.remoteAsn === 64512 && p.neighbors.localAsn === 64512));
+    });
+
+    it("plans an IPv6 peering with IPv6 nodes", () => {
+        const p = plan(runbook({ adc: { asn: 500, peerAddress: "fd00::208", router: "create" }, cluster: { asn: 64512, asnSource: "x", nodesSource: "x", nodes: [{ name: "n", address: "fd00::201" }] } }));
+        assert.equal(p.bgpPeer.spec.peerIP, "fd00::208");
+    });
+
+    describe("refuses, naming the input, the value and the fix", () => {
+        it("an ADC AS above Calico's int32 limit", () => {
+            const p = problemAt(runbook({ adc: { asn: 4200000001, peerAddress: "10.102.33.208", router: "create" } }), "adc.asn");
+            assert.equal(p.value, 4200000001);
+            assert.match(p.reason, /above 2147483647/);
+        });
+        it("a missing ADC AS (the BGPPeer would stall BIRD on every node)", () => {
+            assert.match(problemAt(runbook({ adc: { asn: undefined, peerAddress: "10.102.33.208", router: "create" } }), "adc.asn").reason, /every node stops applying BGP changes/);
+        });
+        it("an ADC address that is not an IP, or has a port", () => {
+            problemAt(runbook({ adc: { asn: 500, peerAddress: "adc.example.com", router: "create" } }), "adc.peerAddress");
+            assert.match(problemAt(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208:179", router: "create" } }), "adc.peerAddress").reason, /without a port/);
+        });
+        it("a cluster AS above int32, or missing", () => {
+            assert.match(problemAt(runbook({ cluster: { ...runbook().cluster, asn: 4200000000 } }), "cluster.asn").reason, /BGPConfiguration stores the cluster AS as int32/);
+            problemAt(runbook({ cluster: { ...runbook().cluster, asn: undefined } }), "cluster.asn");
+        });
+        it("no nodes, a node without a usable address, duplicate addresses, the ADC's own address, a bad node AS", () => {
+            problemAt(runbook({ cluster: { ...runbook().cluster, nodes: [] } }), "cluster.nodes");
+            problemAt(runbook({ cluster: { ...runbook().cluster, nodes: [{ name: "a", address: "10.0.0.1/24" }] } }), "cluster.nodes[0].address");
+            assert.match(
+                problemAt(runbook({ cluster: { ...runbook().cluster, nodes: [{ name: "a", address: "10.0.0.1" }, { name: "b", address: "10.0.0.1" }] } }), "cluster.nodes[1].address").reason,
+                /also the address of node "a"/,
+            );
+            problemAt(runbook({ cluster: { ...runbook().cluster, nodes: [{ name: "a", address: "10.102.33.208" }] } }), "cluster.nodes[0].address");
+            problemAt(runbook({ cluster: { ...runbook().cluster, nodes: [{ name: "a", address: "10.0.0.1", asn: 0 }] } }), "cluster.nodes[0].asn");
+            assert.match(problemAt(runbook({ cluster: { ...runbook().cluster, nodes: [{ name: "a", address: "fd00::1" }] } }), "cluster.nodes[0].address").reason, /is IPv6 but adc\.peerAddress is IPv4/);
+        });
+        it("a router of another AS", () => {
+            assert.match(problemAt(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "given", givenRouterAsn: 600 } }), "adc.router").reason, /router bgp 600 but adc\.asn is 500/);
+        });
+        it("BGPPeer options the component sets itself, or that Calico would break on", () => {
+            problemAt(runbook({ bgpPeerOptions: { node: "n1" } }), "bgpPeerOptions.node");
+            problemAt(runbook({ bgpPeerOptions: { ttlSecurity: 300 } }), "bgpPeerOptions.ttlSecurity");
+            problemAt(runbook({ bgpPeerOptions: { keepaliveTime: "10s" }, calicoVersion: "3.31.7" }), "bgpPeerOptions.keepaliveTime");
+        });
+        it("a BGPPeer name Calico rejects", () => {
+            assert.match(problemAt(runbook({ bgpPeerName: "BGPPeer_Global" }), "bgpPeerName").reason, /"bgppeer-global"/);
+            assert.match(problemAt(runbook({ name: "My_Peering" }), "bgpPeerName").reason, /auto-named "My_Peering-bgppeer-<8 hex digits>"/);
+        });
+        it("an unusable password, without ever showing it", () => {
+            const p = problemAt(runbook({ password: { problem: bgpPasswordProblem("has space"), namespace: "calico-system", serviceAccount: "calico-node" } }), "bgpPassword");
+            assert.equal(p.value, "<secret>");
+            assert.match(p.reason, /whitespace/);
+            assert.doesNotMatch(JSON.stringify(p), /has space/);
+        });
+        it("a component name Kubernetes cannot use for the password's Secret", () => {
+            const p = problemAt(runbook({ name: "Adc", bgpPeerName: "adc", password: { namespace: "calico-system", serviceAccount: "calico-node" } }), "name");
+            assert.match(p.reason, /Secret, Role and RoleBinding/);
+        });
+        it("a namespace that cannot exist", () => {
+            problemAt(runbook({ password: { namespace: "Calico_System", serviceAccount: "calico-node" } }), "calicoNamespace");
+        });
+        it("a bad wait and a bad multihop TTL", () => {
+            problemAt(runbook({ waitForEstablished: -1 }), "waitForEstablished");
+            problemAt(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "create", ebgpMultihop: 0 } }), "adc.ebgpMultihop");
+        });
+        it("all problems at once, in one error", () => {
+            const r = runbook({ adc: { asn: 0, peerAddress: "nope", router: "create" }, cluster: { ...runbook().cluster, asn: -1 } });
+            const err = new PeeringInputError("adc", problems(r));
+            assert.match(err.message, /^CalicoAdcPeering "adc" refused before anything was applied \(\d+ problems\):/);
+            assert.match(err.message, /\n {2}adc\.asn = 0: /);
+            assert.match(err.message, /\n {2}adc\.peerAddress = "nope": /);
+            assert.match(err.message, /\n {2}cluster\.asn = -1: /);
+        });
+    });
+
+    it("for any node set, one neighbor per node at its address with its AS, and nothing else", () => {
+        const ip = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 })).map((p) => p.join("."));
+        const node = fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,90}$/), address: ip, asn: fc.option(fc.integer({ min: 1, max: 4294967295 }), { nil: undefined }) });
+        fc.assert(
+            fc.property(fc.uniqueArray(node, { minLength: 1, maxLength: 30, selector: (n) => n.address }), fc.integer({ min: 1, max: 2147483647 }), (nodes, clusterAsn) => {
+                fc.pre(!nodes.some((n) => n.address === "10.102.33.208"));
+                const p = plan(runbook({ cluster: { asn: clusterAsn, asnSource: "x", nodes, nodesSource: "x" } }));
+                assert.deepEqual(
+                    p.neighbors.neighbors.map((n) => [n.address, n.remoteAsn, n.description]),
+                    nodes.map((n) => [n.address, n.asn ?? clusterAsn, n.name.slice(0, 80)]),
+                );
+            }),
+        );
+    });
+});
+
+describe("bgpPasswordProblem", () => {
+    it("accepts printable passwords up to 80 characters", () => {
+        for (const ok of ["s3cret", "x".repeat(80), "a!#$%&'()*+,-./:;<=>@[]^_`{|}~"]) assert.equal(bgpPasswordProblem(ok), undefined, ok);
+    });
+    it("refuses what breaks BIRD's config or the ADC's CLI, without echoing it", () => {
+        const bad = ["", "x".repeat(81), "two words", 'quo"te', "back\\slash", "what?", "tab\there", "naïve"];
+        for (const pw of bad) {
+            const problem = bgpPasswordProblem(pw);
+            assert.ok(problem, JSON.stringify(pw));
+            if (pw.length > 3) assert.ok(!problem.includes(pw), problem);
+        }
+        assert.match(bgpPasswordProblem("x".repeat(81))!, /longer than 80/);
+        assert.doesNotMatch(bgpPasswordProblem("x".repeat(81))!, /81/);
+    });
+});
