@@ -50,14 +50,18 @@ export function hintForState(state: string, address: string, remoteAsn: number |
     if (/\(admin\)/i.test(state)) {
         return `the session is administratively shut down on the ADC: \`no neighbor ${address} shutdown\` under \`router bgp\``;
     }
+    const peerAs = `the Calico BGPPeer's asNumber must be the ADC's \`router bgp\` AS${adcAs}`;
     switch (word) {
         case "active":
         case "connect":
+            // A node that refuses the ADC's OPEN (wrong BGPPeer asNumber) also leaves the ADC in
+            // Active: the ADC only sees its connection closed. The node's side names the cause.
             return (
-                `TCP port 179 between the ADC and ${address} is not connecting: check that the node runs calico-node with BGP (BIRD) networking, ` +
+                `no BGP session over TCP port 179 with ${address}: check that the node runs calico-node with BGP (BIRD) networking, ` +
                 `that a Calico BGPPeer with peerIP = the ADC's address exists (so the node is configured to peer), ` +
                 `that the ADC reaches ${address} (SNIP with dynamic routing in that subnet, \`update-source\`, \`ebgp-multihop\` if not directly connected), ` +
-                `that no firewall drops TCP 179, and that MD5 passwords match on both ends if set`
+                `that no firewall drops TCP 179, and that MD5 passwords match on both ends if set; ` +
+                `if \`calicoctl node status\` on that node says "Bad peer AS", the node refused the ADC's AS: ${peerAs}`
             );
         case "idle":
             return `the session is not even trying or was refused after an OPEN: usually an AS number mismatch (the peer sent a NOTIFICATION "Bad Peer AS"); ${bothEnds}; or the neighbor is shut down`;

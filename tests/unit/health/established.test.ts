@@ -38,6 +38,8 @@ describe("health: session states and hints", () => {
             const hint = hintForState(state, "192.0.2.12", 64512);
             assert.match(hint, /TCP port 179/);
             assert.match(hint, /BGPPeer with peerIP = the ADC's address/);
+            // The ADC cannot see why a node closes the connection; the node's side names a wrong BGPPeer asNumber.
+            assert.match(hintForState(state, "192.0.2.12", 64512, { localAsn: 500 }), /"Bad peer AS".*BGPPeer's asNumber must be the ADC's `router bgp` AS \(500\)/);
         }
     });
 
@@ -109,7 +111,7 @@ describe("health: waitForEstablished", () => {
             ["192.0.2.12", "192.0.2.13"],
         );
         assert.match(err.message, /^adc\.example: 2 of 3 BGP session\(s\) not Established after 3 s:/);
-        assert.match(err.message, /192\.0\.2\.12: Active\n {4}TCP port 179/);
+        assert.match(err.message, /192\.0\.2\.12: Active\n {4}no BGP session over TCP port 179/);
         assert.match(err.message, /192\.0\.2\.13: Idle\n {4}.*AS number mismatch/);
         assert.doesNotMatch(err.message, /192\.0\.2\.11/);
         assert.match(err.fix, /pulumi-calico-adc-status --host adc\.example/);
