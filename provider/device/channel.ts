@@ -67,6 +67,11 @@ export class Channel {
     private closedFlag = false;
     /** Trailing blanks of the last prompt seen in each mode (`> ` has one), see {@link promptMode}. */
     private readonly promptPadding = new Map<ModeName, number>();
+    /**
+     * Set when a read timed out: the answer may still arrive and would be taken for the next
+     * command's, so nothing more is sent on this channel.
+     */
+    private timedOut: AdcTimeoutError | undefined;
     private readonly onData = (chunk: Buffer | string): void => {
         this.screen.append(chunk);
         this.answerPager();
@@ -202,6 +207,7 @@ export class Channel {
     }
 
     private write(text: string, lines: number, label: string): void {
+        if (this.timedOut) throw this.timedOut;
         if (this.closedFlag) throw new AdcDisconnectedError(this.options.host, label);
         this.options.trace?.("sent", this.options.redactor.redact(label));
         this.writeRaw(text, lines);
@@ -257,7 +263,7 @@ export class Channel {
 
     private traceReceived(output: string, prompt: string): void {
         const trace = this.options.trace;
-        if (trace) trace("received", this.options.redactor.redact(prompt ? `${output}\n${prompt}` : output));
+        if (trace) trace("received", this.options.redactor.redact([output, prompt].filter((t) => t !== "").join("\n")));
     }
 
     /**
@@ -283,7 +289,8 @@ export class Channel {
                 clearTimeout(timer);
                 timer = setTimeout(() => {
                     const last = redactor.redact(this.screen.text).slice(-200);
-                    finish(new AdcTimeoutError(host, redactor.redact(label()), commandTimeoutMs, last));
+                    this.timedOut = new AdcTimeoutError(host, redactor.redact(label()), commandTimeoutMs, last);
+                    finish(this.timedOut);
                 }, commandTimeoutMs);
             };
             this.waiter = {

@@ -56,7 +56,16 @@ export const openShell: OpenShell = async (connection) => {
         // add ~40 ms to every command.
         client.on("connect", () => client.setNoDelay(true));
         client.on("ready", () => {
+            // readyTimeout ends at login; a server that never answers the shell request is caught here.
+            const shellTimer = setTimeout(() => {
+                fail(new AdcConnectionError(host, `the ADC did not start a shell within ${connection.connectTimeoutMs} ms of login`, "check the ADC's SSH session limits; raise connection.connectTimeoutMs on a slow link", true));
+            }, connection.connectTimeoutMs);
             client.shell(TERMINAL, (err: Error | undefined, stream: ClientChannel) => {
+                clearTimeout(shellTimer);
+                if (settled) {
+                    stream?.end();
+                    return;
+                }
                 if (err) {
                     fail(new AdcConnectionError(host, `the ADC refused to start a shell: ${err.message}`, `check that "${username}" may log in to the CLI over SSH`, false));
                     return;

@@ -285,6 +285,8 @@ describe("device/session over a scripted terminal", function () {
             assert.equal(err.command, "show route");
             assert.match(err.lastOutput, /show route/);
             assert.match(err.message, /no prompt within 150 ms after "show route"/);
+            // The late answer could be taken for the next command's: the session refuses to go on.
+            await assert.rejects(session.cli("show ns version"), (e: unknown) => e === err);
         } finally {
             await session.close();
         }
