@@ -9,7 +9,7 @@ import { AuthMethod, SimulatorFaults, SimulatorOptions } from "./options";
 import { RoutingEngine } from "./routing/engine";
 import { InMemoryRoutingEngine, SessionOverride } from "./routing/inMemoryEngine";
 import { ModeName, Shell, ShellReply } from "./session/shell";
-import { EchoMode, Terminal, TerminalHooks } from "./session/terminal";
+import { EchoMode, executeSafely, Terminal, TerminalHooks } from "./session/terminal";
 
 /** Counters a test reads with {@link Simulator.counters}. */
 export interface SimulatorCounters {
@@ -254,7 +254,7 @@ export class Simulator {
         const latency = hooks.latencyMs();
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
         const reply: ShellReply =
-            verdict.errorReply !== undefined ? { lines: [verdict.errorReply], close: false, failed: true, configCommand: false } : await shell.execute(command);
+            verdict.errorReply !== undefined ? { lines: [verdict.errorReply], close: false, failed: true, configCommand: false } : await executeSafely(shell, command);
         hooks.lineAnswered(command, reply);
         writeSafely(stream, reply.lines.map((l) => `${l}\r\n`).join(""));
         // The appliance's exit status on ERROR is unconfirmed; 0 always, so clients parse the text.

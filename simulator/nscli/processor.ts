@@ -3,7 +3,7 @@ import { splitChained } from "../grammar/tokenize";
 import { featureAcronym } from "../model/features";
 import { reply, Shell, ShellReply } from "../session/shell";
 import { enterFreebsd, runFreebsdCommand } from "./freebsd";
-import { renderFeatureTable, renderNsConfig, renderNsVersion, renderRouteTable, ROUTE_TYPE_FILTERS } from "./show";
+import { renderFeatureTable, renderNsConfig, renderNsIp, renderNsVersion, renderRouteTable, ROUTE_TYPE_FILTERS } from "./show";
 
 /** An nscli failure: printed as `ERROR: <message>`, with no ` Done`. */
 export class NscliError extends Error {}
@@ -61,6 +61,7 @@ const table = new CommandTable<Handler>({}, { sh: "show" })
     })
     .add("show ns config", (shell) => ok(renderNsConfig(shell.device)))
     .add("show ns version", () => ok(renderNsVersion()))
+    .add("show ns ip", (shell) => ok(renderNsIp(shell.device)))
     .add("vtysh", (shell) => {
         shell.mode = "vtysh";
         return { lines: [], done: false };

@@ -88,3 +88,14 @@ export function renderNsConfig(device: Device): string[] {
 export function renderNsVersion(): string[] {
     return ['        NetScaler NS14.1: Build 43.50.nc, Date: Mar 13 2025, 04:17:20   (64-bit)'];
 }
+
+/** `show ns ip`: the appliance's own address (NSIP), which is also the BGP peering address here. */
+export function renderNsIp(device: Device): string[] {
+    const a = device.settings.interfaceAddress.address;
+    const cols = (c: readonly string[]) => `${c[0]!.padEnd(8)}${c[1]!.padEnd(17)}${c[2]!.padEnd(16)}${c[3]!.padEnd(17)}${c[4]!.padEnd(9)}${c[5]!.padEnd(9)}${c[6]!.padEnd(9)}${c[7]!.padEnd(9)}${c[8]}`;
+    return [
+        cols(["", "Ipaddress", "Traffic Domain", "Type", "Mode", "Arp", "Icmp", "Vserver", "State"]),
+        cols(["", "---------", "--------------", "----", "----", "---", "----", "-------", "------"]),
+        cols(["1)", a, "0", "NetScaler IP", "Active", "Enabled", "Enabled", "NA", "Enabled"]),
+    ];
+}

@@ -30,6 +30,8 @@ type Input = { readonly kind: "line"; readonly text: string } | { readonly kind:
 
 const CR = "\r";
 const LF = "\n";
+/** Longest line kept; the rest of a longer line is discarded (a device's input buffer is finite too). */
+export const MAX_LINE_LENGTH = 16384;
 
 /**
  * A terminal line discipline over a {@link Shell}: splits input into lines (CR, LF or CRLF),
@@ -97,7 +99,7 @@ export class Terminal {
                 }
             } else if (ch === "\x1b") {
                 this.escape = 1;
-            } else if (ch >= " " || ch === "\t") {
+            } else if ((ch >= " " || ch === "\t") && this.current.length < MAX_LINE_LENGTH) {
                 this.current += ch;
                 echo += ch;
             }
@@ -140,7 +142,7 @@ export class Terminal {
         const r: ShellReply =
             verdict.errorReply !== undefined
                 ? { lines: [verdict.errorReply], close: false, failed: true, configCommand: this.shell.inConfigMode && input.text.trim() !== "" }
-                : await this.shell.execute(input.text);
+                : await executeSafely(this.shell, input.text);
         this.hooks.lineAnswered(input.text, r, modeBefore);
         if (this.stopped) return;
         this.hooks.write(render(r, this.shell));
@@ -148,6 +150,19 @@ export class Terminal {
             this.stop();
             this.hooks.end();
         }
+    }
+}
+
+/**
+ * Runs a line; a defect in the simulator becomes an answer naming it instead of a crash that
+ * would take every other session down.
+ */
+export async function executeSafely(shell: Shell, line: string): Promise<ShellReply> {
+    try {
+        return await shell.execute(line);
+    } catch (err) {
+        const prefix = shell.mode === "nscli" ? "ERROR: " : "% ";
+        return { lines: [`${prefix}simulator defect: ${err instanceof Error ? err.message : String(err)}`], close: false, failed: true, configCommand: false };
     }
 }
 

@@ -122,6 +122,14 @@ ns#exit
         assert.match((await c.type("show route")).join("\n"), /198\.51\.100\.1 +255\.255\.255\.255 +10\.0\.0\.1 +UP +0 +DYNAMIC/);
     });
 
+    it("shows the appliance's own address in show ns ip", async () => {
+        const c = await TestConsole.open({ interfaceAddress: "192.0.2.10/26" });
+        const out = await c.type("sh ns ip");
+        assert.match(out[2]!, /^1\) +192\.0\.2\.10 +0 +NetScaler IP +Active/);
+        assert.equal(out.at(-1), " Done");
+        assert.match((await c.type("show route")).join("\n"), /192\.0\.2\.0 +255\.255\.255\.192 +192\.0\.2\.10 +UP +0 +DIRECT/);
+    });
+
     it("offers a FreeBSD shell that shows the saved configuration files", async () => {
         const c = await TestConsole.open({ initialConfig: { enabledFeatures: ["LB", "BGP"], zebos: "router bgp 500" } });
         const out = await c.type("shell cat /nsconfig/ns.conf");

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { createDevice } from "../../../simulator/model/createDevice";
 import { Shell } from "../../../simulator/session/shell";
-import { EchoMode, Terminal, TerminalHooks } from "../../../simulator/session/terminal";
+import { EchoMode, executeSafely, MAX_LINE_LENGTH, Terminal, TerminalHooks } from "../../../simulator/session/terminal";
+import { InMemoryRoutingEngine } from "../../../simulator/routing/inMemoryEngine";
 
 /** A terminal over a real shell and device; the hooks record what would go to the SSH channel. */
 async function terminal(echo: EchoMode, overrides: Partial<TerminalHooks> = {}) {
@@ -74,6 +75,25 @@ describe("simulator terminal", () => {
         assert.deepEqual(b.events, ["drop"]);
         assert.equal(b.screen(), "> vtysh\r\nns#", "the dropped line and those after it are not answered");
         assert.equal(b.shell.mode, "vtysh");
+    });
+
+    it("caps very long lines instead of growing without bound", async () => {
+        const { t, screen } = await terminal("none");
+        t.feed(`show ${"x".repeat(MAX_LINE_LENGTH * 2)}\n`);
+        await settle();
+        assert.equal(screen(), "> ERROR: No such command\r\n> ");
+    });
+
+    it("answers a defect (a failing routing engine) as an error and keeps the session", async () => {
+        class BrokenEngine extends InMemoryRoutingEngine {
+            override async sessions(): Promise<never> {
+                throw new Error("bgpd gone");
+            }
+        }
+        const shell = new Shell(await createDevice({ routing: new BrokenEngine(), initialConfig: { enabledFeatures: ["BGP"], zebos: "router bgp 1" } }));
+        shell.mode = "vtysh";
+        assert.deepEqual((await executeSafely(shell, "show ip bgp summary")).lines, ["% simulator defect: bgpd gone"]);
+        assert.equal((await executeSafely(shell, "show running-config")).lines.at(-1), "end");
     });
 
     it("answers a forced error instead of running the line", async () => {
