@@ -199,7 +199,8 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
         passwordSecret = new k8s.core.v1.Secret(
             `${name}-bgp-password`,
             { metadata: { namespace, labels: { "app.kubernetes.io/managed-by": "pulumi-calico-adc" } }, type: "Opaque", stringData: pulumi.all([key, password]).apply(([k, pw]) => ({ [k]: pw })) },
-            k8sOpts({ additionalSecretOutputs: ["data", "stringData"] }),
+            // @pulumi/kubernetes keeps a Secret's data and stringData secret in the state.
+            k8sOpts(),
         );
         const secretName = passwordSecret.metadata.name;
         const role = new k8s.rbac.v1.Role(
