@@ -262,6 +262,14 @@ function connectionError(
         case "client-socket":
             return socketError(host, where, err);
         default:
+            if (/lost before handshake|connection lost/i.test(err.message)) {
+                return new AdcConnectionError(
+                    host,
+                    `${where} closed the connection before the SSH handshake (${err.message})`,
+                    "the ADC may be at its SSH connection limit or restarting its SSH server; if it persists, check its SSH settings and any firewall",
+                    true,
+                );
+            }
             return new AdcConnectionError(
                 host,
                 `the SSH handshake failed: ${err.message}`,
