@@ -40,9 +40,6 @@ export const NOT_CONFIGURED = "not configured";
 export function hintForState(state: string, address: string, remoteAsn: number | undefined, context: HintContext = {}): string {
     const adcAs = context.localAsn !== undefined ? ` (${context.localAsn})` : "";
     const nodeAs = remoteAsn !== undefined ? ` (${remoteAsn})` : "";
-    const bothEnds =
-        `check both ends' AS numbers: the ADC's \`neighbor ${address} remote-as\`${nodeAs} must be the node's AS ` +
-        `(Calico BGPConfiguration asNumber, default 64512, or the node's own), and the Calico BGPPeer's asNumber must be the ADC's \`router bgp\` AS${adcAs}`;
     const word = state.split(/\s+/)[0]!.toLowerCase();
     if (state === NOT_CONFIGURED) {
         return `the ADC has no neighbor ${address}: add it (AdcBgpNeighbors, or \`neighbor ${address} remote-as <node AS>\` under \`router bgp\`), or check that this node belongs in the list`;
@@ -51,6 +48,8 @@ export function hintForState(state: string, address: string, remoteAsn: number |
         return `the session is administratively shut down on the ADC: \`no neighbor ${address} shutdown\` under \`router bgp\``;
     }
     const peerAs = `the Calico BGPPeer's asNumber must be the ADC's \`router bgp\` AS${adcAs}`;
+    const remoteAs = `the ADC's \`neighbor ${address} remote-as\`${nodeAs} must be the node's AS (Calico BGPConfiguration asNumber, default 64512, or the node's own)`;
+    const bothEnds = `check both ends' AS numbers: ${remoteAs}, and ${peerAs}`;
     switch (word) {
         case "active":
         case "connect":
@@ -60,8 +59,9 @@ export function hintForState(state: string, address: string, remoteAsn: number |
                 `no BGP session over TCP port 179 with ${address}: check that the node runs calico-node with BGP (BIRD) networking, ` +
                 `that a Calico BGPPeer with peerIP = the ADC's address exists (so the node is configured to peer), ` +
                 `that the ADC reaches ${address} (SNIP with dynamic routing in that subnet, \`update-source\`, \`ebgp-multihop\` if not directly connected), ` +
-                `that no firewall drops TCP 179, and that MD5 passwords match on both ends if set; ` +
-                `if \`calicoctl node status\` on that node says "Bad peer AS", the node refused the ADC's AS: ${peerAs}`
+                `that no firewall drops TCP 179, and that MD5 passwords match on both ends if set. ` +
+                `If \`calicoctl node status\` on that node says "BGP Error: Bad peer AS", the node refused the ADC's AS: ${peerAs}; ` +
+                `"Received: Bad peer AS" means the ADC refused the node's AS: ${remoteAs}`
             );
         case "idle":
             return `the session is not even trying or was refused after an OPEN: usually an AS number mismatch (the peer sent a NOTIFICATION "Bad Peer AS"); ${bothEnds}; or the neighbor is shut down`;

@@ -39,7 +39,9 @@ describe("health: session states and hints", () => {
             assert.match(hint, /TCP port 179/);
             assert.match(hint, /BGPPeer with peerIP = the ADC's address/);
             // The ADC cannot see why a node closes the connection; the node's side names a wrong BGPPeer asNumber.
-            assert.match(hintForState(state, "192.0.2.12", 64512, { localAsn: 500 }), /"Bad peer AS".*BGPPeer's asNumber must be the ADC's `router bgp` AS \(500\)/);
+            const both = hintForState(state, "192.0.2.12", 64512, { localAsn: 500 });
+            assert.match(both, /"BGP Error: Bad peer AS", the node refused the ADC's AS: the Calico BGPPeer's asNumber must be the ADC's `router bgp` AS \(500\)/);
+            assert.match(both, /"Received: Bad peer AS" means the ADC refused the node's AS: the ADC's `neighbor 192\.0\.2\.12 remote-as` \(64512\) must be the node's AS/);
         }
     });
 
