@@ -123,6 +123,15 @@ export class Simulator {
         this.inMemoryEngine().clearSession(address);
     }
 
+    /**
+     * The error of the routing engine's last `apply`, or undefined when it succeeded. The CLI keeps
+     * answering when the engine fails (as an appliance's CLI does when bgpd has trouble), so a
+     * test of a real-daemon engine should check this.
+     */
+    routingError(): unknown {
+        return this.internals.device.lastRoutingError;
+    }
+
     /** Number of SSH connections open now. */
     openConnections(): number {
         return this.connections.size;

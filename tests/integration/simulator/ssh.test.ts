@@ -197,6 +197,7 @@ describe("simulator over SSH", () => {
             const cfg = await s.waitFor((t) => t.endsWith("end\r\nns#"), 3000, from);
             assert.match(cfg, / neighbor 10\.9\.9\.9 remote-as 99\r\n/);
             assert.doesNotMatch(cfg, /10\.0\.0\.1/);
+            assert.equal(sim.routingError(), undefined);
         });
 
         it("reports sessions and learned routes set by the test", async () => {

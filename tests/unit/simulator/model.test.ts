@@ -121,3 +121,22 @@ describe("simulator device model", () => {
         assert.equal((await idle.sessions())[0]!.state, "Idle");
     });
 });
+
+describe("simulator routing engine failures", () => {
+    it("keeps the CLI answering when apply fails, and records the error until an apply succeeds", async () => {
+        let fail = false;
+        class FlakyEngine extends InMemoryRoutingEngine {
+            override async apply(config: RoutingConfig): Promise<void> {
+                if (fail) throw new Error("bgpd refused the configuration");
+                return super.apply(config);
+            }
+        }
+        const c = await TestConsole.open({ routing: new FlakyEngine(), initialConfig: { enabledFeatures: ["BGP"] } });
+        fail = true;
+        assert.deepEqual(await c.typeAll(["vtysh", "conf t", "router bgp 500"]), ["Enter configuration commands, one per line. End with CNTL/Z."]);
+        assert.match(String(c.device.lastRoutingError), /bgpd refused/);
+        fail = false;
+        await c.type("neighbor 10.0.0.1 remote-as 1");
+        assert.equal(c.device.lastRoutingError, undefined);
+    });
+});
