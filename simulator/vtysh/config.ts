@@ -20,6 +20,8 @@ export function configCommands(t: Table): Table {
             "router bgp <asn:asn>",
             cfg((shell, a) => {
                 const device = shell.device;
+                // Assumption: with the feature off bgpd does not run, so ZebOS refuses `router bgp`;
+                // the text is the `bgpNotEnabledError` option.
                 if (!device.bgpConfigurable) return [device.settings.bgpNotEnabledError];
                 const asn = Number(a.req("asn"));
                 const current = device.zebos.bgp;

@@ -21,7 +21,7 @@ export class Harness {
     }
 
     /** Connects and authenticates; `seenFingerprint` receives the host key fingerprint the client computed. */
-    connect(sim: Simulator, auth: AnyAuthMethod[] = [passwordAuth()], extra: Partial<ConnectConfig> = {}): Promise<{ client: Client; seenFingerprint: string }> {
+    connect(sim: { readonly host: string; readonly port: number }, auth: AnyAuthMethod[] = [passwordAuth()], extra: Partial<ConnectConfig> = {}): Promise<{ client: Client; seenFingerprint: string }> {
         const client = new Client();
         this.clients.push(client);
         let seenFingerprint = "";
