@@ -126,16 +126,19 @@ export class Channel {
     /**
      * Sends one command and reads its answer. `fromMode` is the mode the command is typed in:
      * a prompt of that same mode with neither echo nor output before it is a stray prompt (an
-     * extra newline's answer), not this command's, and reading goes on.
+     * extra newline's answer), not this command's, and reading goes on. `accept` lists the modes
+     * whose prompt may end the answer (default: any): a command that stays in vtysh is not ended
+     * by an output line that merely looks like the loose nscli prompt (`*>` cut off by a packet
+     * boundary in `show ip bgp`).
      */
-    async send(command: string, label: string, fromMode: ModeName): Promise<Reply> {
+    async send(command: string, label: string, fromMode: ModeName, accept?: readonly ModeName[]): Promise<Reply> {
         this.write(`${command}\n`, 1, label);
         const wanted = command.trim();
         return this.read(
             () => label,
             () => {
                 const { lines, tail } = this.split();
-                const mode = this.promptMode(tail);
+                const mode = this.promptMode(tail, accept);
                 if (mode === undefined) return undefined;
                 const echo = wanted === "" ? -1 : lines.findIndex((l) => l.trimEnd().endsWith(wanted));
                 const output = echo >= 0 ? lines.slice(echo + 1) : lines;
@@ -225,9 +228,9 @@ export class Channel {
      * been seen whole once, such a blank may still end up there; with echo, as on every PTY, it
      * lands in front of the echo, which is dropped.)
      */
-    private promptMode(tail: string): ModeName | undefined {
+    private promptMode(tail: string, accept?: readonly ModeName[]): ModeName | undefined {
         const mode = this.options.platform.modeOfPromptLine(tail);
-        if (mode === undefined) return undefined;
+        if (mode === undefined || (accept !== undefined && !accept.includes(mode))) return undefined;
         const padding = tail.length - tail.trimEnd().length;
         const known = this.promptPadding.get(mode) ?? 0;
         if (padding < known) return undefined;

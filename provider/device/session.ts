@@ -106,7 +106,7 @@ export class NetScalerSession implements AdcSession {
             const session = new NetScalerSession(shell, channel, platform, redactor, log, connection.host, first);
             for (const step of platform.platform.onOpen) {
                 await session.enterMode(step.mode);
-                const reply = await session.run(step.command, step.command);
+                const reply = await session.run(step.command, step.command, [step.mode]);
                 const failure = session.failureAnswer(reply, step.mode);
                 if (failure !== undefined && step.required) throw session.commandError(step.command, failure, step.mode);
             }
@@ -137,7 +137,7 @@ export class NetScalerSession implements AdcSession {
     async cli(command: string): Promise<string> {
         this.checkCommand(command);
         await this.enterMode("cli");
-        const reply = await this.run(command, command);
+        const reply = await this.run(command, command, ["cli"]);
         const failure = this.failureAnswer(reply, "cli");
         if (failure !== undefined) throw this.commandError(command, failure, "cli");
         return stripSuccessMarker(reply.output, this.platform.platform.successMarker);
@@ -150,7 +150,7 @@ export class NetScalerSession implements AdcSession {
             throw new AdcError(this.host, `vtyshShow only runs show commands, not ${JSON.stringify(this.redactor.redact(command))}`, "send configuration through configure()");
         }
         await this.enterMode("vtysh");
-        const reply = await this.run(command, command);
+        const reply = await this.run(command, command, ["vtysh"]);
         const failure = this.failureAnswer(reply, "vtysh");
         if (failure !== undefined) throw this.commandError(command, failure, "vtysh");
         return reply.output;
@@ -204,7 +204,7 @@ export class NetScalerSession implements AdcSession {
         const { vtysh, cli } = this.platform.platform.save;
         let failure: string | undefined;
         for (const command of vtysh) {
-            const reply = await this.run(command, command);
+            const reply = await this.run(command, command, ["vtysh"]);
             failure = this.failureAnswer(reply, "vtysh");
             if (failure === undefined) break;
         }
@@ -238,8 +238,13 @@ export class NetScalerSession implements AdcSession {
         if (this.mode !== target) throw new AdcModeError(this.host, this.mode, target, this.prompt);
     }
 
-    private async run(command: string, label: string): Promise<Reply> {
-        const reply = await this.channel.send(command, label, this.mode);
+    /**
+     * Sends one command in the current mode. `accept`: the modes whose prompt may end its answer
+     * (commands that do not change mode name theirs; mode changes accept any prompt, so that a
+     * step that lands elsewhere is seen, and their answers are short).
+     */
+    private async run(command: string, label: string, accept?: readonly ModeName[]): Promise<Reply> {
+        const reply = await this.channel.send(command, label, this.mode, accept);
         this.mode = reply.mode;
         this.prompt = reply.prompt;
         return reply;

@@ -181,6 +181,7 @@ export function fakeNetScaler(options: FakeNetScalerOptions = {}): { respond: Sc
             return { ...show, pages: [...show.pages.slice(0, -1), show.pages[show.pages.length - 1] + prompt()] };
         }
         const cmd = line.trim();
+        if (cmd === "") return prompt();
         switch (state.mode) {
             case "cli":
                 if (cmd === "vtysh") {

@@ -137,6 +137,29 @@ describe("device/session over a scripted terminal", function () {
         }
     });
 
+    it("sends one empty line when no prompt follows the banner, and ignores the extra prompt it may cause", async () => {
+        const { session, shell } = await openFake({ greeting: "Welcome\r\n", session: { nudgeAfterMs: 20 }, device: { shows: { "show ns version": "\tNetScaler NS14.1\r\n Done\r\n" } } });
+        try {
+            assert.deepEqual(shell.lines, ["", "set cli mode -page OFF"]);
+            shell.print("\r\n> ");
+            assert.equal(await session.cli("show ns version"), "\tNetScaler NS14.1");
+        } finally {
+            await session.close();
+        }
+    });
+
+    it("does not end a vtysh answer at an output line that looks like the nscli prompt", async () => {
+        const bgpTable = "   Network          Next Hop            Metric LocPrf Weight Path\r\n*> 10.244.1.0/24    10.0.0.1                 0             0 64512 i\r\n";
+        for (const chunkSize of [1, 2, 3, 5, 7]) {
+            const { session } = await openFake({ chunkSize, device: { shows: { "show ip bgp": bgpTable } } });
+            try {
+                assert.equal(await session.vtyshShow("show ip bgp"), bgpTable.replace(/\r\n$/, "").replace(/\r/g, ""));
+            } finally {
+                await session.close();
+            }
+        }
+    });
+
     it("tolerates a customised nscli prompt and another vtysh host name", async () => {
         const { session } = await openFake({ device: { cliPrompt: "lb-ns1 15:16>", hostname: "adc-1.example" }, chunkSize: 2 });
         try {
