@@ -155,7 +155,7 @@ function normalise(raw: Record<string, unknown>): BgpPeerSpec {
 }
 
 const ASN_TOO_LARGE =
-    "is above 2147483647: Calico stores AS numbers as int32 and the API server rejects larger ones (\"must be of type int32\"), " +
+    "is above 2147483647: Calico stores AS numbers as int32 and the API server rejects larger ones (\"must be of type integer with format int32\"), " +
     "so the private 4-byte range 4200000000-4294967294 cannot be used with Calico; use an AS number up to 2147483647, e.g. a private 2-byte AS 64512-65534";
 
 function checkAsn(field: string, value: unknown, fail: Fail): void {

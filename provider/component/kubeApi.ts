@@ -51,7 +51,7 @@ function transportError(cfg: LoadedKubeconfig, apiPath: string, e: Error & { cod
     if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN"].includes(code)) {
         return new ClusterDiscoveryError(where, `cannot be reached (${code}: ${e.message})`, `check the kubeconfig's server and context (${cfg.source}) and that the cluster is up; \`kubectl get nodes\` should work with the same kubeconfig`);
     }
-    if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME/i.test(code)) {
+    if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME|VERIFY|ISSUER/i.test(code)) {
         return new ClusterDiscoveryError(where, `TLS failed (${code}: ${e.message})`, `the kubeconfig's certificate-authority-data must match the API server's certificate (${cfg.source})`);
     }
     return new ClusterDiscoveryError(where, `GET ${apiPath} failed: ${code}: ${e.message}`, `check the kubeconfig (${cfg.source}); \`kubectl get nodes\` should work with it`);

@@ -55,7 +55,7 @@ describe("validateBgpPeer", () => {
                 assert.equal(f.field, `spec.${field}`);
                 assert.equal(f.value, 4200000001);
                 assert.match(f.reason, /above 2147483647/);
-                assert.match(f.reason, /must be of type int32/);
+                assert.match(f.reason, /must be of type integer with format int32/);
                 assert.match(f.reason, /4200000000-4294967294 cannot be used/);
                 assert.equal(only({ ...base, [field]: 2147483648 }).field, `spec.${field}`);
                 assert.ok(validateBgpPeer({ spec: { ...base, [field]: 2147483647 } }).ok);
