@@ -129,9 +129,15 @@ export class Channel {
      * extra newline's answer), not this command's, and reading goes on. `accept` lists the modes
      * whose prompt may end the answer (default: any): a command that stays in vtysh is not ended
      * by an output line that merely looks like the loose nscli prompt (`*>` cut off by a packet
-     * boundary in `show ip bgp`).
+     * boundary in `show ip bgp`). `complete`, if given, must also agree that the answer is whole.
      */
-    async send(command: string, label: string, fromMode: ModeName, accept?: readonly ModeName[]): Promise<Reply> {
+    async send(
+        command: string,
+        label: string,
+        fromMode: ModeName,
+        accept?: readonly ModeName[],
+        complete?: (output: readonly string[], prompt: string) => boolean,
+    ): Promise<Reply> {
         this.write(`${command}\n`, 1, label);
         const wanted = command.trim();
         return this.read(
@@ -143,6 +149,7 @@ export class Channel {
                 const echo = wanted === "" ? -1 : lines.findIndex((l) => l.trimEnd().endsWith(wanted));
                 const output = echo >= 0 ? lines.slice(echo + 1) : lines;
                 if (echo < 0 && mode === fromMode && output.every((l) => l.trim() === "")) return undefined;
+                if (complete && !complete(output, tail)) return undefined;
                 this.screen.consume(this.screen.text.length);
                 const reply: Reply = { output: output.join("\n"), prompt: tail, mode };
                 this.traceReceived(reply.output, tail);

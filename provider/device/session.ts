@@ -137,7 +137,13 @@ export class NetScalerSession implements AdcSession {
     async cli(command: string): Promise<string> {
         this.checkCommand(command);
         await this.enterMode("cli");
-        const reply = await this.run(command, command, ["cli"]);
+        // The nscli prompt pattern is loose (any line ending in `>`), so an answer ends at it only
+        // when nscli said it finished (` Done` or `ERROR:`), or at exactly the prompt seen before.
+        const prompt = this.prompt;
+        const { successMarker } = this.platform.platform;
+        const finished = (output: readonly string[], tail: string): boolean =>
+            tail === prompt || output.some((l) => successMarker.test(l) || this.platform.isFailureLine(l, "nscli"));
+        const reply = await this.run(command, command, ["cli"], finished);
         const failure = this.failureAnswer(reply, "cli");
         if (failure !== undefined) throw this.commandError(command, failure, "cli");
         return stripSuccessMarker(reply.output, this.platform.platform.successMarker);
@@ -243,8 +249,8 @@ export class NetScalerSession implements AdcSession {
      * (commands that do not change mode name theirs; mode changes accept any prompt, so that a
      * step that lands elsewhere is seen, and their answers are short).
      */
-    private async run(command: string, label: string, accept?: readonly ModeName[]): Promise<Reply> {
-        const reply = await this.channel.send(command, label, this.mode, accept);
+    private async run(command: string, label: string, accept?: readonly ModeName[], complete?: (output: readonly string[], prompt: string) => boolean): Promise<Reply> {
+        const reply = await this.channel.send(command, label, this.mode, accept, complete);
         this.mode = reply.mode;
         this.prompt = reply.prompt;
         return reply;

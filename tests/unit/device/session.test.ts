@@ -160,6 +160,18 @@ describe("device/session over a scripted terminal", function () {
         }
     });
 
+    it("does not end an nscli answer at an output line that ends in >", async () => {
+        const text = "Greeting: <hello>\r\nadd responder action a1 respondwith <b>\r\n";
+        for (const chunkSize of [1, 2, 3, 5, 7]) {
+            const { session } = await openFake({ chunkSize, device: { shows: { "show ns runningConfig": `${text} Done\r\n` } } });
+            try {
+                assert.equal(await session.cli("show ns runningConfig"), text.replace(/\r\n$/, "").replace(/\r/g, ""));
+            } finally {
+                await session.close();
+            }
+        }
+    });
+
     it("tolerates a customised nscli prompt and another vtysh host name", async () => {
         const { session } = await openFake({ device: { cliPrompt: "lb-ns1 15:16>", hostname: "adc-1.example" }, chunkSize: 2 });
         try {
