@@ -62,7 +62,9 @@ export function desiredFrrState(config: RoutingConfig, options: TranslateOptions
         router.push(`neighbor ${n.address} remote-as ${n.remoteAs}`);
         if (n.description !== undefined) router.push(`neighbor ${n.address} description ${n.description}`);
         if (n.password !== undefined) router.push(`neighbor ${n.address} password ${n.password}`);
-        if (n.ebgpMultihop !== undefined) router.push(`neighbor ${n.address} ebgp-multihop ${n.ebgpMultihop}`);
+        // FRR accepts but does not keep ebgp-multihop with a TTL of 1 (single hop, its default)
+        // or on an iBGP neighbor (iBGP is multihop anyway): leave those out so the diff settles.
+        if (n.ebgpMultihop !== undefined && n.ebgpMultihop > 1 && n.remoteAs !== bgp.asn) router.push(`neighbor ${n.address} ebgp-multihop ${n.ebgpMultihop}`);
         if (n.updateSource !== undefined) {
             router.push(`neighbor ${n.address} update-source ${IPV4.test(n.updateSource) || n.updateSource.includes(":") ? n.updateSource : ownAddress}`);
         }

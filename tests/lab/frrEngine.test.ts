@@ -1,0 +1,87 @@
+/**
+ * The simulator's FRR engine against a real bgpd: whatever sequence of configurations the
+ * simulator applies, FRR ends up running exactly the translation of the last one (nothing left
+ * over, nothing missing), and `close()` leaves FRR as it found it.
+ */
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import type { BgpNeighborConfig, RoutingConfig } from "../../simulator/routing/engine";
+import { FrrRoutingEngine } from "../../simulator/routing/frrEngine";
+import { parseFrrRunningConfig } from "../../simulator/routing/frrConfig";
+import { Lab } from "./support/lab";
+import { assertLabPrerequisites } from "./support/prerequisites";
+
+describe("lab: the FRR routing engine converges a real bgpd to each configuration", function () {
+    this.timeout(120_000);
+    let lab: Lab;
+
+    before(async function () {
+        this.timeout(60_000);
+        assertLabPrerequisites();
+        lab = await Lab.start({ nodes: 1 });
+    });
+
+    after(async function () {
+        this.timeout(60_000);
+        await lab?.stop();
+    });
+
+    const arbNeighbor = fc.record(
+        {
+            address: fc.constantFrom("192.0.2.11", "192.0.2.12", "192.0.2.13", "198.51.100.7"),
+            remoteAs: fc.constantFrom(64512, 64513, 500),
+            description: fc.constantFrom("node one", "calico-node"),
+            password: fc.constantFrom("s3cret", "other-pw"),
+            updateSource: fc.constantFrom("vlan0", "192.0.2.1"),
+            ebgpMultihop: fc.integer({ min: 1, max: 255 }),
+        },
+        { requiredKeys: ["address", "remoteAs"] },
+    );
+    const arbConfig: fc.Arbitrary<RoutingConfig> = fc
+        .record({
+            running: fc.boolean(),
+            asn: fc.constantFrom(500, 501),
+            neighbors: fc.uniqueArray(arbNeighbor, { selector: (n) => n.address, maxLength: 4 }),
+            routeInstall: fc.subarray(["bgp"]),
+            ebgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
+            ibgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
+            redistribute: fc.subarray(["kernel", "static", "connected"]),
+        })
+        .map((x) => ({
+            interfaceAddress: "192.0.2.1/24",
+            routeInstall: x.routeInstall,
+            bgp: x.running
+                ? {
+                      asn: x.asn,
+                      routerId: "192.0.2.1",
+                      maxPaths: { ...(x.ebgp !== undefined ? { ebgp: x.ebgp } : {}), ...(x.ibgp !== undefined ? { ibgp: x.ibgp } : {}) },
+                      redistribute: x.redistribute,
+                      neighbors: x.neighbors as BgpNeighborConfig[],
+                  }
+                : null,
+        }));
+
+    it("after every apply in a random sequence, FRR runs exactly the last configuration", async () => {
+        const engine = new FrrRoutingEngine({ netns: lab.adc.ns, vtySocketDir: lab.adc.router.vtySocketDir, configDir: lab.adc.router.vtySocketDir, connectRetrySeconds: 2 });
+        let applies = 0;
+        await fc.assert(
+            fc.asyncProperty(fc.array(arbConfig, { minLength: 1, maxLength: 4 }), async (configs) => {
+                for (const c of configs) {
+                    await engine.apply(c);
+                    applies++;
+                    assert.deepEqual(await engine.drift(), [], `FRR differs after applying ${JSON.stringify(c)}`);
+                    const sessions = await engine.sessions();
+                    assert.deepEqual(
+                        sessions.map((s) => s.address),
+                        (c.bgp?.neighbors ?? []).map((n) => n.address),
+                    );
+                }
+            }),
+            { numRuns: 12 },
+        );
+        assert.ok(applies >= 12);
+        await engine.close();
+        const after = parseFrrRunningConfig(await lab.adc.router.vtysh(["show running-config"]));
+        assert.deepEqual(after, { bgp: null, routeInstallBlocked: false, denyMapPresent: false }, "close() leaves no router bgp and no route-map behind");
+    });
+});
