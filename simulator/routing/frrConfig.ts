@@ -5,9 +5,12 @@
  * Where FRR needs more than the NetScaler (ZebOS) commands say, the translation adds it:
  * - `no bgp ebgp-requires-policy`: FRR (since 7.4, RFC 8212) neither accepts nor sends eBGP routes
  *   without a route-map; ZebOS does, and the Calico peering is eBGP.
- * - `no bgp default ipv4-unicast` plus `neighbor X activate` under `address-family ipv4 unicast`:
- *   makes the IPv4 activation explicit, so it does not depend on FRR's defaults profile
- *   (`datacenter` and `traditional` differ) and shows in FRR's running config for the diff.
+ * - IPv4 unicast activation: left to FRR's `bgp default ipv4-unicast` (its default), which
+ *   activates a neighbor in the same step that creates it. Activating afterwards (`no bgp default
+ *   ipv4-unicast`, then `neighbor X activate` under `address-family ipv4 unicast`) leaves a window
+ *   in which bgpd already sends its first OPEN without IPv4 unicast; the lab caught sessions
+ *   coming up Established but `NoNeg`, exchanging no routes. A `no bgp default ipv4-unicast` found
+ *   in FRR is therefore removed.
  * - `max-paths ebgp|ibgp N` (ZebOS, router level) is `maximum-paths [ibgp] N` in FRR's IPv4
  *   address family; `redistribute X` also moves there.
  * - `ns route-install bgp` has no FRR command: the NetScaler packet engine's routing table is
@@ -55,7 +58,7 @@ export function desiredFrrState(config: RoutingConfig, options: TranslateOptions
     const bgp = config.bgp;
     if (!bgp) return { bgp: null, routeInstallBlocked, denyMapPresent: routeInstallBlocked };
     const ownAddress = config.interfaceAddress.split("/")[0]!;
-    const router = [`bgp router-id ${bgp.routerId}`, "no bgp ebgp-requires-policy", "no bgp default ipv4-unicast"];
+    const router = [`bgp router-id ${bgp.routerId}`, "no bgp ebgp-requires-policy"];
     const ipv4: string[] = [];
     for (const source of bgp.redistribute) ipv4.push(`redistribute ${source}`);
     for (const n of bgp.neighbors) {
@@ -69,7 +72,6 @@ export function desiredFrrState(config: RoutingConfig, options: TranslateOptions
             router.push(`neighbor ${n.address} update-source ${IPV4.test(n.updateSource) || n.updateSource.includes(":") ? n.updateSource : ownAddress}`);
         }
         if (options.connectRetrySeconds !== undefined) router.push(`neighbor ${n.address} timers connect ${options.connectRetrySeconds}`);
-        ipv4.push(`neighbor ${n.address} activate`);
     }
     if (bgp.maxPaths.ebgp !== undefined) ipv4.push(`maximum-paths ${bgp.maxPaths.ebgp}`);
     if (bgp.maxPaths.ibgp !== undefined) ipv4.push(`maximum-paths ibgp ${bgp.maxPaths.ibgp}`);
@@ -182,7 +184,15 @@ export function frrCommands(current: FrrState, desired: FrrState): string[] {
         const wanted = neighborsIn(want.router);
         const removed = new Set([...neighborsIn(curRouter)].filter((n) => !wanted.has(n)));
         const router = [...[...removed].map((n) => `no neighbor ${n}`), ...diffSection(curRouter, want.router, removed)];
-        const ipv4 = diffSection(curIpv4, want.ipv4, removed);
+        // Activation is implicit (see the top of this file): never deactivate, and activate
+        // explicitly where an earlier `no bgp default ipv4-unicast` left neighbors inactive.
+        const explicitActivation = curRouter.includes("no bgp default ipv4-unicast");
+        const ipv4 = diffSection(
+            curIpv4.filter((l) => !/^neighbor \S+ activate$/.test(l)),
+            want.ipv4,
+            removed,
+        );
+        if (explicitActivation) ipv4.push(...[...wanted].map((n) => `neighbor ${n} activate`));
         if (!cur || router.length > 0 || ipv4.length > 0) {
             cmds.push(`router bgp ${want.asn}`, ...router);
             if (ipv4.length > 0) cmds.push("address-family ipv4 unicast", ...ipv4, "exit-address-family");

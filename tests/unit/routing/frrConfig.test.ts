@@ -85,7 +85,6 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
         assert.deepEqual(desired.bgp?.router, [
             "bgp router-id 192.0.2.1",
             "no bgp ebgp-requires-policy",
-            "no bgp default ipv4-unicast",
             "neighbor 192.0.2.11 remote-as 64512",
             "neighbor 192.0.2.11 password s3cr3t",
             "neighbor 192.0.2.11 timers connect 1",
@@ -101,14 +100,8 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
             "neighbor 192.0.2.14 update-source 192.0.2.1",
             "neighbor 192.0.2.14 timers connect 1",
         ]);
-        assert.deepEqual(desired.bgp?.ipv4, [
-            "neighbor 192.0.2.11 activate",
-            "neighbor 192.0.2.12 activate",
-            "neighbor 192.0.2.13 activate",
-            "neighbor 192.0.2.14 activate",
-            "maximum-paths 8",
-            "maximum-paths ibgp 8",
-        ]);
+        // IPv4 activation comes with the neighbor (FRR's `bgp default ipv4-unicast`), not as a later line.
+        assert.deepEqual(desired.bgp?.ipv4, ["maximum-paths 8", "maximum-paths ibgp 8"]);
         assert.equal(desired.routeInstallBlocked, false);
         assert.equal(desiredFrrState(config([], { routeInstall: [] })).routeInstallBlocked, true);
     });
@@ -133,10 +126,8 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
             "neighbor 192.0.2.11 remote-as 64512",
             "bgp router-id 192.0.2.1",
             "no bgp ebgp-requires-policy",
-            "no bgp default ipv4-unicast",
             "neighbor 192.0.2.11 password pw",
             "address-family ipv4 unicast",
-            "neighbor 192.0.2.11 activate",
             "maximum-paths 8",
             "maximum-paths ibgp 8",
             "exit-address-family",
@@ -156,6 +147,8 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
             `no ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`,
             "router bgp 500",
             "no neighbor 192.0.2.13",
+            // FRR_RUNNING was made with explicit activation: it is undone, and the neighbors activated.
+            "bgp default ipv4-unicast",
             "no neighbor 192.0.2.11 password s3cr3t",
             "neighbor 192.0.2.11 remote-as 64513",
             "neighbor 192.0.2.11 timers connect 1",
@@ -163,6 +156,8 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
             "neighbor 192.0.2.12 timers connect 1",
             "address-family ipv4 unicast",
             "no redistribute kernel",
+            "neighbor 192.0.2.11 activate",
+            "neighbor 192.0.2.12 activate",
             "exit-address-family",
             "exit",
             "end",
