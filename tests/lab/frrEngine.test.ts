@@ -8,7 +8,7 @@ import fc from "fast-check";
 import type { BgpNeighborConfig, RoutingConfig } from "../../simulator/routing/engine";
 import { FrrRoutingEngine } from "../../simulator/routing/frrEngine";
 import { parseFrrRunningConfig } from "../../simulator/routing/frrConfig";
-import { Lab } from "./support/lab";
+import { Lab, LAB_ADC_ADDRESS, LAB_NET } from "./support/lab";
 import { assertLabPrerequisites } from "./support/prerequisites";
 
 describe("lab: the FRR routing engine converges a real bgpd to each configuration", function () {
@@ -28,11 +28,11 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
 
     const arbNeighbor = fc.record(
         {
-            address: fc.constantFrom("192.0.2.11", "192.0.2.12", "192.0.2.13", "198.51.100.7"),
+            address: fc.constantFrom(`${LAB_NET}.11`, `${LAB_NET}.12`, `${LAB_NET}.13`, "198.51.100.7"),
             remoteAs: fc.constantFrom(64512, 64513, 500),
             description: fc.constantFrom("node one", "calico-node"),
             password: fc.constantFrom("s3cret", "other-pw"),
-            updateSource: fc.constantFrom("vlan0", "192.0.2.1"),
+            updateSource: fc.constantFrom("vlan0", LAB_ADC_ADDRESS),
             ebgpMultihop: fc.integer({ min: 1, max: 255 }),
         },
         { requiredKeys: ["address", "remoteAs"] },
@@ -48,12 +48,12 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
             redistribute: fc.subarray(["kernel", "static", "connected"]),
         })
         .map((x) => ({
-            interfaceAddress: "192.0.2.1/24",
+            interfaceAddress: `${LAB_ADC_ADDRESS}/24`,
             routeInstall: x.routeInstall,
             bgp: x.running
                 ? {
                       asn: x.asn,
-                      routerId: "192.0.2.1",
+                      routerId: LAB_ADC_ADDRESS,
                       maxPaths: { ...(x.ebgp !== undefined ? { ebgp: x.ebgp } : {}), ...(x.ibgp !== undefined ? { ibgp: x.ibgp } : {}) },
                       redistribute: x.redistribute,
                       neighbors: x.neighbors as BgpNeighborConfig[],

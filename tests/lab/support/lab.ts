@@ -4,8 +4,8 @@
  * namespace. Addresses exist only inside these namespaces; nothing is routed to or from the
  * root namespace, and no daemon runs there.
  *
- *     pcalab-<id>-br:  br0 ── p-adc ─── eth0 192.0.2.1   pcalab-<id>-adc  (zebra, bgpd)
- *                         ├── p-n1  ─── eth0 192.0.2.11  pcalab-<id>-n1   (bird)
+ *     pcalab-<id>-br:  br0 ── p-adc ─── eth0 203.0.113.1   pcalab-<id>-adc  (zebra, bgpd)
+ *                         ├── p-n1  ─── eth0 203.0.113.11  pcalab-<id>-n1   (bird)
  *                         └── ...
  */
 import { execFileSync } from "node:child_process";
@@ -18,8 +18,15 @@ import { FrrRouter } from "./frr";
 import { buildLan, createNamespace, namespaceName } from "./netns";
 import { cleanStaleLabs, destroyLab, labDir, registerLab, writeRecord, type LabRecord } from "./registry";
 
-export const LAB_SUBNET = "192.0.2.0/24";
-export const LAB_ADC_ADDRESS = "192.0.2.1";
+/**
+ * TEST-NET-3 (RFC 5737): reserved for documentation, so no real host should carry it; it is
+ * only ever configured inside the lab's namespaces anyway.
+ */
+export const LAB_NET = "203.0.113";
+export const LAB_SUBNET = `${LAB_NET}.0/24`;
+export const LAB_ADC_ADDRESS = `${LAB_NET}.1`;
+/** Default gateway the simulated appliance shows in `show route` (nothing answers there). */
+export const LAB_GATEWAY = `${LAB_NET}.254`;
 /** Calico's default IP pool; each node's /26 blocks come out of it. */
 export const LAB_POOL = "192.168.0.0/16";
 
@@ -133,7 +140,7 @@ export class Lab {
                 name: `node-${k + 1}`,
                 role: `n${k + 1}`,
                 ns: namespaceName(id, `n${k + 1}`),
-                address: `192.0.2.${11 + k}`,
+                address: `${LAB_NET}.${11 + k}`,
                 blocks: blocksOfNode(k + 1),
             }));
             for (const ns of [bridgeNs, adcNs, ...nodeSpecs.map((n) => n.ns)]) await createNamespace(ns);

@@ -7,7 +7,7 @@ import { FrrRoutingEngine } from "../../../simulator/routing/frrEngine";
 import { renderTable } from "../../../provider/health/table";
 import { calicoPeerStatuses, parseBirdProtocols } from "./birdProtocols";
 import { run, runIn } from "./exec";
-import { Lab, type LabTopology } from "./lab";
+import { Lab, LAB_GATEWAY, type LabTopology } from "./lab";
 import { cleanStaleLabs, destroyLab, listLabIds, ownerAlive, readRecord } from "./registry";
 
 const USAGE = `Usage: scripts/lab.sh <command> [options]
@@ -78,7 +78,7 @@ async function simulator(t: LabTopology, args: string[], onClose?: () => Promise
         port,
         routing: engine,
         interfaceAddress: `${t.adc.address}/24`,
-        defaultGateway: "192.0.2.254",
+        defaultGateway: LAB_GATEWAY,
         initialConfig: configured
             ? {
                   enabledFeatures: ["BGP"],

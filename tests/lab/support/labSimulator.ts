@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { startSimulator, type Simulator } from "../../../simulator";
 import { FrrRoutingEngine } from "../../../simulator/routing/frrEngine";
-import type { Lab } from "./lab";
+import { LAB_GATEWAY, type Lab } from "./lab";
 import { SshCli } from "./sshCli";
 
 export const LAB_USER = "nsroot";
@@ -35,7 +35,7 @@ export async function startLabSimulator(lab: Lab, options: { port?: number; conn
         port: options.port ?? 0,
         routing: engine,
         interfaceAddress: `${lab.adc.address}/24`,
-        defaultGateway: "192.0.2.254",
+        defaultGateway: LAB_GATEWAY,
         users: [{ username: LAB_USER, password: LAB_PASSWORD }],
         hostKeyPath: path.join(lab.dir, "ssh_host_ed25519_key"),
         banner: [],
