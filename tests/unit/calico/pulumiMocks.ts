@@ -39,6 +39,16 @@ export function containsSecret(v: unknown): boolean {
     return false;
 }
 
+/**
+ * What the Kubernetes provider adds to a resource's outputs: a generated `metadata.name`
+ * (`<resource name>-<8 hex>`) when none is given, as its auto-naming does at check time.
+ */
+export function kubernetesAutoName(r: Registration): Record<string, unknown> | undefined {
+    if (!r.type.startsWith("kubernetes:")) return undefined;
+    const md = (unwrapSecrets(r.inputs.metadata) ?? {}) as Record<string, unknown>;
+    return { metadata: { ...md, name: md.name ?? `${r.name}-4f2a9c1e` } };
+}
+
 /** Computes the outputs a mocked resource reports, beyond its inputs. */
 export type OutputsOf = (r: Registration) => Record<string, unknown> | undefined;
 

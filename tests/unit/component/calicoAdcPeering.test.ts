@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { installMocks, Registration, valueOf, find, isSecretValue, containsSecret, unwrapSecrets } from "../calico/pulumiMocks";
+import { installMocks, kubernetesAutoName, Registration, valueOf, find, isSecretValue, containsSecret, unwrapSecrets } from "../calico/pulumiMocks";
 import { CalicoAdcPeering, CALICO_ADC_PEERING_TYPE } from "../../../provider/component/calicoAdcPeering";
 import { CalicoAdcPeeringArgs } from "../../../provider/component/args";
 import { PeeringInputError } from "../../../provider/component/errors";
@@ -32,10 +32,8 @@ function runbookArgs(over: Partial<CalicoAdcPeeringArgs> = {}): CalicoAdcPeering
 /** What the providers would report: Kubernetes auto-names, the ADC reads its neighbors and sessions back. */
 function providerOutputs(r: Registration): Record<string, unknown> | undefined {
     const inputs = unwrapSecrets(r.inputs) as Record<string, any>;
-    if (r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes") {
-        const md = inputs.metadata ?? {};
-        return { metadata: { ...md, name: md.name ?? `${r.name}-4f2a9c1e` } };
-    }
+    const k8sName = kubernetesAutoName(r);
+    if (k8sName) return k8sName;
     if (r.type === NEIGHBORS) {
         const list = inputs.neighbors as { address: string; remoteAsn: number; description?: string }[];
         return {
