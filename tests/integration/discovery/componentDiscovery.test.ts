@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { startKubeApiServer, createCalicoNode, KubeApiServer } from "../../support/kube";
-import { installMocks, kubernetesAutoName, Registration, valueOf, find, unwrapSecrets, isSecretValue } from "../../unit/calico/pulumiMocks";
+import { expectProgramFailure, installMocks, kubernetesAutoName, Registration, valueOf, find, unwrapSecrets, isSecretValue } from "../../unit/calico/pulumiMocks";
 import { CalicoAdcPeering } from "../../../provider/component/calicoAdcPeering";
 import { ClusterDiscoveryError } from "../../../provider/component/errors";
 import { createCalicoNodeDaemonSet, deleteAllNodes, deleteCalicoObject, deleteNode, putCalicoObject } from "./kubeHelpers";
@@ -16,25 +16,6 @@ const V1 = "crd.projectcalico.org/v1";
 const connection = { host: "192.0.2.10", password: pulumi.secret("nsroot-password"), hostKeyFingerprint: "SHA256:abc" };
 const adc = { connection, asn: 500, peerAddress: "10.102.33.208" };
 
-function nextUnhandledRejection(): Promise<unknown> {
-    const saved = process.listeners("unhandledRejection");
-    process.removeAllListeners("unhandledRejection");
-    return new Promise<unknown>((resolve, reject) => {
-        const done = () => {
-            clearTimeout(timer);
-            process.removeAllListeners("unhandledRejection");
-            for (const l of saved) process.on("unhandledRejection", l);
-        };
-        const timer = setTimeout(() => {
-            done();
-            reject(new Error("no unhandled rejection within 20 s"));
-        }, 20_000);
-        process.once("unhandledRejection", (reason) => {
-            done();
-            resolve(reason);
-        });
-    });
-}
 
 describe("CalicoAdcPeering with nodes discovered from a real kube-apiserver", function () {
     this.timeout(120_000);
@@ -113,7 +94,7 @@ describe("CalicoAdcPeering with nodes discovered from a real kube-apiserver", fu
     });
 
     it("stops the program before any child when the cluster lacks the API group, saying what to do", async () => {
-        const failure = nextUnhandledRejection();
+        const failure = expectProgramFailure();
         new CalicoAdcPeering("adc", { adc, cluster: { kubeconfig: kube.kubeconfig } });
         const e = await failure;
         assert.ok(e instanceof ClusterDiscoveryError, String(e));
@@ -123,7 +104,7 @@ describe("CalicoAdcPeering with nodes discovered from a real kube-apiserver", fu
     });
 
     it("stops the program when the cluster cannot be reached", async () => {
-        const failure = nextUnhandledRejection();
+        const failure = expectProgramFailure();
         new CalicoAdcPeering("adc", { adc, cluster: { kubeconfig: kube.kubeconfig.replace(kube.server, "https://127.0.0.1:1") }, calicoApi: V1 });
         const e = await failure;
         assert.ok(e instanceof ClusterDiscoveryError, String(e));

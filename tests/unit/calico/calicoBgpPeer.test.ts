@@ -1,30 +1,10 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, Registration, valueOf, find } from "./pulumiMocks";
+import { expectProgramFailure, installMocks, Registration, valueOf, find } from "./pulumiMocks";
 import { CalicoBgpPeer } from "../../../provider/calico/calicoBgpPeer";
 import { CalicoBgpPeerValidationError } from "../../../provider/calico/errors";
 import { loadBgpPeerCrds, apiserverErrors, loadCel } from "./crdSchemas";
 
-/** Resolves with the next unhandled rejection (within 5 s), keeping it from failing the run. */
-function nextUnhandledRejection(): Promise<unknown> {
-    const saved = process.listeners("unhandledRejection");
-    process.removeAllListeners("unhandledRejection");
-    return new Promise<unknown>((resolve, reject) => {
-        const done = () => {
-            clearTimeout(timer);
-            process.removeAllListeners("unhandledRejection");
-            for (const l of saved) process.on("unhandledRejection", l);
-        };
-        const timer = setTimeout(() => {
-            done();
-            reject(new Error("no unhandled rejection within 5 s"));
-        }, 5000);
-        process.once("unhandledRejection", (reason) => {
-            done();
-            resolve(reason);
-        });
-    });
-}
 
 describe("CalicoBgpPeer (Pulumi resource)", () => {
     let regs: Registration[];
@@ -79,7 +59,7 @@ describe("CalicoBgpPeer (Pulumi resource)", () => {
         const asn = pulumi.output(Promise.resolve(4200000001));
         // The Pulumi runtime reports a failed registration as an unhandled rejection, which the
         // language host turns into a failed `pulumi up`/`preview`.
-        const failure = nextUnhandledRejection();
+        const failure = expectProgramFailure();
         new CalicoBgpPeer("adc", { spec: { peerIP: "10.102.33.208", asNumber: asn } });
         const e = await failure;
         assert.ok(e instanceof CalicoBgpPeerValidationError, String(e));

@@ -104,3 +104,34 @@ export function find(regs: readonly Registration[], type: string, name: string):
     if (!r) throw new Error(`no ${type} "${name}" registered; have: ${regs.map((x) => `${x.type} ${x.name}`).join(", ")}`);
     return r;
 }
+
+/**
+ * Resolves with the error that fails the program (the Pulumi runtime raises a failed
+ * registration as an unhandled rejection, which the language host reports as a failed
+ * `pulumi up`), keeping it from failing the test run. The outputs left waiting on the refused
+ * resource are the expected consequence, so they are dropped from the runtime's exit-time leak
+ * check, as the language host does for a program that failed.
+ */
+export function expectProgramFailure(timeoutMs = 20_000): Promise<unknown> {
+    const saved = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    return new Promise<unknown>((resolve, reject) => {
+        const done = () => {
+            clearTimeout(timer);
+            process.removeAllListeners("unhandledRejection");
+            for (const l of saved) process.on("unhandledRejection", l);
+        };
+        const timer = setTimeout(() => {
+            done();
+            reject(new Error(`the program did not fail within ${timeoutMs} ms`));
+        }, timeoutMs);
+        process.once("unhandledRejection", (reason) => {
+            done();
+            // Let the failed registration settle, then forget what waits on it.
+            setTimeout(() => {
+                (require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<unknown> } }).getStore().leakCandidates.clear();
+                resolve(reason);
+            }, 50);
+        });
+    });
+}

@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { installMocks, kubernetesAutoName, Registration, valueOf, find, isSecretValue, containsSecret, unwrapSecrets } from "../calico/pulumiMocks";
+import { expectProgramFailure, installMocks, kubernetesAutoName, Registration, valueOf, find, isSecretValue, containsSecret, unwrapSecrets } from "../calico/pulumiMocks";
 import { CalicoAdcPeering, CALICO_ADC_PEERING_TYPE } from "../../../provider/component/calicoAdcPeering";
 import { CalicoAdcPeeringArgs } from "../../../provider/component/args";
 import { PeeringInputError } from "../../../provider/component/errors";
@@ -83,26 +83,6 @@ async function settle(p: CalicoAdcPeering): Promise<void> {
     await valueOf(p.bgpPeerName);
 }
 
-/** Resolves with the next unhandled rejection (the Pulumi runtime's way to fail a program). */
-function nextUnhandledRejection(): Promise<unknown> {
-    const saved = process.listeners("unhandledRejection");
-    process.removeAllListeners("unhandledRejection");
-    return new Promise<unknown>((resolve, reject) => {
-        const done = () => {
-            clearTimeout(timer);
-            process.removeAllListeners("unhandledRejection");
-            for (const l of saved) process.on("unhandledRejection", l);
-        };
-        const timer = setTimeout(() => {
-            done();
-            reject(new Error("no unhandled rejection within 5 s"));
-        }, 5000);
-        process.once("unhandledRejection", (reason) => {
-            done();
-            resolve(reason);
-        });
-    });
-}
 
 describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
     let regs: Registration[];
@@ -250,7 +230,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         });
 
         it("refuses an unusable password before anything is registered, without showing it", async () => {
-            const failure = nextUnhandledRejection();
+            const failure = expectProgramFailure();
             new CalicoAdcPeering("adc", runbookArgs({ bgpPassword: pulumi.secret('bad"quote'), calicoNamespace: "calico-system" }));
             const e = await failure;
             assert.ok(e instanceof PeeringInputError, String(e));
@@ -261,7 +241,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
     });
 
     it("refuses bad inputs before any child is registered, naming each", async () => {
-        const failure = nextUnhandledRejection();
+        const failure = expectProgramFailure();
         new CalicoAdcPeering("adc", runbookArgs({ adc: { connection, asn: 4200000001, peerAddress: "10.102.33.208" } }));
         const e = await failure;
         assert.ok(e instanceof PeeringInputError, String(e));
@@ -290,7 +270,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
 
     it("refuses a router of another AS", async () => {
         const router = new AdcBgpRouter("shared-router", { connection, localAsn: 600 });
-        const failure = nextUnhandledRejection();
+        const failure = expectProgramFailure();
         new CalicoAdcPeering("cluster-a", runbookArgs({ adc: { connection, asn: 500, peerAddress: "10.102.33.208", router } }));
         const e = await failure;
         assert.ok(e instanceof PeeringInputError);
