@@ -60,7 +60,8 @@ fi
 
 # Report (not kill) routing daemons still running in the root network namespace: they are not
 # ours, but the lab's tests check that no BGP speaker of theirs runs there.
-root_ns=$(readlink /proc/1/ns/net)
+# This script runs in the root namespace (pid 1's link may not be readable in a container or VM).
+root_ns=$(readlink "/proc/$$/ns/net")
 for comm in zebra bgpd bird bird6; do
   for pid in $(pgrep -x "$comm" || true); do
     if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$root_ns" ]; then

@@ -99,7 +99,7 @@ export async function buildLan(bridgeNs: string, members: readonly LanMember[]):
 }
 
 /** A process's network namespace (`net:[4026531840]`), to check where a daemon runs. */
-export function netnsOf(pid: number | "self" | 1): string | undefined {
+export function netnsOf(pid: number | "self"): string | undefined {
     try {
         return readlinkSync(`/proc/${pid}/ns/net`);
     } catch {
