@@ -187,10 +187,14 @@ export class Lab {
         };
     }
 
-    /** Changes the global BGPPeer (e.g. a wrong asNumber); every node re-renders and reloads, as with confd. */
-    async setPeer(spec: BgpPeerSpec): Promise<void> {
+    /**
+     * Changes the global BGPPeer (e.g. a wrong asNumber); every node re-renders and reloads, as
+     * with confd. `password` is what calico-node reads from the BGPPeer's Secret.
+     */
+    async setPeer(spec: BgpPeerSpec, options: { password?: string } = {}): Promise<void> {
         this.peerSpec = spec;
-        for (const n of this.nodes) await n.bird.reconfigure({ ...n.bird.renderInput, peers: [{ spec }] });
+        const peer = options.password !== undefined ? { spec, password: options.password } : { spec };
+        for (const n of this.nodes) await n.bird.reconfigure({ ...n.bird.renderInput, peers: [peer] });
     }
 
     /** Sets one node's own AS (Calico Node `spec.bgp.asNumber`); only that node re-renders. */
