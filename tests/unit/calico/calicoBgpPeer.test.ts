@@ -82,6 +82,14 @@ describe("CalicoBgpPeer (Pulumi resource)", () => {
         assert.throws(() => new CalicoBgpPeer("ADC_Peer", { spec: { peerIP: "10.0.0.1", asNumber: 500 } }), /metadata\.name = "ADC_Peer-<random>"/);
     });
 
+    it("reads an existing BGPPeer by name without validating or managing a spec", async () => {
+        const peer = CalicoBgpPeer.getPeer("runbook-peer", "bgppeer-global-3040", { apiVersion: "crd.projectcalico.org/v1" });
+        await valueOf(peer.urn);
+        const r = find(regs, "kubernetes:crd.projectcalico.org/v1:BGPPeer", "runbook-peer");
+        assert.equal(r.inputs.spec, undefined);
+        assert.equal(r.inputs.metadata, undefined);
+    });
+
     it("passes resource options through (provider, parent, protect)", async () => {
         const parent = new pulumi.ComponentResource("test:index:Parent", "p", {}, { protect: true });
         const peer = new CalicoBgpPeer("adc", { spec: { peerIP: "10.0.0.1", asNumber: 500 } }, { parent });

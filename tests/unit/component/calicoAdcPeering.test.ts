@@ -330,6 +330,24 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         });
     });
 
+    it("during preview, the neighbor set is fully known (preview shows each neighbor added or removed)", async () => {
+        regs = installMocks({ preview: true, outputs: providerOutputs });
+        const p = new CalicoAdcPeering("adc", runbookArgs({ bgpPassword: pulumi.secret("s3cret"), calicoNamespace: "calico-system" }));
+        await valueOf(p.urn);
+        await valueOf(p.children.neighbors.urn);
+        const n = find(regs, NEIGHBORS, "adc-neighbors").inputs;
+        assert.deepEqual(n.neighbors, [
+            { address: "10.102.33.201", remoteAsn: 64512, description: "k8s-master" },
+            { address: "10.102.33.202", remoteAsn: 64512, description: "k8s-worker-1" },
+            { address: "10.102.33.203", remoteAsn: 64513, description: "k8s-worker-2" },
+        ]);
+        assert.deepEqual(unwrapSecrets(find(regs, BGPPEER_V3, "adc-bgppeer").inputs.spec), {
+            peerIP: "10.102.33.208",
+            asNumber: 500,
+            password: { secretKeyRef: { name: "adc-bgp-password-4f2a9c1e", key: "password" } },
+        });
+    });
+
     it("CalicoBgpPeer child is the typed resource", async () => {
         const p = new CalicoAdcPeering("adc", runbookArgs());
         await settle(p);
