@@ -21,31 +21,34 @@ export function parseFeatures(text: string): ReadonlyMap<string, boolean> {
 const STATES = new Set(["idle", "active", "connect", "opensent", "openconfirm", "established"]);
 
 /**
- * `show ip bgp summary` → one entry per neighbor. The last column is the prefix count when the
- * session is Established, otherwise the state name (`Idle (Admin)` spans two words).
+ * `show ip bgp summary` → one entry per neighbor. Columns are found from the header, since
+ * builds differ (FRR adds `PfxSnt Desc` after `State/PfxRcd`). The State/PfxRcd column holds the
+ * prefix count when the session is Established, otherwise the state name (`Idle (Admin)` spans
+ * two words).
  */
 export function parseBgpSummary(text: string): BgpSessionState[] {
     const sessions: BgpSessionState[] = [];
-    let inTable = false;
+    let columns: { as: number; upDown: number; state: number } | null = null;
     for (const line of text.split(/\r?\n/)) {
         const words = line.trim().split(/\s+/);
         if (words[0] === "Neighbor" && words.includes("AS")) {
-            inTable = true;
+            const state = words.findIndex((w) => /^State/i.test(w));
+            columns = { as: words.indexOf("AS"), upDown: words.findIndex((w) => /^Up\/Down$/i.test(w)), state };
             continue;
         }
-        if (!inTable || words.length < 10) continue;
+        if (!columns || columns.state < 0 || columns.upDown < 0 || words.length <= columns.state) continue;
         const address = parseIpAddress(words[0]);
-        const asn = Number(words[2]);
+        const asn = Number(words[columns.as]);
         if (!address.ok || !Number.isInteger(asn)) continue;
-        const upDown = words[8]!;
-        const last = words.slice(9).join(" ");
-        const established = /^\d+$/.test(last);
+        const first = words[columns.state]!;
+        const established = /^\d+$/.test(first);
+        const state = first === "Idle" && words[columns.state + 1] === "(Admin)" ? "Idle (Admin)" : first;
         sessions.push({
             address: address.value,
             remoteAsn: asn,
-            state: established ? "Established" : normaliseState(last),
-            prefixesReceived: established ? Number(last) : null,
-            upDown,
+            state: established ? "Established" : normaliseState(state),
+            prefixesReceived: established ? Number(first) : null,
+            upDown: words[columns.upDown]!,
         });
     }
     return sessions;

@@ -86,6 +86,22 @@ describe("show output parsers", () => {
         ]);
     });
 
+    it("finds the columns from the header when a build adds some (FRR: PfxSnt Desc)", () => {
+        const text = [
+            "BGP router identifier 203.0.113.1, local AS number 500 vrf-id 0",
+            "",
+            "Neighbor        V         AS   MsgRcvd   MsgSent   TblVer  InQ OutQ  Up/Down State/PfxRcd   PfxSnt Desc",
+            "203.0.113.11    4      64512        12        11        0    0    0 00:00:08            2        3 N/A",
+            "203.0.113.12    4      64512         0         0        0    0    0    never       Active        0 N/A",
+            "",
+            "Total number of neighbors 2",
+        ].join("\n");
+        assert.deepEqual(parseBgpSummary(text), [
+            { address: "203.0.113.11", remoteAsn: 64512, state: "Established", prefixesReceived: 2, upDown: "00:00:08" },
+            { address: "203.0.113.12", remoteAsn: 64512, state: "Active", prefixesReceived: null, upDown: "never" },
+        ]);
+    });
+
     it("finds no sessions where there is no table", () => {
         assert.deepEqual(parseBgpSummary("% BGP instance not found\n"), []);
     });
