@@ -22,7 +22,7 @@ for phase in $phases; do
     continue
   fi
   case "$phase" in
-    e2e|lab) bash "scripts/prepare-$phase.sh" ;;
+    integration|e2e|lab) bash "scripts/prepare-$phase.sh" ;;
   esac
   echo "== $phase"
   report=$(mktemp)

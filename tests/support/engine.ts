@@ -1,0 +1,158 @@
+/**
+ * Runs inline Pulumi programs through the Automation API against the real engine, offline and isolated:
+ * the CLI that scripts/setup-pulumi.sh provides, a file backend in a temporary directory, a PULUMI_HOME of
+ * its own (sharing only the plugin cache that holds the Kubernetes plugin), a passphrase, and no update
+ * checks or plugin downloads.
+ *
+ * Inline programs need no Node.js language host: the program runs in this process and the CLI attaches to
+ * it (`--client`). Dynamic resources do need the `pulumi-resource-pulumi-nodejs` launcher beside the CLI,
+ * and it resolves `@pulumi/pulumi` from the project's `main`, which is set to the repository root here.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import {
+    ConfigMap,
+    LocalWorkspace,
+    PulumiCommand,
+    PulumiFn,
+    Stack,
+} from "@pulumi/pulumi/automation";
+
+const execFileAsync = promisify(execFile);
+
+/** The repository root (this file compiles to bin/tests/support/engine.js). */
+export const repoRoot = path.resolve(__dirname, "../../..");
+
+export interface EngineInstallation {
+    /** `<root>/bin/pulumi` is the CLI; the dynamic-provider launcher sits beside it. */
+    root: string;
+    /** A `plugins` directory holding the Kubernetes resource plugin. */
+    plugins: string;
+    version: string;
+}
+
+let installation: Promise<EngineInstallation> | undefined;
+
+/**
+ * Where the engine is. Never builds (a test must not compile for minutes): when the CLI or the plugin is
+ * missing this rejects with the command that provides them.
+ */
+export function engineInstallation(): Promise<EngineInstallation> {
+    installation ??= (async () => {
+        const script = path.join(repoRoot, "scripts/setup-pulumi.sh");
+        let stdout: string;
+        try {
+            ({ stdout } = await execFileAsync("bash", [script, "--no-build"], { cwd: repoRoot, timeout: 60_000 }));
+        } catch (e) {
+            const err = e as { stderr?: string; message: string };
+            throw new Error(
+                `The Pulumi engine is not ready (${(err.stderr || err.message).trim()}). ` +
+                    `Run scripts/prepare-e2e.sh once; it builds the CLI and the Kubernetes plugin into the cache.`,
+            );
+        }
+        const vars = parseKeyValues(stdout);
+        return { root: vars["PULUMI_ROOT"]!, plugins: vars["PULUMI_PLUGINS"]!, version: vars["PULUMI_VERSION"]! };
+    })();
+    installation.catch(() => (installation = undefined));
+    return installation;
+}
+
+/** Parses the `KEY=value` lines the set-up scripts print. */
+export function parseKeyValues(text: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const line of text.split("\n")) {
+        const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+        if (m) out[m[1]!] = m[2]!;
+    }
+    return out;
+}
+
+export interface EngineStackOptions {
+    program: PulumiFn;
+    /** Defaults to "test". */
+    projectName?: string;
+    /** Defaults to "dev". */
+    stackName?: string;
+    /** Stack configuration, e.g. `{ "kubernetes:kubeconfig": { value: kc, secret: true } }`. */
+    config?: ConfigMap;
+    /** Extra environment for the CLI and the plugins it starts (e.g. KUBECONFIG). */
+    env?: Record<string, string>;
+}
+
+export interface EngineStack {
+    stack: Stack;
+    /** The file backend; state is at `<stateDir>/.pulumi/stacks/<project>/<stack>.json`. */
+    stateDir: string;
+    /** The environment every CLI run gets. */
+    env: Record<string, string>;
+    /** Destroys whatever the stack still holds (best effort), then deletes the backend and home. */
+    cleanup(): Promise<void>;
+}
+
+const CLEANUP_DESTROY_TIMEOUT_MS = 60_000;
+
+/** Passphrase of the throw-away backends; state never leaves the temporary directory. */
+const PASSPHRASE = "pulumi-calico-adc-test";
+
+/** Creates a stack for an inline program on a fresh file backend. */
+export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
+    const engine = await engineInstallation();
+    const projectName = options.projectName ?? "test";
+    const stackName = options.stackName ?? "dev";
+    const dir = mkdtempSync(path.join(os.tmpdir(), "pulumi-calico-adc-engine-"));
+    const stateDir = path.join(dir, "state");
+    const home = path.join(dir, "home");
+    const workDir = path.join(dir, "work");
+    for (const d of [stateDir, home, workDir]) mkdirSync(d);
+    // Share the plugin cache only: credentials, workspaces and locks stay private to this stack.
+    symlinkSync(engine.plugins, path.join(home, "plugins"), "dir");
+
+    const env: Record<string, string> = {
+        PULUMI_BACKEND_URL: `file://${stateDir}`,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        PULUMI_HOME: home,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        ...options.env,
+    };
+    const cleanupDir = () => rmSync(dir, { recursive: true, force: true });
+    try {
+        const pulumiCommand = await PulumiCommand.get({ root: engine.root });
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName, projectName, program: options.program },
+            {
+                pulumiCommand,
+                workDir,
+                envVars: env,
+                // `main` is where the dynamic-provider launcher resolves @pulumi/pulumi from.
+                projectSettings: { name: projectName, runtime: "nodejs", main: repoRoot },
+            },
+        );
+        if (options.config) await stack.setAllConfig(options.config);
+        return {
+            stack,
+            stateDir,
+            env,
+            async cleanup() {
+                try {
+                    const state = await stack.exportStack();
+                    const resources = (state.deployment?.resources ?? []) as { type: string }[];
+                    if (resources.some((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))) {
+                        // Bounded: a test that failed because something hangs must not hang its clean-up too.
+                        await stack.destroy({ signal: AbortSignal.timeout(CLEANUP_DESTROY_TIMEOUT_MS) });
+                    }
+                } catch {
+                    // The backend and every process of this stack go away with the directory regardless.
+                } finally {
+                    cleanupDir();
+                }
+            },
+        };
+    } catch (e) {
+        cleanupDir();
+        throw e;
+    }
+}
