@@ -5,15 +5,19 @@
 #   - the `pulumi-resource-pulumi-nodejs` dynamic-provider launcher next to it (the official tarball ships it; a
 #     source build does not);
 #   - the Kubernetes resource plugin at the version of the installed @pulumi/kubernetes, built from the Go module
-#     proxy and installed into a plugin cache of our own (never the user's ~/.pulumi).
+#     proxy and installed into a plugin cache of our own (never the user's ~/.pulumi);
+#   - a Node.js language host beside a built CLI, for `pulumi up` in a project directory (see below).
 # Prints, on stdout:
 #   PULUMI_ROOT=<dir>            `<dir>/bin/pulumi` is the CLI (what PulumiCommand.get({root}) wants)
 #   PULUMI_PLUGINS=<dir>         a PULUMI_HOME `plugins` directory holding resource-kubernetes-v<version>
 #   PULUMI_VERSION=<x.y.z>
 # Options: --no-build  fail instead of building (used by tests, which must not compile for minutes).
 # Env: PULUMI_CALICO_ADC_BUILD_PULUMI=1 ignores a `pulumi` on PATH.
-# The Node.js language host is NOT provided: the Go module proxy does not serve its module. Inline Automation API
-# programs do not need it (the runtime runs inside the calling Node process); `pulumi up` in a project directory does.
+# The Node.js language host of the CLI's own release cannot be built: since v3.69.0 it is a separate, untagged Go
+# module that the Go module proxy refuses. Inline Automation API programs (what the tests and the demo run) do not
+# need one: the runtime runs inside the calling Node process. For `pulumi up` in a project directory we build the
+# host from sdk/v3 v3.68.0, the last release whose module still contained it; the engine falls back from the RPCs
+# that host lacks (GetRequiredPackages, Handshake) to the ones it has.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -21,6 +25,7 @@ build=1
 [ "${1:-}" = "--no-build" ] && build=0
 
 PULUMI_VERSION=$(npm_package_version @pulumi/pulumi)
+LANGUAGE_HOST_SDK_VERSION=3.68.0
 K8S_VERSION=$(npm_package_version @pulumi/kubernetes)
 
 # pulumi-kubernetes tags only its sdk module, so the provider module is served under commit pseudo-versions.
@@ -83,6 +88,21 @@ build_k8s_provider() {
   log "built pulumi-resource-kubernetes v$v in $(since "$t0") ($(du -h "$out" | cut -f1))"
 }
 
+build_language_host() {
+  local out=$1 v=$LANGUAGE_HOST_SDK_VERSION dir=$PCA_CACHE/pulumi-language-nodejs/v$LANGUAGE_HOST_SDK_VERSION/build t0
+  [ -x "$out" ] && return 0
+  ensure_go
+  t0=$(date +%s)
+  log "building pulumi-language-nodejs from sdk/v3 v$v (cached in $PCA_CACHE/pulumi-language-nodejs)"
+  rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+  printf 'module local.invalid/language-host-build\n\ngo 1.20\n' > go.mod
+  quietly go get -tool "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@v$v"
+  go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$v" \
+    -o "$out.tmp" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+  mv "$out.tmp" "$out"
+  log "built pulumi-language-nodejs v$v in $(since "$t0") ($(du -h "$out" | cut -f1))"
+}
+
 install_launcher() {
   local f=$1/pulumi-resource-pulumi-nodejs
   [ -x "$f" ] && return 0
@@ -122,6 +142,13 @@ else
     with_lock "$PCA_CACHE/pulumi/v$PULUMI_VERSION.lock" build_pulumi_cli "$root/bin/pulumi"
   fi
   [ "$(cli_version "$root/bin/pulumi")" = "$PULUMI_VERSION" ] || die "$root/bin/pulumi does not report v$PULUMI_VERSION"
+  if [ ! -x "$root/bin/pulumi-language-nodejs" ]; then
+    [ $build -eq 1 ] || die "pulumi-language-nodejs is not built; run scripts/setup-pulumi.sh (or scripts/prepare-e2e.sh)"
+    host=$PCA_CACHE/pulumi-language-nodejs/v$LANGUAGE_HOST_SDK_VERSION/bin/pulumi-language-nodejs
+    mkdir -p "$(dirname "$host")"
+    with_lock "$PCA_CACHE/pulumi-language-nodejs/v$LANGUAGE_HOST_SDK_VERSION.lock" build_language_host "$host"
+    ln -sfn "$host" "$root/bin/pulumi-language-nodejs"
+  fi
 fi
 [ -x "$root/bin/pulumi-resource-pulumi-nodejs" ] || install_launcher "$root/bin"
 

@@ -97,27 +97,44 @@ const CLEANUP_DESTROY_TIMEOUT_MS = 60_000;
 /** Passphrase of the throw-away backends; state never leaves the temporary directory. */
 const PASSPHRASE = "pulumi-calico-adc-test";
 
-/** Creates a stack for an inline program on a fresh file backend. */
-export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
+export interface IsolatedPulumi {
+    engine: EngineInstallation;
+    /** Holds `state/` (the file backend), `home/` (PULUMI_HOME) and `work/`; remove it when done. */
+    dir: string;
+    stateDir: string;
+    workDir: string;
+    /** The environment every CLI run gets: backend, passphrase, PULUMI_HOME, no update checks or downloads. */
+    env: Record<string, string>;
+}
+
+/**
+ * A fresh file backend and PULUMI_HOME in a temporary directory. The home shares only the plugin cache that
+ * holds the Kubernetes plugin: credentials, workspaces and locks stay private.
+ */
+export async function isolatedPulumi(extraEnv: Record<string, string> = {}): Promise<IsolatedPulumi> {
     const engine = await engineInstallation();
-    const projectName = options.projectName ?? "test";
-    const stackName = options.stackName ?? "dev";
     const dir = mkdtempSync(path.join(os.tmpdir(), "pulumi-calico-adc-engine-"));
     const stateDir = path.join(dir, "state");
     const home = path.join(dir, "home");
     const workDir = path.join(dir, "work");
     for (const d of [stateDir, home, workDir]) mkdirSync(d);
-    // Share the plugin cache only: credentials, workspaces and locks stay private to this stack.
     symlinkSync(engine.plugins, path.join(home, "plugins"), "dir");
-
     const env: Record<string, string> = {
         PULUMI_BACKEND_URL: `file://${stateDir}`,
         PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
         PULUMI_HOME: home,
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        ...options.env,
+        ...extraEnv,
     };
+    return { engine, dir, stateDir, workDir, env };
+}
+
+/** Creates a stack for an inline program on a fresh file backend. */
+export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
+    const projectName = options.projectName ?? "test";
+    const stackName = options.stackName ?? "dev";
+    const { engine, dir, stateDir, workDir, env } = await isolatedPulumi(options.env);
     const cleanupDir = () => rmSync(dir, { recursive: true, force: true });
     try {
         const pulumiCommand = await PulumiCommand.get({ root: engine.root });
