@@ -40,7 +40,17 @@ export interface CalicoBgpPeerArgs {
      * Default: not checked.
      */
     calicoVersion?: string;
+    /**
+     * Whether the stack's values win over edits made by others (`kubectl edit`, `calicoctl`):
+     * with server-side apply, another field manager's edit otherwise makes the next `pulumi up`
+     * fail with a field conflict instead of repairing the drift that `pulumi refresh` showed.
+     * Sets the `pulumi.com/patchForce` annotation. Default: true.
+     */
+    overwriteManualEdits?: boolean;
 }
+
+/** The annotation that makes pulumi-kubernetes force its fields in server-side apply. */
+const PATCH_FORCE = "pulumi.com/patchForce";
 
 /**
  * Calico's BGPPeer as a typed Kubernetes resource (a `kubernetes:<apiVersion>:BGPPeer` custom
@@ -103,7 +113,9 @@ function prepare(name: string, apiVersion: CalicoApiVersion, args: CalicoBgpPeer
             calicoVersion: args.calicoVersion,
         });
         if (!result.ok) throw new CalicoBgpPeerValidationError(name, result.failures);
-        return renderBgpPeer(apiVersion, meta, result.spec);
+        const force = args.overwriteManualEdits ?? true;
+        const annotations = force ? { [PATCH_FORCE]: "true", ...(meta.annotations ?? {}) } : meta.annotations;
+        return renderBgpPeer(apiVersion, { ...meta, ...(annotations ? { annotations } : {}) }, result.spec);
     };
     if (isPlain(metadata) && isPlain(args.spec)) {
         const rendered = check(metadata as BgpPeerMetadata, args.spec);

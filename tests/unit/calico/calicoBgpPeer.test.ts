@@ -20,7 +20,7 @@ describe("CalicoBgpPeer (Pulumi resource)", () => {
         assert.deepEqual(r.inputs, {
             apiVersion: "projectcalico.org/v3",
             kind: "BGPPeer",
-            metadata: { name: "bgppeer-global-3040" },
+            metadata: { name: "bgppeer-global-3040", annotations: { "pulumi.com/patchForce": "true" } },
             spec: { peerIP: "10.102.33.208", asNumber: 500 },
         });
         assert.equal(await valueOf(peer.peerName), "bgppeer-global-3040");
@@ -32,7 +32,7 @@ describe("CalicoBgpPeer (Pulumi resource)", () => {
         await valueOf(peer.urn);
         const r = find(regs, "kubernetes:crd.projectcalico.org/v1:BGPPeer", "adc");
         assert.equal(r.inputs.apiVersion, "crd.projectcalico.org/v1");
-        assert.deepEqual(r.inputs.metadata, {}, "no name: the Kubernetes provider auto-names it");
+        assert.deepEqual(r.inputs.metadata, { annotations: { "pulumi.com/patchForce": "true" } }, "no name: the Kubernetes provider auto-names it");
         const crd = loadBgpPeerCrds().find((c) => c.release === "v3.28.5" && c.apiVersion === "crd.projectcalico.org/v1")!;
         assert.deepEqual(apiserverErrors(crd, r.inputs as never), []);
     });
@@ -76,6 +76,12 @@ describe("CalicoBgpPeer (Pulumi resource)", () => {
         await valueOf(peer.urn);
         const r = find(regs, "kubernetes:projectcalico.org/v3:BGPPeer", "adc");
         assert.deepEqual(r.inputs.spec, { peerIP: "10.102.33.208", asNumber: 500, password: { secretKeyRef: { name: "bgp-password", key: "password" } } });
+    });
+
+    it("lets the stack overwrite manual edits by default, and leaves conflicts to fail when asked", async () => {
+        const kept = new CalicoBgpPeer("strict", { metadata: { name: "strict-peer" }, spec: { peerIP: "10.0.0.1", asNumber: 500 }, overwriteManualEdits: false });
+        await valueOf(kept.urn);
+        assert.deepEqual(find(regs, "kubernetes:projectcalico.org/v3:BGPPeer", "strict").inputs.metadata, { name: "strict-peer" });
     });
 
     it("checks the auto-generated name from the resource name", () => {
