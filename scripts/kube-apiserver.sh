@@ -18,21 +18,36 @@ set -euo pipefail
 cmd=${1:-}; dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $0 start|stop|status <dir>"
 
-running() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
-
-stop_one() {
-  local name=$1 pid i
-  [ -f "$dir/$name.pid" ] || return 0
-  pid=$(cat "$dir/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$dir/$name.pid"
+# Alive and not a zombie: the servers outlive the shell that started them, so init reaps them, at its own pace.
+alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
 }
 
-stop_all() { stop_one kube-controller-manager; stop_one kube-apiserver; stop_one etcd; }
+running() { [ -f "$dir/$1.pid" ] && alive "$(cat "$dir/$1.pid")"; }
+
+# Stops the named servers together: TERM, up to 5 s of grace, then KILL. The data is thrown away, so a
+# graceful shutdown buys nothing but a clean log.
+stop_group() {
+  local name pid pids=() i
+  for name in "$@"; do
+    [ -f "$dir/$name.pid" ] || continue
+    pid=$(cat "$dir/$name.pid")
+    alive "$pid" && kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  for i in $(seq 1 50); do
+    for pid in "${pids[@]}"; do alive "$pid" && break; pid=""; done
+    [ -z "${pid:-}" ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null; done
+  for name in "$@"; do rm -f "$dir/$name.pid"; done
+}
+
+# etcd last: an API server whose etcd is gone hangs in its shutdown.
+stop_all() { stop_group kube-controller-manager kube-apiserver; stop_group etcd; }
 
 calico_crds_dir() {
   local base=${CALICO_CRDS_DIR:-$PCA_REPO/../shared/research/calico-crds} release
@@ -159,14 +174,16 @@ contexts:
 current-context: test
 KCFG
   chmod 600 "$dir/kubeconfig"
+  apply_crds
 
+  # Started after the CRDs are served, so that the garbage collector watches Calico's kinds from the start
+  # (it only rediscovers resources every 30 s).
   setsid "$KUBE_CONTROLLER_MANAGER" --kubeconfig "$dir/kubeconfig" --controllers garbagecollector,namespace \
     --leader-elect=false --use-service-account-credentials=false --bind-address 127.0.0.1 --secure-port 0 \
     </dev/null >"$dir/kube-controller-manager.log" 2>&1 &
   echo $! > "$dir/kube-controller-manager.pid"
-
-  apply_crds
-  running kube-controller-manager || { tail -30 "$dir/kube-controller-manager.log" >&2; die "kube-controller-manager exited"; }
+  wait_until 30 "the garbage collector" kube-controller-manager \
+    grep -q 'all resource monitors have synced' "$dir/kube-controller-manager.log"
 
   if [ -n "${KUBE_WATCH_PID:-}" ]; then
     # Detached from our stdout so that a caller reading it sees end-of-file now.
