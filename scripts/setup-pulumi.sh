@@ -103,6 +103,14 @@ build_language_host() {
   log "built pulumi-language-nodejs v$v in $(since "$t0") ($(du -h "$out" | cut -f1))"
 }
 
+install_k8s_plugin() {
+  local bin=$PCA_CACHE/pulumi-kubernetes/v$K8S_VERSION/bin/pulumi-resource-kubernetes
+  [ -x "$plugin" ] && return 0
+  build_k8s_provider "$bin"
+  PULUMI_HOME=$home PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
+    "$root/bin/pulumi" plugin install resource kubernetes "$K8S_VERSION" --file "$bin" >&2
+}
+
 install_launcher() {
   local f=$1/pulumi-resource-pulumi-nodejs
   [ -x "$f" ] && return 0
@@ -157,11 +165,8 @@ home=$PCA_CACHE/pulumi-home
 plugin=$home/plugins/resource-kubernetes-v$K8S_VERSION/pulumi-resource-kubernetes
 if [ ! -x "$plugin" ]; then
   [ $build -eq 1 ] || die "the Kubernetes plugin v$K8S_VERSION is not installed; run scripts/setup-pulumi.sh (or scripts/prepare-e2e.sh)"
-  k8s_bin=$PCA_CACHE/pulumi-kubernetes/v$K8S_VERSION/bin/pulumi-resource-kubernetes
-  mkdir -p "$(dirname "$k8s_bin")"
-  with_lock "$PCA_CACHE/pulumi-kubernetes/v$K8S_VERSION.lock" build_k8s_provider "$k8s_bin"
-  PULUMI_HOME=$home PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
-    "$root/bin/pulumi" plugin install resource kubernetes "$K8S_VERSION" --file "$k8s_bin" >&2
+  mkdir -p "$PCA_CACHE/pulumi-kubernetes/v$K8S_VERSION/bin"
+  with_lock "$PCA_CACHE/pulumi-kubernetes/v$K8S_VERSION.lock" install_k8s_plugin
 fi
 
 version=$(cli_version "$root/bin/pulumi")

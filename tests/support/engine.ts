@@ -162,7 +162,7 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
                         await stack.destroy({ signal: AbortSignal.timeout(CLEANUP_DESTROY_TIMEOUT_MS) });
                     }
                 } catch {
-                    // The backend and every process of this stack go away with the directory regardless.
+                    // Best effort: the test has already failed or finished; its backend is deleted below.
                 } finally {
                     cleanupDir();
                 }
