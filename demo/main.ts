@@ -2,7 +2,7 @@
  * `npm run demo`: the runbook's scenario in one `pulumi up`, on this machine alone.
  *
  * Starts a Kubernetes API server with Calico's CRDs and two nodes, and the NetScaler CLI
- * simulator (login nsroot/nsroot), then runs `pulumi preview` and `pulumi up` of
+ * simulator, then runs `pulumi preview` and `pulumi up` of
  * examples/runbook through the real Pulumi engine, and prints the ADC's running config and the
  * stack outputs. `--keep` leaves everything running so you can look around (ssh into the
  * simulator, `pulumi refresh` after changing it by hand) until Ctrl-C.
@@ -35,9 +35,12 @@ async function main(): Promise<void> {
         console.log(`kube-apiserver at ${kube.server}; nodes ${NODES.map((n) => `${n.name} (${n.ipv4Address})`).join(", ")}`);
 
         heading("starting the ADC simulator");
-        const adc = await startSimulator();
+        // A password of its own: Pulumi masks every occurrence of a secret in its output, and
+        // a password equal to the user name would mask the user name too.
+        const password = "demo-Adc-pw";
+        const adc = await startSimulator({ users: [{ username: "nsroot", password }] });
         cleanups.push(() => adc.close());
-        console.log(`ssh nsroot@${adc.host} -p ${adc.port}   (password nsroot, host key ${adc.hostKeyFingerprint})`);
+        console.log(`ssh nsroot@${adc.host} -p ${adc.port}   (password ${password}, host key ${adc.hostKeyFingerprint})`);
 
         const engine = await createEngineStack({
             projectName: "runbook",
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
             config: {
                 "runbook:adcHost": { value: adc.host },
                 "runbook:adcPort": { value: String(adc.port) },
-                "runbook:adcPassword": { value: "nsroot", secret: true },
+                "runbook:adcPassword": { value: password, secret: true },
                 "runbook:adcHostKey": { value: adc.hostKeyFingerprint },
                 "runbook:kubeconfig": { value: kube.kubeconfig, secret: true },
                 // This API server has no Calico API server behind it (a manifest install).

@@ -86,7 +86,6 @@ async function apply(id: string, spec: NeighborsSpec, before: ReadonlySet<string
         if (!plan.ok) throw conflictError(host, plan.conflicts);
         const lines = renderChanges(plan.changes);
         try {
-            if (lines.length > 0) log(host, `router bgp ${spec.asn}: applying ${lines.length} neighbor line(s)`);
             await session.configure(lines);
             if (spec.saveConfig && lines.length > 0) await session.save();
         } catch (e) {

@@ -107,7 +107,6 @@ async function apply(id: string, spec: RouterSpec, before: RouterOwnership, inpu
                 await session.cli("enable ns feature BGP");
                 featureOn = true;
             }
-            if (lines.length > 0) log(host, `router bgp ${spec.intent.asn}: applying ${lines.length} line(s)`);
             await session.configure(lines);
             if (spec.saveConfig && (lines.length > 0 || planned.feature !== before.feature)) await session.save();
         } catch (e) {
