@@ -130,8 +130,8 @@ export interface CalicoAdcPeeringArgs {
     bgpPassword?: pulumi.Input<string>;
     /**
      * Namespace where calico-node runs, for the password Secret and its Role: `calico-system` for
-     * operator installs, `kube-system` for manifest installs. Default: read from the cluster
-     * (the namespace of the `calico-node` DaemonSet), else `calico-system`.
+     * operator installs, `kube-system` for manifest installs. Default: the namespace of the
+     * `calico-node` DaemonSet, read from the cluster; without one, discovery fails asking for it.
      */
     calicoNamespace?: pulumi.Input<string>;
     /** calico-node's service account, granted read access to the password Secret. Default: `calico-node`. */

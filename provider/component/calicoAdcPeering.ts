@@ -76,10 +76,14 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
         // The arguments hold credentials; the component records none of them itself.
         super(CALICO_ADC_PEERING_TYPE, name, {}, opts);
         const r = createPeering(name, args, this);
-        this.bgpPeerName = r.bgpPeerName;
-        this.bgpPeer = r.bgpPeerRow;
-        this.neighbors = r.neighbors.configuredNeighbors;
-        this.sessions = r.neighbors.sessions;
+        // A refused plan leaves the children unregistered and their outputs pending forever; tied
+        // to the plan, the component's outputs fail with its error instead, so a program that
+        // exports them ends with that error (also in Automation API inline programs) rather than hang.
+        const gated = <T>(o: pulumi.Output<T>): pulumi.Output<T> => pulumi.all([r.plan, o]).apply(([, v]) => v) as pulumi.Output<T>;
+        this.bgpPeerName = gated(r.bgpPeerName);
+        this.bgpPeer = gated(r.bgpPeerRow);
+        this.neighbors = gated(r.neighbors.configuredNeighbors);
+        this.sessions = gated(r.neighbors.sessions);
         this.clusterAsn = r.plan.clusterAsn.value;
         this.nodes = r.plan.nodes;
         this.children = r.children;

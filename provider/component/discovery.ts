@@ -42,7 +42,7 @@ export interface ClusterDiscovery {
     asn?: { value: number; source: ClusterAsnSource };
     /** Every node as an ADC neighbor, sorted by name, when asked for. */
     nodes?: NodeBgpEndpoint[];
-    /** Where calico-node runs, when asked for. */
+    /** Where calico-node runs (the namespace of its DaemonSet), when asked for. */
     calicoNodeNamespace?: { value: string; source: string };
 }
 
@@ -71,9 +71,21 @@ async function findCalicoNodeNamespace(cfg: LoadedKubeconfig, timeoutMs: number)
         const apiPath = `/apis/apps/v1/namespaces/${ns}/daemonsets/calico-node`;
         const res = await kubeGet(cfg, apiPath, timeoutMs);
         if (res.status === 200) return { value: ns, source: `DaemonSet ${ns}/calico-node` };
+        if (res.status === 403) {
+            throw new ClusterDiscoveryError(
+                `Kubernetes API ${cfg.server}`,
+                `this user may not read DaemonSet ${ns}/calico-node, needed to find where the BGP password's Secret goes`,
+                "set calicoNamespace (calico-system for operator installs, kube-system for manifest installs), or grant get on daemonsets",
+            );
+        }
         if (res.status !== 404) throw unexpected(cfg, apiPath, res, `DaemonSet ${ns}/calico-node`);
     }
-    return { value: CALICO_NODE_NAMESPACES[0], source: "default (no calico-node DaemonSet found)" };
+    // Guessing would leave calico-node without the password (or fail creating the Secret at apply).
+    throw new ClusterDiscoveryError(
+        `Kubernetes API ${cfg.server}`,
+        `no calico-node DaemonSet in ${CALICO_NODE_NAMESPACES.join(" or ")}, so it is unknown where calico-node can read the BGP password's Secret`,
+        "set calicoNamespace to the namespace calico-node runs in",
+    );
 }
 
 async function checkCalicoApi(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, timeoutMs: number): Promise<void> {

@@ -118,8 +118,9 @@ describe("discoverCluster against a real kube-apiserver", function () {
 
     it("finds calico-node's namespace from its DaemonSet: kube-system for a manifest install", async () => {
         await runbookNodes(kube);
-        const before = await discoverCluster({ kubeconfig: kube.kubeconfig, calicoApi: V1, calicoNodeNamespace: true });
-        assert.deepEqual(before.calicoNodeNamespace, { value: "calico-system", source: "default (no calico-node DaemonSet found)" });
+        const e = await discoveryError({ kubeconfig: kube.kubeconfig, calicoApi: V1, calicoNodeNamespace: true });
+        assert.match(e.message, /no calico-node DaemonSet in calico-system or kube-system/);
+        assert.match(e.fix, /set calicoNamespace/);
         await createCalicoNodeDaemonSet(kube.kubeconfig, "kube-system");
         const after = await discoverCluster({ kubeconfig: kube.kubeconfig, calicoApi: V1, calicoNodeNamespace: true });
         assert.deepEqual(after.calicoNodeNamespace, { value: "kube-system", source: "DaemonSet kube-system/calico-node" });

@@ -111,7 +111,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         assert.deepEqual(find(regs, BGPPEER_V3, "adc-bgppeer").inputs, {
             apiVersion: "projectcalico.org/v3",
             kind: "BGPPeer",
-            metadata: { name: "bgppeer-global-3040" },
+            metadata: { name: "bgppeer-global-3040", annotations: { "pulumi.com/patchForce": "true" } },
             spec: { peerIP: "10.102.33.208", asNumber: 500 },
         });
         assert.equal(await valueOf(p.bgpPeerName), "bgppeer-global-3040");
@@ -216,7 +216,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
             ]);
         });
 
-        it("puts the Secret in calico-system when nothing else is known and the cluster is not read", async () => {
+        it("puts the Secret in the calicoNamespace given, without reading the cluster", async () => {
             const p = new CalicoAdcPeering("adc", runbookArgs({ bgpPassword: "s3cret", calicoNamespace: "calico-system" }));
             await settle(p);
             assert.equal((unwrapSecrets(find(regs, "kubernetes:core/v1:Secret", "adc-bgp-password").inputs.metadata) as any).namespace, "calico-system");
@@ -248,6 +248,15 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         assert.deepEqual(e.problems.map((x) => x.field), ["adc.asn"]);
         assert.match(e.message, /adc\.asn = 4200000001: is above 2147483647/);
         assert.deepEqual(regs.filter((r) => r.custom).map((r) => r.name), [], "no BGPPeer, router or neighbors were registered");
+    });
+
+    it("when refused, its outputs fail with the same error instead of waiting forever (so a program exporting them ends)", async () => {
+        const failure = expectProgramFailure();
+        const p = new CalicoAdcPeering("adc", runbookArgs({ adc: { connection, asn: 0, peerAddress: "10.102.33.208" } }));
+        for (const o of [p.sessions, p.neighbors, p.bgpPeerName, p.bgpPeer, p.clusterAsn, p.nodes] as pulumi.Output<unknown>[]) {
+            await assert.rejects(valueOf(o), (e: unknown) => e instanceof PeeringInputError && /adc\.asn = 0/.test(e.message));
+        }
+        await failure;
     });
 
     it("joins a router passed in (several clusters, one router) and creates none", async () => {
