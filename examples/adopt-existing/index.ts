@@ -2,8 +2,9 @@
  * An ADC already peered by hand from the runbook: `router bgp 500`, `neighbor <node> remote-as
  * 64512` lines, `ns route-install bgp`. With `adoptExisting`, the first `pulumi up` takes over the
  * router and the node neighbors that are already there instead of failing on them, and only adds
- * what is missing (a node that joined since, the Calico BGPPeer if absent). Anything else in the
- * router (other neighbors, settings the router had) is left alone, also on destroy.
+ * what is missing (a node that joined since, the Calico BGPPeer). Anything else in the router
+ * (other neighbors, settings it had) is left alone, also on destroy; adopted node neighbors are
+ * owned from then on, and destroy removes them.
  * Config keys: see README.md.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -44,5 +44,3 @@ const b = peer("clusterB", "cluster-b");
 
 export const clusterA = { bgpPeer: a.bgpPeer, neighbors: a.neighbors, sessions: a.sessions };
 export const clusterB = { bgpPeer: b.bgpPeer, neighbors: b.neighbors, sessions: b.sessions };
-/** Every neighbor in router bgp <asn>, both clusters' (and any hand-made ones). */
-export const allNeighbors = router.configuredNeighbors;

@@ -38,8 +38,9 @@ export interface AdcPeeringArgs {
     router?: AdcBgpRouter | false;
     /**
      * Take over a `router bgp <asn>` and node neighbors that already exist on the ADC (for
-     * example configured by hand from the runbook) instead of failing. What existed before is
-     * left in place on destroy. Default: false.
+     * example configured by hand from the runbook) instead of failing. The router and the
+     * settings it had stay on destroy; adopted node neighbors are owned from then on and removed
+     * with the others. Default: false.
      */
     adoptExisting?: pulumi.Input<boolean>;
     /** `bgp router-id` of the router this component creates. Default: the ADC chooses. */
