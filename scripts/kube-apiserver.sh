@@ -10,7 +10,7 @@
 #                     ../shared/research/calico-crds beside the repository)
 #   CALICO_RELEASE    which release folder to apply (default: the newest vX.Y.Z)
 #   KUBE_WATCH_PID    stop everything when this process exits (tests pass their own pid, so a killed test run
-#                     leaves nothing behind)
+#                     leaves nothing behind); with KUBE_WATCH_REMOVE_DIR=1 also delete <dir> then
 # Only crd.projectcalico.org/v1 can be served here: projectcalico.org/v3 needs Calico's aggregated API server.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -187,8 +187,12 @@ KCFG
 
   if [ -n "${KUBE_WATCH_PID:-}" ]; then
     # Detached from our stdout so that a caller reading it sees end-of-file now.
-    setsid nohup bash -c 'while kill -0 "$1" 2>/dev/null && [ -f "$2/etcd.pid" ]; do sleep 1; done; exec bash "$3" stop "$2"' \
-      watchdog "$KUBE_WATCH_PID" "$dir" "$0" </dev/null >/dev/null 2>&1 &
+    # It ends quietly when `stop` removed the pid files; when the owner died instead, it stops the servers (and
+    # removes the directory, whose owner can no longer).
+    setsid nohup bash -c 'while kill -0 "$1" 2>/dev/null && [ -f "$2/etcd.pid" ]; do sleep 1; done
+      bash "$3" stop "$2"
+      if [ "$4" = 1 ] && ! kill -0 "$1" 2>/dev/null; then rm -rf "$2"; fi' \
+      watchdog "$KUBE_WATCH_PID" "$dir" "$0" "${KUBE_WATCH_REMOVE_DIR:-0}" </dev/null >/dev/null 2>&1 &
   fi
   trap - EXIT
   log "kube-apiserver on https://127.0.0.1:$api_port (etcd :$etcd_port), Calico CRDs from $(cat "$dir/calico-crds"), $(since "$t0")"

@@ -36,7 +36,7 @@ build_kube() {
   # k8s.io/kubernetes replaces its staging modules with directories that its module zip does not contain;
   # mirror each replace with the module published from the same release.
   local gomod
-  gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/^\s*"GoMod": "\(.*\)",\?$/\1/p')
+  gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" 2>/dev/null | sed -n 's/^\s*"GoMod": "\(.*\)",\?$/\1/p')
   [ -f "$gomod" ] || die "the Go module proxy did not serve k8s.io/kubernetes@$KUBE_VERSION"
   local args=() m
   for m in $(sed -n 's#^\s*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*#\1#p' "$gomod"); do

@@ -72,7 +72,7 @@ build_k8s_provider() {
   t0=$(date +%s)
   modv=$(k8s_provider_module_version "$v")
   log "building pulumi-resource-kubernetes v$v ($modv; first run on this machine; cached in $PCA_CACHE/pulumi-kubernetes)"
-  src=$(go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$modv" | sed -n 's/^\s*"Dir": "\(.*\)",\?$/\1/p')
+  src=$(go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$modv" 2>/dev/null | sed -n 's/^\s*"Dir": "\(.*\)",\?$/\1/p')
   [ -d "$src" ] || die "the Go module proxy did not serve github.com/pulumi/pulumi-kubernetes/provider/v4@$modv"
   rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && cp -r "$src" "$dir" && chmod -R u+w "$dir" && cd "$dir"
   # The module replaces its sdk with ../sdk, which the module zip does not hold; the provider imports a few sdk

@@ -39,7 +39,7 @@ export interface KubeApiServer {
  */
 export async function startKubeApiServer(options: { calicoRelease?: string } = {}): Promise<KubeApiServer> {
     const dir = mkdtempSync(path.join(os.tmpdir(), "pulumi-calico-adc-kube-"));
-    const env: NodeJS.ProcessEnv = { ...process.env, KUBE_WATCH_PID: String(process.pid) };
+    const env: NodeJS.ProcessEnv = { ...process.env, KUBE_WATCH_PID: String(process.pid), KUBE_WATCH_REMOVE_DIR: "1" };
     if (options.calicoRelease) env["CALICO_RELEASE"] = options.calicoRelease;
     let stopped = false;
     const stop = async () => {
