@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 phases=${TEST_PHASES:-"unit integration e2e lab"}
 
+# A fresh clone: install the npm packages first.
+[ -d node_modules/@pulumi/pulumi ] || npm ci --no-audit --no-fund --loglevel=error
 # `npm install <pkg>` prunes the package's link to itself; the serialized providers need it.
 node scripts/self-link.js
 npx tsc -p tsconfig.json
