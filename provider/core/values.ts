@@ -48,11 +48,6 @@ export function parseIpv4Address(raw: unknown): Parsed<Ipv4Address> {
     return ok(parsed.value as Ipv4Address);
 }
 
-/** The address family of a canonical address. */
-export function ipFamily(address: IpAddress): 4 | 6 {
-    return address.includes(":") ? 6 : 4;
-}
-
 export function parseIntegerInRange(raw: unknown, min: number, max: number, what: string): Parsed<number> {
     const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
