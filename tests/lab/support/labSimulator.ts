@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from "../../../simulator";
 import { FrrRoutingEngine } from "../../../simulator/routing/frrEngine";
 import { LAB_GATEWAY, type Lab } from "./lab";
 import { SshCli } from "./sshCli";
+import { bgpRoutes, parseShowRoute, routeCidr } from "../../../provider/health/showRoute";
 
 export const LAB_USER = "nsroot";
 /** A lab-only password for the simulator's login; it protects nothing. */
@@ -18,6 +19,8 @@ export interface LabSimulator {
     engine: FrrRoutingEngine;
     /** A new plain SSH shell to the simulator. */
     cli(): Promise<SshCli>;
+    /** The BGP routes `show route` lists over SSH, as sorted `[prefix, gateway]` pairs. */
+    installedBgpRoutes(): Promise<[string, string][]>;
     close(): Promise<void>;
 }
 
@@ -40,10 +43,21 @@ export async function startLabSimulator(lab: Lab, options: { port?: number; conn
         hostKeyPath: path.join(lab.dir, "ssh_host_ed25519_key"),
         banner: [],
     });
+    const cli = () => SshCli.open({ host: sim.host, port: sim.port, username: LAB_USER, password: LAB_PASSWORD, fingerprint: sim.hostKeyFingerprint });
     return {
         sim,
         engine,
-        cli: () => SshCli.open({ host: sim.host, port: sim.port, username: LAB_USER, password: LAB_PASSWORD, fingerprint: sim.hostKeyFingerprint }),
+        cli,
+        async installedBgpRoutes() {
+            const shell = await cli();
+            try {
+                return bgpRoutes(parseShowRoute(await shell.run("show route")))
+                    .map((r): [string, string] => [routeCidr(r), r.gateway])
+                    .sort();
+            } finally {
+                shell.close();
+            }
+        },
         close: () => sim.close(),
     };
 }
