@@ -6,8 +6,8 @@
 #   kube-apiserver.sh status <dir>   exit 0 when all run
 # `start` prints, on stdout:  KUBECONFIG=<dir>/kubeconfig  KUBE_SERVER=https://127.0.0.1:<port>
 # Env:
-#   CALICO_CRDS_DIR   the calico-crds folder, one sub-folder per Calico release (default:
-#                     ../shared/research/calico-crds beside the repository)
+#   CALICO_CRDS_DIR   a folder with one sub-folder per Calico release (default: the vendored
+#                     tests/fixtures/calico-crds)
 #   CALICO_RELEASE    which release folder to apply (default: the newest vX.Y.Z)
 #   KUBE_WATCH_PID    stop everything when this process exits (tests pass their own pid, so a killed test run
 #                     leaves nothing behind); with KUBE_WATCH_REMOVE_DIR=1 also delete <dir> then
@@ -50,8 +50,8 @@ stop_group() {
 stop_all() { stop_group kube-controller-manager kube-apiserver; stop_group etcd; }
 
 calico_crds_dir() {
-  local base=${CALICO_CRDS_DIR:-$PCA_REPO/../shared/research/calico-crds} release
-  [ -d "$base" ] || die "Calico CRDs not found at $base; set CALICO_CRDS_DIR to the calico-crds folder (one sub-folder per Calico release)"
+  local base=${CALICO_CRDS_DIR:-$PCA_REPO/tests/fixtures/calico-crds} release
+  [ -d "$base" ] || die "Calico CRDs not found at $base; set CALICO_CRDS_DIR to a folder with one sub-folder per Calico release, or unset it to use tests/fixtures/calico-crds"
   # The newest release folder (vX.Y.Z, not master) unless CALICO_RELEASE names one.
   release=${CALICO_RELEASE:-$(find "$base" -mindepth 1 -maxdepth 1 -type d -name 'v[0-9]*' -printf '%f\n' | sort -V | tail -1)}
   [ -d "$base/$release" ] || die "no Calico release folder '$release' in $base"

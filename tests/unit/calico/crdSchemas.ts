@@ -3,8 +3,9 @@
  * the int32 format the apiserver enforces), the x-kubernetes-validations CEL rules through a CEL
  * evaluator, and the pruning of fields a release does not know.
  *
- * The CRD files are verbatim copies from projectcalico/calico, kept outside the repository:
- * `$CALICO_CRDS_DIR`, else `../shared/research/calico-crds` next to the repository.
+ * The CRD files are verbatim copies from projectcalico/calico, vendored in
+ * `tests/fixtures/calico-crds/` (provenance in its README and SOURCES.tsv); `$CALICO_CRDS_DIR`
+ * points at another folder of the same layout.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,11 +25,11 @@ export function repoRoot(): string {
     }
 }
 
-/** Where the CRD folders are. Throws (never skips) when they are missing: CI has a copy. */
+/** Where the CRD folders are. Throws (never skips) when they are missing. */
 export function crdsDir(): string {
-    const dir = process.env.CALICO_CRDS_DIR ?? path.resolve(repoRoot(), "../shared/research/calico-crds");
+    const dir = process.env.CALICO_CRDS_DIR ?? path.join(repoRoot(), "tests", "fixtures", "calico-crds");
     if (!fs.existsSync(dir)) {
-        throw new Error(`Calico CRDs not found at ${dir}; set CALICO_CRDS_DIR to the calico-crds folder (one sub-folder per Calico release)`);
+        throw new Error(`Calico CRDs not found at ${dir}; set CALICO_CRDS_DIR to a folder with one sub-folder per Calico release, or unset it to use tests/fixtures/calico-crds`);
     }
     return dir;
 }
