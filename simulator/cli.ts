@@ -7,13 +7,15 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { defaultHostKeyPath } from "./hostKey";
 import { startSimulator } from "./server";
 import { SimulatorOptions } from "./options";
 
 const USAGE = `usage: pulumi-calico-adc-simulator [--port 2222] [--host 127.0.0.1] [--config options.json|yaml] [--host-key-path file]
 
 Runs an SSH server that behaves like a Citrix ADC / NetScaler CLI (nscli and vtysh).
-The config file holds SimulatorOptions: users, authMethods, initialConfig, interfaceAddress, faults, ...`;
+The config file holds SimulatorOptions: users, authMethods, initialConfig, interfaceAddress, faults, ...
+The host key is kept in --host-key-path, by default ${defaultHostKeyPath()}, so its fingerprint survives restarts.`;
 
 async function main(): Promise<void> {
     const { values } = parseArgs({
@@ -36,7 +38,9 @@ async function main(): Promise<void> {
         ...fromFile,
         port,
         ...(values.host ? { host: values.host } : {}),
-        ...(values["host-key-path"] ? { hostKeyPath: values["host-key-path"] } : {}),
+        // A person reconnects to the same simulator across restarts, so its key is kept (and its
+        // fingerprint stays in known_hosts); library callers get a throw-away key instead.
+        hostKeyPath: values["host-key-path"] ?? fromFile.hostKeyPath ?? defaultHostKeyPath(),
     };
     const sim = await startSimulator(options);
     const users = options.users ?? [{ username: "nsroot", password: "nsroot" }];

@@ -14,18 +14,23 @@ export interface HostKey {
     readonly algorithm: string;
 }
 
-/** Where the generated host key lives unless `hostKeyPath` says otherwise. */
+/**
+ * Where the simulator's command line keeps its host key unless `--host-key-path` says otherwise:
+ * a stable fingerprint is the point of a simulator a person connects to again and again.
+ */
 export function defaultHostKeyPath(): string {
     const cache = process.env["XDG_CACHE_HOME"] || join(homedir(), ".cache");
     return join(cache, "pulumi-calico-adc", "simulator", "ssh_host_ed25519_key");
 }
 
 /**
- * The host key: `hostKey` if given, else the key stored at `path`, else a new ed25519 key written
- * there (mode 0600) so the fingerprint stays the same across restarts.
+ * The host key: `hostKey` if given; else, with a `path`, the key stored there, or a new ed25519
+ * key written there (mode 0600) so the fingerprint stays the same across restarts; else a new
+ * ed25519 key that lives only as long as the process (nothing is written).
  */
-export function loadHostKey(hostKey: string | Buffer | undefined, path: string = defaultHostKeyPath()): HostKey {
+export function loadHostKey(hostKey: string | Buffer | undefined, path?: string): HostKey {
     if (hostKey !== undefined) return describe(toSsh2Format(hostKey.toString()));
+    if (path === undefined) return describe(utils.generateKeyPairSync("ed25519").private);
     let text: string | undefined;
     try {
         text = readFileSync(path, "utf8");

@@ -71,8 +71,9 @@ export interface SimulatorOptions {
     readonly hostKey?: string | Buffer;
     /**
      * File holding the generated host key, created on first start (ed25519, mode 0600) and reused
-     * after. Default `~/.cache/pulumi-calico-adc/simulator/ssh_host_ed25519_key` (honours
-     * `XDG_CACHE_HOME`).
+     * after, so the fingerprint survives restarts. Default: none, a new key per start that is never
+     * written anywhere. The command line uses `defaultHostKeyPath()`
+     * (`~/.cache/pulumi-calico-adc/simulator/ssh_host_ed25519_key`, honours `XDG_CACHE_HOME`).
      */
     readonly hostKeyPath?: string;
     /**

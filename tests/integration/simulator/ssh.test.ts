@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import { createHash, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { utils } from "ssh2";
+import { startSimulator } from "../../../simulator";
 import { count, exec, Harness, keyboardAuth, passwordAuth, ShellSession } from "./sshHarness";
 
 const SEED_RUNNING_CONFIG = [
@@ -69,6 +72,23 @@ describe("simulator over SSH", () => {
             assert.equal((await h.connect(again)).seenFingerprint, sim.hostKeyFingerprint);
             const elsewhere = await h.start({ hostKeyPath: join(h.keyDir, "other_key") });
             assert.notEqual(elsewhere.hostKeyFingerprint, sim.hostKeyFingerprint);
+        });
+
+        it("without hostKey or hostKeyPath, uses a new key per start and writes none", async () => {
+            const home = mkdtempSync(join(tmpdir(), "sim-home-"));
+            const saved = { HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+            process.env.HOME = home;
+            process.env.XDG_CACHE_HOME = join(home, ".cache");
+            try {
+                const first = await startSimulator({ banner: [] });
+                const second = await startSimulator({ banner: [] });
+                await Promise.all([first.close(), second.close()]);
+                assert.notEqual(first.hostKeyFingerprint, second.hostKeyFingerprint);
+                assert.deepEqual(readdirSync(home), []);
+            } finally {
+                for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+                rmSync(home, { recursive: true, force: true });
+            }
         });
 
         it("uses a given host key, PKCS#8 RSA included", async () => {
