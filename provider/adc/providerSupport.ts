@@ -2,6 +2,7 @@
  * What both providers share: turning resolved inputs into `check` results, and progress lines.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { redactSecretShapes } from "../device/redact";
 import type { Resolved } from "./inputs";
 
 /**
@@ -18,7 +19,7 @@ export function checkResult<T, S>(news: Record<string, unknown>, resolved: Resol
 export function requireSpec<T>(resolved: Resolved<T>): T {
     if (resolved.ok) return resolved.value;
     const reasons = resolved.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
-    throw new Error(resolved.unknown ? "inputs are not known yet; this operation cannot run during preview" : `invalid inputs: ${reasons}`);
+    throw new Error(resolved.unknown ? "inputs are not known yet; this operation cannot run during preview" : redactSecretShapes(`invalid inputs: ${reasons}`));
 }
 
 /**
@@ -27,5 +28,5 @@ export function requireSpec<T>(resolved: Resolved<T>): T {
  */
 export function log(host: string, message: string): void {
     if (process.env.PULUMI_CALICO_ADC_QUIET === "1") return;
-    console.log(`adc ${host}: ${message}`);
+    console.log(redactSecretShapes(`adc ${host}: ${message}`));
 }

@@ -2,12 +2,11 @@
  * Changes → vtysh configuration lines, and a model → `show running-config` text in the device's
  * layout (the latter proves the parser: parse(render(x)) = x).
  */
+import { redactedForm } from "../device/redact";
 import type { ConfigLine } from "../device/types";
 import type { Change, NeighborAttribute } from "./changes";
 import type { BgpRouter, Neighbor, RunningConfig } from "./model";
 import type { IpAddress } from "./values";
-
-const REDACTED = "<redacted>";
 
 const KEYWORD: Record<NeighborAttribute, string> = {
     description: "description",
@@ -18,9 +17,9 @@ const KEYWORD: Record<NeighborAttribute, string> = {
 
 function attributeLine(address: IpAddress, attribute: NeighborAttribute, value: string | number | null): { text: string; redacted?: string } {
     const prefix = `neighbor ${address} ${KEYWORD[attribute]}`;
-    if (value === null) return { text: `no ${prefix}` };
-    if (attribute === "password") return { text: `${prefix} ${value}`, redacted: `${prefix} ${REDACTED}` };
-    return { text: `${prefix} ${value}` };
+    const text = value === null ? `no ${prefix}` : `${prefix} ${value}`;
+    const redacted = redactedForm(text);
+    return redacted === undefined ? { text } : { text, redacted };
 }
 
 function neighborLines(n: Neighbor): { text: string; redacted?: string }[] {

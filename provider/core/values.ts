@@ -3,6 +3,7 @@
  * the parsed value or a reason a user can act on; nothing downstream re-checks them.
  */
 import * as ipaddr from "ipaddr.js";
+import { REDACTED } from "../device/redact";
 
 /** A 4-byte AS number, 1..4294967295. */
 export type Asn = number & { readonly __brand: "Asn" };
@@ -92,13 +93,21 @@ export function parseUpdateSource(raw: unknown): Parsed<string> {
     return fail(`${show(raw)} is neither an interface name (e.g. vlan101) nor an IP address of the ADC`);
 }
 
-/** Shows a user's value in a message without letting it break the message. */
+/** Keys whose values are secrets wherever they appear in an input (`password`, `privateKey`, `neighborPasswords`, ...). */
+const SECRET_KEY = /pass|secret|private|credential|token/i;
+
+/**
+ * Shows a user's value in a message without letting it break the message, and without any
+ * secret in it: values under secret-looking keys are replaced, at any depth, so a wrongly
+ * shaped input (one neighbor object instead of a list) can be shown whole.
+ */
 export function show(raw: unknown): string {
     if (raw === undefined) return "nothing";
     if (typeof raw === "string") return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
     try {
-        return JSON.stringify(raw) ?? String(raw);
+        const text = JSON.stringify(raw, (key, value: unknown) => (key !== "" && SECRET_KEY.test(key) && value !== undefined && value !== null ? REDACTED : value)) ?? String(raw);
+        return text.length > 200 ? `${text.slice(0, 197)}...` : text;
     } catch {
-        return String(raw);
+        return Object.prototype.toString.call(raw);
     }
 }

@@ -1,8 +1,11 @@
 /**
  * Errors a user can act on. Each carries the host, what was being done, what the device
  * answered and what to do about it. None of them ever carries a password or key: messages are
- * built from the command text, which the dialogue redacts before it reaches an error.
+ * built from the command text, which the dialogue redacts before it reaches an error, and the
+ * message and every quoted device text pass the redactor's line shapes once more here, so a
+ * secret the dialogue did not know of (another stack's neighbor password) cannot get through.
  */
+import { redactSecretShapes } from "./redact";
 
 /** What every ADC error has in common. */
 export class AdcError extends Error {
@@ -12,7 +15,7 @@ export class AdcError extends Error {
     readonly fix: string;
 
     constructor(host: string, message: string, fix: string) {
-        super(`${host}: ${message}${fix ? `\n  fix: ${fix}` : ""}`);
+        super(redactSecretShapes(`${host}: ${message}${fix ? `\n  fix: ${fix}` : ""}`));
         this.name = new.target.name;
         this.host = host;
         this.fix = fix;
@@ -69,8 +72,8 @@ export class AdcTimeoutError extends AdcError {
             `no prompt within ${timeoutMs} ms after "${command}"; last output: ${JSON.stringify(lastOutput.slice(-200))}`,
             `raise connection.commandTimeoutMs if the ADC is slow, or check that the CLI prompt is the default ("> ", "ns#")`,
         );
-        this.command = command;
-        this.lastOutput = lastOutput;
+        this.command = redactSecretShapes(command);
+        this.lastOutput = redactSecretShapes(lastOutput);
     }
 }
 
@@ -97,10 +100,10 @@ export class AdcCommandError extends AdcError {
         appliedAfter: readonly string[] = [],
     ) {
         super(host, `the device rejected "${command}": ${answer.trim()}`, fix);
-        this.command = command;
-        this.answer = answer;
-        this.applied = applied;
-        this.appliedAfter = appliedAfter;
+        this.command = redactSecretShapes(command);
+        this.answer = redactSecretShapes(answer);
+        this.applied = applied.map(redactSecretShapes);
+        this.appliedAfter = appliedAfter.map(redactSecretShapes);
     }
 }
 
@@ -115,8 +118,8 @@ export class AdcDisconnectedError extends AdcError {
             `the connection closed while waiting for the answer to "${command}"`,
             `run \`pulumi refresh\` then \`pulumi up\` again: the resource reads what was applied and finishes the rest`,
         );
-        this.command = command;
-        this.applied = applied;
+        this.command = redactSecretShapes(command);
+        this.applied = applied.map(redactSecretShapes);
     }
 }
 

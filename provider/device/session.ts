@@ -79,6 +79,7 @@ export class NetScalerSession implements AdcSession {
         const redactor = new Redactor();
         redactor.addSecret(connection.password);
         redactor.addSecret(connection.privateKeyPassphrase);
+        redactor.addSecret(connection.privateKey);
         const log = options.log ?? defaultLog;
         const shell = await (options.openShell ?? sshOpenShell)(connection);
         try {
