@@ -13,10 +13,14 @@ export interface SimulatorUser {
     readonly authorizedKeys?: readonly string[];
 }
 
-/** An answer a test forces for lines matching `match` (instead of running them). */
-export interface ErrorReply {
+/** Which received lines a fault applies to. */
+export interface LineMatch {
     /** A substring (case-sensitive) or a regular expression tested against the received line. */
     readonly match: string | RegExp;
+}
+
+/** An answer a test forces for lines matching `match` (instead of running them). */
+export interface ErrorReply extends LineMatch {
     /** Printed verbatim as the device's answer, e.g. `ERROR: Connection limit reached` or `% Not ready`. */
     readonly reply: string;
 }
@@ -30,6 +34,17 @@ export interface SimulatorFaults {
      * line is neither run nor answered. Lines of exec requests count too.
      */
     readonly dropAfterLines?: number;
+    /**
+     * Each connection is cut (as with `dropAfterLines`) when the `occurrence`-th line matching
+     * `match` arrives (default: the first), e.g. `{ match: /^write/ }` for a save cut off, or the
+     * second `show running-config` for a read-back after an apply.
+     */
+    readonly dropOnLine?: LineMatch & { readonly occurrence?: number };
+    /**
+     * The device stops answering, with the connection left open, when a line matching `match`
+     * arrives: that line and every later one of the connection get no answer (a hung CLI).
+     */
+    readonly hangOnLine?: LineMatch;
     /** Lines answered with a given error text instead of being run. The first matching rule wins. */
     readonly errorReplies?: readonly ErrorReply[];
     /** `enable ns feature BGP` fails with `ERROR: Feature(s) not licensed` (wording assumed). */

@@ -5,11 +5,11 @@ import { DeviceControl } from "./control";
 import { loadHostKey } from "./hostKey";
 import { createDevice } from "./model/createDevice";
 import { Device, SavedConfig } from "./model/device";
-import { AuthMethod, SimulatorFaults, SimulatorOptions } from "./options";
+import { AuthMethod, LineMatch, SimulatorFaults, SimulatorOptions } from "./options";
 import { RoutingEngine } from "./routing/engine";
 import { InMemoryRoutingEngine, SessionOverride } from "./routing/inMemoryEngine";
 import { ModeName, Shell, ShellReply } from "./session/shell";
-import { EchoMode, executeSafely, Terminal, TerminalHooks } from "./session/terminal";
+import { EchoMode, executeSafely, LineVerdict, Terminal, TerminalHooks } from "./session/terminal";
 
 /** Counters a test reads with {@link Simulator.counters}. */
 export interface SimulatorCounters {
@@ -99,6 +99,16 @@ export class Simulator {
         this.internals.device.faults.bgpNotLicensed = faults.bgpNotLicensed === true;
     }
 
+    /**
+     * Reboots the appliance: every connection is cut, and the running configuration becomes the
+     * saved one (features as of the last `save ns config`, ZebOS.conf as of the last `write`), so
+     * whatever was not saved is gone.
+     */
+    async reboot(): Promise<void> {
+        for (const socket of this.sockets.values()) socket.destroy();
+        await this.internals.device.reboot();
+    }
+
     /** Sets the delay before each answer, in milliseconds. */
     setReplyLatency(ms: number): void {
         this.latencyMs = ms;
@@ -186,6 +196,7 @@ export class Simulator {
         conn.on("error", () => undefined);
         const socket = this.sockets.get(`${ip}:${port}`);
         let lines = 0;
+        let dropMatches = 0;
         const channels = new Set<() => void>();
         const dropConnection = () => {
             for (const stop of channels) stop();
@@ -196,11 +207,14 @@ export class Simulator {
             latencyMs: () => this.latencyMs,
             lineReceived: (line: string, shell: Shell, channel: "shell" | "exec") => {
                 lines++;
-                const limit = this.faults.dropAfterLines;
+                const faults = this.faults;
+                const limit = faults.dropAfterLines;
                 if (limit !== undefined && lines >= limit) return { drop: true as const };
+                if (faults.dropOnLine && matches(faults.dropOnLine, line) && ++dropMatches >= (faults.dropOnLine.occurrence ?? 1)) return { drop: true as const };
                 this.stats.linesReceived++;
                 this.received.push({ connection: id, channel, mode: shell.mode, line });
-                const rule = this.faults.errorReplies?.find((r) => (typeof r.match === "string" ? line.includes(r.match) : r.match.test(line)));
+                if (faults.hangOnLine && matches(faults.hangOnLine, line)) return { drop: false as const, hang: true };
+                const rule = faults.errorReplies?.find((r) => matches(r, line));
                 return rule ? { drop: false as const, errorReply: rule.reply } : { drop: false as const };
             },
             lineAnswered: (_line: string, reply: ShellReply) => {
@@ -252,7 +266,7 @@ export class Simulator {
         command: string,
         hooks: {
             latencyMs(): number;
-            lineReceived(line: string, shell: Shell, channel: "exec"): { drop: true } | { drop: false; errorReply?: string };
+            lineReceived(line: string, shell: Shell, channel: "exec"): LineVerdict;
             lineAnswered(line: string, reply: ShellReply): void;
         },
         drop: () => void,
@@ -260,6 +274,7 @@ export class Simulator {
         const shell = new Shell(this.internals.device);
         const verdict = hooks.lineReceived(command, shell, "exec");
         if (verdict.drop) return drop();
+        if (verdict.hang) return;
         const latency = hooks.latencyMs();
         if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
         const reply: ShellReply =
@@ -334,6 +349,10 @@ function parsePublicKey(text: string): ParsedKey {
 function sameSecret(given: string, expected: string): boolean {
     const digest = (s: string) => createHash("sha256").update(s).digest();
     return timingSafeEqual(digest(given), digest(expected));
+}
+
+function matches(rule: LineMatch, line: string): boolean {
+    return typeof rule.match === "string" ? line.includes(rule.match) : rule.match.test(line);
 }
 
 function writeSafely(stream: ServerChannel, data: string): void {

@@ -27,6 +27,11 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
     declare readonly configuredNeighbors: pulumi.Output<AdcBgpNeighborState[]>;
     /** This resource's neighbors' BGP sessions, as the device reports them. */
     declare readonly sessions: pulumi.Output<BgpSessionState[]>;
+    /**
+     * True when the device may hold changes of this resource that are not saved yet (the last
+     * save failed or was cut off): `pulumi refresh` shows it, and the next `pulumi up` saves.
+     */
+    declare readonly savePending: pulumi.Output<boolean>;
 
     constructor(name: string, args: AdcBgpNeighborsArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -44,6 +49,7 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
                 owned: undefined,
                 configuredNeighbors: undefined,
                 sessions: undefined,
+                savePending: undefined,
             },
             withSecretOutputs(opts, ["credentials", "neighborPasswords", "passwordForms"]),
             "pulumi-calico-adc",

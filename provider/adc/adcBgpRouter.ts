@@ -38,6 +38,11 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
     declare readonly configuredNeighbors: pulumi.Output<AdcBgpNeighborState[]>;
     /** Every BGP session the device reports (`show ip bgp summary`). */
     declare readonly sessions: pulumi.Output<BgpSessionState[]>;
+    /**
+     * True when the device may hold changes of this resource that are not saved yet (the last
+     * save failed or was cut off): `pulumi refresh` shows it, and the next `pulumi up` saves.
+     */
+    declare readonly savePending: pulumi.Output<boolean>;
 
     constructor(name: string, args: AdcBgpRouterArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -58,6 +63,7 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
                 bgpFeatureEnabled: undefined,
                 configuredNeighbors: undefined,
                 sessions: undefined,
+                savePending: undefined,
             },
             withSecretOutputs(opts, ["credentials"]),
             "pulumi-calico-adc",

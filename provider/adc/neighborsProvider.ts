@@ -8,7 +8,9 @@ import type { AdcBgpNeighborState, BgpSessionState } from "./args";
 import { withAdcSession } from "../device";
 import { AdcError } from "../device/errors";
 import type { AdcSession } from "../device/types";
-import type { Neighbor, RunningConfig } from "../core/model";
+import type { Neighbor, RunningConfig, RunningNeighbor } from "../core/model";
+import { passwordsSent, readRememberedPasswords, rememberAfterApply, samePassword, type RememberedPassword, type RememberedPasswords } from "../core/passwords";
+import { mustSave, savePendingAfter } from "../core/save";
 import { bgpRouter } from "../core/parseRunningConfig";
 import { planNeighbors, planNeighborsRemoval } from "../core/plan";
 import { renderChanges } from "../core/render";
@@ -16,7 +18,7 @@ import type { IpAddress } from "../core/values";
 import { conflictError } from "./conflicts";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
 import { neighborState, observe, observeAfterFailure, readSessions, type Observation } from "./observe";
-import { asProviderError, partialFailure } from "./partialFailure";
+import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { checkResult, log, requireSpec } from "./providerSupport";
 import { diffState, neighborsInputsState, NEIGHBORS_INPUT_KEYS, SCHEMA_VERSION, type NeighborsInputsState } from "./state";
 import { waitForEstablished } from "../health/established";
@@ -29,14 +31,20 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     /** The neighbor addresses this resource put on (or adopted from) the device. */
     owned: string[];
     /**
-     * How the device shows each owned neighbor's password right after it was set (some builds
-     * show an encrypted form), so a later read can tell "unchanged" from "changed by hand".
+     * How the device showed each owned neighbor's password right after it was set (some builds
+     * show an encrypted form), with a keyed digest of the password it stands for, so a later
+     * read tells "unchanged" from "changed by hand" and a changed password is sent. A secret.
      */
-    passwordForms: Record<string, string>;
+    passwordForms: Record<string, RememberedPassword>;
     /** The owned neighbors as read from the device (passwords only as `hasPassword`). */
     configuredNeighbors: AdcBgpNeighborState[];
     /** The owned neighbors' BGP sessions, from `show ip bgp summary`. */
     sessions: BgpSessionState[];
+    /**
+     * True when the device may hold changes of this resource that were not saved (a save that
+     * failed or was cut off): the next `pulumi up` saves, and until then `pulumi refresh` shows it.
+     */
+    savePending: boolean;
 }
 
 function ownedNow(wanted: readonly Neighbor[], before: ReadonlySet<string>, running: RunningConfig, asn: number): string[] {
@@ -46,7 +54,7 @@ function ownedNow(wanted: readonly Neighbor[], before: ReadonlySet<string>, runn
     return [...candidates].filter((a) => present.has(a as IpAddress)).sort();
 }
 
-function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: Record<string, string>): NeighborsOutputs {
+function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: RememberedPasswords, savePending: boolean): NeighborsOutputs {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === spec.asn ? router : undefined;
     const ownedSet = new Set(owned);
@@ -56,73 +64,95 @@ function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observatio
         host: spec.connection.host,
         port: spec.connection.port,
         owned: [...owned],
-        passwordForms,
+        passwordForms: { ...passwordForms },
         configuredNeighbors: mine ? [...mine.neighbors.values()].filter((n) => ownedSet.has(n.address)).map(neighborState) : [],
         sessions: seen.sessions.filter((s) => ownedSet.has(s.address)),
+        savePending,
     };
 }
 
-/** How the device shows each wanted password now (after a successful apply). */
-function formsOf(spec: NeighborsSpec, running: RunningConfig): Record<string, string> {
+function neighborsOf(running: RunningConfig, asn: number): ReadonlyMap<IpAddress, RunningNeighbor> {
     const router = bgpRouter(running);
-    const forms: Record<string, string> = {};
-    for (const n of spec.neighbors) {
-        const shown = router?.neighbors.get(n.address)?.password;
-        if (n.password !== null && shown) forms[n.address] = shown;
-    }
-    return forms;
+    return router?.asn === asn ? router.neighbors : new Map();
 }
 
-/** A password matches if the device shows it in clear, or shows the form it showed after we set it. */
-function samePassword(forms: Record<string, string>) {
-    return (address: IpAddress, shown: string, wanted: string): boolean => shown === wanted || forms[address] === shown;
+/** What an earlier operation of this resource left in its state. */
+interface Recorded {
+    readonly owned: ReadonlySet<string>;
+    readonly passwords: RememberedPasswords;
+    readonly savePending: boolean;
 }
 
-async function apply(id: string, spec: NeighborsSpec, before: ReadonlySet<string>, forms: Record<string, string>, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
+function recorded(props: Record<string, unknown>): Recorded {
+    const stored = props as Partial<NeighborsOutputs>;
+    return {
+        owned: new Set(stored.owned ?? []),
+        passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
+        savePending: stored.savePending === true,
+    };
+}
+
+async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
     const host = spec.connection.host;
+    const before = was.owned;
     return withAdcSession(spec.connection, async (session: AdcSession) => {
         const seen = await observe(session);
-        const plan = planNeighbors(seen.running, spec.asn, spec.neighbors, before as ReadonlySet<IpAddress>, spec.adoptExisting, samePassword(forms));
+        const plan = planNeighbors(seen.running, spec.asn, spec.neighbors, before as ReadonlySet<IpAddress>, spec.adoptExisting, samePassword(was.passwords));
         if (!plan.ok) throw conflictError(host, plan.conflicts);
         const lines = renderChanges(plan.changes);
+        const changing = lines.length > 0;
+        let saved = false;
+        const pending = () => savePendingAfter(spec.saveConfig, changing, was.savePending, saved);
+        let after: Observation;
+        // From the first line sent on, any failure leaves the device changed: it is recorded.
         try {
             await session.configure(lines);
-            if (spec.saveConfig && lines.length > 0) await session.save();
+            if (mustSave(spec.saveConfig, changing, was.savePending)) {
+                if (!changing) log(host, "saving the configuration (the last save did not complete)");
+                await session.save();
+                saved = true;
+            }
+            after = await observe(session);
         } catch (e) {
-            let after: Observation;
+            let now: Observation;
             try {
-                after = await observeAfterFailure(session, spec.connection);
+                now = await observeAfterFailure(session, spec.connection);
             } catch {
                 // The session is gone: claim the wanted set; the next plan re-checks each against the device.
-                throw partialFailure(e, id, { ...outputs(spec, [...new Set([...before, ...spec.neighbors.map((n) => n.address)])], seen, forms) }, inputs);
+                throw partialFailure(e, id, { ...outputs(spec, [...new Set([...before, ...spec.neighbors.map((n) => n.address)])], seen, was.passwords, pending()) }, inputs);
             }
-            throw partialFailure(e, id, { ...outputs(spec, ownedNow(spec.neighbors, before, after.running, spec.asn), after, forms) }, inputs);
+            throw partialFailure(e, id, { ...outputs(spec, ownedNow(spec.neighbors, before, now.running, spec.asn), now, was.passwords, pending()) }, inputs);
         }
-        let after = await observe(session);
-        const newForms = formsOf(spec, after.running);
-        const rest = planNeighbors(after.running, spec.asn, spec.neighbors, plan.owned, true, samePassword(newForms));
-        if (!rest.ok || rest.changes.length > 0) {
+        const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(plan.changes), was.passwords);
+        const rest = planNeighbors(after.running, spec.asn, spec.neighbors, plan.owned, true, samePassword(remembered));
+        if (!rest.ok || rest.changes.length > 0 || notTaken.length > 0) {
             const missing = rest.ok ? renderChanges(rest.changes).map((l) => l.redacted ?? l.text) : [`router bgp ${spec.asn}`];
+            const stale = notTaken.map((a) => `the new password of neighbor ${a} (the device still shows the previous one)`);
             throw partialFailure(
-                new AdcError(host, `the device accepted the neighbor configuration but does not show it: still missing ${missing.join("; ")}`, "check `show running-config` in vtysh on the ADC"),
+                new AdcError(host, `the device accepted the neighbor configuration but does not show it: still missing ${[...missing, ...stale].join("; ")}`, "check `show running-config` in vtysh on the ADC"),
                 id,
-                { ...outputs(spec, ownedNow(spec.neighbors, before, after.running, spec.asn), after, newForms) },
+                { ...outputs(spec, ownedNow(spec.neighbors, before, after.running, spec.asn), after, remembered, pending()) },
                 inputs,
             );
         }
         if (lines.length === 0) log(host, `router bgp ${spec.asn}: ${spec.neighbors.length} neighbor(s) up to date`);
         if (spec.waitForEstablishedSeconds > 0 && spec.neighbors.length > 0) {
             log(host, `waiting up to ${spec.waitForEstablishedSeconds}s for ${spec.neighbors.length} session(s) to be Established`);
-            const sessions = await waitForEstablished({
-                host,
-                expected: spec.neighbors.map((n) => ({ address: n.address, remoteAsn: n.remoteAsn })),
-                localAsn: spec.asn,
-                timeoutMs: spec.waitForEstablishedSeconds * 1000,
-                readSessions: () => readSessions(session),
-            });
-            after = { ...after, sessions };
+            try {
+                const sessions = await waitForEstablished({
+                    host,
+                    expected: spec.neighbors.map((n) => ({ address: n.address, remoteAsn: n.remoteAsn })),
+                    localAsn: spec.asn,
+                    timeoutMs: spec.waitForEstablishedSeconds * 1000,
+                    readSessions: () => readSessions(session),
+                });
+                after = { ...after, sessions };
+            } catch (e) {
+                // The neighbors are configured and saved: record them, so the next `up` only waits again.
+                throw partialFailure(e, id, { ...outputs(spec, [...plan.owned].sort(), after, remembered, pending()) }, inputs);
+            }
         }
-        return outputs(spec, [...plan.owned].sort(), after, newForms);
+        return outputs(spec, [...plan.owned].sort(), after, remembered, pending());
     });
 }
 
@@ -130,7 +160,7 @@ async function apply(id: string, spec: NeighborsSpec, before: ReadonlySet<string
 function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Observation): NeighborsInputsState {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === stored.localAsn ? router : undefined;
-    const forms = stored.passwordForms ?? {};
+    const same = samePassword(readRememberedPasswords(stored.passwordForms, stored.neighborPasswords));
     const neighbors: Neighbor[] = [];
     for (const address of stored.owned ?? []) {
         const n = mine?.neighbors.get(address as IpAddress);
@@ -138,7 +168,7 @@ function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Obs
         const wanted = spec.neighbors.find((w) => w.address === address)?.password ?? null;
         // Show the wanted password while the device still holds it (in clear or in the form it
         // had after we set it); anything else is drift and shows as the device's value.
-        const password = n.password !== null && wanted !== null && (n.password === wanted || forms[address] === n.password) ? wanted : n.password;
+        const password = n.password !== null && wanted !== null && same(address as IpAddress, n.password, wanted) ? wanted : n.password;
         neighbors.push({ ...n, password });
     }
     return neighborsInputsState({ ...spec, neighbors });
@@ -157,7 +187,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveNeighborsInputs(inputs));
         const id = `${spec.connection.host}:${spec.connection.port}/router-bgp-${spec.asn}/neighbors/${randomBytes(4).toString("hex")}`;
         try {
-            return { id, outs: await apply(id, spec, new Set(), {}, inputs) };
+            return { id, outs: await apply(id, spec, { owned: new Set(), passwords: {}, savePending: false }, inputs) };
         } catch (e) {
             throw asProviderError(e);
         }
@@ -165,9 +195,8 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
 
     async update(id, olds, news) {
         const spec = requireSpec(resolveNeighborsInputs(news));
-        const stored = olds as Partial<NeighborsOutputs>;
         try {
-            return { outs: await apply(id, spec, new Set(stored.owned ?? []), stored.passwordForms ?? {}, news) };
+            return { outs: await apply(id, spec, recorded(olds), news) };
         } catch (e) {
             throw asProviderError(e);
         }
@@ -180,7 +209,9 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
             const seen = await observe(session);
             const inputs = observedInputs(stored, spec, seen);
             // Ownership is kept for neighbors removed by hand: they are still this resource's to restore.
-            const outs = { ...outputs(spec, stored.owned ?? [], seen, stored.passwordForms ?? {}), ...inputs };
+            // Whether the device saved is not observable, so a pending save stays as recorded.
+            const was = recorded(props as Record<string, unknown>);
+            const outs = { ...outputs(spec, stored.owned ?? [], seen, was.passwords, was.savePending), ...inputs };
             return { id, props: outs, inputs: inputs as unknown as Record<string, unknown> };
         });
     },
@@ -189,12 +220,18 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveNeighborsInputs(props));
         const owned = new Set(((props as Partial<NeighborsOutputs>).owned ?? []) as IpAddress[]);
         const host = spec.connection.host;
-        await withAdcSession(spec.connection, async (session) => {
-            const seen = await observe(session);
-            const lines = renderChanges(planNeighborsRemoval(seen.running, spec.asn, owned));
-            if (lines.length > 0) log(host, `removing ${lines.length} neighbor(s) this stack added`);
-            await session.configure(lines);
-            if (spec.saveConfig && lines.length > 0) await session.save();
-        });
+        try {
+            await withAdcSession(spec.connection, async (session) => {
+                const seen = await observe(session);
+                const lines = renderChanges(planNeighborsRemoval(seen.running, spec.asn, owned));
+                if (lines.length > 0) log(host, `removing ${lines.length} neighbor(s) this stack added`);
+                await session.configure(lines);
+                // Saved even when nothing is left to remove: an earlier destroy may have removed
+                // the lines and been cut off before its save.
+                if (mustSave(spec.saveConfig, true, false)) await session.save();
+            });
+        } catch (e) {
+            throw deleteFailure(e);
+        }
     },
 };

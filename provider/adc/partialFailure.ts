@@ -7,9 +7,20 @@
 /** The provider code must stay loadable for the later `read`/`delete`, so `__provider` is kept. */
 export function partialFailure(cause: unknown, id: string, properties: Record<string, unknown>, inputs: Record<string, unknown>): Error {
     const base = cause instanceof Error ? cause.message : String(cause);
-    const message = `${base}\n  what was applied before the failure is recorded in the stack; run \`pulumi up\` again to finish, or \`pulumi refresh\` to see the device`;
+    const unsaved = properties.savePending === true;
+    const recorded = `what the device holds now${unsaved ? ", and that its configuration is not saved yet (savePending)," : ""} is recorded in the stack`;
+    const message = `${base}\n  ${recorded}: run \`pulumi up\` again to finish${unsaved ? " and save" : ""}, or \`pulumi refresh\` to see the device`;
     const error = new Error(message);
     return Object.assign(error, { id, properties: { ...properties, __provider: inputs.__provider }, reasons: [message] });
+}
+
+/**
+ * What delete throws. The engine keeps a resource whose delete failed, with its state, so a
+ * later destroy reads the device again and removes (and saves) what is left.
+ */
+export function deleteFailure(cause: unknown): Error {
+    const base = cause instanceof Error ? cause.message : String(cause);
+    return new Error(`${base}\n  the resource stays in the stack until its lines are removed and saved: run \`pulumi destroy\` again`);
 }
 
 /**

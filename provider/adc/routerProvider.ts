@@ -12,10 +12,11 @@ import { applyChanges } from "../core/changes";
 import { bgpRouter } from "../core/parseRunningConfig";
 import { NOTHING_OWNED, planRouter, planRouterRemoval, type RouterOwnership } from "../core/plan";
 import { renderChanges } from "../core/render";
+import { mustSave, savePendingAfter } from "../core/save";
 import { conflictError } from "./conflicts";
 import { resolveRouterInputs, type RouterSpec } from "./inputs";
 import { bgpFeatureEnabled, neighborState, observe, observeAfterFailure, type Observation } from "./observe";
-import { asProviderError, partialFailure } from "./partialFailure";
+import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { diffState, routerInputsState, ROUTER_INPUT_KEYS, SCHEMA_VERSION, type RouterInputsState } from "./state";
 import { checkResult, log, requireSpec } from "./providerSupport";
 
@@ -34,9 +35,14 @@ export interface RouterOutputs extends RouterInputsState {
     configuredNeighbors: AdcBgpNeighborState[];
     /** Every BGP session, from `show ip bgp summary`. */
     sessions: BgpSessionState[];
+    /**
+     * True when the device may hold changes of this resource that were not saved (a save that
+     * failed or was cut off): the next `pulumi up` saves, and until then `pulumi refresh` shows it.
+     */
+    savePending: boolean;
 }
 
-function outputs(spec: RouterSpec, owned: RouterOwnership, featureOn: boolean, seen: Observation): RouterOutputs {
+function outputs(spec: RouterSpec, owned: RouterOwnership, featureOn: boolean, seen: Observation, savePending: boolean): RouterOutputs {
     const router = bgpRouter(seen.running);
     const present = router?.asn === spec.intent.asn;
     return {
@@ -49,6 +55,7 @@ function outputs(spec: RouterSpec, owned: RouterOwnership, featureOn: boolean, s
         routerPresent: present,
         configuredNeighbors: present ? [...router!.neighbors.values()].map(neighborState) : [],
         sessions: present ? [...seen.sessions] : [],
+        savePending,
     };
 }
 
@@ -91,16 +98,20 @@ function confirmOwnership(planned: RouterOwnership, before: RouterOwnership, see
     };
 }
 
-async function apply(id: string, spec: RouterSpec, before: RouterOwnership, inputs: Record<string, unknown>): Promise<RouterOutputs> {
+async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pendingBefore: boolean, inputs: Record<string, unknown>): Promise<RouterOutputs> {
     const host = spec.connection.host;
-    let planned = before;
     return withAdcSession(spec.connection, async (session: AdcSession) => {
         let featureOn = await bgpFeatureEnabled(session);
         const seen = await observe(session);
         const plan = planRouter(seen.running, spec.intent, before, spec.adoptExisting);
         if (!plan.ok) throw conflictError(host, plan.conflicts);
-        planned = { ...plan.owned, feature: before.feature || !featureOn };
+        const planned = { ...plan.owned, feature: before.feature || !featureOn };
         const lines = renderChanges(plan.changes);
+        const changing = lines.length > 0 || !featureOn;
+        let saved = false;
+        const pending = () => savePendingAfter(spec.saveConfig, changing, pendingBefore, saved);
+        let after: Observation;
+        // From the first line sent on, any failure leaves the device changed: it is recorded.
         try {
             if (!featureOn) {
                 log(host, "enabling the BGP feature");
@@ -108,23 +119,27 @@ async function apply(id: string, spec: RouterSpec, before: RouterOwnership, inpu
                 featureOn = true;
             }
             await session.configure(lines);
-            if (spec.saveConfig && (lines.length > 0 || planned.feature !== before.feature)) await session.save();
+            if (mustSave(spec.saveConfig, changing, pendingBefore)) {
+                if (!changing) log(host, "saving the configuration (the last save did not complete)");
+                await session.save();
+                saved = true;
+            }
+            after = await observe(session);
         } catch (e) {
-            throw await recordPartial(e, id, spec, planned, before, inputs, session);
+            throw await recordPartial(e, id, spec, planned, before, pending(), inputs, session);
         }
-        const after = await observe(session);
         const rest = planRouter(after.running, spec.intent, planned, true);
         if (!rest.ok || rest.changes.length > 0) {
             const missing = rest.ok ? renderChanges(rest.changes).map((l) => l.redacted ?? l.text) : ["router bgp missing"];
             throw partialFailure(
                 new AdcError(host, `the device accepted the configuration but does not show it: still missing ${missing.join("; ")}`, "check the ADC's `show running-config` in vtysh; report the device's build if it silently ignores these lines"),
                 id,
-                { ...outputs(spec, confirmOwnership(planned, before, after, spec.intent.asn), featureOn, after) },
+                { ...outputs(spec, confirmOwnership(planned, before, after, spec.intent.asn), featureOn, after, pending()) },
                 inputs,
             );
         }
         if (lines.length === 0) log(host, `router bgp ${spec.intent.asn}: up to date`);
-        return outputs(spec, withCreationDefaults(planned, before, after), featureOn, after);
+        return outputs(spec, withCreationDefaults(planned, before, after), featureOn, after, pending());
     });
 }
 
@@ -139,16 +154,25 @@ function withCreationDefaults(owned: RouterOwnership, before: RouterOwnership, s
 }
 
 /** Reads what is on the device after a failure (if the session still works) and packs a partial failure. */
-async function recordPartial(e: unknown, id: string, spec: RouterSpec, planned: RouterOwnership, before: RouterOwnership, inputs: Record<string, unknown>, session: AdcSession): Promise<Error> {
+async function recordPartial(
+    e: unknown,
+    id: string,
+    spec: RouterSpec,
+    planned: RouterOwnership,
+    before: RouterOwnership,
+    savePending: boolean,
+    inputs: Record<string, unknown>,
+    session: AdcSession,
+): Promise<Error> {
     try {
         const seen = await observeAfterFailure(session, spec.connection);
-        return partialFailure(e, id, { ...outputs(spec, confirmOwnership(planned, before, seen, spec.intent.asn), true, seen) }, inputs);
+        return partialFailure(e, id, { ...outputs(spec, confirmOwnership(planned, before, seen, spec.intent.asn), true, seen, savePending) }, inputs);
     } catch {
         // The session is gone, so what took effect is unknown: claim what was planned (the next
         // plan re-checks each item against the device) and record the router as not seen, which
         // makes the next `pulumi up` update it.
         const unseen: Observation = { running: { routeInstall: new Set(), routers: [] }, sessions: [] };
-        return partialFailure(e, id, { ...outputs(spec, planned, true, unseen) }, inputs);
+        return partialFailure(e, id, { ...outputs(spec, planned, true, unseen, savePending) }, inputs);
     }
 }
 
@@ -169,7 +193,7 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveRouterInputs(inputs));
         const id = `${spec.connection.host}:${spec.connection.port}/router-bgp-${spec.intent.asn}/${randomBytes(4).toString("hex")}`;
         try {
-            return { id, outs: await apply(id, spec, NOTHING_OWNED, inputs) };
+            return { id, outs: await apply(id, spec, NOTHING_OWNED, false, inputs) };
         } catch (e) {
             throw asProviderError(e);
         }
@@ -178,7 +202,7 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
     async update(id, olds, news) {
         const spec = requireSpec(resolveRouterInputs(news));
         try {
-            return { outs: await apply(id, spec, storedOwnership(olds), news) };
+            return { outs: await apply(id, spec, storedOwnership(olds), olds.savePending === true, news) };
         } catch (e) {
             throw asProviderError(e);
         }
@@ -191,7 +215,8 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
             const featureOn = await bgpFeatureEnabled(session);
             const seen = await observe(session);
             const inputs = observedInputs(stored, seen);
-            const outs = { ...outputs(spec, storedOwnership(props as Record<string, unknown>), featureOn, seen), ...inputs };
+            // Whether the device saved is not observable, so a pending save stays as recorded.
+            const outs = { ...outputs(spec, storedOwnership(props as Record<string, unknown>), featureOn, seen, props.savePending === true), ...inputs };
             return { id, props: outs, inputs: inputs as unknown as Record<string, unknown> };
         });
     },
@@ -200,22 +225,28 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveRouterInputs(props));
         const owned = storedOwnership(props);
         const host = spec.connection.host;
-        await withAdcSession(spec.connection, async (session) => {
-            const seen = await observe(session);
-            const removal = planRouterRemoval(seen.running, spec.intent.asn, owned);
-            if (removal.keptRouterBecause) {
-                log(host, `keeping "router bgp ${spec.intent.asn}" because it still holds ${removal.keptRouterBecause}, which this stack does not own; removed only this resource's settings`);
-            }
-            const lines = renderChanges(removal.changes);
-            if (lines.length > 0) log(host, `removing ${lines.length} line(s) this stack added`);
-            await session.configure(lines);
-            const routerGone = !bgpRouter(applyChanges(seen.running, removal.changes));
-            const disableFeature = owned.feature && routerGone && (await bgpFeatureEnabled(session));
-            if (disableFeature) {
-                log(host, "disabling the BGP feature this stack enabled");
-                await session.cli("disable ns feature BGP");
-            }
-            if (spec.saveConfig && (lines.length > 0 || disableFeature)) await session.save();
-        });
+        try {
+            await withAdcSession(spec.connection, async (session) => {
+                const seen = await observe(session);
+                const removal = planRouterRemoval(seen.running, spec.intent.asn, owned);
+                if (removal.keptRouterBecause) {
+                    log(host, `keeping "router bgp ${spec.intent.asn}" because it still holds ${removal.keptRouterBecause}, which this stack does not own; removed only this resource's settings`);
+                }
+                const lines = renderChanges(removal.changes);
+                if (lines.length > 0) log(host, `removing ${lines.length} line(s) this stack added`);
+                await session.configure(lines);
+                const routerGone = !bgpRouter(applyChanges(seen.running, removal.changes));
+                const disableFeature = owned.feature && routerGone && (await bgpFeatureEnabled(session));
+                if (disableFeature) {
+                    log(host, "disabling the BGP feature this stack enabled");
+                    await session.cli("disable ns feature BGP");
+                }
+                // Saved even when nothing is left to remove: an earlier destroy may have removed
+                // the lines and been cut off before its save.
+                if (mustSave(spec.saveConfig, true, false)) await session.save();
+            });
+        } catch (e) {
+            throw deleteFailure(e);
+        }
     },
 };

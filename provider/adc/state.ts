@@ -13,8 +13,11 @@ import type { Neighbor } from "../core/model";
 import type { NeighborsSpec, RouterSpec } from "./inputs";
 import { UNKNOWN } from "./inputs";
 
-/** Bumped when the stored shape changes; every version ever written must stay readable. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when the stored shape changes; every version ever written must stay readable. 2:
+ * `savePending`, and `passwordForms` entries carry a digest of the password they stand for.
+ */
+export const SCHEMA_VERSION = 2;
 
 export interface PublicConnection {
     host: string;
@@ -119,8 +122,11 @@ export function neighborsInputsState(spec: NeighborsSpec): NeighborsInputsState 
 export const ROUTER_INPUT_KEYS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "redistributeKernel", "saveConfig", "adoptExisting"] as const;
 export const NEIGHBORS_INPUT_KEYS = ["connection", "credentials", "localAsn", "neighbors", "neighborPasswords", "saveConfig", "adoptExisting", "waitForEstablishedSeconds"] as const;
 
-/** Keys the device reports as missing (a removed router, a disabled feature) compare against this. */
-const OBSERVED_DEFAULTS: Record<string, unknown> = { routerPresent: true, bgpFeatureEnabled: true };
+/**
+ * Keys the device reports as missing (a removed router, a disabled feature), and a save recorded
+ * as pending, compare against this: any other value is a change, which `up` repairs.
+ */
+const OBSERVED_DEFAULTS: Record<string, unknown> = { routerPresent: true, bgpFeatureEnabled: true, savePending: false };
 
 function containsUnknown(v: unknown): boolean {
     if (v === UNKNOWN) return true;

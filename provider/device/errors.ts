@@ -116,7 +116,7 @@ export class AdcDisconnectedError extends AdcError {
         super(
             host,
             `the connection closed while waiting for the answer to "${command}"`,
-            `run \`pulumi refresh\` then \`pulumi up\` again: the resource reads what was applied and finishes the rest`,
+            `check that the ADC is reachable and has a free SSH session; the next operation reads what the device applied before the cut`,
         );
         this.command = redactSecretShapes(command);
         this.applied = applied.map(redactSecretShapes);

@@ -124,6 +124,15 @@ export class Device {
         this.nsConfigChanged = false;
     }
 
+    /** Boots from the saved configuration: what was not saved is lost. */
+    reboot(): Promise<void> {
+        for (const f of FEATURES) this.features.set(f.acronym, this.savedFeatures.includes(f.acronym));
+        this.zebos = cloneZebos(this.savedZebos);
+        this.nsConfigChanged = false;
+        this.changed();
+        return this.syncRouting();
+    }
+
     saved(): SavedConfig {
         return {
             enabledFeatures: [...this.savedFeatures],

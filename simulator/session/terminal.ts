@@ -15,8 +15,11 @@ export interface TerminalHooks {
     readonly echo: EchoMode;
     /** Delay before each answer, in milliseconds. */
     latencyMs(): number;
-    /** A line was read in `mode`; returns `drop` to cut the connection before it is answered, or an error text to answer instead. */
-    lineReceived(line: string, shell: Shell): { readonly drop: true } | { readonly drop: false; readonly errorReply?: string };
+    /**
+     * A line was read in `mode`; returns `drop` to cut the connection before it is answered,
+     * `hang` to answer neither it nor any later line, or an error text to answer instead.
+     */
+    lineReceived(line: string, shell: Shell): LineVerdict;
     /** A line was answered. */
     lineAnswered(line: string, reply: ShellReply, modeBefore: Shell["mode"]): void;
     write(data: string): void;
@@ -25,6 +28,9 @@ export interface TerminalHooks {
     /** Cut the connection without a goodbye. */
     drop(): void;
 }
+
+/** What the owner of a terminal decides about one received line. */
+export type LineVerdict = { readonly drop: true } | { readonly drop: false; readonly hang?: boolean; readonly errorReply?: string };
 
 type Input = { readonly kind: "line"; readonly text: string } | { readonly kind: "ctrlZ" };
 
@@ -132,6 +138,10 @@ export class Terminal {
         if (verdict.drop) {
             this.stop();
             this.hooks.drop();
+            return;
+        }
+        if (verdict.hang) {
+            this.stop();
             return;
         }
         if (lineEcho) this.hooks.write(`${input.text}\r\n`);
