@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
 import type { AdcBgpNeighborState, BgpSessionState } from "./args";
 import { withAdcSession } from "../device";
-import { AdcError } from "../device/errors";
+import { AdcCommandError, AdcError } from "../device/errors";
 import type { AdcSession } from "../device/types";
 import { applyChanges } from "../core/changes";
 import { bgpRouter } from "../core/parseRunningConfig";
@@ -105,19 +105,28 @@ async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pend
         const seen = await observe(session);
         const plan = planRouter(seen.running, spec.intent, before, spec.adoptExisting);
         if (!plan.ok) throw conflictError(host, plan.conflicts);
-        const planned = { ...plan.owned, feature: before.feature || !featureOn };
+        // The feature counts as this resource's only once the device confirmed enabling it.
+        let planned: RouterOwnership = { ...plan.owned, feature: before.feature };
         const lines = renderChanges(plan.changes);
         const changing = lines.length > 0 || !featureOn;
         let saved = false;
-        const pending = () => savePendingAfter(spec.saveConfig, changing, pendingBefore, saved);
+        // Whether a change may have reached the device: not when the device refused enabling the feature.
+        let touched = false;
+        const pending = () => savePendingAfter(spec.saveConfig, touched, pendingBefore, saved);
         let after: Observation;
         // From the first line sent on, any failure leaves the device changed: it is recorded.
         try {
             if (!featureOn) {
                 log(host, "enabling the BGP feature");
-                await session.cli("enable ns feature BGP");
+                touched = true;
+                await session.cli("enable ns feature BGP").catch((e: unknown) => {
+                    if (e instanceof AdcCommandError) touched = false;
+                    throw e;
+                });
                 featureOn = true;
+                planned = { ...planned, feature: true };
             }
+            touched ||= lines.length > 0;
             await session.configure(lines);
             if (mustSave(spec.saveConfig, changing, pendingBefore)) {
                 if (!changing) log(host, "saving the configuration (the last save did not complete)");
