@@ -9,16 +9,20 @@
  * (`credentials`, `neighborPasswords`) so that the rest stays readable in `pulumi preview`.
  */
 import type { AdcConnection } from "../device/types";
+import { parseHostKeyFingerprint, hostKeyFingerprintText } from "../device/hostKey";
 import type { Neighbor } from "../core/model";
 import type { RouterIntent } from "../core/plan";
 import {
     parseAsn,
     parseCliText,
+    parseCredential,
+    parseHost,
     parseIntegerInRange,
-    parseIpAddress,
-    parseIpv4Address,
+    parsePeerAddress,
+    parseRouterId,
     parseUpdateSource,
     show,
+    unknownKeyReason,
     type Asn,
     type IpAddress,
     type Parsed,
@@ -33,6 +37,13 @@ export interface Failure {
 }
 
 export type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failures: readonly Failure[]; readonly unknown: boolean };
+
+/**
+ * Where raw inputs come from: `inputs` (what `check`, `create` and `update` get) must hold
+ * nothing but the resource's inputs; `state` (what `read` and `delete` get) also holds the
+ * outputs, which are not read here.
+ */
+export type InputSource = "inputs" | "state";
 
 /** Collects failures while reading a raw object; a field that is unknown is noted, not failed. */
 class Reader {
@@ -58,65 +69,99 @@ class Reader {
         this.failures.push({ property, reason });
     }
 
+    /**
+     * `raw` as an object with only the `known` keys, or undefined (failed, or unknown during
+     * preview). `shape` describes the expected value for the message; `of` names the object.
+     */
+    object(property: string, raw: unknown, known: readonly string[], shape: string, of = property): Record<string, unknown> | undefined {
+        if (raw === UNKNOWN) {
+            this.unknown = true;
+            return undefined;
+        }
+        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+            this.fail(property, `${show(raw)} is ${Array.isArray(raw) ? "a list" : kindOf(raw)}, not an object; give ${shape}`);
+            return undefined;
+        }
+        const o = raw as Record<string, unknown>;
+        for (const key of Object.keys(o)) {
+            if (!known.includes(key) && o[key] !== undefined) this.fail(`${property}.${key}`, unknownKeyReason(key, known, of));
+        }
+        return o;
+    }
+
+    /** Refuses keys of the resource's top-level inputs that it does not take. */
+    topLevel(raw: Record<string, unknown>, known: readonly string[], of: string): void {
+        for (const key of Object.keys(raw)) {
+            if (key !== "__provider" && !known.includes(key) && raw[key] !== undefined) this.fail(key, unknownKeyReason(key, known, of));
+        }
+    }
+
     result<T>(build: () => T): Resolved<T> {
         if (this.failures.length > 0 || this.unknown) return { ok: false, failures: this.failures, unknown: this.unknown };
         return { ok: true, value: build() };
     }
 }
 
-const bool = (what: string) => (raw: unknown): Parsed<boolean> =>
-    typeof raw === "boolean" ? { ok: true, value: raw } : { ok: false, reason: `${show(raw)} is not true or false (${what})` };
-
-const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
-const FINGERPRINT = /^(?:SHA256:)?([A-Za-z0-9+/]{43})=?$/;
-
-function parseHost(raw: unknown): Parsed<string> {
-    const ip = parseIpAddress(raw);
-    if (ip.ok) return ip;
-    if (typeof raw === "string" && HOST.test(raw)) return { ok: true, value: raw };
-    return { ok: false, reason: `${show(raw)} is neither an IP address nor a host name (the ADC's management address, NSIP)` };
+function kindOf(raw: unknown): string {
+    if (typeof raw === "string") return "text";
+    if (typeof raw === "number") return "a number";
+    if (typeof raw === "boolean") return "a boolean";
+    if (raw === null) return "null";
+    return typeof raw === "object" ? "an object" : typeof raw;
 }
 
+const bool = (what: string) => (raw: unknown): Parsed<boolean> =>
+    typeof raw === "boolean" ? { ok: true, value: raw } : { ok: false, reason: `${show(raw)} is not true or false; set ${what} to true or false` };
+
+/**
+ * The configured fingerprint, read by the same parser `connect` uses, so that `check` accepts
+ * exactly what the connection will: stored as `SHA256:<base64 without padding>`.
+ */
 function parseFingerprint(raw: unknown): Parsed<string> {
-    const m = typeof raw === "string" ? FINGERPRINT.exec(raw.trim()) : null;
-    if (!m) {
+    const digest = typeof raw === "string" ? parseHostKeyFingerprint(raw) : undefined;
+    if (!digest) {
         return {
             ok: false,
             reason: `${show(raw)} is not a SHA256 host key fingerprint; it looks like "SHA256:" followed by 43 base64 characters: run \`ssh-keyscan <host> | ssh-keygen -lf -\` and check it against the ADC console (\`shell ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub\`)`,
         };
     }
-    return { ok: true, value: `SHA256:${m[1]}` };
+    return { ok: true, value: hostKeyFingerprintText(digest) };
 }
 
-function parseSecretText(what: string) {
-    return (raw: unknown): Parsed<string> => {
-        if (typeof raw !== "string" || raw.length === 0) return { ok: false, reason: `the ${what} must be non-empty text` };
-        return { ok: true, value: raw };
-    };
-}
-
-function record(raw: unknown): Record<string, unknown> {
-    return raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-}
+/** The keys of `connection` (the public ones and the credentials). */
+export const CONNECTION_KEYS = [
+    "host",
+    "port",
+    "username",
+    "password",
+    "privateKey",
+    "privateKeyPassphrase",
+    "hostKeyFingerprint",
+    "insecureIgnoreHostKey",
+    "connectTimeoutMs",
+    "commandTimeoutMs",
+    "connectRetries",
+] as const;
+const CREDENTIAL_KEYS = ["password", "privateKey", "privateKeyPassphrase"] as const;
+const CONNECTION_SHAPE = "{ host, password or privateKey, hostKeyFingerprint } (and optionally port, username, privateKeyPassphrase, insecureIgnoreHostKey, connectTimeoutMs, commandTimeoutMs, connectRetries)";
 
 /** Reads `connection` (and `credentials`, which overrides its secret fields). */
 function readConnection(r: Reader, rawConnection: unknown, rawCredentials: unknown): AdcConnection | undefined {
-    if (rawConnection === UNKNOWN) {
-        r.unknown = true;
+    if (rawConnection === undefined || rawConnection === null) {
+        r.fail("connection", `is required: give ${CONNECTION_SHAPE}`);
         return undefined;
     }
-    if (rawConnection === undefined || rawConnection === null || typeof rawConnection !== "object") {
-        r.fail("connection", "is required: give at least { host, password or privateKey, hostKeyFingerprint }");
-        return undefined;
-    }
-    const c = { ...record(rawConnection), ...stripUndefined(record(rawCredentials)) };
+    const connection = r.object("connection", rawConnection, CONNECTION_KEYS, CONNECTION_SHAPE);
+    const credentials = rawCredentials === undefined || rawCredentials === null ? {} : r.object("credentials", rawCredentials, CREDENTIAL_KEYS, "{ password, privateKey, privateKeyPassphrase }");
+    if (!connection || !credentials) return undefined;
+    const c = { ...connection, ...stripUndefined(credentials) };
     const host = r.take("connection.host", c.host, parseHost);
     const port = c.port === undefined || c.port === null ? 22 : r.take("connection.port", c.port, (v) => parseIntegerInRange(v, 1, 65535, "TCP port"));
     const username = c.username === undefined || c.username === null ? "nsroot" : r.take("connection.username", c.username, (v) => parseCliText(v, "user name", 64, { spaces: false }));
-    const password = r.optional("connection.password", c.password, parseSecretText("password"));
-    const privateKey = r.optional("connection.privateKey", c.privateKey, parseSecretText("private key"));
-    const privateKeyPassphrase = r.optional("connection.privateKeyPassphrase", c.privateKeyPassphrase, parseSecretText("key passphrase"));
-    const insecure = r.optional("connection.insecureIgnoreHostKey", c.insecureIgnoreHostKey, bool("insecureIgnoreHostKey")) ?? false;
+    const password = r.optional("connection.password", c.password, (v) => parseCredential(v, "password"));
+    const privateKey = r.optional("connection.privateKey", c.privateKey, (v) => parseCredential(v, "private key", { lines: true }));
+    const privateKeyPassphrase = r.optional("connection.privateKeyPassphrase", c.privateKeyPassphrase, (v) => parseCredential(v, "key passphrase"));
+    const insecure = r.optional("connection.insecureIgnoreHostKey", c.insecureIgnoreHostKey, bool("connection.insecureIgnoreHostKey")) ?? false;
     const fingerprint = r.optional("connection.hostKeyFingerprint", c.hostKeyFingerprint, parseFingerprint);
     const connectTimeoutMs = r.optional("connection.connectTimeoutMs", c.connectTimeoutMs, (v) => parseIntegerInRange(v, 100, 600_000, "timeout in milliseconds")) ?? 15_000;
     const commandTimeoutMs = r.optional("connection.commandTimeoutMs", c.commandTimeoutMs, (v) => parseIntegerInRange(v, 100, 600_000, "timeout in milliseconds")) ?? 30_000;
@@ -160,15 +205,18 @@ export interface RouterSpec {
     readonly adoptExisting: boolean;
 }
 
-export function resolveRouterInputs(raw: Record<string, unknown>): Resolved<RouterSpec> {
+/** The router resource's inputs, as {@link AdcBgpRouter} sends them and the state stores them. */
+export const ROUTER_INPUTS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "redistributeKernel", "saveConfig", "adoptExisting"] as const;
+
+export function resolveRouterInputs(raw: Record<string, unknown>, source: InputSource = "inputs"): Resolved<RouterSpec> {
     const r = new Reader();
+    if (source === "inputs") r.topLevel(raw, ROUTER_INPUTS, "AdcBgpRouter");
     const connection = readConnection(r, raw.connection, raw.credentials);
     const asn = r.take("localAsn", raw.localAsn, parseAsn);
-    const routerId = r.optional("routerId", raw.routerId, parseIpv4Address);
-    const maxPathsRaw = raw.maxPaths === UNKNOWN ? UNKNOWN : record(raw.maxPaths);
+    const routerId = r.optional("routerId", raw.routerId, parseRouterId);
+    const maxPaths = raw.maxPaths === undefined || raw.maxPaths === null ? {} : r.object("maxPaths", raw.maxPaths, ["ebgp", "ibgp"], "{ ebgp?: 1..64, ibgp?: 1..64 }, e.g. { ebgp: 8 }");
     const maxPath = (kind: "ebgp" | "ibgp") =>
-        maxPathsRaw === UNKNOWN ? undefined : r.optional(`maxPaths.${kind}`, maxPathsRaw[kind], (v) => parseIntegerInRange(v, 1, 64, "number of paths"));
-    if (maxPathsRaw === UNKNOWN) r.unknown = true;
+        maxPaths === undefined ? undefined : r.optional(`maxPaths.${kind}`, maxPaths[kind], (v) => parseIntegerInRange(v, 1, 64, "number of paths"));
     const ebgp = maxPath("ebgp");
     const ibgp = maxPath("ibgp");
     const routeInstall = r.optional("routeInstall", raw.routeInstall, bool("routeInstall")) ?? true;
@@ -193,18 +241,26 @@ export interface NeighborsSpec {
     readonly waitForEstablishedSeconds: number;
 }
 
-function readNeighbor(r: Reader, i: number, raw: unknown, passwords: Record<string, unknown>): Neighbor | undefined {
+/** The keys of one neighbor. */
+export const NEIGHBOR_KEYS = ["address", "remoteAsn", "description", "password", "updateSource", "ebgpMultihop"] as const;
+const NEIGHBOR_SHAPE = "{ address, remoteAsn } (and optionally description, password, updateSource, ebgpMultihop)";
+
+function readNeighbor(r: Reader, i: number, raw: unknown, passwords: Record<string, unknown>, used: Set<string>): Neighbor | undefined {
     const at = `neighbors[${i}]`;
-    if (raw === UNKNOWN) {
-        r.unknown = true;
-        return undefined;
-    }
-    const n = record(raw);
-    const address = r.take(`${at}.address`, n.address, parseIpAddress);
+    const n = r.object(at, raw, NEIGHBOR_KEYS, NEIGHBOR_SHAPE, "a neighbor");
+    if (!n) return undefined;
+    const address = r.take(`${at}.address`, n.address, parsePeerAddress);
     const remoteAsn = r.take(`${at}.remoteAsn`, n.remoteAsn, parseAsn);
     const description = r.optional(`${at}.description`, n.description, (v) => parseCliText(v, "description", 80, { spaces: true }));
-    const rawPassword = n.password ?? (typeof n.address === "string" ? passwords[n.address] ?? (address ? passwords[address] : undefined) : undefined);
-    const password = r.optional(`${at}.password`, rawPassword, (v) => parseCliText(v, "password", 80, { spaces: false, secret: true }));
+    // The password comes with the neighbor (the public shape) or apart, keyed by its address
+    // as given or in canonical form (the shape the resource class sends).
+    const key = [n.address, address].find((k): k is string => typeof k === "string" && passwords[k] !== undefined && passwords[k] !== null);
+    if (key !== undefined) used.add(key);
+    const apart = key !== undefined ? passwords[key] : undefined;
+    if (n.password !== undefined && n.password !== null && apart !== undefined && apart !== n.password) {
+        r.fail(`${at}.password`, `differs from neighborPasswords[${JSON.stringify(key)}]; give the password in one place`);
+    }
+    const password = r.optional(`${at}.password`, n.password ?? apart, (v) => parseCliText(v, "password", 80, { spaces: false, secret: true }));
     const updateSource = r.optional(`${at}.updateSource`, n.updateSource, parseUpdateSource);
     const ebgpMultihop = r.optional(`${at}.ebgpMultihop`, n.ebgpMultihop, (v) => parseIntegerInRange(v, 1, 255, "TTL"));
     if (address === undefined || remoteAsn === undefined || description === undefined || password === undefined || updateSource === undefined || ebgpMultihop === undefined) {
@@ -213,29 +269,54 @@ function readNeighbor(r: Reader, i: number, raw: unknown, passwords: Record<stri
     return { address, remoteAsn, description, password, updateSource, ebgpMultihop };
 }
 
-export function resolveNeighborsInputs(raw: Record<string, unknown>): Resolved<NeighborsSpec> {
+/** The neighbors resource's inputs, as {@link AdcBgpNeighbors} sends them and the state stores them. */
+export const NEIGHBORS_INPUTS = ["connection", "credentials", "localAsn", "neighbors", "neighborPasswords", "saveConfig", "adoptExisting", "waitForEstablishedSeconds"] as const;
+
+/** `neighborPasswords`: address → password, every value text. Values are never shown. */
+function readPasswords(r: Reader, raw: unknown): Record<string, unknown> | undefined {
+    if (raw === undefined || raw === null) return {};
+    if (raw === UNKNOWN) {
+        r.unknown = true;
+        return undefined;
+    }
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+        r.fail("neighborPasswords", `is ${Array.isArray(raw) ? "a list" : kindOf(raw)}, not an object; give { "<neighbor address>": "<password>" }, or set each neighbor's password`);
+        return undefined;
+    }
+    return raw as Record<string, unknown>;
+}
+
+export function resolveNeighborsInputs(raw: Record<string, unknown>, source: InputSource = "inputs"): Resolved<NeighborsSpec> {
     const r = new Reader();
+    if (source === "inputs") r.topLevel(raw, NEIGHBORS_INPUTS, "AdcBgpNeighbors");
     const connection = readConnection(r, raw.connection, raw.credentials);
     const asn = r.take("localAsn", raw.localAsn, parseAsn);
     const neighbors: Neighbor[] = [];
-    const passwords = record(raw.neighborPasswords);
-    if (raw.neighbors === UNKNOWN || raw.neighborPasswords === UNKNOWN) {
+    const passwords = readPasswords(r, raw.neighborPasswords);
+    if (raw.neighbors === UNKNOWN) {
         r.unknown = true;
     } else if (!Array.isArray(raw.neighbors)) {
-        r.fail("neighbors", `${show(raw.neighbors)} is not a list; give a list of { address, remoteAsn }, possibly empty`);
+        r.fail("neighbors", `${show(raw.neighbors)} is ${raw.neighbors === undefined ? "missing" : `${kindOf(raw.neighbors)}, not a list`}; give a list of ${NEIGHBOR_SHAPE}, possibly empty`);
     } else {
         const seen = new Map<IpAddress, number>();
+        const used = new Set<string>();
         raw.neighbors.forEach((item, i) => {
-            const n = readNeighbor(r, i, item, passwords);
+            const n = readNeighbor(r, i, item, passwords ?? {}, used);
             if (!n) return;
             const earlier = seen.get(n.address);
             if (earlier !== undefined) {
-                r.fail(`neighbors[${i}].address`, `"${n.address}" is listed twice (also as neighbors[${earlier}]); a device holds one neighbor per address`);
+                r.fail(`neighbors[${i}].address`, `"${n.address}" is listed twice (also as neighbors[${earlier}]); a device holds one neighbor per address: remove one`);
                 return;
             }
             seen.set(n.address, i);
             neighbors.push(n);
         });
+        if (passwords && !r.unknown) {
+            for (const [address, value] of Object.entries(passwords)) {
+                if (used.has(address) || value === undefined || value === null) continue;
+                r.fail(`neighborPasswords[${JSON.stringify(address)}]`, "is a password for an address that is not in neighbors; remove it, or add the neighbor");
+            }
+        }
     }
     const saveConfig = r.optional("saveConfig", raw.saveConfig, bool("saveConfig")) ?? true;
     const adoptExisting = r.optional("adoptExisting", raw.adoptExisting, bool("adoptExisting")) ?? false;

@@ -204,7 +204,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
 
     async read(id, props) {
         const stored = props as unknown as NeighborsOutputs;
-        const spec = requireSpec(resolveNeighborsInputs(props as Record<string, unknown>));
+        const spec = requireSpec(resolveNeighborsInputs(props as Record<string, unknown>, "state"));
         return withAdcSession(spec.connection, async (session) => {
             const seen = await observe(session);
             const inputs = observedInputs(stored, spec, seen);
@@ -217,7 +217,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(_id, props) {
-        const spec = requireSpec(resolveNeighborsInputs(props));
+        const spec = requireSpec(resolveNeighborsInputs(props, "state"));
         const owned = new Set(((props as Partial<NeighborsOutputs>).owned ?? []) as IpAddress[]);
         const host = spec.connection.host;
         try {

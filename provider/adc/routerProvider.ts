@@ -219,7 +219,7 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
 
     async read(id, props) {
         const stored = props as unknown as RouterOutputs;
-        const spec = requireSpec(resolveRouterInputs(props as Record<string, unknown>));
+        const spec = requireSpec(resolveRouterInputs(props as Record<string, unknown>, "state"));
         return withAdcSession(spec.connection, async (session) => {
             const featureOn = await bgpFeatureEnabled(session);
             const seen = await observe(session);
@@ -231,7 +231,7 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(_id, props) {
-        const spec = requireSpec(resolveRouterInputs(props));
+        const spec = requireSpec(resolveRouterInputs(props, "state"));
         const owned = storedOwnership(props);
         const host = spec.connection.host;
         try {

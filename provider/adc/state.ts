@@ -119,8 +119,7 @@ export function neighborsInputsState(spec: NeighborsSpec): NeighborsInputsState 
     };
 }
 
-export const ROUTER_INPUT_KEYS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "redistributeKernel", "saveConfig", "adoptExisting"] as const;
-export const NEIGHBORS_INPUT_KEYS = ["connection", "credentials", "localAsn", "neighbors", "neighborPasswords", "saveConfig", "adoptExisting", "waitForEstablishedSeconds"] as const;
+export { ROUTER_INPUTS as ROUTER_INPUT_KEYS, NEIGHBORS_INPUTS as NEIGHBORS_INPUT_KEYS } from "./inputs";
 
 /**
  * Keys the device reports as missing (a removed router, a disabled feature), and a save recorded

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdcBgpRouter } from "../adc/adcBgpRouter";
 import type { AdcBgpRouterArgs, AdcConnectionArgs } from "../adc/args";
+import { CONNECTION_KEYS } from "../adc/inputs";
 import type { BgpPeerSpec, CalicoApiVersion } from "../calico/spec";
+import { unknownKeyReason } from "../core/values";
+import type { PeeringInputProblem } from "./errors";
 
 /** One Kubernetes node as an ADC neighbor, when nodes are listed instead of discovered. */
 export interface ClusterNodeArgs {
@@ -145,4 +148,63 @@ export interface CalicoAdcPeeringArgs {
      * that many seconds. Default: false (`sessions` then shows the state at apply time).
      */
     waitForEstablished?: pulumi.Input<boolean | number>;
+}
+
+/** The keys each part of {@link CalicoAdcPeeringArgs} takes (checked at run time for JavaScript programs and typos). */
+const PEERING_KEYS: Record<string, readonly string[]> = {
+    "": ["adc", "cluster", "calicoApi", "calicoVersion", "bgpPeerName", "bgpPeerOptions", "bgpPassword", "calicoNamespace", "calicoNodeServiceAccount", "routeInstall", "waitForEstablished"],
+    adc: ["connection", "asn", "peerAddress", "router", "adoptExisting", "routerId", "maxPaths", "redistributeKernel", "saveConfig", "ebgpMultihop"],
+    "adc.connection": CONNECTION_KEYS,
+    "adc.maxPaths": ["ebgp", "ibgp"],
+    cluster: ["asn", "nodes", "kubeconfig", "context"],
+    "cluster.nodes[]": ["name", "address", "asn"],
+};
+
+/** A plain object (not an Output, a Promise or a resource), whose keys are known now. */
+function plainObject(v: unknown): v is Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v) && !pulumi.Output.isInstance(v) && !(v instanceof Promise) && !pulumi.Resource.isInstance(v);
+}
+
+/**
+ * What is wrong with the shape of CalicoAdcPeering's arguments, as far as they are known when
+ * the component is constructed: keys it does not take (with the closest one it does, for a
+ * typo), and parts that are not objects or lists where they must be. Values inside Outputs are
+ * checked later, where they resolve. Never shows a value.
+ */
+export function peeringArgsProblems(args: unknown): PeeringInputProblem[] {
+    const problems: PeeringInputProblem[] = [];
+    const wrongShape = (field: string, shape: string) => problems.push({ field, value: "(not shown)", reason: `must be ${shape}` });
+    const keys = (field: string, o: Record<string, unknown>, known: readonly string[], of: string) => {
+        for (const key of Object.keys(o)) {
+            if (!known.includes(key) && o[key] !== undefined) problems.push({ field: field === "" ? key : `${field}.${key}`, value: "(not shown)", reason: unknownKeyReason(key, known, of) });
+        }
+    };
+    if (!plainObject(args)) {
+        wrongShape("(arguments)", "an object { adc: { connection, asn, peerAddress }, cluster?, ... }");
+        return problems;
+    }
+    keys("", args, PEERING_KEYS[""], "CalicoAdcPeering");
+    if (!plainObject(args.adc)) wrongShape("adc", "an object { connection, asn, peerAddress }");
+    else {
+        keys("adc", args.adc, PEERING_KEYS.adc, "CalicoAdcPeering's adc");
+        if (plainObject(args.adc.connection)) keys("adc.connection", args.adc.connection, PEERING_KEYS["adc.connection"], "the connection");
+        const maxPaths = args.adc.maxPaths;
+        if (plainObject(maxPaths)) keys("adc.maxPaths", maxPaths, PEERING_KEYS["adc.maxPaths"], "maxPaths");
+        else if (maxPaths !== undefined && maxPaths !== null && !pulumi.Output.isInstance(maxPaths) && !(maxPaths instanceof Promise)) wrongShape("adc.maxPaths", "an object { ebgp?: 1..64, ibgp?: 1..64 }, e.g. { ebgp: 8 }");
+    }
+    const cluster = args.cluster;
+    if (cluster !== undefined && !plainObject(cluster)) wrongShape("cluster", "an object { asn?, nodes?, kubeconfig?, context? }");
+    else if (cluster !== undefined) {
+        keys("cluster", cluster, PEERING_KEYS.cluster, "CalicoAdcPeering's cluster");
+        const nodes = cluster.nodes;
+        if (Array.isArray(nodes)) {
+            nodes.forEach((n, i) => {
+                if (plainObject(n)) keys(`cluster.nodes[${i}]`, n, PEERING_KEYS["cluster.nodes[]"], "a node");
+                else if (!pulumi.Output.isInstance(n) && !(n instanceof Promise)) wrongShape(`cluster.nodes[${i}]`, "an object { name, address, asn? }");
+            });
+        } else if (nodes !== undefined && !pulumi.Output.isInstance(nodes) && !(nodes instanceof Promise)) {
+            wrongShape("cluster.nodes", "a list of { name, address, asn? }");
+        }
+    }
+    return problems;
 }

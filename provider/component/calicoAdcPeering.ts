@@ -6,7 +6,7 @@ import type { AdcBgpNeighborState, BgpSessionState } from "../adc/args";
 import { CalicoBgpPeer } from "../calico/calicoBgpPeer";
 import { CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "../calico/spec";
 import { ipFamily } from "../calico/validate";
-import { CalicoAdcPeeringArgs } from "./args";
+import { CalicoAdcPeeringArgs, peeringArgsProblems } from "./args";
 import { bgpPasswordProblem } from "./bgpPassword";
 import { CALICO_NODE_NAMESPACES, ClusterDiscovery, discoverCluster } from "./discovery";
 import { PeeringInputError } from "./errors";
@@ -73,6 +73,9 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
     };
 
     constructor(name: string, args: CalicoAdcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Keys it does not take and parts of the wrong shape are refused before anything registers.
+        const shapeProblems = peeringArgsProblems(args);
+        if (shapeProblems.length > 0) throw new PeeringInputError(name, shapeProblems);
         // The arguments hold credentials; the component records none of them itself.
         super(CALICO_ADC_PEERING_TYPE, name, {}, opts);
         const r = createPeering(name, args, this);

@@ -49,6 +49,91 @@ export function parseIpv4Address(raw: unknown): Parsed<Ipv4Address> {
     return ok(parsed.value as Ipv4Address);
 }
 
+/** Why an address cannot be a BGP peer (or the ADC's end of a session), by ipaddr.js's ranges; undefined if it can. */
+function unusableAddress(text: string): string | undefined {
+    const ip = ipaddr.parse(text);
+    const range = ip.range();
+    if (ip.kind() === "ipv6" && (range === "ipv4Mapped" || range === "rfc6145")) {
+        const v4 = (ip as ipaddr.IPv6).toIPv4Address().toString();
+        return `is an IPv4-mapped IPv6 address, which the device shows as ${v4}: write "${v4}"`;
+    }
+    const why: Record<string, string> = {
+        unspecified: ip.kind() === "ipv4" ? "is in 0.0.0.0/8 ('this network'), not a host's address" : "is the unspecified address ::, not a host's address",
+        broadcast: "is the broadcast address, not a host's address",
+        multicast: "is a multicast address; a BGP session needs a unicast address",
+        loopback: "is a loopback address, which means the ADC itself",
+        linkLocal: ip.kind() === "ipv6" ? "is an IPv6 link-local address, which needs an interface the resource cannot name; use the node's global or unique-local address" : "",
+    };
+    if (why[range]) return why[range];
+    if (ip.kind() === "ipv4" && ip.match(ipaddr.IPv4.parse("240.0.0.0"), 4)) return "is in 240.0.0.0/4, reserved and not routable";
+    return undefined;
+}
+
+/**
+ * A unicast address another BGP speaker can have: a neighbor's address, or the ADC's own
+ * address in `update-source`. Refuses what can never be one (0.0.0.0/8, ::, broadcast,
+ * multicast, loopback, 240.0.0.0/4, IPv6 link-local, and IPv4-mapped IPv6, which the device
+ * would show in its IPv4 spelling so that the resource never converges).
+ */
+export function parsePeerAddress(raw: unknown): Parsed<IpAddress> {
+    const parsed = parseIpAddress(raw);
+    if (!parsed.ok) return parsed;
+    const why = unusableAddress(parsed.value);
+    return why ? fail(`${show(raw)} ${why}; give the peer's unicast address`) : parsed;
+}
+
+/** A BGP router id: a dotted quad that is not 0.0.0.0 (RFC 6286 wants it non-zero), the broadcast address or multicast. */
+export function parseRouterId(raw: unknown): Parsed<Ipv4Address> {
+    const parsed = parseIpv4Address(raw);
+    if (!parsed.ok) return parsed;
+    const range = ipaddr.parse(parsed.value).range();
+    if (parsed.value === "0.0.0.0" || range === "broadcast" || range === "multicast") {
+        return fail(`${show(raw)} cannot be a BGP router id; use one of the ADC's own unicast IPv4 addresses (e.g. its SNIP), or leave routerId out to let the device choose`);
+    }
+    return parsed;
+}
+
+/** A DNS label: letters, digits and inner hyphens, 1..63 characters. */
+const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * The ADC's management address: an IP address in canonical form (four decimal octets without
+ * leading zeros, or IPv6) or a DNS name. A number the system resolver would read as another
+ * address (`010.0.0.1` is 8.0.0.1, `127.1`, `0x7f.0.0.1` and `2130706433` are 127.0.0.1) is
+ * refused, naming the address it would reach.
+ */
+export function parseHost(raw: unknown): Parsed<string> {
+    if (typeof raw !== "string") return fail(`${show(raw)} is not text; give the ADC's management address (NSIP) or DNS name`);
+    if (raw.includes(":")) {
+        const ip = parseIpAddress(raw);
+        if (!ip.ok) return fail(`${show(raw)} is not an IPv6 address (give it without brackets, port or zone; the port is connection.port)`);
+        const why = unusableAddress(ip.value);
+        return why && !why.startsWith("is a loopback") ? fail(`${show(raw)} ${why}; give the ADC's management address (NSIP)`) : ip;
+    }
+    if (ipaddr.IPv4.isValid(raw) && !ipaddr.IPv4.isValidFourPartDecimal(raw)) {
+        let reached = "another address";
+        try {
+            reached = ipaddr.IPv4.parse(raw).toString();
+        } catch {
+            // Out of range for ipaddr.js: still a number the resolver may read.
+        }
+        return fail(`${show(raw)} is a number the system resolver reads as ${reached}; write the address as four decimal numbers without leading zeros (e.g. "${reached}")`);
+    }
+    if (ipaddr.IPv4.isValidFourPartDecimal(raw)) {
+        const why = unusableAddress(raw);
+        return why && !why.startsWith("is a loopback") ? fail(`${show(raw)} ${why}; give the ADC's management address (NSIP)`) : ok(raw);
+    }
+    const name = raw.endsWith(".") ? raw.slice(0, -1) : raw;
+    const labels = name.split(".");
+    if (name.length === 0 || name.length > 253 || !labels.every((l) => LABEL.test(l))) {
+        return fail(`${show(raw)} is neither an IP address nor a DNS name (letters, digits, hyphens and dots); give the ADC's management address (NSIP)`);
+    }
+    if (/^\d+$/.test(labels[labels.length - 1]) || /^0x/i.test(labels[0])) {
+        return fail(`${show(raw)} looks like a number, not a DNS name (a name's last label is never all digits); write the address as four decimal numbers (e.g. 10.102.33.1)`);
+    }
+    return ok(raw);
+}
+
 export function parseIntegerInRange(raw: unknown, min: number, max: number, what: string): Parsed<number> {
     const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
@@ -63,34 +148,106 @@ export function parseIntegerInRange(raw: unknown, min: number, max: number, what
  * NetScaler CLI; `?` makes vtysh print help instead of taking the line; quotes and backslashes
  * are interpreted by some CLI builds.
  */
-const UNSAFE = /[\u0000-\u001f\u007f;?"'\\`]/;
+const UNSAFE = /[;?"'\\`]/;
+
+/**
+ * Code points that are invisible, end a line, or are no character at all: control characters
+ * (C0, DEL, C1 such as U+0085), format characters (zero-width joiners, bidi controls, BOM), line
+ * and paragraph separators (U+2028, U+2029), spaces other than U+0020, lone surrogates (the
+ * device stores U+FFFD instead, so the value would never match), private-use and unassigned
+ * code points.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[^\P{Zs} ]/u;
+
+const CATEGORY: readonly [RegExp, string][] = [
+    [/\p{Cc}/u, "a control character"],
+    [/\p{Cf}/u, "an invisible format character"],
+    [/\p{Cs}/u, "half of a surrogate pair (not a character: the device would store U+FFFD instead)"],
+    [/[\p{Zl}\p{Zp}]/u, "a line or paragraph separator"],
+    [/\p{Zs}/u, "a space other than the ASCII space"],
+    [/\p{Co}/u, "a private-use character"],
+    [/\p{Cn}/u, "an unassigned code point"],
+];
+
+/**
+ * Why `text` holds a character that must not be in any text input (see {@link INVISIBLE}),
+ * naming the code point and its position; undefined if it holds none. `allow` lists control
+ * characters a field may carry (the line breaks of a private key).
+ */
+export function invisibleCharacter(text: string, allow = ""): string | undefined {
+    for (let i = 0; i < text.length; i++) {
+        const code = text.codePointAt(i)!;
+        const ch = String.fromCodePoint(code);
+        if (code > 0xffff) i++;
+        if (allow.includes(ch) || !INVISIBLE.test(ch)) continue;
+        const what = CATEGORY.find(([re]) => re.test(ch))?.[1] ?? "an invisible character";
+        return `contains U+${code.toString(16).toUpperCase().padStart(4, "0")}, ${what}, at position ${i + 1 - (code > 0xffff ? 1 : 0)}; remove it`;
+    }
+    return undefined;
+}
 
 /**
  * Free text for one CLI argument that may contain spaces (a neighbor description).
  * `secret` keeps the value itself out of the reason.
  */
 export function parseCliText(raw: unknown, what: string, maxLength: number, opts: { spaces: boolean; secret?: boolean }): Parsed<string> {
-    const shown = opts.secret ? "the value" : show(raw);
-    if (typeof raw !== "string") return fail(`${shown} is not text`);
+    const shown = opts.secret ? `the ${what}` : show(raw);
+    if (typeof raw !== "string") return fail(`${opts.secret ? `the ${what}` : show(raw)} is not text; give the ${what} as a string`);
     if (raw.length === 0) return fail(`the ${what} is empty; leave it out instead`);
-    if (raw.length > maxLength) return fail(`the ${what} is ${raw.length} characters long; the device takes at most ${maxLength}`);
+    const invisible = invisibleCharacter(raw);
+    if (invisible) return fail(`${shown} ${invisible}`);
+    if (raw.length > maxLength) return fail(`the ${what} is ${raw.length} characters long; the device takes at most ${maxLength}: shorten it`);
     const bad = UNSAFE.exec(raw);
-    if (bad) {
-        const ch = bad[0].charCodeAt(0) < 0x20 || bad[0] === "\u007f" ? `control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")}` : `"${bad[0]}"`;
-        return fail(`${shown} contains ${ch}, which the CLI would read as part of another command; remove it`);
-    }
+    if (bad) return fail(`${shown} contains "${bad[0]}", which the CLI would read as part of another command; remove it`);
     if (!opts.spaces && /\s/.test(raw)) return fail(`${shown} contains white space; the ${what} must be one word`);
-    if (raw !== raw.trim()) return fail(`${shown} starts or ends with white space, which the device would drop`);
-    if (/\s{2,}/.test(raw)) return fail(`${shown} contains repeated white space, which the device would fold into one`);
+    if (raw !== raw.trim()) return fail(`${shown} starts or ends with white space, which the device would drop; remove it`);
+    if (/\s{2,}/.test(raw)) return fail(`${shown} contains repeated white space, which the device would fold into one; use single spaces`);
     return ok(raw);
+}
+
+/**
+ * A credential that never reaches the CLI (an SSH password, a key passphrase, a private key):
+ * any text, but no invisible character (a lone surrogate cannot even be sent as UTF-8).
+ * `lines` lets it hold line breaks (a private key). The reason never shows the value.
+ */
+export function parseCredential(raw: unknown, what: string, opts: { lines?: boolean } = {}): Parsed<string> {
+    if (typeof raw !== "string" || raw.length === 0) return fail(`the ${what} must be non-empty text (a string); leave it out if it is not used`);
+    const invisible = invisibleCharacter(raw, opts.lines ? "\n\r" : "");
+    return invisible ? fail(`the ${what} ${invisible}`) : ok(raw);
+}
+
+/** The Levenshtein distance between two short strings (key names). */
+export function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = row;
+    }
+    return prev[b.length];
+}
+
+/**
+ * Why a key is refused: the closest known key when it is a likely typo (same letters in another
+ * case, or a few edits away), else the list of known keys.
+ */
+export function unknownKeyReason(key: string, known: readonly string[], of: string): string {
+    const scored = known.map((k) => ({ k, d: k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), k.toLowerCase()) }));
+    const best = scored.sort((x, y) => x.d - y.d)[0];
+    const close = best !== undefined && best.d <= Math.max(2, Math.floor(key.length / 3));
+    return close
+        ? `is not an input of ${of}; did you mean "${best.k}"?`
+        : `is not an input of ${of}, which takes ${known.join(", ")}; remove it`;
 }
 
 /** `update-source` takes an interface name (`vlan101`, `lo0`) or an address of the ADC. */
 export function parseUpdateSource(raw: unknown): Parsed<string> {
     if (typeof raw === "string" && /^[A-Za-z][A-Za-z0-9._/-]{0,31}$/.test(raw)) return ok(raw);
-    const ip = parseIpAddress(raw);
-    if (ip.ok) return ip;
-    return fail(`${show(raw)} is neither an interface name (e.g. vlan101) nor an IP address of the ADC`);
+    if ((typeof raw === "string" && raw.includes(":")) || ipaddr.IPv4.isValid(String(raw))) {
+        const ip = parsePeerAddress(raw);
+        return ip.ok ? ip : fail(ip.reason.replace("the peer's unicast address", "one of the ADC's unicast addresses (e.g. its SNIP)"));
+    }
+    return fail(`${show(raw)} is neither an interface name (e.g. vlan101) nor an IP address of the ADC; give one of them`);
 }
 
 /** Keys whose values are secrets wherever they appear in an input (`password`, `privateKey`, `neighborPasswords`, ...). */
@@ -103,11 +260,17 @@ const SECRET_KEY = /pass|secret|private|credential|token/i;
  */
 export function show(raw: unknown): string {
     if (raw === undefined) return "nothing";
-    if (typeof raw === "string") return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
-    try {
-        const text = JSON.stringify(raw, (key, value: unknown) => (key !== "" && SECRET_KEY.test(key) && value !== undefined && value !== null ? REDACTED : value)) ?? String(raw);
-        return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-    } catch {
-        return Object.prototype.toString.call(raw);
+    let text: string;
+    if (typeof raw === "string") {
+        text = JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
+    } else {
+        try {
+            text = JSON.stringify(raw, (key, value: unknown) => (key !== "" && SECRET_KEY.test(key) && value !== undefined && value !== null ? REDACTED : value)) ?? String(raw);
+        } catch {
+            text = Object.prototype.toString.call(raw);
+        }
+        if (text.length > 200) text = `${text.slice(0, 197)}...`;
     }
+    // What JSON leaves as it is but would still break or hide part of a message (U+0085, U+2028, bidi controls).
+    return text.replace(new RegExp(INVISIBLE.source, "gu"), (ch) => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, "0")}`);
 }

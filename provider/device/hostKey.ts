@@ -10,7 +10,7 @@ const BODY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=?$/;
  * `.pub` file), exactly as `ssh-keygen -lf` prints it: `SHA256:` + base64 without padding.
  */
 export function hostKeyFingerprint(keyBlob: Buffer): string {
-    return PREFIX + createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "");
+    return hostKeyFingerprintText(createHash("sha256").update(keyBlob).digest());
 }
 
 /**
@@ -23,6 +23,11 @@ export function parseHostKeyFingerprint(fingerprint: string): Buffer | undefined
     if (!BODY.test(body)) return undefined;
     const digest = Buffer.from(body, "base64");
     return digest.length === 32 ? digest : undefined;
+}
+
+/** A parsed fingerprint in the canonical form `ssh-keygen -lf` prints (`SHA256:` + base64 without padding). */
+export function hostKeyFingerprintText(digest: Buffer): string {
+    return PREFIX + digest.toString("base64").replace(/=+$/, "");
 }
 
 /** Whether a key blob has the expected digest, compared in constant time. */
