@@ -269,6 +269,47 @@ describe("simulator over SSH", () => {
             assert.equal(sim.counters().linesReceived, 3);
         });
 
+        it("drops the connection at the N-th line matching a rule, counting per connection", async () => {
+            const sim = await h.start({ banner: [], faults: { dropOnLine: { match: "show running-config", occurrence: 2 } }, initialConfig: { enabledFeatures: ["BGP"] } });
+            const { client } = await h.connect(sim);
+            const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+            client.on("error", () => undefined);
+            const s = await ShellSession.open(client);
+            s.send("vtysh\nshow running-config\nconf t\nrouter bgp 500\nend\nshow running-config\n");
+            await closed;
+            assert.equal(sim.device.state().bgp?.asn, 500, "the lines before the cut ran");
+            assert.ok(s.text().endsWith("end\r\nns#"), `the second show was not answered: ${JSON.stringify(s.text())}`);
+            const again = await h.shell(sim);
+            again.send("vtysh\nshow running-config\n");
+            await again.waitFor((t) => /router bgp 500\r\n/.test(t));
+        });
+
+        it("hangs at a matching line: neither it nor any later line is answered, and the connection stays open", async () => {
+            const sim = await h.start({ banner: [], faults: { hangOnLine: { match: /^neighbor 10\.0\.0\.2 / } }, initialConfig: { enabledFeatures: ["BGP"] } });
+            const s = await h.shell(sim);
+            s.send("vtysh\nconf t\nrouter bgp 1\nneighbor 10.0.0.1 remote-as 2\nneighbor 10.0.0.2 remote-as 2\nneighbor 10.0.0.3 remote-as 2\n");
+            await s.waitFor((t) => t.includes("neighbor 10.0.0.1 remote-as 2\r\nns(config-router)#"));
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            assert.ok(!s.text().includes("10.0.0.3"), JSON.stringify(s.text()));
+            assert.deepEqual(sim.device.state().bgp?.neighbors.map((n) => n.address), ["10.0.0.1"]);
+            assert.equal(sim.openConnections(), 1);
+        });
+
+        it("reboots: connections are cut and what was not saved is gone", async () => {
+            const sim = await h.start({ banner: [], initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 500", " neighbor 10.0.0.1 remote-as 2"] } });
+            await sim.device.configure(["router bgp 500", "neighbor 10.0.0.2 remote-as 2", "ns route-install bgp"]);
+            await sim.device.cli("enable ns feature OSPF");
+            const { client } = await h.connect(sim);
+            const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+            client.on("error", () => undefined);
+            await sim.reboot();
+            await closed;
+            assert.deepEqual(sim.device.state().bgp?.neighbors.map((n) => n.address), ["10.0.0.1"]);
+            assert.deepEqual(sim.device.state().routeInstall, []);
+            assert.ok(!sim.device.state().enabledFeatures.includes("OSPF"));
+            assert.deepEqual(sim.device.running(), sim.saved());
+        });
+
         it("answers matching lines with the given error instead of running them", async () => {
             const sim = await h.start({ banner: [], initialConfig: { enabledFeatures: ["BGP"] }, faults: { errorReplies: [{ match: /^neighbor 10\.0\.0\.2 /, reply: "% Peer limit reached" }, { match: "save", reply: "ERROR: Disk full" }] } });
             const s = await h.shell(sim);
