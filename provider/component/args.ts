@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AdcBgpRouter } from "../adc/adcBgpRouter";
 import type { AdcBgpRouterArgs, AdcConnectionArgs } from "../adc/args";
 import { CONNECTION_KEYS } from "../adc/inputs";
+import type { NextHopPolicy } from "../calico/nextHop";
 import type { BgpPeerSpec, CalicoApiVersion } from "../calico/spec";
 import { unknownKeyReason } from "../core/values";
 import type { PeeringInputProblem } from "./errors";
@@ -59,6 +60,44 @@ export interface AdcPeeringArgs {
      * not on the ADC's subnet. Default: unset (directly connected nodes, as in the runbook).
      */
     ebgpMultihop?: pulumi.Input<number>;
+    /**
+     * The inbound prefix filter on every node neighbor: the ADC accepts from the nodes only the
+     * cluster's pod blocks (each IP pool's CIDR from its block size to /32) and, with
+     * `advertiseServices`, the service CIDRs (up to /32). Anything else a node advertises
+     * (`0.0.0.0/0`, the ADC's own subnets, another tenant's range) is refused. `false` opts out
+     * (the runbook's behaviour: the ADC installs whatever any node advertises);
+     * `{ extraPrefixes }` admits more CIDRs (up to /32). Default: on.
+     */
+    prefixFilter?: pulumi.Input<boolean | { extraPrefixes?: pulumi.Input<string>[] }>;
+    /**
+     * `maximum-prefix` on every node neighbor: the most prefixes the ADC takes from one node.
+     * A number is the limit (the session is torn down above it); `{ limit, warningOnly: true }`
+     * only logs; `false` sets none. Default: the number of blocks the IP pools hold (with the
+     * mesh, one node may legitimately re-advertise every block), plus 1024 per advertised
+     * service CIDR kind for `externalTrafficPolicy: Local` /32s.
+     */
+    maximumPrefix?: pulumi.Input<number | false | { limit: pulumi.Input<number>; warningOnly?: pulumi.Input<boolean> }>;
+}
+
+/** An IP pool, when pools are listed instead of read from the cluster's Calico `IPPool`s. */
+export interface IpPoolArgs {
+    /** The pool's CIDR (`spec.cidr`). */
+    cidr: pulumi.Input<string>;
+    /** The pool's block size (`spec.blockSize`). Default: 26 (IPv4), 122 (IPv6), as Calico. */
+    blockSize?: pulumi.Input<number>;
+}
+
+/**
+ * Service CIDRs Calico advertises from every node (BGPConfiguration `default`), so that the ADC
+ * reaches Services, not only pods. Each list replaces that field as a whole.
+ */
+export interface ServiceAdvertisementArgs {
+    /** `serviceClusterIPs`: the cluster's service CIDR(s) (kube-apiserver `--service-cluster-ip-range`). */
+    clusterIPs?: pulumi.Input<pulumi.Input<string>[]>;
+    /** `serviceExternalIPs`: the ranges Services' `externalIPs` may be advertised from. */
+    externalIPs?: pulumi.Input<pulumi.Input<string>[]>;
+    /** `serviceLoadBalancerIPs`: the ranges LoadBalancer Services' ingress IPs may be advertised from (Calico 3.18+). */
+    loadBalancerIPs?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** The Kubernetes side of the peering. Everything not given is read from the cluster at program time. */
@@ -89,6 +128,12 @@ export interface ClusterPeeringArgs {
     kubeconfig?: pulumi.Input<string>;
     /** The kubeconfig context. Default: `kubernetes:context` from the stack config, else the current context. */
     context?: pulumi.Input<string>;
+    /**
+     * The cluster's IP pools, for the ADC's prefix filter and `maximum-prefix`. Default: every
+     * Calico `IPPool` that exports to BGP (not disabled, not `disableBGPExport`, not
+     * load-balancer only), read at program time.
+     */
+    ipPools?: pulumi.Input<pulumi.Input<IpPoolArgs>[]>;
 }
 
 /** Fields of the Calico BGPPeer the component lets you set on top of what it sets itself. */
@@ -148,16 +193,43 @@ export interface CalicoAdcPeeringArgs {
      * that many seconds. Default: false (`sessions` then shows the state at apply time).
      */
     waitForEstablished?: pulumi.Input<boolean | number>;
+    /**
+     * How the ADC learns next hops. `keep` (default): each block via the node that owns it, also
+     * with Calico's node-to-node mesh: `nextHopMode: Keep` on Calico 3.30.2+,
+     * `keepOriginalNextHop: true` from 3.16 (and when the release is unknown); the release is
+     * `calicoVersion`, else ClusterInformation `default`. `runbook`: the runbook's exact BGPPeer
+     * (with the mesh, the ADC then spreads every block over every node). A `nextHopMode` or
+     * `keepOriginalNextHop` in `bgpPeerOptions` wins over either.
+     */
+    nextHop?: NextHopPolicy;
+    /**
+     * Make Calico advertise Service IPs to the ADC: the component then manages exactly these
+     * fields of BGPConfiguration `default` with server-side apply (its own field manager), and
+     * refuses, before anything is applied, when another tool owns one of them with another value.
+     * On destroy it gives the fields up. The ADC's prefix filter admits these CIDRs up to /32
+     * (`externalTrafficPolicy: Local` Services are advertised as /32s). Default: not managed.
+     */
+    advertiseServices?: ServiceAdvertisementArgs;
+    /**
+     * The reverse direction: what the nodes accept from the ADC, as a Calico BGPFilter on the
+     * BGPPeer (Calico 3.26+). A list of CIDRs admits routes inside them; the default, `[]`,
+     * admits nothing. `false` creates no filter (the nodes install whatever the ADC advertises,
+     * as in the runbook). Default: `[]` on Calico 3.26+, and on an unknown release when the
+     * cluster serves BGPFilters; no filter on older releases.
+     */
+    acceptFromAdc?: pulumi.Input<pulumi.Input<string>[] | false>;
 }
 
 /** The keys each part of {@link CalicoAdcPeeringArgs} takes (checked at run time for JavaScript programs and typos). */
 const PEERING_KEYS: Record<string, readonly string[]> = {
-    "": ["adc", "cluster", "calicoApi", "calicoVersion", "bgpPeerName", "bgpPeerOptions", "bgpPassword", "calicoNamespace", "calicoNodeServiceAccount", "routeInstall", "waitForEstablished"],
-    adc: ["connection", "asn", "peerAddress", "router", "adoptExisting", "routerId", "maxPaths", "redistributeKernel", "saveConfig", "ebgpMultihop"],
+    "": ["adc", "cluster", "calicoApi", "calicoVersion", "bgpPeerName", "bgpPeerOptions", "bgpPassword", "calicoNamespace", "calicoNodeServiceAccount", "routeInstall", "waitForEstablished", "nextHop", "advertiseServices", "acceptFromAdc"],
+    adc: ["connection", "asn", "peerAddress", "router", "adoptExisting", "routerId", "maxPaths", "redistributeKernel", "saveConfig", "ebgpMultihop", "prefixFilter", "maximumPrefix"],
     "adc.connection": CONNECTION_KEYS,
     "adc.maxPaths": ["ebgp", "ibgp"],
-    cluster: ["asn", "nodes", "kubeconfig", "context"],
+    cluster: ["asn", "nodes", "kubeconfig", "context", "ipPools"],
     "cluster.nodes[]": ["name", "address", "asn"],
+    "cluster.ipPools[]": ["cidr", "blockSize"],
+    advertiseServices: ["clusterIPs", "externalIPs", "loadBalancerIPs"],
 };
 
 /** A plain object (not an Output, a Promise or a resource), whose keys are known now. */
@@ -205,6 +277,13 @@ export function peeringArgsProblems(args: unknown): PeeringInputProblem[] {
         } else if (nodes !== undefined && !pulumi.Output.isInstance(nodes) && !(nodes instanceof Promise)) {
             wrongShape("cluster.nodes", "a list of { name, address, asn? }");
         }
+        const pools = cluster.ipPools;
+        if (Array.isArray(pools)) {
+            pools.forEach((p, i) => {
+                if (plainObject(p)) keys(`cluster.ipPools[${i}]`, p, PEERING_KEYS["cluster.ipPools[]"], "an IP pool");
+            });
+        }
     }
+    if (plainObject(args.advertiseServices)) keys("advertiseServices", args.advertiseServices, PEERING_KEYS.advertiseServices, "advertiseServices");
     return problems;
 }

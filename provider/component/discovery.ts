@@ -4,6 +4,7 @@
  * time is what lets `pulumi preview` show the exact neighbor set, and a node that joined or left
  * change it on the next `pulumi up`. Read-only; a plain async function, usable on its own.
  */
+import { IpPoolReading, PodPool, readIpPool } from "../calico/ipPool";
 import { CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "../calico/spec";
 import { ClusterDiscoveryError } from "./errors";
 import { kubeGet, unexpected } from "./kubeApi";
@@ -23,6 +24,14 @@ export interface DiscoverClusterArgs extends KubeconfigRequest {
     asn?: boolean;
     /** Find the namespace calico-node runs in (for the BGP password's Secret). Default: false. */
     calicoNodeNamespace?: boolean;
+    /** Read the Calico IP pools (for the ADC's prefix filter). Default: false. */
+    ipPools?: boolean;
+    /** Read the Calico release from ClusterInformation `default`. Default: false. */
+    calicoRelease?: boolean;
+    /** Read BGPConfiguration `default` as a whole (for the service fields and their managers). Default: false. */
+    bgpConfiguration?: boolean;
+    /** Check whether the cluster serves Calico BGPFilters. Default: false. */
+    bgpFilters?: boolean;
     /** Address family of the peering (that of the ADC's address). Default: `ipv4`. */
     addressFamily?: "ipv4" | "ipv6";
     /** Timeout of each API request, in milliseconds. Default: 15000. */
@@ -44,6 +53,14 @@ export interface ClusterDiscovery {
     nodes?: NodeBgpEndpoint[];
     /** Where calico-node runs (the namespace of its DaemonSet), when asked for. */
     calicoNodeNamespace?: { value: string; source: string };
+    /** The IP pools nodes export over BGP, sorted by name, and those skipped with why, when asked for. */
+    ipPools?: { pools: PodPool[]; skipped: { name: string; reason: string }[] };
+    /** `spec.calicoVersion` of ClusterInformation `default` (`v3.31.7`), when asked for; undefined when there is none. */
+    calicoRelease?: { value: string; source: string };
+    /** BGPConfiguration `default` as read (null when it does not exist), when asked for. */
+    bgpConfiguration?: { object: unknown } | { object: null };
+    /** Whether BGPFilters are served, when asked for. */
+    servesBgpFilters?: boolean;
 }
 
 /** The namespaces calico-node runs in: operator installs, then manifest installs. */
@@ -60,9 +77,17 @@ export async function discoverCluster(args: DiscoverClusterArgs = {}): Promise<C
     const cfg = await loadKubeconfig(args);
     await checkCalicoApi(cfg, calicoApi, timeoutMs);
     const result: ClusterDiscovery = { server: cfg.server, kubeconfigSource: cfg.source };
-    if (args.asn ?? true) result.asn = await readClusterAsn(cfg, calicoApi, timeoutMs);
+    const bgpConfiguration = (args.asn ?? true) || args.bgpConfiguration ? await readBgpConfiguration(cfg, calicoApi, timeoutMs) : undefined;
+    if (args.asn ?? true) result.asn = clusterAsn(cfg, bgpConfiguration ?? null);
+    if (args.bgpConfiguration) result.bgpConfiguration = { object: bgpConfiguration ?? null };
     if (args.nodes ?? true) result.nodes = await readNodes(cfg, args.addressFamily ?? "ipv4", timeoutMs);
     if (args.calicoNodeNamespace) result.calicoNodeNamespace = await findCalicoNodeNamespace(cfg, timeoutMs);
+    if (args.ipPools) result.ipPools = await readIpPools(cfg, calicoApi, timeoutMs);
+    if (args.calicoRelease) {
+        const release = await readCalicoRelease(cfg, calicoApi, timeoutMs);
+        if (release) result.calicoRelease = release;
+    }
+    if (args.bgpFilters) result.servesBgpFilters = await serves(cfg, calicoApi, "bgpfilters", timeoutMs);
     return result;
 }
 
@@ -119,10 +144,11 @@ async function checkCalicoApi(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion
     }
 }
 
-async function readClusterAsn(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, timeoutMs: number): Promise<{ value: number; source: ClusterAsnSource }> {
+/** BGPConfiguration `default`, or null when there is none. */
+async function readBgpConfiguration(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, timeoutMs: number): Promise<unknown> {
     const apiPath = `/apis/${calicoApi}/bgpconfigurations/default`;
     const res = await kubeGet(cfg, apiPath, timeoutMs);
-    if (res.status === 404) return { value: CALICO_DEFAULT_ASN, source: "Calico default (no BGPConfiguration default)" };
+    if (res.status === 404) return null;
     if (res.status === 503 && calicoApi === "projectcalico.org/v3") {
         throw new ClusterDiscoveryError(
             `Kubernetes API ${cfg.server}`,
@@ -131,7 +157,12 @@ async function readClusterAsn(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion
         );
     }
     if (res.status !== 200) throw unexpected(cfg, apiPath, res, 'BGPConfiguration "default"');
-    const asNumber = (res.body as { spec?: { asNumber?: unknown } })?.spec?.asNumber;
+    return res.body;
+}
+
+function clusterAsn(cfg: LoadedKubeconfig, bgpConfiguration: unknown): { value: number; source: ClusterAsnSource } {
+    if (bgpConfiguration === null) return { value: CALICO_DEFAULT_ASN, source: "Calico default (no BGPConfiguration default)" };
+    const asNumber = (bgpConfiguration as { spec?: { asNumber?: unknown } })?.spec?.asNumber;
     if (asNumber === undefined || asNumber === null || asNumber === 0) {
         return { value: CALICO_DEFAULT_ASN, source: "Calico default (BGPConfiguration default has no asNumber)" };
     }
@@ -140,6 +171,59 @@ async function readClusterAsn(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion
         throw new ClusterDiscoveryError(`Kubernetes API ${cfg.server}`, `BGPConfiguration "default" has asNumber ${JSON.stringify(asNumber)}, which is not an AS number`, "fix spec.asNumber there, or set cluster.asn");
     }
     return { value, source: "BGPConfiguration default" };
+}
+
+/** Lists a cluster-scoped Calico resource, page by page. */
+async function listCalico(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, plural: string, what: string, timeoutMs: number): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let cont: string | undefined;
+    do {
+        const apiPath = `/apis/${calicoApi}/${plural}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`;
+        const res = await kubeGet(cfg, apiPath, timeoutMs);
+        if (res.status !== 200) throw unexpected(cfg, apiPath, res, what);
+        const body = res.body as { items?: unknown[]; metadata?: { continue?: string } };
+        items.push(...(body.items ?? []));
+        cont = body.metadata?.continue || undefined;
+    } while (cont);
+    return items;
+}
+
+async function readIpPools(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, timeoutMs: number): Promise<{ pools: PodPool[]; skipped: { name: string; reason: string }[] }> {
+    const where = `Kubernetes API ${cfg.server}`;
+    const readings: IpPoolReading[] = (await listCalico(cfg, calicoApi, "ippools", "the Calico IP pools", timeoutMs)).map(readIpPool);
+    const invalid = readings.filter((r): r is Extract<IpPoolReading, { kind: "invalid" }> => r.kind === "invalid");
+    if (invalid.length > 0) {
+        throw new ClusterDiscoveryError(where, invalid.map((r) => `IPPool "${r.name}" ${r.problem}`).join("; "), "fix those IP pools, or list cluster.ipPools");
+    }
+    const pools = readings.flatMap((r) => (r.kind === "pool" ? [r.pool] : [])).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const skipped = readings.flatMap((r) => (r.kind === "skipped" ? [{ name: r.name, reason: r.reason }] : []));
+    if (pools.length === 0) {
+        throw new ClusterDiscoveryError(
+            where,
+            readings.length === 0 ? "the cluster has no Calico IP pools, so the pod prefixes the ADC should accept are unknown" : `no Calico IP pool exports to BGP (${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")})`,
+            "list cluster.ipPools, or set adc.prefixFilter: false to accept whatever the nodes advertise",
+        );
+    }
+    return { pools, skipped };
+}
+
+/** ClusterInformation `default`'s calicoVersion (written by Calico's own components), if any. */
+async function readCalicoRelease(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, timeoutMs: number): Promise<{ value: string; source: string } | undefined> {
+    const apiPath = `/apis/${calicoApi}/clusterinformations/default`;
+    const res = await kubeGet(cfg, apiPath, timeoutMs);
+    if (res.status === 404 || res.status === 403) return undefined;
+    if (res.status !== 200) throw unexpected(cfg, apiPath, res, 'ClusterInformation "default"');
+    const v = (res.body as { spec?: { calicoVersion?: unknown } })?.spec?.calicoVersion;
+    return typeof v === "string" && v !== "" ? { value: v, source: 'ClusterInformation "default"' } : undefined;
+}
+
+/** Whether `plural` of the Calico group is served (a list of one answers 200). */
+async function serves(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, plural: string, timeoutMs: number): Promise<boolean> {
+    const apiPath = `/apis/${calicoApi}/${plural}?limit=1`;
+    const res = await kubeGet(cfg, apiPath, timeoutMs);
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw unexpected(cfg, apiPath, res, `the Calico ${plural}`);
 }
 
 async function readNodes(cfg: LoadedKubeconfig, family: "ipv4" | "ipv6", timeoutMs: number): Promise<NodeBgpEndpoint[]> {
