@@ -13,7 +13,7 @@ git -C "$calico" rev-parse --git-dir >/dev/null 2>&1 || die "$calico is not a gi
 shift
 dest=$PCA_REPO/tests/fixtures/calico-crds
 sources=$dest/SOURCES.tsv
-kinds=(bgpconfigurations bgpfilters bgppeers caliconodestatuses)
+kinds=(bgpconfigurations bgpfilters bgppeers caliconodestatuses clusterinformations ippools)
 
 listed() { [ -f "$sources" ] && tail -n +2 "$sources" | cut -f1 | cut -d/ -f1 | sort -u; }
 # Tags in version order, master last.

@@ -5,12 +5,14 @@ import { AdcBgpRouter } from "../adc/adcBgpRouter";
 import type { AdcBgpNeighborState, BgpSessionState } from "../adc/args";
 import { CalicoBgpPeer } from "../calico/calicoBgpPeer";
 import { CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "../calico/spec";
+import { parseCalicoRelease } from "../calico/spec";
 import { ipFamily } from "../calico/validate";
 import { CalicoAdcPeeringArgs, peeringArgsProblems } from "./args";
 import { bgpPasswordProblem } from "./bgpPassword";
 import { CALICO_NODE_NAMESPACES, ClusterDiscovery, discoverCluster } from "./discovery";
 import { PeeringInputError } from "./errors";
-import { PeeredNode, PeeringPlan, ResolvedNode, planPeering } from "./plan";
+import { BGP_FILTER_STAND_IN, PeeredNode, PeeringPlan, ResolvedNode, planPeering } from "./plan";
+import type { RouteSafetyPlan } from "./routeSafety";
 
 /** The component's type token. */
 export const CALICO_ADC_PEERING_TYPE = "pulumi-calico-adc:index:CalicoAdcPeering";
@@ -63,6 +65,12 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
     readonly clusterAsn: pulumi.Output<number>;
     /** The nodes peered, with the address and AS the ADC expects from each. */
     readonly nodes: pulumi.Output<PeeredNode[]>;
+    /**
+     * What keeps routes safe, as planned: the Calico release used, the next-hop fields, what the
+     * nodes accept from the ADC, the service CIDRs advertised, the pools, and what the ADC accepts
+     * from each node (prefix filter, `maximum-prefix`).
+     */
+    readonly routeSafety: pulumi.Output<RouteSafetyPlan>;
     /** The child resources, for `dependsOn` and further wiring. */
     readonly children: {
         bgpPeer: CalicoBgpPeer;
@@ -70,6 +78,10 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
         neighbors: AdcBgpNeighbors;
         passwordSecret?: k8s.core.v1.Secret;
         kubernetesProvider?: k8s.Provider;
+        /** The BGPFilter on the BGPPeer: what the nodes accept from the ADC. */
+        adcImportFilter?: k8s.apiextensions.CustomResource;
+        /** The server-side apply patch of BGPConfiguration `default`'s service fields. */
+        serviceAdvertisement?: k8s.apiextensions.CustomResourcePatch;
     };
 
     constructor(name: string, args: CalicoAdcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -89,6 +101,7 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
         this.sessions = gated(r.neighbors.sessions);
         this.clusterAsn = r.plan.clusterAsn.value;
         this.nodes = r.plan.nodes;
+        this.routeSafety = r.plan.routeSafety;
         this.children = r.children;
         this.registerOutputs({
             bgpPeerName: this.bgpPeerName,
@@ -97,6 +110,7 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
             sessions: this.sessions,
             clusterAsn: this.clusterAsn,
             nodes: this.nodes,
+            routeSafety: this.routeSafety,
         });
     }
 }
@@ -126,7 +140,12 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
     const needNodes = cluster.nodes === undefined;
     const needAsn = cluster.asn === undefined;
     const needNamespace = hasPassword && args.calicoNamespace === undefined;
-    if ((needNodes || needAsn || needNamespace) && userK8s && cluster.kubeconfig === undefined) {
+    // The pools feed the ADC's prefix filter and the default maximum-prefix.
+    const needPools = cluster.ipPools === undefined && !(args.adc.prefixFilter === false && args.adc.maximumPrefix !== undefined);
+    const needRelease = args.calicoVersion === undefined;
+    const needBgpConfiguration = args.advertiseServices !== undefined;
+    const needDiscovery = needNodes || needAsn || needNamespace || needPools || needRelease || needBgpConfiguration;
+    if (needDiscovery && userK8s && cluster.kubeconfig === undefined) {
         pulumi.log.warn(
             "a Kubernetes provider was passed but cluster.kubeconfig was not: the cluster is read with the default kubeconfig, which may be another cluster; pass the provider's kubeconfig as cluster.kubeconfig too",
             parent,
@@ -136,7 +155,7 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
     // Discovery runs at program time (also during preview) whenever something must be read.
     // Node names, addresses and AS numbers are not secret, even when the kubeconfig is.
     const discovery: pulumi.Output<ClusterDiscovery | undefined> =
-        needNodes || needAsn || needNamespace
+        needDiscovery
             ? pulumi.unsecret(
                   pulumi.all([kubeconfig, context, args.adc.peerAddress]).apply(([kc, ctx, peer]) =>
                       discoverCluster({
@@ -146,6 +165,10 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                           nodes: needNodes,
                           asn: needAsn,
                           calicoNodeNamespace: needNamespace,
+                          ipPools: needPools,
+                          calicoRelease: needRelease,
+                          bgpFilters: needRelease,
+                          bgpConfiguration: needBgpConfiguration,
                           addressFamily: typeof peer === "string" && ipFamily(peer) === "ipv6" ? "ipv6" : "ipv4",
                       }),
                   ),
@@ -157,6 +180,9 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
     const passwordProblem = hasPassword ? pulumi.unsecret(pulumi.output(args.bgpPassword).apply((pw) => bgpPasswordProblem(pw) ?? null)) : pulumi.output(null);
     const routerMode = args.adc.router === undefined ? "create" : args.adc.router === false ? "external" : "given";
     const givenRouterAsn = args.adc.router ? args.adc.router.localAsn : pulumi.output(undefined);
+    // One field manager per stack and component, so that a later `pulumi up` of the same stack
+    // owns what the previous one applied, and another stack's component never does.
+    const fieldManager = `pulumi-calico-adc-${pulumi.getStack()}-${name}`.slice(0, 128);
 
     const plan: pulumi.Output<PeeringPlan> = pulumi
         .all([
@@ -164,8 +190,11 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
             pulumi.all([cluster.asn, cluster.nodes]),
             discovery,
             pulumi.all([args.bgpPeerName, args.bgpPeerOptions ?? {}, args.calicoNamespace, args.calicoNodeServiceAccount, passwordProblem, args.routeInstall, args.waitForEstablished]),
+            pulumi.all([cluster.ipPools, args.adc.prefixFilter, args.adc.maximumPrefix, args.advertiseServices, args.acceptFromAdc]),
         ])
-        .apply(([[asn, peerAddress, routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop], [clusterAsn, nodes], found, [bgpPeerName, bgpPeerOptions, namespace, serviceAccount, pwProblem, routeInstall, waitForEstablished]]) => {
+        .apply(([[asn, peerAddress, routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop], [clusterAsn, nodes], found, [bgpPeerName, bgpPeerOptions, namespace, serviceAccount, pwProblem, routeInstall, waitForEstablished], [ipPools, prefixFilter, maximumPrefix, advertiseServices, acceptFromAdc]]) => {
+            const calicoRelease: { value?: string; source: string } =
+                args.calicoVersion !== undefined ? { value: args.calicoVersion, source: "calicoVersion" } : found?.calicoRelease ?? { source: "unknown (no calicoVersion, no ClusterInformation default)" };
             const result = planPeering({
                 name,
                 adc: { asn, peerAddress, router: routerMode, givenRouterAsn: routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop },
@@ -176,7 +205,8 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                     nodesSource: nodes !== undefined ? "cluster.nodes" : `nodes of ${found?.server}`,
                 },
                 calicoApi,
-                calicoVersion: args.calicoVersion,
+                // A discovered release refuses fields it lacks just as a given one does, when it reads as a release.
+                calicoVersion: args.calicoVersion ?? (calicoRelease.value !== undefined && parseCalicoRelease(calicoRelease.value) ? calicoRelease.value : undefined),
                 bgpPeerName,
                 bgpPeerOptions: bgpPeerOptions as Record<string, unknown>,
                 ...(hasPassword
@@ -190,6 +220,22 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                     : {}),
                 routeInstall,
                 waitForEstablished,
+                routeSafety: {
+                    calicoRelease,
+                    nextHop: args.nextHop,
+                    ...(ipPools !== undefined
+                        ? { ipPools: { listed: ipPools as unknown[], source: "cluster.ipPools" as const } }
+                        : found?.ipPools
+                          ? { ipPools: { discovered: found.ipPools.pools, source: `IPPools of ${found.server}` } }
+                          : {}),
+                    prefixFilter,
+                    maximumPrefix,
+                    advertiseServices: advertiseServices as { clusterIPs?: unknown; externalIPs?: unknown; loadBalancerIPs?: unknown } | undefined,
+                    bgpConfiguration: found?.bgpConfiguration?.object,
+                    fieldManager,
+                    acceptFromAdc,
+                    servesBgpFilters: found?.servesBgpFilters,
+                },
             });
             if (!result.ok) throw new PeeringInputError(name, result.problems);
             return result.plan;
@@ -228,16 +274,55 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
         passwordRef = pulumi.all([secretName, key]).apply(([n, k]) => ({ secretKeyRef: { name: n, key: k } }));
     }
 
+    // What the nodes accept from the ADC: a BGPFilter the BGPPeer names last in its filters. It
+    // exists unless opted out; the plan refuses a cluster without BGPFilters instead of skipping it.
+    let adcImportFilter: k8s.apiextensions.CustomResource | undefined;
+    const wantsFilter = args.acceptFromAdc !== false;
+    if (wantsFilter) {
+        adcImportFilter = new k8s.apiextensions.CustomResource(
+            `${name}-import-filter`,
+            {
+                apiVersion: calicoApi,
+                kind: "BGPFilter",
+                metadata: { labels: { "app.kubernetes.io/managed-by": "pulumi-calico-adc" } },
+                spec: plan.apply((p) => p.routeSafety.bgpFilter!.spec),
+            },
+            k8sOpts(),
+        );
+    }
+    const filterName = adcImportFilter ? adcImportFilter.metadata.name : pulumi.output("");
+    const peerSpec = pulumi.all([plan, filterName, passwordRef ?? pulumi.output(undefined)]).apply(([p, fname, ref]) => ({
+        ...p.bgpPeer.spec,
+        ...(p.bgpPeer.spec.filters ? { filters: p.bgpPeer.spec.filters.map((f) => (f === BGP_FILTER_STAND_IN ? fname : f)) } : {}),
+        ...(ref ? { password: ref } : {}),
+    }));
+
+    // Service advertisement: only BGPConfiguration default's three service fields, under the
+    // component's own field manager, never forced (a conflict fails instead of taking them).
+    let serviceAdvertisement: k8s.apiextensions.CustomResourcePatch | undefined;
+    if (args.advertiseServices !== undefined) {
+        serviceAdvertisement = new k8s.apiextensions.CustomResourcePatch(
+            `${name}-service-advertisement`,
+            {
+                apiVersion: calicoApi,
+                kind: "BGPConfiguration",
+                metadata: plan.apply((p) => ({ name: "default", annotations: { "pulumi.com/patchFieldManager": p.routeSafety.serviceAdvertisement!.fieldManager } })),
+                spec: plan.apply((p) => p.routeSafety.serviceAdvertisement!.spec),
+            } as k8s.apiextensions.CustomResourcePatchArgs,
+            k8sOpts(),
+        );
+    }
+
     // The Calico side: one global BGPPeer, after the password is readable by calico-node.
     const bgpPeer = new CalicoBgpPeer(
         `${name}-bgppeer`,
         {
             apiVersion: calicoApi,
             metadata: plan.apply((p) => (p.bgpPeer.name !== undefined ? { name: p.bgpPeer.name } : {})),
-            spec: passwordRef ? pulumi.all([plan, passwordRef]).apply(([p, ref]) => ({ ...p.bgpPeer.spec, password: ref })) : plan.apply((p) => ({ ...p.bgpPeer.spec })),
+            spec: peerSpec,
             calicoVersion: args.calicoVersion,
         },
-        k8sOpts({ dependsOn: passwordDeps }),
+        k8sOpts({ dependsOn: [...passwordDeps, ...(adcImportFilter ? [adcImportFilter] : [])] }),
     );
 
     // The ADC side: the router (unless owned elsewhere), then the node neighbors.
@@ -286,6 +371,14 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
         bgpPeerName: bgpPeer.peerName,
         bgpPeerRow,
         neighbors,
-        children: { bgpPeer, neighbors, ...(router ? { router } : {}), ...(passwordSecret ? { passwordSecret } : {}), ...(kubernetesProvider ? { kubernetesProvider } : {}) },
+        children: {
+            bgpPeer,
+            neighbors,
+            ...(router ? { router } : {}),
+            ...(passwordSecret ? { passwordSecret } : {}),
+            ...(kubernetesProvider ? { kubernetesProvider } : {}),
+            ...(adcImportFilter ? { adcImportFilter } : {}),
+            ...(serviceAdvertisement ? { serviceAdvertisement } : {}),
+        },
     };
 }

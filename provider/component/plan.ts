@@ -9,11 +9,14 @@ import { MAX_INT32, ValidBgpPeerSpec, ipFamily, validateBgpPeer } from "../calic
 import type { PeeringInputProblem } from "./errors";
 import { MAX_ASN, NodeAddressSource } from "./nodeAddresses";
 import { nameProblem, suggestName } from "../calico/names";
+import { ResolvedRouteSafety, RouteSafetyPlan, planRouteSafety } from "./routeSafety";
 
 /** Default wait when `waitForEstablished` is `true`, in seconds. */
 export const DEFAULT_WAIT_SECONDS = 180;
 /** Key of the password in the Secret the component creates. */
 export const PASSWORD_SECRET_KEY = "password";
+/** Stands for the component's BGPFilter in `spec.filters` until Kubernetes names it. */
+export const BGP_FILTER_STAND_IN = "adc-import-0123abcd";
 /** Longest neighbor description the ADC takes. */
 const MAX_DESCRIPTION = 80;
 
@@ -60,6 +63,8 @@ export interface ResolvedPeering {
     password?: { problem?: string; namespace: unknown; serviceAccount: unknown };
     routeInstall?: unknown;
     waitForEstablished?: unknown;
+    /** Next hop, filters both ways, service advertisement. */
+    routeSafety: Omit<ResolvedRouteSafety, "peerOptions">;
 }
 
 /** One ADC neighbor for a node (the password is added by the component, as a secret). */
@@ -109,6 +114,8 @@ export interface PeeringPlan {
         adoptExisting?: boolean;
         waitForEstablishedSeconds: number;
     };
+    /** Next hop, the BGPFilter, service advertisement, the ADC's prefix filter and maximum-prefix. */
+    routeSafety: RouteSafetyPlan;
 }
 
 /** The result of {@link planPeering}. */
@@ -139,7 +146,11 @@ export function planPeering(r: ResolvedPeering): PeeringPlanResult {
     for (const k of ["peerIP", "asNumber", "node", "nodeSelector", "peerSelector", "localWorkloadSelector", "password"]) {
         if (k in options) fail(`bgpPeerOptions.${k}`, k === "password" ? "<not shown>" : options[k], "is set by the component (a global peer with the ADC); remove it");
     }
-    const spec: Record<string, unknown> = { peerIP: r.adc.peerAddress, asNumber: r.adc.asn, ...options };
+    const family = typeof r.adc.peerAddress === "string" ? ipFamily(r.adc.peerAddress) : undefined;
+    const routeSafety = planRouteSafety({ ...r.routeSafety, peerOptions: options }, family, fail);
+    const spec: Record<string, unknown> = { peerIP: r.adc.peerAddress, asNumber: r.adc.asn, ...routeSafety.nextHop.fields, ...options };
+    // The component's BGPFilter goes last: the user's filters decide first, it rejects the rest.
+    if (routeSafety.bgpFilter) spec.filters = [...((options.filters as string[] | undefined) ?? []), BGP_FILTER_STAND_IN];
     // Checked with a stand-in for the Secret's generated name; the real name is valid whenever the stand-in is.
     if (r.password) spec.password = { secretKeyRef: { name: "bgp-password-0123abcd", key: PASSWORD_SECRET_KEY } };
     const bgpPeerName = r.bgpPeerName === undefined || r.bgpPeerName === "" ? undefined : r.bgpPeerName;
@@ -153,7 +164,6 @@ export function planPeering(r: ResolvedPeering): PeeringPlanResult {
     if (typeof r.adc.peerAddress === "string" && ipFamily(r.adc.peerAddress) === undefined && !problems.some((p) => p.field === "adc.peerAddress")) {
         fail("adc.peerAddress", r.adc.peerAddress, "must be an IP address without a port (the ADC accepts BGP on port 179)");
     }
-    const family = typeof r.adc.peerAddress === "string" ? ipFamily(r.adc.peerAddress) : undefined;
 
     // The cluster's AS number and nodes.
     const clusterAsnOk = isAsn(r.cluster.asn, MAX_INT32);
@@ -223,6 +233,7 @@ export function planPeering(r: ResolvedPeering): PeeringPlanResult {
     const plan: PeeringPlan = {
         clusterAsn: { value: r.cluster.asn as number, source: r.cluster.asnSource },
         nodes,
+        routeSafety,
         bgpPeer: { apiVersion: r.calicoApi, spec: specWithoutPassword as ValidBgpPeerSpec, ...(bgpPeerName !== undefined ? { name: bgpPeerName as string } : {}) },
         neighbors: {
             localAsn: adcAsn,

@@ -108,14 +108,18 @@ export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" 
         serviceAdvertisement = { spec, fieldManager: r.fieldManager };
     }
 
-    // The BGPFilter towards the ADC.
+    // The BGPFilter towards the ADC: on unless opted out, so a cluster without BGPFilters must opt out.
     let bgpFilter: RouteSafetyPlan["bgpFilter"];
-    const filtersKnown = release ? compareCalicoReleases(release, BGP_PEER_FIELD_SINCE.filters) >= 0 : r.servesBgpFilters;
+    const filtersServed = release ? compareCalicoReleases(release, BGP_PEER_FIELD_SINCE.filters) >= 0 : r.servesBgpFilters;
     if (r.acceptFromAdc === false) {
         // opted out
-    } else if (r.acceptFromAdc !== undefined && filtersKnown === false) {
-        fail("acceptFromAdc", r.acceptFromAdc, `needs Calico BGPFilters (3.26+), which ${release ? `Calico ${formatCalicoRelease(release)}` : "this cluster"} does not have; set acceptFromAdc: false`);
-    } else if (filtersKnown || r.acceptFromAdc !== undefined) {
+    } else if (filtersServed === false) {
+        fail(
+            "acceptFromAdc",
+            r.acceptFromAdc,
+            `limits what the nodes accept from the ADC with a Calico BGPFilter (Calico 3.26+), which ${release ? `Calico ${formatCalicoRelease(release)} (${r.calicoRelease.source})` : "this cluster"} does not have; set acceptFromAdc: false to peer without it`,
+        );
+    } else {
         const accept = parseCidrList("acceptFromAdc", r.acceptFromAdc ?? [], fail);
         bgpFilter = { spec: adcImportFilterSpec(accept), accept: accept.map((a) => a.cidr) };
     }

@@ -12,7 +12,7 @@ import { parseFrrRunningConfig } from "../../simulator/routing/frrConfig";
 import type { BgpPeerSpec } from "./support/calicoBird";
 import { waitFor } from "./support/exec";
 import { recordFigure } from "./support/figures";
-import { Lab, LAB_ADC_ADDRESS } from "./support/lab";
+import { Lab, LAB_ADC_ADDRESS, LAB_POOL } from "./support/lab";
 import { LAB_PASSWORD, LAB_USER, startLabSimulator, type LabSimulator } from "./support/labSimulator";
 import { assertLabPrerequisites } from "./support/prerequisites";
 
@@ -57,6 +57,13 @@ describe("lab: the package's providers and CalicoAdcPeering's plan against real 
             },
             calicoApi: "projectcalico.org/v3",
             waitForEstablished: 30,
+            routeSafety: {
+                calicoRelease: { value: "3.31.7", source: "calicoVersion" },
+                ipPools: { listed: [{ cidr: LAB_POOL }], source: "cluster.ipPools" },
+                fieldManager: "pulumi-calico-adc-lab",
+                // The lab's BIRD rendering has no BGPFilters.
+                acceptFromAdc: false,
+            },
         });
         assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.problems));
         plan = planned.plan;

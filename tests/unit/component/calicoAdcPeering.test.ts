@@ -17,6 +17,9 @@ import { CalicoBgpPeer } from "../../../provider/calico/calicoBgpPeer";
 const ROUTER = "pulumi-nodejs:dynamic/pulumi-calico-adc:AdcBgpRouter";
 const NEIGHBORS = "pulumi-nodejs:dynamic/pulumi-calico-adc:AdcBgpNeighbors";
 const BGPPEER_V3 = "kubernetes:projectcalico.org/v3:BGPPeer";
+const BGPFILTER_V3 = "kubernetes:projectcalico.org/v3:BGPFilter";
+/** What the defaults add to the runbook's BGPPeer on Calico 3.31: next hop kept, the component's import filter last. */
+const SAFE = { nextHopMode: "Keep", filters: ["adc-import-filter-4f2a9c1e"] };
 
 const connection = { host: "192.0.2.10", password: pulumi.secret("nsroot-password"), hostKeyFingerprint: "SHA256:abc" };
 const nodes = [
@@ -25,8 +28,10 @@ const nodes = [
     { name: "k8s-worker-2", address: "10.102.33.203", asn: 64513 },
 ];
 
+const ipPools = [{ cidr: "192.168.0.0/16" }];
+
 function runbookArgs(over: Partial<CalicoAdcPeeringArgs> = {}): CalicoAdcPeeringArgs {
-    return { adc: { connection, asn: 500, peerAddress: "10.102.33.208" }, cluster: { asn: 64512, nodes }, ...over };
+    return { adc: { connection, asn: 500, peerAddress: "10.102.33.208" }, cluster: { asn: 64512, nodes, ipPools }, calicoVersion: "3.31.7", ...over };
 }
 
 /** What the providers would report: Kubernetes auto-names, the ADC reads its neighbors and sessions back. */
@@ -90,16 +95,16 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         regs = installMocks({ outputs: providerOutputs });
     });
 
-    it("creates the runbook's three children under the component, named <name>-role", async () => {
+    it("creates the runbook's three children and the import filter under the component, named <name>-role", async () => {
         const rec = recordOptions();
         const p = new CalicoAdcPeering("adc", runbookArgs(), { transformations: rec.transformations });
         await settle(p);
         assert.deepEqual(
             regs.map((r) => `${r.type} ${r.name}`).sort(),
-            [`${BGPPEER_V3} adc-bgppeer`, `${CALICO_ADC_PEERING_TYPE} adc`, `${NEIGHBORS} adc-neighbors`, `${ROUTER} adc-router`].sort(),
+            [`${BGPFILTER_V3} adc-import-filter`, `${BGPPEER_V3} adc-bgppeer`, `${CALICO_ADC_PEERING_TYPE} adc`, `${NEIGHBORS} adc-neighbors`, `${ROUTER} adc-router`].sort(),
         );
         const children = rec.children.filter((c) => c.type !== CALICO_ADC_PEERING_TYPE);
-        assert.deepEqual(children.map((c) => c.name).sort(), ["adc-bgppeer", "adc-neighbors", "adc-router"]);
+        assert.deepEqual(children.map((c) => c.name).sort(), ["adc-bgppeer", "adc-import-filter", "adc-neighbors", "adc-router"]);
         for (const c of children) assert.equal(c.parent, p, `${c.name} is parented to the component`);
         assert.ok(!find(regs, CALICO_ADC_PEERING_TYPE, "adc").custom);
         assert.deepEqual(find(regs, CALICO_ADC_PEERING_TYPE, "adc").inputs, {}, "the component records none of its (credential-bearing) arguments");
@@ -112,7 +117,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
             apiVersion: "projectcalico.org/v3",
             kind: "BGPPeer",
             metadata: { name: "bgppeer-global-3040", annotations: { "pulumi.com/patchForce": "true" } },
-            spec: { peerIP: "10.102.33.208", asNumber: 500 },
+            spec: { peerIP: "10.102.33.208", asNumber: 500, ...SAFE },
         });
         assert.equal(await valueOf(p.bgpPeerName), "bgppeer-global-3040");
         assert.deepEqual(await valueOf(p.bgpPeer), { name: "bgppeer-global-3040", peerIP: "10.102.33.208", node: "(global)", asn: 500 });
@@ -163,7 +168,8 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         assert.ok(deps.includes(p.children.router!), "neighbors after the router");
         assert.ok(deps.includes(p.children.bgpPeer), "neighbors after the BGPPeer (sessions can only come up then)");
         assert.deepEqual(byName("adc-router").dependsOn, []);
-        assert.deepEqual(byName("adc-bgppeer").dependsOn, []);
+        assert.deepEqual(byName("adc-bgppeer").dependsOn, [p.children.adcImportFilter], "the BGPPeer after the filter it names");
+        assert.deepEqual(byName("adc-import-filter").dependsOn, []);
         const order = regs.map((r) => r.name);
         assert.ok(order.indexOf("adc-neighbors") > order.indexOf("adc-router"));
         assert.ok(order.indexOf("adc-neighbors") > order.indexOf("adc-bgppeer"));
@@ -189,7 +195,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
             assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "calico-node", namespace: "kube-system" }]);
 
             const peer = find(regs, BGPPEER_V3, "adc-bgppeer");
-            assert.deepEqual(unwrapSecrets(peer.inputs.spec), { peerIP: "10.102.33.208", asNumber: 500, password: { secretKeyRef: { name: secretName, key: "password" } } });
+            assert.deepEqual(unwrapSecrets(peer.inputs.spec), { peerIP: "10.102.33.208", asNumber: 500, ...SAFE, password: { secretKeyRef: { name: secretName, key: "password" } } });
             assert.ok(!JSON.stringify(peer.inputs).includes("Md5-s3cret"), "the BGPPeer carries only the reference");
 
             const neighbors = find(regs, NEIGHBORS, "adc-neighbors").inputs;
@@ -206,11 +212,12 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
             const secretOutputs = rec.children.find((c) => c.name === "adc-bgp-password")!.additionalSecretOutputs ?? [];
             assert.ok(secretOutputs.includes("data") && secretOutputs.includes("stringData"), String(secretOutputs));
 
-            // calico-node must be able to read the password before it sees the peer.
+            // calico-node must be able to read the password before it sees the peer (and the filter it names must exist).
             const peerDeps = rec.children.find((c) => c.name === "adc-bgppeer")!.dependsOn;
             const depTypes = await Promise.all(peerDeps.map((d) => valueOf(d.urn)));
             assert.deepEqual(depTypes.map((u) => u.split("::").slice(2).join("::")).sort(), [
                 "pulumi-calico-adc:index:CalicoAdcPeering$kubernetes:core/v1:Secret::adc-bgp-password",
+                "pulumi-calico-adc:index:CalicoAdcPeering$kubernetes:projectcalico.org/v3:BGPFilter::adc-import-filter",
                 "pulumi-calico-adc:index:CalicoAdcPeering$kubernetes:rbac.authorization.k8s.io/v1:Role::adc-bgp-password-reader",
                 "pulumi-calico-adc:index:CalicoAdcPeering$kubernetes:rbac.authorization.k8s.io/v1:RoleBinding::adc-bgp-password-reader",
             ]);
@@ -329,7 +336,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
 
         it("with cluster.kubeconfig, makes its own Kubernetes provider <name>-k8s from it and uses it", async () => {
             const kubeconfig = pulumi.secret("apiVersion: v1\nkind: Config\nclusters: []\n");
-            const p = new CalicoAdcPeering("adc", runbookArgs({ cluster: { asn: 64512, nodes, kubeconfig, context: "prod" } }));
+            const p = new CalicoAdcPeering("adc", runbookArgs({ cluster: { asn: 64512, nodes, ipPools, kubeconfig, context: "prod" } }));
             await settle(p);
             const prov = find(regs, "pulumi:providers:kubernetes", "adc-k8s");
             assert.ok(isSecretValue(prov.inputs.kubeconfig), "the kubeconfig stays secret");
@@ -353,6 +360,7 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         assert.deepEqual(unwrapSecrets(find(regs, BGPPEER_V3, "adc-bgppeer").inputs.spec), {
             peerIP: "10.102.33.208",
             asNumber: 500,
+            ...SAFE,
             password: { secretKeyRef: { name: "adc-bgp-password-4f2a9c1e", key: "password" } },
         });
     });
@@ -361,6 +369,6 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         const p = new CalicoAdcPeering("adc", runbookArgs());
         await settle(p);
         assert.ok(p.children.bgpPeer instanceof CalicoBgpPeer);
-        assert.deepEqual(await valueOf(p.children.bgpPeer.spec), { peerIP: "10.102.33.208", asNumber: 500 });
+        assert.deepEqual(await valueOf(p.children.bgpPeer.spec), { peerIP: "10.102.33.208", asNumber: 500, ...SAFE });
     });
 });

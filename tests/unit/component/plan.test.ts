@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { planPeering, ResolvedPeering, PeeringPlan, DEFAULT_WAIT_SECONDS } from "../../../provider/component/plan";
+import { planPeering, ResolvedPeering, PeeringPlan, DEFAULT_WAIT_SECONDS, BGP_FILTER_STAND_IN } from "../../../provider/component/plan";
 import { PeeringInputProblem, PeeringInputError } from "../../../provider/component/errors";
 import { bgpPasswordProblem } from "../../../provider/component/bgpPassword";
 
@@ -20,6 +20,11 @@ function runbook(over: Partial<ResolvedPeering> = {}): ResolvedPeering {
             nodesSource: "cluster.nodes",
         },
         calicoApi: "projectcalico.org/v3",
+        routeSafety: {
+            calicoRelease: { value: "3.31.7", source: "calicoVersion" },
+            ipPools: { listed: [{ cidr: "192.168.0.0/16" }], source: "cluster.ipPools" },
+            fieldManager: "pulumi-calico-adc-test-adc",
+        },
         ...over,
     };
 }
@@ -44,9 +49,9 @@ function problemAt(r: ResolvedPeering, field: string): PeeringInputProblem {
 }
 
 describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", () => {
-    it("plans the runbook: a global BGPPeer to the ADC, router bgp 500 with route-install, one neighbor per node in AS 64512", () => {
+    it("plans the runbook: a global BGPPeer to the ADC (next hop kept, the component's filter), router bgp 500 with route-install, one neighbor per node in AS 64512", () => {
         const p = plan(runbook());
-        assert.deepEqual({ ...p.bgpPeer.spec }, { peerIP: "10.102.33.208", asNumber: 500 });
+        assert.deepEqual({ ...p.bgpPeer.spec }, { peerIP: "10.102.33.208", asNumber: 500, nextHopMode: "Keep", filters: [BGP_FILTER_STAND_IN] });
         assert.equal(p.bgpPeer.apiVersion, "projectcalico.org/v3");
         assert.equal(p.bgpPeer.name, undefined, "auto-named by the Kubernetes provider");
         assert.deepEqual(p.router, { localAsn: 500, routeInstall: true });
@@ -89,7 +94,7 @@ describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", ()
                 bgpPeerName: "bgppeer-global-3040",
             }),
         );
-        assert.deepEqual({ ...p.bgpPeer.spec }, { peerIP: "10.102.33.208", asNumber: 500, sourceAddress: "UseNodeIP", maxRestartTime: "120s" });
+        assert.deepEqual({ ...p.bgpPeer.spec }, { peerIP: "10.102.33.208", asNumber: 500, nextHopMode: "Keep", filters: [BGP_FILTER_STAND_IN], sourceAddress: "UseNodeIP", maxRestartTime: "120s" });
         assert.equal(p.bgpPeer.name, "bgppeer-global-3040");
         assert.deepEqual(p.router, { localAsn: 500, routeInstall: false, routerId: "10.102.33.208", maxPaths: { ebgp: 4 }, saveConfig: false, adoptExisting: true });
         assert.equal(p.neighbors.waitForEstablishedSeconds, DEFAULT_WAIT_SECONDS);
