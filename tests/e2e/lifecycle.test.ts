@@ -13,7 +13,7 @@ import type { EngineEvent, OpMap } from "@pulumi/pulumi/automation";
 import { startSimulator, type Simulator } from "../../simulator";
 import { createEngineStack, engineInstallation, type EngineStack } from "../support/engine";
 import { exampleProgram } from "../support/examples";
-import { createCalicoNode, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../support/kube";
+import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../support/kube";
 
 const execFileAsync = promisify(execFile);
 const ADC_PASSWORD = "adc-e2e-Secret-91";
@@ -61,6 +61,7 @@ describe("the lifecycle through the Pulumi engine", function () {
     before(async () => {
         kube = await startKubeApiServer();
         for (const n of NODES) await createCalicoNode(kube.kubeconfig, n);
+        await createCalicoStartupObjects(kube);
         sim = await startSimulator({
             banner: [],
             users: [{ username: "nsroot", password: ADC_PASSWORD }],
@@ -123,7 +124,12 @@ describe("the lifecycle through the Pulumi engine", function () {
         assert.ok(sim.device.state().enabledFeatures.includes("BGP"));
         assert.match(sim.saved().zebos, /neighbor 10\.102\.33\.203 remote-as 64512/, "the configuration was saved");
         const peer = await bgpPeer();
-        assert.deepEqual({ peerIP: peer?.spec.peerIP, asNumber: peer?.spec.asNumber }, { peerIP: "10.102.33.208", asNumber: 500 });
+        assert.deepEqual({ peerIP: peer?.spec.peerIP, asNumber: peer?.spec.asNumber, nextHopMode: peer?.spec.nextHopMode }, { peerIP: "10.102.33.208", asNumber: 500, nextHopMode: "Keep" });
+        // The filter it names exists: the nodes accept nothing from the ADC.
+        const filterName = (peer?.spec.filters as string[] | undefined)?.[0] ?? "";
+        const api = (await kubeConfig(kube.kubeconfig)).makeApiClient((await kubeClientModule()).CustomObjectsApi);
+        const filter = (await api.getClusterCustomObject({ group: "crd.projectcalico.org", version: "v1", plural: "bgpfilters", name: filterName })) as { spec: unknown };
+        assert.deepEqual(filter.spec, { importV4: [{ action: "Reject" }], importV6: [{ action: "Reject" }] });
         const outputs = await engine.stack.outputs();
         assert.deepEqual(
             (outputs.sessions!.value as { address: string }[]).map((s) => s.address),

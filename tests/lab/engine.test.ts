@@ -13,7 +13,7 @@ import { LAB_PASSWORD, LAB_USER, startLabSimulator, type LabSimulator } from "./
 import { assertLabPrerequisites } from "./support/prerequisites";
 import { createEngineStack, type EngineStack } from "../support/engine";
 import { exampleProgram } from "../support/examples";
-import { createCalicoNode, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../support/kube";
+import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../support/kube";
 
 /** calico-node's part: render every BGPPeer into BIRD on every node, until stopped. */
 function followBgpPeers(kube: KubeApiServer, lab: Lab): { stop(): Promise<void> } {
@@ -58,6 +58,7 @@ describe("lab: the runbook through the Pulumi engine against FRR and BIRD", func
         adc = await startLabSimulator(lab);
         kube = await startKubeApiServer();
         for (const n of lab.nodes) await createCalicoNode(kube.kubeconfig, { name: n.name, ipv4Address: `${n.address}/24` });
+        await createCalicoStartupObjects(kube);
         calicoNode = followBgpPeers(kube, lab);
         engine = await createEngineStack({
             projectName: "runbook",

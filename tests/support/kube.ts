@@ -118,3 +118,37 @@ export async function createCalicoNode(kubeconfig: string, spec: CalicoNodeSpec)
     };
     return core.replaceNodeStatus({ name: spec.name, body: node });
 }
+
+/** What calico-node writes on its first start, besides the node annotations. */
+export interface CalicoStartupObjects {
+    /** ClusterInformation `default`'s `calicoVersion`, e.g. `v3.32.1`. Default: the release whose CRDs the server applied. */
+    calicoVersion?: string;
+    /** The default pool's CIDR (`CALICO_IPV4POOL_CIDR`). Default: Calico's 192.168.0.0/16. */
+    ipv4PoolCidr?: string;
+    /** The default pool's block size (`CALICO_IPV4POOL_BLOCK_SIZE`). Default: 26. */
+    blockSize?: number;
+}
+
+/**
+ * Writes what calico-node creates when it first starts in a cluster: the IPPool
+ * `default-ipv4-ippool` and ClusterInformation `default` with its release. Idempotent: an object
+ * that exists is left as it is, as calico-node does.
+ */
+export async function createCalicoStartupObjects(kube: KubeApiServer, options: CalicoStartupObjects = {}): Promise<void> {
+    const client = await kubeClientModule();
+    const custom = (await kubeConfig(kube.kubeconfig)).makeApiClient(client.CustomObjectsApi);
+    const release = options.calicoVersion ?? path.basename(kube.calicoCrds);
+    const create = async (plural: string, body: Record<string, unknown>) => {
+        try {
+            await custom.createClusterCustomObject({ group: "crd.projectcalico.org", version: "v1", plural, body: { apiVersion: "crd.projectcalico.org/v1", ...body } });
+        } catch (e) {
+            if ((e as { code?: number }).code !== 409) throw e;
+        }
+    };
+    await create("ippools", {
+        kind: "IPPool",
+        metadata: { name: "default-ipv4-ippool" },
+        spec: { cidr: options.ipv4PoolCidr ?? "192.168.0.0/16", blockSize: options.blockSize ?? 26, ipipMode: "Always", natOutgoing: true, nodeSelector: "all()" },
+    });
+    await create("clusterinformations", { kind: "ClusterInformation", metadata: { name: "default" }, spec: { calicoVersion: release, clusterType: "k8s,bgp,kubeadm,kdd", datastoreReady: true } });
+}

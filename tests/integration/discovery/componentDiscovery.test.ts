@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { startKubeApiServer, createCalicoNode, KubeApiServer } from "../../support/kube";
+import { startKubeApiServer, createCalicoNode, createCalicoStartupObjects, KubeApiServer } from "../../support/kube";
 import { expectProgramFailure, installMocks, kubernetesAutoName, Registration, valueOf, find, unwrapSecrets, isSecretValue } from "../../unit/calico/pulumiMocks";
 import { CalicoAdcPeering } from "../../../provider/component/calicoAdcPeering";
 import { ClusterDiscoveryError } from "../../../provider/component/errors";
@@ -23,6 +23,7 @@ describe("CalicoAdcPeering with nodes discovered from a real kube-apiserver", fu
     let regs: Registration[];
     before(async () => {
         kube = await startKubeApiServer();
+        await createCalicoStartupObjects(kube);
     });
     after(async () => {
         await kube?.stop();
@@ -84,11 +85,12 @@ describe("CalicoAdcPeering with nodes discovered from a real kube-apiserver", fu
         assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "calico-node", namespace: "kube-system" }]);
     });
 
-    it("lists nodes explicitly without touching the cluster when nodes and AS are given", async () => {
+    it("lists nodes explicitly without touching the cluster when nodes, AS, pools and release are given", async () => {
         const p = new CalicoAdcPeering("adc", {
             adc,
-            cluster: { asn: 64512, nodes: [{ name: "static", address: "10.102.33.250" }], kubeconfig: kube.kubeconfig.replace(kube.server, "https://127.0.0.1:1") },
+            cluster: { asn: 64512, nodes: [{ name: "static", address: "10.102.33.250" }], ipPools: [{ cidr: "192.168.0.0/16" }], kubeconfig: kube.kubeconfig.replace(kube.server, "https://127.0.0.1:1") },
             calicoApi: V1,
+            calicoVersion: "3.31.7",
         });
         assert.deepEqual(await neighborsOf("adc", p), [{ address: "10.102.33.250", remoteAsn: 64512, description: "static" }]);
     });

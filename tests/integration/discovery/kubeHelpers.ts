@@ -142,18 +142,49 @@ export async function createCalicoNodeDaemonSet(kubeconfig: string, namespace: s
 
 /** POSTs a JSON body with the kubeconfig's credentials; returns the HTTP status. */
 async function rawPost(kubeconfig: string, apiPath: string, body: unknown): Promise<number> {
+    return (await rawRequest(kubeconfig, "POST", apiPath, "application/json", body)).status;
+}
+
+/** One request with the kubeconfig's credentials; the answer's status and parsed body. */
+async function rawRequest(kubeconfig: string, method: string, apiPath: string, contentType: string, body: unknown): Promise<{ status: number; body: any }> {
     const kc = await kubeConfig(kubeconfig);
-    const opts: https.RequestOptions = { method: "POST", headers: { "Content-Type": "application/json" } };
+    const opts: https.RequestOptions = { method, headers: { "Content-Type": contentType } };
     await kc.applyToHTTPSOptions(opts);
     const url = new URL(kc.getCurrentCluster()!.server + apiPath);
-    return new Promise<number>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
         const req = https.request(url, opts, (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode ?? 0));
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+                const text = Buffer.concat(chunks).toString("utf8");
+                let parsed: unknown = text;
+                try {
+                    parsed = JSON.parse(text);
+                } catch {
+                    /* not JSON */
+                }
+                resolve({ status: res.statusCode ?? 0, body: parsed });
+            });
         });
         req.on("error", reject);
         req.end(JSON.stringify(body));
     });
+}
+
+/**
+ * A server-side apply of a cluster-scoped Calico object as `fieldManager` (what
+ * `kubectl apply --server-side` and the Pulumi Kubernetes provider send).
+ */
+export async function serverSideApply(kubeconfig: string, body: { apiVersion: string; kind: string; metadata: { name: string }; spec: unknown }, plural: string, fieldManager: string, force = false): Promise<{ status: number; body: any }> {
+    const apiPath = `/apis/${body.apiVersion}/${plural}/${body.metadata.name}?fieldManager=${encodeURIComponent(fieldManager)}${force ? "&force=true" : ""}`;
+    return rawRequest(kubeconfig, "PATCH", apiPath, "application/apply-patch+yaml", body);
+}
+
+/** A cluster-scoped Calico object as stored (with its managedFields). */
+export async function getCalicoObject(kubeconfig: string, apiVersion: string, plural: string, name: string): Promise<Record<string, any>> {
+    const { custom } = await clients(kubeconfig);
+    const [group, version] = apiVersion.split("/") as [string, string];
+    return custom.getClusterCustomObject({ group, version, plural, name });
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
