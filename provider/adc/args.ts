@@ -117,7 +117,10 @@ export interface BgpSessionState {
 /** One neighbor as read back from the device's running config (passwords are never included). */
 export interface AdcBgpNeighborState {
     address: string;
-    remoteAsn: number;
+    /** A number; `external` / `internal` on devices that print those; null when the device shows none (a peer-group member whose group has none). */
+    remoteAsn: number | "external" | "internal" | null;
+    /** The peer group the neighbor is a member of, when it is one. */
+    peerGroup?: string;
     description: string | null;
     /** Whether a password is configured (the value itself is not exposed). */
     hasPassword: boolean;

@@ -169,7 +169,8 @@ function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Obs
         // Show the wanted password while the device still holds it (in clear or in the form it
         // had after we set it); anything else is drift and shows as the device's value.
         const password = n.password !== null && wanted !== null && same(address as IpAddress, n.password, wanted) ? wanted : n.password;
-        neighbors.push({ ...n, password });
+        // `external`, `internal` or none (changed by hand) is kept as shown, so it reads as drift.
+        neighbors.push({ ...n, password, remoteAsn: n.remoteAsn as Neighbor["remoteAsn"] });
     }
     return neighborsInputsState({ ...spec, neighbors });
 }
@@ -223,7 +224,9 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         try {
             await withAdcSession(spec.connection, async (session) => {
                 const seen = await observe(session);
-                const lines = renderChanges(planNeighborsRemoval(seen.running, spec.asn, owned));
+                const removal = planNeighborsRemoval(seen.running, spec.asn, owned);
+                if (!removal.ok) throw conflictError(host, removal.conflicts);
+                const lines = renderChanges(removal.changes);
                 if (lines.length > 0) log(host, `removing ${lines.length} neighbor(s) this stack added`);
                 await session.configure(lines);
                 // Saved even when nothing is left to remove: an earlier destroy may have removed

@@ -39,6 +39,7 @@ export function neighborState(n: RunningNeighbor): AdcBgpNeighborState {
     return {
         address: n.address,
         remoteAsn: n.remoteAsn,
+        ...(n.peerGroup !== null ? { peerGroup: n.peerGroup } : {}),
         description: n.description,
         hasPassword: n.password !== null,
         updateSource: n.updateSource,

@@ -9,6 +9,7 @@ import { withAdcSession } from "../device";
 import { AdcCommandError, AdcError } from "../device/errors";
 import type { AdcSession } from "../device/types";
 import { applyChanges } from "../core/changes";
+import { EMPTY_CONFIG } from "../core/model";
 import { bgpRouter } from "../core/parseRunningConfig";
 import { NOTHING_OWNED, planRouter, planRouterRemoval, type RouterOwnership } from "../core/plan";
 import { renderChanges } from "../core/render";
@@ -180,7 +181,7 @@ async function recordPartial(
         // The session is gone, so what took effect is unknown: claim what was planned (the next
         // plan re-checks each item against the device) and record the router as not seen, which
         // makes the next `pulumi up` update it.
-        const unseen: Observation = { running: { routeInstall: new Set(), routers: [] }, sessions: [] };
+        const unseen: Observation = { running: EMPTY_CONFIG, sessions: [] };
         return partialFailure(e, id, { ...outputs(spec, planned, true, unseen, savePending) }, inputs);
     }
 }
@@ -238,6 +239,7 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
             await withAdcSession(spec.connection, async (session) => {
                 const seen = await observe(session);
                 const removal = planRouterRemoval(seen.running, spec.intent.asn, owned);
+                if (!removal.ok) throw conflictError(host, removal.conflicts);
                 if (removal.keptRouterBecause) {
                     log(host, `keeping "router bgp ${spec.intent.asn}" because it still holds ${removal.keptRouterBecause}, which this stack does not own; removed only this resource's settings`);
                 }

@@ -2,7 +2,7 @@
  * A planned change to the device, as data. The planner produces these, the renderer turns them
  * into CLI lines, and {@link applyChanges} predicts their effect (used to prove the planner).
  */
-import type { BgpRouter, Neighbor, NeighborAttributes, RunningConfig, RunningNeighbor } from "./model";
+import { emptyRouter, runningNeighbor, type BgpRouter, type Neighbor, type NeighborAttributes, type RunningConfig, type RunningNeighbor } from "./model";
 import type { Asn, IpAddress } from "./values";
 
 export type NeighborAttribute = keyof NeighborAttributes;
@@ -26,7 +26,7 @@ export type Change =
       };
 
 function updateRouter(config: RunningConfig, asn: Asn, fn: (r: BgpRouter) => BgpRouter): RunningConfig {
-    return { ...config, routers: config.routers.map((r) => (r.asn === asn ? fn(r) : r)) };
+    return { ...config, routers: config.routers.map((r) => (r.asn === asn && r.vrf === null ? fn(r) : r)) };
 }
 
 function updateNeighbor(r: BgpRouter, address: IpAddress, fn: (n: RunningNeighbor) => RunningNeighbor): BgpRouter {
@@ -51,16 +51,10 @@ function applyChange(config: RunningConfig, c: Change): RunningConfig {
             return { ...config, routeInstall };
         }
         case "create-router":
-            if (config.routers.some((r) => r.asn === c.asn)) return config;
-            return {
-                ...config,
-                routers: [
-                    ...config.routers,
-                    { asn: c.asn, routerId: null, maxPaths: { ebgp: null, ibgp: null }, redistribute: new Map(), neighbors: new Map(), otherLines: [] },
-                ],
-            };
+            if (config.routers.some((r) => r.asn === c.asn && r.vrf === null)) return config;
+            return { ...config, routers: [...config.routers, emptyRouter(c.asn)] };
         case "remove-router":
-            return { ...config, routers: config.routers.filter((r) => r.asn !== c.asn) };
+            return { ...config, routers: config.routers.filter((r) => r.asn !== c.asn || r.vrf !== null) };
         case "set-router-id":
             return updateRouter(config, c.asn, (r) => ({ ...r, routerId: c.value }));
         case "set-max-paths":
@@ -75,7 +69,7 @@ function applyChange(config: RunningConfig, c: Change): RunningConfig {
         case "add-neighbor":
             return updateRouter(config, c.asn, (r) => {
                 const neighbors = new Map(r.neighbors);
-                neighbors.set(c.neighbor.address, { ...c.neighbor, otherLines: [] });
+                neighbors.set(c.neighbor.address, runningNeighbor(c.neighbor));
                 return { ...r, neighbors };
             });
         case "remove-neighbor":

@@ -2,7 +2,11 @@
  * The part of the ADC's ZebOS configuration this package reasons about, as plain immutable data.
  * Parsed from `show running-config`, compared with what the user asked for, rendered back.
  */
+import type { UncertainRegion } from "./configTree";
 import type { Asn, IpAddress } from "./values";
+
+/** A remote AS as the device shows it: a number, or FRR's `external` / `internal`. */
+export type RemoteAs = Asn | "external" | "internal";
 
 /** Neighbor attributes beyond `remote-as` that the package manages. */
 export interface NeighborAttributes {
@@ -20,21 +24,45 @@ export interface Neighbor extends NeighborAttributes {
 }
 
 /** A neighbor as the device holds it: the managed fields plus any lines the package does not manage. */
-export interface RunningNeighbor extends Neighbor {
+export interface RunningNeighbor extends NeighborAttributes {
+    readonly address: IpAddress;
+    /**
+     * Its own `remote-as`, else its peer group's; null when neither shows one (a member of a
+     * group without remote-as, or a neighbor that only has other settings).
+     */
+    readonly remoteAsn: RemoteAs | null;
+    /** The peer group it is a member of (`neighbor <address> peer-group <name>`), or null. */
+    readonly peerGroup: string | null;
     /** Other `neighbor <address> ...` lines (route-maps, timers, ...), verbatim without the prefix. */
     readonly otherLines: readonly string[];
 }
 
+/** `neighbor <name> peer-group`: settings shared by its members. */
+export interface PeerGroup {
+    readonly name: string;
+    readonly remoteAsn: RemoteAs | null;
+}
+
 export interface BgpRouter {
     readonly asn: Asn;
+    /** `router bgp <asn> vrf <name>` (or ZebOS's `view <name>`); null for the main instance. */
+    readonly vrf: string | null;
     readonly routerId: string | null;
     readonly maxPaths: { readonly ebgp: number | null; readonly ibgp: number | null };
     /** `redistribute <source>` lines, by source (`kernel`, `static`, ...), verbatim remainder (e.g. `route-map X`) as value. */
     readonly redistribute: ReadonlyMap<string, string>;
     /** In the order the device lists them. */
     readonly neighbors: ReadonlyMap<IpAddress, RunningNeighbor>;
-    /** Lines inside the block the package does not manage (address-family sections, timers, ...), verbatim. */
+    readonly peerGroups: ReadonlyMap<string, PeerGroup>;
+    /** Lines inside the block the package does not manage (address-family sections, peer groups, timers, ...), verbatim. */
     readonly otherLines: readonly string[];
+    /**
+     * Addresses named by lines below the router level (inside `address-family` sections, or
+     * `no neighbor <address> ...`), with those lines: not router-level neighbors, but not free.
+     */
+    readonly mentions: ReadonlyMap<IpAddress, readonly string[]>;
+    /** Regions of the block whose place the layout does not prove: nothing may be planned here. */
+    readonly uncertain: readonly UncertainRegion[];
 }
 
 export interface RunningConfig {
@@ -42,6 +70,32 @@ export interface RunningConfig {
     readonly routeInstall: ReadonlySet<string>;
     /** `router bgp` blocks; ZebOS runs one BGP instance, but the parser keeps what it sees. */
     readonly routers: readonly BgpRouter[];
+    /** Doubt over which block is the main BGP instance (an unknown form of `router bgp`, several without vrf): nothing BGP may be planned. */
+    readonly uncertain: readonly UncertainRegion[];
 }
 
 export const NO_ATTRIBUTES: NeighborAttributes = { description: null, password: null, updateSource: null, ebgpMultihop: null };
+
+/** A `router bgp` block with nothing in it, as `router bgp <asn>` creates it. */
+export function emptyRouter(asn: Asn): BgpRouter {
+    return {
+        asn,
+        vrf: null,
+        routerId: null,
+        maxPaths: { ebgp: null, ibgp: null },
+        redistribute: new Map(),
+        neighbors: new Map(),
+        peerGroups: new Map(),
+        otherLines: [],
+        mentions: new Map(),
+        uncertain: [],
+    };
+}
+
+/** A neighbor as the device holds it right after the package configured it. */
+export function runningNeighbor(n: Neighbor): RunningNeighbor {
+    return { ...n, peerGroup: null, otherLines: [] };
+}
+
+/** What a device without BGP configuration shows (also: what is known when the device could not be read). */
+export const EMPTY_CONFIG: RunningConfig = { routeInstall: new Set(), routers: [], uncertain: [] };

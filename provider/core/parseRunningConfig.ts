@@ -1,43 +1,21 @@
 /**
- * `show running-config` (vtysh) → {@link RunningConfig}.
+ * `show running-config` (vtysh) → {@link RunningConfig}: the BGP reading of the line tree
+ * {@link parseConfigTree} builds.
  *
- * Tolerant by design: the layout of real ZebOS builds is only partly documented, so unknown lines
- * are kept verbatim rather than rejected, indentation depth is not trusted beyond "indented or
- * not", and decorations some builds add (`Building configuration...`, `Current configuration:`)
- * are skipped. Only lines this package manages are interpreted.
+ * Only router-level lines of a `router bgp` block are interpreted; lines in its sections
+ * (`address-family ...`) are kept verbatim and the addresses they name are recorded, because a
+ * `neighbor X activate` there is not a neighbor. Unknown lines are kept, never rejected, and
+ * never guessed at: where the layout leaves doubt the block carries the doubt, and the planner
+ * refuses to act on it.
  */
-import type { BgpRouter, RunningConfig, RunningNeighbor } from "./model";
-import { parseAsn, parseIpAddress, type Asn, type IpAddress, type Parsed } from "./values";
-
-interface Block {
-    readonly head: string;
-    readonly children: string[];
-}
-
-/** Splits the text into top-level lines, each with its indented children. `!` ends a block. */
-function blocks(text: string): Block[] {
-    const out: Block[] = [];
-    let current: Block | null = null;
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.replace(/\r/g, "").replace(/\s+$/, "");
-        if (line.trim() === "") continue;
-        if (line.trim() === "!" || line.trim() === "end") {
-            current = null;
-            continue;
-        }
-        if (/^\s/.test(line)) {
-            if (current) current.children.push(line);
-            continue;
-        }
-        current = { head: line.trim(), children: [] };
-        out.push(current);
-    }
-    return out;
-}
+import { parseConfigTree, type ConfigNode, type UncertainRegion } from "./configTree";
+import type { BgpRouter, PeerGroup, RemoteAs, RunningConfig, RunningNeighbor } from "./model";
+import { parseDeviceAsn, parseIpAddress, type IpAddress, type Parsed } from "./values";
 
 interface MutableNeighbor {
     address: IpAddress;
-    remoteAsn: Asn | null;
+    remoteAsn: RemoteAs | null;
+    peerGroup: string | null;
     description: string | null;
     password: string | null;
     updateSource: string | null;
@@ -45,98 +23,148 @@ interface MutableNeighbor {
     otherLines: string[];
 }
 
-function parseRouter(asn: Asn, lines: readonly string[]): BgpRouter {
+function words(text: string): string[] {
+    return text.split(/\s+/);
+}
+
+function remoteAs(raw: string | undefined): RemoteAs | null {
+    const lower = raw?.toLowerCase();
+    if (lower === "external" || lower === "internal") return lower;
+    const asn = parseDeviceAsn(raw);
+    return asn.ok ? asn.value : null;
+}
+
+/** The text after the first `count` words, verbatim. */
+function after(text: string, count: number): string {
+    let rest = text;
+    for (let i = 0; i < count; i++) rest = rest.replace(/^\S+\s*/, "");
+    return rest;
+}
+
+function descendants(node: ConfigNode, out: ConfigNode[] = []): ConfigNode[] {
+    for (const c of node.children) {
+        out.push(c);
+        descendants(c, out);
+    }
+    return out;
+}
+
+/** The address a `neighbor <address> ...` or `no neighbor <address> ...` line names, if any. */
+function namedAddress(text: string): IpAddress | null {
+    const w = words(text);
+    const at = w[0]?.toLowerCase() === "no" ? 1 : 0;
+    if (w[at]?.toLowerCase() !== "neighbor") return null;
+    const parsed = parseIpAddress(w[at + 1]);
+    return parsed.ok ? parsed.value : null;
+}
+
+function parseRouter(head: ConfigNode & { uncertain: BgpRouter["uncertain"] }, asn: BgpRouter["asn"], vrf: string | null): BgpRouter {
     let routerId: string | null = null;
     const maxPaths: { ebgp: number | null; ibgp: number | null } = { ebgp: null, ibgp: null };
     const redistribute = new Map<string, string>();
     const neighbors = new Map<IpAddress, MutableNeighbor>();
+    const groups = new Map<string, { name: string; remoteAsn: RemoteAs | null }>();
+    const mentions = new Map<IpAddress, string[]>();
     const otherLines: string[] = [];
 
     const neighbor = (address: IpAddress): MutableNeighbor => {
         let n = neighbors.get(address);
         if (!n) {
-            n = { address, remoteAsn: null, description: null, password: null, updateSource: null, ebgpMultihop: null, otherLines: [] };
+            n = { address, remoteAsn: null, peerGroup: null, description: null, password: null, updateSource: null, ebgpMultihop: null, otherLines: [] };
             neighbors.set(address, n);
         }
         return n;
     };
+    const mention = (node: ConfigNode): void => {
+        const address = namedAddress(node.text);
+        if (address === null) return;
+        const list = mentions.get(address) ?? [];
+        list.push(node.text);
+        mentions.set(address, list);
+    };
 
-    const indent = (l: string): number => /^\s*/.exec(l)![0].length;
-    // address-family sections scope their lines (`neighbor X activate` there is not a
-    // top-level neighbor setting): keep them verbatim. A section ends at `exit-address-family`
-    // or at the next line indented no deeper than its head (builds differ in which they print).
-    let section: number | null = null;
-    for (const raw of lines) {
-        const line = raw.trim();
-        if (section !== null) {
-            if (indent(raw) > section || /^exit-address-family$/i.test(line)) {
-                otherLines.push(line);
-                if (/^exit-address-family$/i.test(line)) section = null;
-                continue;
+    for (const child of head.children) {
+        if (child.kind !== "line") continue;
+        // A section (or a line with deeper lines under it) scopes what it holds.
+        if (child.children.length > 0) {
+            otherLines.push(child.text);
+            for (const d of descendants(child)) {
+                if (d.kind === "separator") continue;
+                otherLines.push(d.text);
+                mention(d);
             }
-            section = null;
         }
-        if (/^address-family\b/i.test(line)) {
-            section = indent(raw);
-            otherLines.push(line);
-            continue;
-        }
-        const words = line.split(/\s+/);
-        const key = words[0]!.toLowerCase();
+        if (child.children.length > 0 || /^address-family(?:\s|$)/i.test(child.text)) continue;
+        const line = child.text;
+        const w = words(line);
+        const key = w[0]!.toLowerCase();
         let peer: Parsed<IpAddress>;
-        if (key === "bgp" && words[1]?.toLowerCase() === "router-id" && words[2]) {
-            routerId = words[2];
-        } else if (key === "max-paths" && (words[1] === "ebgp" || words[1] === "ibgp") && /^\d+$/.test(words[2] ?? "")) {
-            maxPaths[words[1]] = Number(words[2]);
-        } else if (key === "redistribute" && words[1]) {
-            redistribute.set(words[1].toLowerCase(), words.slice(2).join(" "));
-        } else if (key === "neighbor" && words[1] && (peer = parseIpAddress(words[1])).ok) {
+        if (key === "bgp" && w[1]?.toLowerCase() === "router-id" && w[2]) {
+            routerId = w[2];
+        } else if (key === "max-paths" && (w[1] === "ebgp" || w[1] === "ibgp") && /^\d+$/.test(w[2] ?? "")) {
+            maxPaths[w[1]] = Number(w[2]);
+        } else if (key === "redistribute" && w[1]) {
+            redistribute.set(w[1].toLowerCase(), after(line, 2));
+        } else if (key === "neighbor" && w[1] && (peer = parseIpAddress(w[1])).ok) {
             const n = neighbor(peer.value);
-            const attr = words[2]?.toLowerCase();
-            const rest = line.replace(/^\S+\s+\S+\s+\S+\s*/, "");
-            const asn = parseAsn(words[3]);
-            if (attr === "remote-as" && asn.ok) n.remoteAsn = asn.value;
-            else if (attr === "description") n.description = rest;
-            else if (attr === "password") n.password = rest;
-            else if (attr === "update-source" && words[3]) n.updateSource = words[3];
-            else if (attr === "ebgp-multihop") n.ebgpMultihop = words[3] && /^\d+$/.test(words[3]) ? Number(words[3]) : 255;
-            else n.otherLines.push(line.replace(/^\S+\s+\S+\s*/, ""));
+            const attr = w[2]?.toLowerCase();
+            const value = remoteAs(w[3]);
+            if (attr === "remote-as" && value !== null && w.length === 4) n.remoteAsn = value;
+            else if (attr === "peer-group" && w[3] && w.length === 4) n.peerGroup = w[3];
+            else if (attr === "description") n.description = after(line, 3);
+            else if (attr === "password") n.password = after(line, 3);
+            else if (attr === "update-source" && w[3]) n.updateSource = w[3];
+            else if (attr === "ebgp-multihop") n.ebgpMultihop = w[3] && /^\d+$/.test(w[3]) ? Number(w[3]) : 255;
+            else n.otherLines.push(after(line, 2));
+        } else if (key === "neighbor" && w[1]) {
+            // A peer group (or an interface neighbor): foreign configuration, kept verbatim.
+            otherLines.push(line);
+            const attr = w[2]?.toLowerCase();
+            if (attr === "peer-group" && w.length === 3) groups.set(w[1], { name: w[1], remoteAsn: groups.get(w[1])?.remoteAsn ?? null });
+            else if (attr === "remote-as") groups.set(w[1], { name: w[1], remoteAsn: remoteAs(w[3]) });
         } else {
             otherLines.push(line);
+            mention(child);
         }
     }
 
+    const peerGroups = new Map<string, PeerGroup>();
+    for (const [name, g] of groups) peerGroups.set(name, g);
     const complete = new Map<IpAddress, RunningNeighbor>();
     for (const n of neighbors.values()) {
-        // A neighbor listed without remote-as (a peer-group member, or attributes left behind)
-        // cannot be reasoned about: keep its lines as foreign configuration.
-        if (n.remoteAsn === null) {
-            otherLines.push(...n.otherLines.map((l) => `neighbor ${n.address} ${l}`));
-            continue;
-        }
-        complete.set(n.address, { ...n, remoteAsn: n.remoteAsn });
+        const fromGroup = n.peerGroup !== null ? peerGroups.get(n.peerGroup)?.remoteAsn ?? null : null;
+        complete.set(n.address, { ...n, remoteAsn: n.remoteAsn ?? fromGroup });
     }
-    return { asn, routerId, maxPaths, redistribute, neighbors: complete, otherLines };
+    return { asn, vrf, routerId, maxPaths, redistribute, neighbors: complete, peerGroups, otherLines, mentions, uncertain: head.uncertain };
 }
 
 /** Parses vtysh `show running-config` output. Never throws: what it does not understand, it keeps. */
 export function parseRunningConfig(text: string): RunningConfig {
+    const tree = parseConfigTree(text);
     const routeInstall = new Set<string>();
     const routers: BgpRouter[] = [];
-    for (const block of blocks(text)) {
-        const words = block.head.split(/\s+/);
-        const first = words[0]!.toLowerCase();
-        if (first === "ns" && words[1]?.toLowerCase() === "route-install" && words.length > 2) {
-            routeInstall.add(words.slice(2).join(" ").toLowerCase());
-        } else if (first === "router" && words[1]?.toLowerCase() === "bgp") {
-            const asn = parseAsn(words[2]);
-            if (asn.ok) routers.push(parseRouter(asn.value, block.children));
+    const uncertain: UncertainRegion[] = [];
+    for (const block of tree.blocks) {
+        if (block.indent > 0) continue;
+        const w = words(block.text);
+        const first = w[0]!.toLowerCase();
+        if (first === "ns" && w[1]?.toLowerCase() === "route-install" && w.length > 2) {
+            routeInstall.add(w.slice(2).join(" ").toLowerCase());
+        } else if (first === "router" && w[1]?.toLowerCase() === "bgp") {
+            const asn = parseDeviceAsn(w[2]);
+            const instance = w[3]?.toLowerCase();
+            const vrf = (instance === "vrf" || instance === "view") && w.length === 5 ? `${instance === "view" ? "view " : ""}${w[4]}` : null;
+            if (asn.ok && (w.length === 3 || vrf !== null)) routers.push(parseRouter(block, asn.value, vrf));
+            // Another form of `router bgp` may be the main instance: whether it is, nobody can say.
+            else uncertain.push({ reason: `"${block.text}" is not a form of "router bgp" this package knows, so which instance is the main one is not certain`, lines: [{ lineNo: block.lineNo, text: block.text }] });
         }
     }
-    return { routeInstall, routers };
+    const main = routers.filter((r) => r.vrf === null);
+    if (main.length > 1) uncertain.push({ reason: `the device shows ${main.length} "router bgp" instances without vrf`, lines: main.map((r) => ({ lineNo: 0, text: `router bgp ${r.asn}` })) });
+    return { routeInstall, routers, uncertain };
 }
 
-/** The `router bgp` block, if the device runs BGP. */
+/** The main `router bgp` instance (the one without `vrf`), if the device runs BGP. */
 export function bgpRouter(config: RunningConfig): BgpRouter | undefined {
-    return config.routers[0];
+    return config.routers.find((r) => r.vrf === null);
 }

@@ -6,7 +6,8 @@
  * before the resource existed is never removed by it, even when the user stops asking for it.
  */
 import type { Change, NeighborAttribute } from "./changes";
-import type { BgpRouter, Neighbor, RunningConfig } from "./model";
+import type { UncertainRegion } from "./configTree";
+import type { BgpRouter, Neighbor, RemoteAs, RunningConfig } from "./model";
 import { bgpRouter } from "./parseRunningConfig";
 import type { Asn, IpAddress } from "./values";
 
@@ -53,7 +54,13 @@ export type Conflict =
     | { readonly kind: "other-router"; readonly existing: Asn; readonly wanted: Asn }
     | { readonly kind: "router-exists"; readonly asn: Asn }
     | { readonly kind: "no-router"; readonly asn: Asn }
-    | { readonly kind: "foreign-neighbor"; readonly address: IpAddress; readonly remoteAsn: Asn };
+    | { readonly kind: "foreign-neighbor"; readonly address: IpAddress; readonly remoteAsn: RemoteAs | null }
+    /** A member of a peer group: its settings come partly from the group, so the package will not manage it. */
+    | { readonly kind: "peer-group-member"; readonly address: IpAddress; readonly group: string }
+    /** The address is configured below the router level or in another instance, not as a neighbor of the main one. */
+    | { readonly kind: "neighbor-elsewhere"; readonly address: IpAddress; readonly lines: readonly string[] }
+    /** The device's layout does not prove what these lines belong to, so nothing is planned in the block. */
+    | { readonly kind: "uncertain"; readonly regions: readonly UncertainRegion[] };
 
 export type Plan<T> = { readonly ok: true; readonly changes: readonly Change[]; readonly owned: T } | { readonly ok: false; readonly conflicts: readonly Conflict[] };
 
@@ -77,7 +84,22 @@ function presence(running: boolean, wanted: boolean, owned: boolean, change: (pr
     return { owned: false };
 }
 
+/**
+ * The regions that forbid planning in the main instance: doubt over which block it is, or over
+ * what its own block holds. Empty when the layout proves every line's place.
+ */
+export function doubts(config: RunningConfig): readonly UncertainRegion[] {
+    return [...config.uncertain, ...(bgpRouter(config)?.uncertain ?? [])];
+}
+
+function refusal(config: RunningConfig): { ok: false; conflicts: Conflict[] } | null {
+    const regions = doubts(config);
+    return regions.length > 0 ? { ok: false, conflicts: [{ kind: "uncertain", regions }] } : null;
+}
+
 export function planRouter(config: RunningConfig, intent: RouterIntent, owned: RouterOwnership, adopt: boolean): Plan<RouterOwnership> {
+    const refused = refusal(config);
+    if (refused) return refused;
     const existing = bgpRouter(config);
     if (existing && existing.asn !== intent.asn) {
         return { ok: false, conflicts: [{ kind: "other-router", existing: existing.asn, wanted: intent.asn }] };
@@ -111,27 +133,34 @@ export function planRouter(config: RunningConfig, intent: RouterIntent, owned: R
  * resource created it and nothing else lives in it any more (neighbors of another cluster,
  * hand-made settings); otherwise only the resource's own settings are removed from it.
  */
-export function planRouterRemoval(config: RunningConfig, asn: Asn, owned: RouterOwnership): { changes: Change[]; keptRouterBecause: string | null } {
+export function planRouterRemoval(
+    config: RunningConfig,
+    asn: Asn,
+    owned: RouterOwnership,
+): { ok: true; changes: Change[]; keptRouterBecause: string | null } | { ok: false; conflicts: readonly Conflict[] } {
+    const refused = refusal(config);
+    if (refused) return refused;
     const changes: Change[] = [];
     const existing = bgpRouter(config);
     if (owned.routeInstall && config.routeInstall.has("bgp")) changes.push({ op: "set-route-install", kind: "bgp", present: false });
-    if (!existing || existing.asn !== asn) return { changes, keptRouterBecause: null };
+    if (!existing || existing.asn !== asn) return { ok: true, changes, keptRouterBecause: null };
     const foreign = foreignContent(existing, owned);
     if (owned.router && foreign === null) {
         changes.push({ op: "remove-router", asn });
-        return { changes, keptRouterBecause: null };
+        return { ok: true, changes, keptRouterBecause: null };
     }
     if (owned.routerId && existing.routerId !== null) changes.push({ op: "set-router-id", asn, value: null });
     if (owned.maxPathsEbgp && existing.maxPaths.ebgp !== null) changes.push({ op: "set-max-paths", asn, kind: "ebgp", value: null });
     if (owned.maxPathsIbgp && existing.maxPaths.ibgp !== null) changes.push({ op: "set-max-paths", asn, kind: "ibgp", value: null });
     if (owned.redistributeKernel && existing.redistribute.has("kernel")) changes.push({ op: "set-redistribute", asn, source: "kernel", present: false });
-    return { changes, keptRouterBecause: owned.router ? foreign : null };
+    return { ok: true, changes, keptRouterBecause: owned.router ? foreign : null };
 }
 
 /** Describes what in the block the router resource does not own, or null when there is nothing. */
 function foreignContent(r: BgpRouter, owned: RouterOwnership): string | null {
     const parts: string[] = [];
     if (r.neighbors.size > 0) parts.push(`${r.neighbors.size} neighbor(s) (${[...r.neighbors.keys()].join(", ")})`);
+    if (r.peerGroups.size > 0) parts.push(`peer group(s) ${[...r.peerGroups.keys()].join(", ")}`);
     if (r.otherLines.length > 0) parts.push(`other settings (${r.otherLines.join("; ")})`);
     if (r.routerId !== null && !owned.routerId) parts.push(`bgp router-id ${r.routerId}`);
     const defaults = owned.createdWith ?? { maxPathsEbgp: null, maxPathsIbgp: null };
@@ -145,7 +174,9 @@ const ATTRIBUTES: readonly NeighborAttribute[] = ["description", "password", "up
 
 /**
  * Neighbors: add the missing, reconcile the owned, remove the owned ones no longer wanted. A
- * wanted neighbor that exists but is not owned is a conflict unless `adopt` is set.
+ * wanted neighbor that exists but is not owned is a conflict unless `adopt` is set; one that is a
+ * peer-group member, or whose address the main instance uses elsewhere (a section, another
+ * instance), is always a conflict. Nothing is planned while the block holds doubtful regions.
  * `samePassword` decides whether the device's form of a password matches the wanted one (the
  * device may show an encrypted form).
  */
@@ -157,6 +188,8 @@ export function planNeighbors(
     adopt: boolean,
     samePassword: (address: IpAddress, shown: string, wanted: string) => boolean = (_a, shown, w) => shown === w,
 ): Plan<ReadonlySet<IpAddress>> {
+    const refused = refusal(config);
+    if (refused) return refused;
     const router = bgpRouter(config);
     if (!router || router.asn !== asn) {
         return { ok: false, conflicts: [router ? { kind: "other-router", existing: router.asn, wanted: asn } : { kind: "no-router", asn }] };
@@ -169,6 +202,15 @@ export function planNeighbors(
     }
     for (const n of wanted) {
         const current = router.neighbors.get(n.address);
+        if (current?.peerGroup) {
+            conflicts.push({ kind: "peer-group-member", address: n.address, group: current.peerGroup });
+            continue;
+        }
+        const elsewhere = current ? [] : usesElsewhere(config, n.address);
+        if (elsewhere.length > 0) {
+            conflicts.push({ kind: "neighbor-elsewhere", address: n.address, lines: elsewhere });
+            continue;
+        }
         if (!current) {
             changes.push({ op: "add-neighbor", asn, neighbor: n });
             continue;
@@ -190,9 +232,23 @@ export function planNeighbors(
     return { ok: true, changes, owned: nowOwned };
 }
 
-/** Removes the owned neighbors that are still on the device. */
-export function planNeighborsRemoval(config: RunningConfig, asn: Asn, owned: ReadonlySet<IpAddress>): Change[] {
+/** Lines outside the main instance's router level that use the address (sections, other instances). */
+function usesElsewhere(config: RunningConfig, address: IpAddress): string[] {
+    const lines: string[] = [];
+    for (const r of config.routers) {
+        const head = `router bgp ${r.asn}${r.vrf === null ? "" : ` ${r.vrf.startsWith("view ") ? r.vrf : `vrf ${r.vrf}`}`}`;
+        if (r.vrf !== null && r.neighbors.has(address)) lines.push(`${head}: neighbor ${address} ...`);
+        for (const l of r.mentions.get(address) ?? []) lines.push(`${head}: ${l}`);
+    }
+    return lines;
+}
+
+/** Removes the owned neighbors that are still on the device; nothing while the block holds doubtful regions. */
+export function planNeighborsRemoval(config: RunningConfig, asn: Asn, owned: ReadonlySet<IpAddress>): Plan<ReadonlySet<IpAddress>> {
+    const refused = refusal(config);
+    if (refused) return refused;
     const router = bgpRouter(config);
-    if (!router || router.asn !== asn) return [];
-    return [...owned].filter((a) => router.neighbors.has(a)).map((address) => ({ op: "remove-neighbor", asn, address }) as const);
+    if (!router || router.asn !== asn) return { ok: true, changes: [], owned: new Set() };
+    const changes = [...owned].filter((a) => router.neighbors.has(a)).map((address) => ({ op: "remove-neighbor", asn, address }) as const);
+    return { ok: true, changes, owned: new Set() };
 }

@@ -5,7 +5,7 @@
 import { redactedForm } from "../device/redact";
 import type { ConfigLine } from "../device/types";
 import type { Change, NeighborAttribute } from "./changes";
-import type { BgpRouter, Neighbor, RunningConfig } from "./model";
+import type { BgpRouter, Neighbor, RunningConfig, RunningNeighbor } from "./model";
 import type { IpAddress } from "./values";
 
 const KEYWORD: Record<NeighborAttribute, string> = {
@@ -79,14 +79,26 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
     return [...global, ...body, ...removals];
 }
 
+function runningNeighborLines(r: BgpRouter, n: RunningNeighbor): string[] {
+    const lines: string[] = [];
+    const fromGroup = n.peerGroup !== null && r.peerGroups.get(n.peerGroup)?.remoteAsn != null;
+    if (n.remoteAsn !== null && !fromGroup) lines.push(`neighbor ${n.address} remote-as ${n.remoteAsn}`);
+    if (n.peerGroup !== null) lines.push(`neighbor ${n.address} peer-group ${n.peerGroup}`);
+    for (const attribute of Object.keys(KEYWORD) as NeighborAttribute[]) {
+        const value = n[attribute];
+        if (value !== null) lines.push(attributeLine(n.address, attribute, value).text);
+    }
+    return lines;
+}
+
 function renderRouter(r: BgpRouter): string[] {
-    const lines = [`router bgp ${r.asn}`];
+    const lines = [`router bgp ${r.asn}${r.vrf === null ? "" : r.vrf.startsWith("view ") ? ` ${r.vrf}` : ` vrf ${r.vrf}`}`];
     if (r.routerId !== null) lines.push(` bgp router-id ${r.routerId}`);
     if (r.maxPaths.ebgp !== null) lines.push(` max-paths ebgp ${r.maxPaths.ebgp}`);
     if (r.maxPaths.ibgp !== null) lines.push(` max-paths ibgp ${r.maxPaths.ibgp}`);
     for (const [source, rest] of r.redistribute) lines.push(` redistribute ${source}${rest ? ` ${rest}` : ""}`);
     for (const n of r.neighbors.values()) {
-        for (const l of neighborLines(n)) lines.push(` ${l.text}`);
+        for (const l of runningNeighborLines(r, n)) lines.push(` ${l}`);
         for (const other of n.otherLines) lines.push(` neighbor ${n.address} ${other}`);
     }
     for (const other of r.otherLines) lines.push(` ${other}`);

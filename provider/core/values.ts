@@ -28,6 +28,19 @@ export function parseAsn(raw: unknown): Parsed<Asn> {
     return ok(n as Asn);
 }
 
+/**
+ * An AS number as a device prints it: asplain (`4259840010`) or asdot (`65000.10`, RFC 5396),
+ * which Cisco-style and ZebOS builds print when `bgp asnotation dot` is set.
+ */
+export function parseDeviceAsn(raw: string | undefined): Parsed<Asn> {
+    const m = raw === undefined ? null : /^(\d{1,5})\.(\d{1,5})$/.exec(raw);
+    if (!m) return parseAsn(raw);
+    const high = Number(m[1]);
+    const low = Number(m[2]);
+    if (high > 65535 || low > 65535) return fail(`${show(raw)} is not an asdot AS number: both halves run from 0 to 65535`);
+    return parseAsn(high * 65536 + low);
+}
+
 /** Parses IPv4 or IPv6 (no prefix length, no zone) into canonical form, so `10.0.0.01`-style variants and IPv6 spellings compare equal. */
 export function parseIpAddress(raw: unknown): Parsed<IpAddress> {
     if (typeof raw !== "string" || !ipaddr.isValid(raw.trim()) || raw.includes("%") || raw.includes("/")) {

@@ -78,12 +78,13 @@ describe("parseRunningConfig", () => {
                 password: "s3cret",
                 updateSource: "vlan101",
                 ebgpMultihop: 255,
+                peerGroup: null,
                 otherLines: ["timers 10 30"],
             },
         );
-        // 10.0.0.9 has no remote-as: it is not a neighbor the package can reason about.
-        assert.equal(r.neighbors.has("10.0.0.9" as never), false);
-        assert.ok(r.otherLines.includes("neighbor 10.0.0.9 route-map IN in"));
+        // 10.0.0.9 has no remote-as, but the device holds lines for it: a neighbor with no AS shown.
+        assert.equal(r.neighbors.get("10.0.0.9" as never)!.remoteAsn, null);
+        assert.deepEqual(r.neighbors.get("10.0.0.9" as never)!.otherLines, ["route-map IN in"]);
         assert.ok(r.otherLines.includes("address-family ipv6"));
         assert.ok(r.otherLines.includes("neighbor 2001:db8::1 activate"));
     });
