@@ -2,17 +2,7 @@
  * Planner conflicts → errors that say what is on the device and what to do about it.
  */
 import { AdcConflictError } from "../device/errors";
-import { REDACTED } from "../device/redact";
 import type { Conflict } from "../core/plan";
-
-/**
- * A line of the device's configuration as quoted in a message: what follows a `password` or
- * `key` keyword is a secret on every platform this package reads (foreign neighbors' and peer
- * groups' passwords included), so it never leaves.
- */
-export function quoteDeviceLine(text: string): string {
-    return text.replace(/(\b(?:password|key-string|authentication-key|key)\s+).*$/i, `$1${REDACTED}`);
-}
 
 function describe(c: Conflict): { message: string; fix: string } {
     switch (c.kind) {
@@ -43,13 +33,13 @@ function describe(c: Conflict): { message: string; fix: string } {
             };
         case "neighbor-elsewhere":
             return {
-                message: `${c.address} is not a neighbor of the main "router bgp" but the device uses it elsewhere: ${c.lines.map(quoteDeviceLine).join("; ")}`,
+                message: `${c.address} is not a neighbor of the main "router bgp" but the device uses it elsewhere: ${c.lines.join("; ")}`,
                 fix: `remove ${c.address} from this resource's list, or remove those lines on the ADC if they are left over`,
             };
         case "uncertain":
             return {
                 message: `the device's running configuration does not show with certainty which lines belong to "router bgp", so nothing was added, claimed or removed:\n${c.regions
-                    .map((r) => `    ${r.reason}:\n${r.lines.map((l) => `      ${l.lineNo > 0 ? `line ${l.lineNo}: ` : ""}${quoteDeviceLine(l.text)}`).join("\n")}`)
+                    .map((r) => `    ${r.reason}:\n${r.lines.map((l) => `      ${l.lineNo > 0 ? `line ${l.lineNo}: ` : ""}${l.text}`).join("\n")}`)
                     .join("\n")}`,
                 fix: `look at "show running-config" in vtysh on the ADC: if the output was cut or wrapped by the terminal, set "terminal length 0" and a wider terminal and retry; if the configuration really reads like this, report the device's build and this output in an issue`,
             };

@@ -92,7 +92,7 @@ function runningNeighborLines(r: BgpRouter, n: RunningNeighbor): string[] {
 }
 
 function renderRouter(r: BgpRouter): string[] {
-    const lines = [`router bgp ${r.asn}${r.vrf === null ? "" : r.vrf.startsWith("view ") ? ` ${r.vrf}` : ` vrf ${r.vrf}`}`];
+    const lines = [`router bgp ${r.asn}${!r.vrf ? "" : r.vrf.startsWith("view ") ? ` ${r.vrf}` : ` vrf ${r.vrf}`}`];
     if (r.routerId !== null) lines.push(` bgp router-id ${r.routerId}`);
     if (r.maxPaths.ebgp !== null) lines.push(` max-paths ebgp ${r.maxPaths.ebgp}`);
     if (r.maxPaths.ibgp !== null) lines.push(` max-paths ibgp ${r.maxPaths.ibgp}`);

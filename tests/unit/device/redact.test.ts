@@ -2,7 +2,8 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { REDACTED, Redactor, redactedForm, redactSecretShapes } from "../../../provider/device/redact";
 import { renderChanges, renderRunningConfig } from "../../../provider/core/render";
-import type { IpAddress } from "../../../provider/core/values";
+import { EMPTY_CONFIG, emptyRouter } from "../../../provider/core/model";
+import type { Asn, IpAddress } from "../../../provider/core/values";
 
 /**
  * Lines in the forms devices print them, each with the secret it carries. The vtysh forms are
@@ -132,20 +133,17 @@ describe("device/redact: the one redactor", () => {
         r.addSecret("Ssh-Login-Pw");
         r.addSecret("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n");
         const config = renderRunningConfig({
+            ...EMPTY_CONFIG,
             routeInstall: new Set(["bgp"]),
             routers: [
                 {
-                    asn: 500,
-                    routerId: null,
-                    maxPaths: { ebgp: null, ibgp: null },
-                    redistribute: new Map(),
-                    otherLines: [],
+                    ...emptyRouter(500 as Asn),
                     neighbors: new Map([
-                        ["10.0.0.7" as IpAddress, { address: "10.0.0.7" as IpAddress, remoteAsn: 65001 as never, description: null, password: "Foreign-Secret", updateSource: null, ebgpMultihop: null, otherLines: [] }],
+                        ["10.0.0.7" as IpAddress, { address: "10.0.0.7" as IpAddress, remoteAsn: 65001 as Asn, peerGroup: null, description: null, password: "Foreign-Secret", updateSource: null, ebgpMultihop: null, otherLines: [] }],
                     ]),
                 },
             ],
-        } as never);
+        });
         const out = r.redact(`${config}\n% bad Ssh-Login-Pw\nkey b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ`);
         for (const s of ["Foreign-Secret", "Ssh-Login-Pw", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"]) assert.ok(!out.includes(s), out);
         assert.ok(out.includes("neighbor 10.0.0.7 remote-as 65001"), out);
