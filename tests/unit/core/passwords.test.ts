@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import type { Neighbor, RunningNeighbor } from "../../../provider/core/model";
+import { EMPTY_CONFIG, emptyRouter, runningNeighbor, type Neighbor, type RunningConfig, type RunningNeighbor } from "../../../provider/core/model";
 import { planNeighbors } from "../../../provider/core/plan";
 import { digestMatches, passwordDigest, passwordsSent, readRememberedPasswords, rememberAfterApply, samePassword } from "../../../provider/core/passwords";
 import type { Asn, IpAddress } from "../../../provider/core/values";
@@ -12,11 +12,11 @@ function neighbor(password: string | null): Neighbor {
     return { address: A, remoteAsn: 64512 as Asn, description: null, password, updateSource: null, ebgpMultihop: null };
 }
 function shown(password: string | null): ReadonlyMap<IpAddress, RunningNeighbor> {
-    return new Map([[A, { ...neighbor(password), otherLines: [] }]]);
+    return new Map([[A, runningNeighbor(neighbor(password))]]);
 }
 /** The device as the planner sees it: router bgp 500 with one neighbor showing `form`. */
-function device(form: string | null) {
-    return { routeInstall: new Set<string>(), routers: [{ asn: 500 as Asn, routerId: null, maxPaths: { ebgp: null, ibgp: null }, redistribute: new Map(), neighbors: shown(form), otherLines: [] }] };
+function device(form: string | null): RunningConfig {
+    return { ...EMPTY_CONFIG, routers: [{ ...emptyRouter(500 as Asn), neighbors: shown(form) }] };
 }
 
 describe("password identity (core/passwords)", () => {
