@@ -50,7 +50,7 @@ export function parseIpAddress(raw: unknown): Parsed<IpAddress> {
     // ipaddr.js also accepts shorthand IPv4 such as "10.1" or octal "010.0.0.1", which a device
     // would read differently: insist on four plain decimal octets.
     if (!text.includes(":") && !ipaddr.IPv4.isValidFourPartDecimal(text)) {
-        return fail(`${show(raw)} is not a dotted-quad IPv4 address (four decimal numbers 0-255, e.g. 10.102.33.198)`);
+        return fail(`${show(raw)} is not a dotted-quad IPv4 address: write four decimal numbers 0-255 without leading zeros (e.g. 10.102.33.198)`);
     }
     return ok(ipaddr.parse(text).toString() as IpAddress);
 }
@@ -58,7 +58,7 @@ export function parseIpAddress(raw: unknown): Parsed<IpAddress> {
 export function parseIpv4Address(raw: unknown): Parsed<Ipv4Address> {
     const parsed = parseIpAddress(raw);
     if (!parsed.ok) return parsed;
-    if (parsed.value.includes(":")) return fail(`${show(raw)} is an IPv6 address; an IPv4 address is needed here`);
+    if (parsed.value.includes(":")) return fail(`${show(raw)} is an IPv6 address; give an IPv4 address here`);
     return ok(parsed.value as Ipv4Address);
 }
 
@@ -67,7 +67,8 @@ function unusableAddress(text: string): string | undefined {
     const ip = ipaddr.parse(text);
     const range = ip.range();
     if (ip.kind() === "ipv6" && (range === "ipv4Mapped" || range === "rfc6145")) {
-        const v4 = (ip as ipaddr.IPv6).toIPv4Address().toString();
+        const [, , , , , , high, low] = (ip as ipaddr.IPv6).parts;
+        const v4 = [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
         return `is an IPv4-mapped IPv6 address, which the device shows as ${v4}: write "${v4}"`;
     }
     const why: Record<string, string> = {
@@ -152,7 +153,8 @@ export function parseIntegerInRange(raw: unknown, min: number, max: number, what
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
         return fail(`${show(raw)} is not a valid ${what}: use a whole number from ${min} to ${max}`);
     }
-    return ok(n);
+    // -0 is 0 (and stored as 0).
+    return ok(n === 0 ? 0 : n);
 }
 
 /**
