@@ -53,6 +53,11 @@ function outcome(c: CorpusCase, raw: Record<string, unknown>): { failures: reado
             adc: { ...adc, router: "create" } as never,
             cluster: { asn: cluster.asn, asnSource: "cluster.asn", nodes: cluster.nodes, nodesSource: "cluster.nodes" },
             calicoApi: "projectcalico.org/v3",
+            routeSafety: {
+                calicoRelease: { value: "3.31.7", source: "calicoVersion" },
+                ipPools: { listed: [{ cidr: "192.168.0.0/16" }], source: "cluster.ipPools" },
+                fieldManager: "pulumi-calico-adc-corpus",
+            },
         });
         assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.problems));
         return outcome({ ...c, resource: "neighbors" }, { connection: adc.connection, localAsn: planned.plan.neighbors.localAsn, neighbors: planned.plan.neighbors.neighbors });
