@@ -17,7 +17,7 @@ import { renderChanges } from "../core/render";
 import type { IpAddress } from "../core/values";
 import { conflictError } from "./conflicts";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
-import { neighborState, observe, observeAfterFailure, readSessions, type Observation } from "./observe";
+import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { checkResult, log, requireSpec } from "./providerSupport";
 import { diffState, neighborsInputsState, NEIGHBORS_INPUT_KEYS, SCHEMA_VERSION, type NeighborsInputsState } from "./state";
@@ -103,16 +103,17 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
         const changing = lines.length > 0;
         let saved = false;
         const pending = () => savePendingAfter(spec.saveConfig, changing, was.savePending, saved);
-        let after: Observation;
+        // Nothing to send: what was just read is what the device holds.
+        let after: Observation = seen;
         // From the first line sent on, any failure leaves the device changed: it is recorded.
         try {
-            await session.configure(lines);
+            // The verify read travels with the lines: no round trip of its own.
+            if (changing) after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
             if (mustSave(spec.saveConfig, changing, was.savePending)) {
                 if (!changing) log(host, "saving the configuration (the last save did not complete)");
                 await session.save();
                 saved = true;
             }
-            after = await observe(session);
         } catch (e) {
             let now: Observation;
             try {

@@ -4,7 +4,7 @@
  */
 import type { AdcBgpNeighborState, BgpSessionState } from "./args";
 import { withAdcSession } from "../device";
-import type { AdcConnection, AdcSession } from "../device/types";
+import type { AdcConnection, AdcSession, ShowAnswer } from "../device/types";
 import { AdcCommandError } from "../device/errors";
 import type { RunningConfig, RunningNeighbor } from "../core/model";
 import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
@@ -19,9 +19,29 @@ export async function bgpFeatureEnabled(session: AdcSession): Promise<boolean> {
     return parseFeatures(await session.cli("show ns feature")).get("BGP") === true;
 }
 
+/** The show commands an observation reads, in one exchange. */
+export const OBSERVE_SHOWS: readonly string[] = ["show running-config", "show ip bgp summary"];
+
+/** Reads the configuration and the sessions in one round trip. */
 export async function observe(session: AdcSession): Promise<Observation> {
-    const running = parseRunningConfig(await session.vtyshShow("show running-config"));
-    return { running, sessions: bgpRouter(running) ? await readSessions(session) : [] };
+    return observation(session.host, await session.vtyshShows(OBSERVE_SHOWS));
+}
+
+/** Reads the BGP feature, the configuration and the sessions in one round trip. */
+export async function observeWithFeature(session: AdcSession): Promise<Observation & { readonly featureOn: boolean }> {
+    const [feature, ...shows] = await session.vtyshShows(OBSERVE_SHOWS, ["show ns feature"]);
+    if (feature.failure !== undefined) throw new AdcCommandError(session.host, "show ns feature", feature.failure, "check that the account may run `show ns feature`");
+    return { ...observation(session.host, shows), featureOn: parseFeatures(feature.output).get("BGP") === true };
+}
+
+/**
+ * The answers to {@link OBSERVE_SHOWS} as an observation. A device without a BGP instance
+ * answers the summary with a `%` line: that means no sessions.
+ */
+export function observation(host: string, [config, summary]: readonly ShowAnswer[]): Observation {
+    if (config.failure !== undefined) throw new AdcCommandError(host, "show running-config", config.failure, "check that the account may run vtysh's `show running-config`");
+    const running = parseRunningConfig(config.output);
+    return { running, sessions: bgpRouter(running) && summary.failure === undefined ? parseBgpSummary(summary.output) : [] };
 }
 
 /** A device without a BGP instance answers the summary with a `%` line; that means no sessions. */

@@ -16,7 +16,7 @@ import { renderChanges } from "../core/render";
 import { mustSave, savePendingAfter } from "../core/save";
 import { conflictError } from "./conflicts";
 import { resolveRouterInputs, type RouterSpec } from "./inputs";
-import { bgpFeatureEnabled, neighborState, observe, observeAfterFailure, type Observation } from "./observe";
+import { bgpFeatureEnabled, neighborState, observation, observe, observeAfterFailure, observeWithFeature, OBSERVE_SHOWS, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { diffState, routerInputsState, ROUTER_INPUT_KEYS, SCHEMA_VERSION, type RouterInputsState } from "./state";
 import { checkResult, log, requireSpec } from "./providerSupport";
@@ -102,8 +102,8 @@ function confirmOwnership(planned: RouterOwnership, before: RouterOwnership, see
 async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pendingBefore: boolean, inputs: Record<string, unknown>): Promise<RouterOutputs> {
     const host = spec.connection.host;
     return withAdcSession(spec.connection, async (session: AdcSession) => {
-        let featureOn = await bgpFeatureEnabled(session);
-        const seen = await observe(session);
+        const seen = await observeWithFeature(session);
+        let featureOn = seen.featureOn;
         const plan = planRouter(seen.running, spec.intent, before, spec.adoptExisting);
         if (!plan.ok) throw conflictError(host, plan.conflicts);
         // The feature counts as this resource's only once the device confirmed enabling it.
@@ -114,7 +114,8 @@ async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pend
         // Whether a change may have reached the device: not when the device refused enabling the feature.
         let touched = false;
         const pending = () => savePendingAfter(spec.saveConfig, touched, pendingBefore, saved);
-        let after: Observation;
+        // Nothing to send: what was just read is what the device holds.
+        let after: Observation = seen;
         // From the first line sent on, any failure leaves the device changed: it is recorded.
         try {
             if (!featureOn) {
@@ -128,13 +129,14 @@ async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pend
                 planned = { ...planned, feature: true };
             }
             touched ||= lines.length > 0;
-            await session.configure(lines);
+            // The verify read travels with the lines: no round trip of its own.
+            if (lines.length > 0) after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
+            else if (planned.feature !== before.feature) after = await observe(session);
             if (mustSave(spec.saveConfig, changing, pendingBefore)) {
                 if (!changing) log(host, "saving the configuration (the last save did not complete)");
                 await session.save();
                 saved = true;
             }
-            after = await observe(session);
         } catch (e) {
             throw await recordPartial(e, id, spec, planned, before, pending(), inputs, session);
         }
@@ -222,8 +224,8 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
         const stored = props as unknown as RouterOutputs;
         const spec = requireSpec(resolveRouterInputs(props as Record<string, unknown>, "state"));
         return withAdcSession(spec.connection, async (session) => {
-            const featureOn = await bgpFeatureEnabled(session);
-            const seen = await observe(session);
+            const seen = await observeWithFeature(session);
+            const featureOn = seen.featureOn;
             const inputs = observedInputs(stored, seen);
             // Whether the device saved is not observable, so a pending save stays as recorded.
             const outs = { ...outputs(spec, storedOwnership(props as Record<string, unknown>), featureOn, seen, props.savePending === true), ...inputs };

@@ -17,6 +17,15 @@ export interface ChannelOptions {
     readonly trace?: (direction: "sent" | "received", text: string) => void;
 }
 
+/** How a pipelined batch is sent. */
+export interface BatchOptions {
+    /**
+     * The most bytes of a batch written and not yet answered: the device's input buffer must
+     * hold them (one line more is sent only when nothing is outstanding).
+     */
+    readonly windowBytes: number;
+}
+
 /** The answer to one command. */
 export interface Reply {
     /** The lines between the command's echo and the prompt, `\n`-joined (no trailing newline). */
@@ -33,6 +42,12 @@ export interface BatchItem {
     readonly text: string;
     /** Used in errors and traces instead of `text` (secrets replaced). */
     readonly label: string;
+    /**
+     * The modes whose prompt may end this line's answer (default: any). nscli's prompt pattern is
+     * loose, so it is looked for only where an item accepts it: a vtysh show's `*>` cut off by a
+     * packet boundary is not a prompt.
+     */
+    readonly accept?: readonly ModeName[];
 }
 
 /** The answer to one line of a batch: the output between its prompt and the next, and that next prompt's mode. */
@@ -72,6 +87,21 @@ export class Channel {
      * command's, so nothing more is sent on this channel.
      */
     private timedOut: AdcTimeoutError | undefined;
+    /** Lines of the batch being read that were sent beyond the one being answered. */
+    private typedAhead = 0;
+    /** A pager prompt appeared while lines were typed ahead: they may have been taken as keys. */
+    private pagedWithTypeAhead = false;
+    /** An empty line was sent to provoke the first prompt: its own prompt may still come. */
+    nudged = false;
+    /** The prompt that ended the last batch, as the device printed it. */
+    lastPrompt: string | undefined;
+    /**
+     * The exact text of the nscli prompt as last seen (`> `). nscli's prompt pattern is too loose
+     * to look for at the start of a line in the middle of a batch, its exact text is not.
+     */
+    private cliPrompt: string | undefined;
+    /** The first prompt came without trailing blanks: they may still be on their way. */
+    private cliPaddingUnsure = false;
     private readonly onData = (chunk: Buffer | string): void => {
         this.screen.append(chunk);
         this.answerPager();
@@ -104,16 +134,23 @@ export class Channel {
      */
     async waitForPrompt(label: string, nudgeAfterMs: number): Promise<Reply> {
         const nudge = setTimeout(() => {
-            if (!this.closedFlag) this.writeRaw("\n", 1);
+            if (this.closedFlag) return;
+            this.nudged = true;
+            this.writeRaw("\n", 1);
         }, nudgeAfterMs);
         try {
             return await this.read(
                 () => label,
                 () => {
-                    const { body, tail } = this.split();
+                    const tail = this.screen.tail;
                     const mode = this.promptMode(tail);
                     if (mode === undefined) return undefined;
-                    this.screen.consume(this.screen.text.length);
+                    if (mode === "cli") {
+                        this.cliPrompt = tail;
+                        this.cliPaddingUnsure = tail.trimEnd() === tail;
+                    }
+                    const body = this.screen.lines.join("\n");
+                    this.screen.consumeAll();
                     return { output: body, prompt: tail, mode };
                 },
                 () => new AdcDisconnectedError(this.options.host, label),
@@ -143,14 +180,16 @@ export class Channel {
         return this.read(
             () => label,
             () => {
-                const { lines, tail } = this.split();
+                const tail = this.screen.tail;
                 const mode = this.promptMode(tail, accept);
                 if (mode === undefined) return undefined;
+                const lines = this.screen.lines;
                 const echo = wanted === "" ? -1 : lines.findIndex((l) => l.trimEnd().endsWith(wanted));
                 const output = echo >= 0 ? lines.slice(echo + 1) : lines;
                 if (echo < 0 && mode === fromMode && output.every((l) => l.trim() === "")) return undefined;
                 if (complete && !complete(output, tail)) return undefined;
-                this.screen.consume(this.screen.text.length);
+                if (mode === "cli") this.cliPrompt = tail;
+                this.screen.consumeAll();
                 const reply: Reply = { output: output.join("\n"), prompt: tail, mode };
                 this.traceReceived(reply.output, tail);
                 return reply;
@@ -160,50 +199,182 @@ export class Channel {
     }
 
     /**
-     * Writes every item in one write and reads one answer per item, counting prompts: the
-     * output between the n-th and the (n+1)-th prompt is the n-th item's answer. The device
-     * echoes each line either after its prompt (`ns(config)#neighbor ...`) or, for type-ahead,
-     * all at once before the answers, possibly with several prompts on one line; echoed lines
-     * are recognised by their text and dropped. The timeout applies to each line.
+     * Sends the items pipelined and reads one answer per item, counting prompts: the output
+     * between the n-th and the (n+1)-th prompt is the n-th item's answer. Lines go out as a
+     * sliding window: at most `windowBytes` written and not yet answered, so a device that reads
+     * its input into a fixed buffer is never overrun, and the pipe stays full while answers flow.
+     * The device echoes each line either after its prompt (`ns(config)#neighbor ...`) or, for
+     * type-ahead, as it arrives, possibly with several prompts on one line; echoed lines are
+     * recognised by their text and dropped. The timeout applies to each line.
+     *
+     * Every chunk is examined once: the cost is linear in the batch and its answers.
      */
-    async sendBatch(items: readonly BatchItem[], disconnected: BatchDisconnect): Promise<BatchReply[]> {
+    async sendBatch(items: readonly BatchItem[], disconnected: BatchDisconnect, options: BatchOptions): Promise<BatchReply[]> {
         if (items.length === 0) return [];
-        const echoes = new Set(items.map((i) => i.text.trim()));
         const outputs: string[][] = items.map(() => []);
         const modes: ModeName[] = [];
-        let processed = 0;
-        const platform = this.options.platform;
-        const replies = (): BatchReply[] => modes.map((mode, i) => ({ output: outputs[i].join("\n").trim(), mode }));
+        // Trailing blanks of an answer are the terminal's, not output.
+        const replies = (): BatchReply[] => modes.map((mode, i) => ({ output: outputs[i].join("\n").trimEnd(), mode }));
         const pending = (): number => Math.min(modes.length, items.length - 1);
+        /** The next item whose echo has not been seen: echoes come in the order the lines were sent. */
+        let echoed = 0;
+        const isEcho = (text: string): boolean => {
+            // Blanks around an echo are the terminal's (a prompt's trailing blank may come late).
+            if (echoed >= sent || text.trim() === "" || text.trim() !== items[echoed].text.trim()) return false;
+            echoed++;
+            return true;
+        };
+        const { successMarker } = this.options.platform.platform;
+        const nscliFinished = (i: number): boolean => outputs[i].some((l) => successMarker.test(l) || this.options.platform.isFailureLine(l, "nscli"));
+        const prompts = (line: string, answering: number, isTail: boolean): { modes: ModeName[]; rest: number; lastStart: number } => {
+            const at = (k: number): number => Math.min(answering + k, items.length - 1);
+            return this.batchPrompts(line, {
+                accepts: (k) => items[at(k)].accept,
+                finished: (k) => k === 0 && nscliFinished(at(0)),
+                cliPrompt: this.cliPrompt,
+                isNextEcho: (t) => echoed < sent && t.trim() !== "" && t.trim() === items[echoed].text.trim(),
+                isTail,
+            });
+        };
+        // upTo[i]: the bytes of the first i items, with their newlines.
+        const upTo = [0];
+        for (const item of items) upTo.push(upTo[upTo.length - 1] + Buffer.byteLength(item.text) + 1);
+        let sent = 0;
+        let processed = 0;
+        let answeredBefore = 0;
+        let seen = 0;
+        /** Sends what the window allows once `answered` items have their prompt. */
+        const sendMore = (answered: number): void => {
+            const from = sent;
+            while (sent < items.length && (sent === answered || upTo[sent + 1] - upTo[answered] <= options.windowBytes)) sent++;
+            if (sent > from) {
+                const batch = items.slice(from, sent);
+                this.write(batch.map((i) => `${i.text}\n`).join(""), batch.length, batch.map((i) => i.label).join("\n"));
+            }
+            this.typedAhead = sent - answered - 1;
+        };
 
-        this.write(items.map((i) => `${i.text}\n`).join(""), items.length, items.map((i) => i.label).join("\n"));
-        return this.read(
-            () => items[pending()].label,
-            (progress) => {
-                const text = this.screen.text;
-                const before = modes.length;
-                for (let nl = text.indexOf("\n", processed); nl >= 0; nl = text.indexOf("\n", processed)) {
-                    const line = text.slice(processed, nl);
-                    processed = nl + 1;
-                    const { modes: prompts, rest } = platform.leadingPrompts(line);
-                    for (const m of prompts) if (modes.length < items.length) modes.push(m);
-                    const remainder = line.slice(rest);
-                    if (remainder.trim() === "" && prompts.length > 0) continue;
-                    if (echoes.has(remainder.trim())) continue;
-                    outputs[pending()].push(remainder);
-                }
-                if (modes.length > before) progress();
-                const tail = platform.leadingPrompts(text.slice(processed));
-                const tailIsPrompts = tail.modes.length > 0 && text.slice(processed + tail.rest).trim() === "";
-                if (!tailIsPrompts || modes.length + tail.modes.length < items.length) return undefined;
-                for (const m of tail.modes) if (modes.length < items.length) modes.push(m);
-                this.screen.consume(text.length);
-                const result = replies();
-                this.traceReceived(result.map((r) => r.output).filter((o) => o !== "").join("\n"), "");
-                return result;
-            },
-            () => disconnected(replies(), pending()),
-        );
+        this.pagedWithTypeAhead = false;
+        sendMore(0);
+        try {
+            return await this.read(
+                () => items[pending()].label,
+                (progress) => {
+                    if (this.pagedWithTypeAhead) {
+                        throw new AdcError(
+                            this.options.host,
+                            `the device paged its answer to ${JSON.stringify(this.options.redactor.redact(items[pending()].label))} while further commands were already sent, so it may have taken them for keys`,
+                            "turn paging off on the ADC (`set cli mode -page OFF` in the CLI, `terminal length 0` in vtysh) and run again",
+                        );
+                    }
+                    const lines = this.screen.lines;
+                    for (; processed < lines.length; processed++) {
+                        const line = lines[processed];
+                        if (processed === 0 && this.cliPaddingUnsure && this.cliPrompt !== undefined) {
+                            // The blanks before the first echo are the first prompt's, come late.
+                            const late = /^[ \t]+/.exec(line);
+                            if (late && echoed < sent && line.trim() === items[echoed].text.trim()) this.cliPrompt += late[0];
+                            this.cliPaddingUnsure = false;
+                        }
+                        const found = prompts(line, modes.length, false);
+                        for (const m of found.modes) if (modes.length < items.length) modes.push(m);
+                        const remainder = line.slice(found.rest);
+                        const echo = echoed;
+                        if (isEcho(remainder)) {
+                            // Line k's echo comes before its answer's prompt: more prompts before
+                            // it are stray (an extra newline's answer), not answers.
+                            if (modes.length > echo) modes.length = Math.max(echo, modes.length - found.modes.length);
+                            continue;
+                        }
+                        outputs[pending()].push(remainder);
+                    }
+                    const tail = this.screen.tail;
+                    const tailPrompts = prompts(tail, modes.length, true);
+                    const tailIsPrompts = tailPrompts.modes.length > 0 && tail.slice(tailPrompts.rest).trim() === "";
+                    if (tailIsPrompts && modes.length + tailPrompts.modes.length >= items.length) {
+                        for (const m of tailPrompts.modes) if (modes.length < items.length) modes.push(m);
+                        this.lastPrompt = tail.slice(tailPrompts.lastStart);
+                        if (modes[modes.length - 1] === "cli") this.cliPrompt = this.lastPrompt;
+                        this.typedAhead = 0;
+                        this.screen.consumeAll();
+                        const result = replies();
+                        this.traceReceived(result.map((r) => r.output).filter((o) => o !== "").join("\n"), "");
+                        return result;
+                    }
+                    const answered = Math.min(items.length, modes.length + (tailIsPrompts ? tailPrompts.modes.length : 0));
+                    if (answered > answeredBefore) {
+                        answeredBefore = answered;
+                        sendMore(answered);
+                    }
+                    if (processed > seen) {
+                        // Output keeps coming: the device is answering, not hanging.
+                        seen = processed;
+                        progress();
+                    }
+                    return undefined;
+                },
+                () => disconnected(replies(), pending()),
+            );
+        } finally {
+            this.typedAhead = 0;
+        }
+    }
+
+    /**
+     * The prompts at the start of a line of a batch's answers, and where the rest (an echo, or
+     * output) starts. vtysh prompts are specific enough to be found anywhere at a line's start
+     * (several in a row after type-ahead). nscli's pattern is loose (any short line ending in
+     * `>`), so it is looked for only where the item being answered accepts it, as: the exact
+     * prompt seen last; a prompt followed by the echo of the next line sent (a prompt may show
+     * the time); or, once nscli said it finished (` Done` or `ERROR:`), a line that is nothing but
+     * a prompt (for the incomplete last line, only once its trailing blanks have come, see
+     * {@link promptMode}).
+     */
+    private batchPrompts(line: string, o: BatchPromptContext): { modes: ModeName[]; rest: number; lastStart: number } {
+        const platform = this.options.platform;
+        const modes: ModeName[] = [];
+        let at = 0;
+        let lastStart = 0;
+        for (;;) {
+            const inline = platform.leadingPrompts(at === 0 ? line : line.slice(at), { wholeLine: false });
+            if (inline.modes.length > 0) {
+                modes.push(...inline.modes);
+                lastStart = at;
+                at += inline.rest;
+                continue;
+            }
+            const accept = o.accepts(modes.length);
+            if (accept !== undefined && !accept.includes("cli")) break;
+            const rest = line.slice(at);
+            const known = o.cliPrompt?.trimEnd();
+            // In the incomplete last line, only once its trailing blanks have come too.
+            if (known !== undefined && known !== "" && rest.startsWith(o.isTail ? (o.cliPrompt as string) : known)) {
+                // Its trailing blanks: all of them before an echo or another prompt (a prompt first
+                // read before its blank arrived is known without it), else as many as it had.
+                let end = known.length;
+                while (rest[end] === " " || rest[end] === "\t") end++;
+                const after = rest.slice(end);
+                if (!o.isNextEcho(after) && platform.leadingPrompts(after, { wholeLine: false }).modes.length === 0) end = Math.min(end, (o.cliPrompt as string).length);
+                modes.push("cli");
+                lastStart = at;
+                at += end;
+                continue;
+            }
+            const echoAt = cliPromptBeforeEcho(rest, platform, o.isNextEcho);
+            if (echoAt !== undefined) {
+                modes.push("cli");
+                lastStart = at;
+                at += echoAt;
+                break;
+            }
+            if (rest !== "" && o.finished(modes.length) && (o.isTail ? this.promptMode(rest, ["cli"]) === "cli" : platform.modeOfPromptLine(rest) === "cli")) {
+                modes.push("cli");
+                lastStart = at;
+                at = line.length;
+            }
+            break;
+        }
+        return { modes, rest: at, lastStart };
     }
 
     /** Closes the stream (the SSH channel); pending reads fail as disconnected. */
@@ -245,27 +416,25 @@ export class Channel {
         return mode;
     }
 
-    /** The received text as complete lines and the incomplete last line. */
-    private split(): { body: string; lines: string[]; tail: string } {
-        const text = this.screen.text;
-        const nl = text.lastIndexOf("\n");
-        const body = nl >= 0 ? text.slice(0, nl) : "";
-        return { body, lines: nl >= 0 ? body.split("\n") : [], tail: text.slice(nl + 1) };
-    }
-
-    /** Answers a pager prompt in the last line and removes it from what was received. */
+    /**
+     * Answers a pager prompt in the incomplete last line and removes it from what was received;
+     * with lines typed ahead, leaves it for the batch read to refuse (they may have been taken
+     * for keys).
+     */
     private answerPager(): void {
-        const text = this.screen.text;
-        const lineStart = text.lastIndexOf("\n") + 1;
-        const tail = text.slice(lineStart);
+        const tail = this.screen.tail;
         for (const re of this.options.platform.platform.pagers) {
             const m = re.exec(tail);
             if (!m) continue;
-            let start = lineStart + m.index;
+            if (this.typedAhead > 0) {
+                this.pagedWithTypeAhead = true;
+                return;
+            }
+            let start = m.index;
             let end = start + m[0].length;
-            while (start > lineStart && text[start - 1] === " ") start--;
-            while (end < text.length && text[end] === " ") end++;
-            this.screen.remove(start, end);
+            while (start > 0 && tail[start - 1] === " ") start--;
+            while (end < tail.length && tail[end] === " ") end++;
+            this.screen.removeFromTail(start, end);
             if (!this.closedFlag) this.stream.write(this.options.platform.platform.pagerAnswer);
             return;
         }
@@ -298,7 +467,7 @@ export class Channel {
             const arm = (): void => {
                 clearTimeout(timer);
                 timer = setTimeout(() => {
-                    const last = redactor.redact(this.screen.text).slice(-200);
+                    const last = redactor.redact(this.screen.recent(400)).slice(-200);
                     this.timedOut = new AdcTimeoutError(host, redactor.redact(label()), commandTimeoutMs, last);
                     finish(this.timedOut);
                 }, commandTimeoutMs);
@@ -318,4 +487,25 @@ export class Channel {
             this.waiter.check();
         });
     }
+}
+
+/** What {@link Channel.batchPrompts} needs to know about the batch, for the k-th prompt on a line. */
+interface BatchPromptContext {
+    readonly accepts: (k: number) => readonly ModeName[] | undefined;
+    /** Whether the answer so far says nscli finished the command. */
+    readonly finished: (k: number) => boolean;
+    readonly cliPrompt: string | undefined;
+    readonly isNextEcho: (text: string) => boolean;
+    readonly isTail: boolean;
+}
+
+/** Where the echo starts if `line` is an nscli prompt followed by the echo of the next line sent. */
+function cliPromptBeforeEcho(line: string, platform: CompiledPlatform, isNextEcho: (text: string) => boolean): number | undefined {
+    for (let gt = line.indexOf(">"); gt >= 0 && gt < 80; gt = line.indexOf(">", gt + 1)) {
+        let start = gt + 1;
+        while (line[start] === " " || line[start] === "\t") start++;
+        const echo = line.slice(start);
+        if (echo !== "" && isNextEcho(echo) && platform.modeOfPromptLine(line.slice(0, start)) === "cli") return start;
+    }
+    return undefined;
 }

@@ -7,7 +7,7 @@ import { defaultLog, NetScalerSession, SessionOptions } from "./session";
 import type { AdcConnection, AdcSession } from "./types";
 
 export * from "./errors";
-export type { AdcConnection, AdcSession, ConfigLine, WithAdcSession } from "./types";
+export type { AdcConnection, AdcSession, ConfigLine, ShowAnswer, WithAdcSession } from "./types";
 export { NETSCALER, compilePlatform } from "./platform";
 export type { ModeName, PlatformDefinition } from "./platform";
 export { NetScalerSession } from "./session";

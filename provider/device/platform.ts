@@ -54,7 +54,7 @@ export interface ModeEdge {
     readonly command: string;
 }
 
-/** A command the session runs once after login. */
+/** A command the session runs once per login, with the first command typed in its mode. */
 export interface OnOpenCommand {
     readonly mode: ModeName;
     readonly command: string;
@@ -92,6 +92,11 @@ export interface PlatformDefinition {
         readonly routerBgpMode: ModeName;
         readonly routerBgpLeave: string;
     };
+    /**
+     * The bytes of input the device is sure to hold while it works through earlier lines: a
+     * pipelined exchange never has more written and unanswered.
+     */
+    readonly inputBufferBytes: number;
     /** How to persist the configuration: the vtysh commands to try in order, then the nscli command. */
     readonly save: { readonly vtysh: readonly string[]; readonly cli: string };
     /** Advice for known answers; the first match wins. */
@@ -139,6 +144,9 @@ export const NETSCALER: PlatformDefinition = {
     onOpen: [
         // Paging is off by default, but netmiko turns it off anyway: a user may have switched it on.
         { mode: "cli", command: "set cli mode -page OFF", required: false },
+        // vtysh answers are read pipelined: a pager would take the lines typed after a show for
+        // keys. Whether NetScaler's vtysh pages or knows this is unconfirmed; a refusal is harmless.
+        { mode: "vtysh", command: "terminal length 0", required: false },
     ],
     failureIndicators: {
         nscli: [/^ERROR:/],
@@ -153,6 +161,9 @@ export const NETSCALER: PlatformDefinition = {
     successMarker: /^\s?Done\s*$/,
     pagers: [/-- ?More ?--/i, /--\s*more\s*\(\d+%\)\s*--/i],
     pagerAnswer: " ",
+    // The size of a Linux PTY's line-discipline buffer (N_TTY_BUF_SIZE); the appliance's own is
+    // unconfirmed, so the smallest buffer a PTY-based CLI is likely to have.
+    inputBufferBytes: 4096,
     configuration: {
         mode: "config",
         routerBgpEnter: "router bgp {asn}",
@@ -198,9 +209,10 @@ export interface CompiledPlatform {
     modeOfPromptLine(line: string): ModeName | undefined;
     /**
      * Reads the prompts at the start of `line` (several in a row after type-ahead): the mode of
-     * each, and where the rest of the line (an echo, or output) starts.
+     * each, and where the rest of the line (an echo, or output) starts. Without inline prompts,
+     * a line that is a whole prompt (nscli's) counts, unless `wholeLine` is false.
      */
-    leadingPrompts(line: string): { modes: ModeName[]; rest: number };
+    leadingPrompts(line: string, options?: { readonly wholeLine?: boolean }): { modes: ModeName[]; rest: number };
     mode(name: ModeName): ModeDefinition;
     /** Whether `mode` is `block` or nested in it. */
     isWithin(mode: ModeName, block: ModeName): boolean;
@@ -224,7 +236,7 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
         return whole.find((w) => w.re.test(line))?.name;
     }
 
-    function leadingPrompts(line: string): { modes: ModeName[]; rest: number } {
+    function leadingPrompts(line: string, options?: { readonly wholeLine?: boolean }): { modes: ModeName[]; rest: number } {
         const modes: ModeName[] = [];
         let at = 0;
         for (;;) {
@@ -239,7 +251,7 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
             modes.push(best.name);
             at = best.end;
         }
-        if (modes.length === 0) {
+        if (modes.length === 0 && options?.wholeLine !== false) {
             // Prompts recognised only as a whole line (nscli's).
             const whole = modeOfPromptLine(line);
             if (whole !== undefined) return { modes: [whole], rest: line.length };

@@ -3,7 +3,7 @@ import { AdcCommandError, AdcConnectionError, AdcDisconnectedError, AdcError, Ad
 import { compilePlatform, CompiledPlatform, Dialect, ModeName, NETSCALER, PlatformDefinition } from "./platform";
 import { Redactor } from "./redact";
 import { openShell as sshOpenShell, OpenShell, ShellConnection } from "./transport";
-import type { AdcConnection, AdcSession, ConfigLine } from "./types";
+import type { AdcConnection, AdcSession, ConfigLine, ShowAnswer } from "./types";
 
 /** How a session is opened; everything has a default that talks SSH to a NetScaler. */
 export interface SessionOptions {
@@ -23,6 +23,11 @@ export interface SessionOptions {
     readonly trace?: (direction: "sent" | "received", text: string) => void;
     /** After how long without a first prompt an empty line is sent to provoke one. Default: 3000 ms (at most a third of the command timeout). */
     readonly nudgeAfterMs?: number;
+    /**
+     * The most bytes written and not yet answered in a pipelined exchange. Default: the
+     * platform's `inputBufferBytes`.
+     */
+    readonly windowBytes?: number;
 }
 
 /** The default progress logger. */
@@ -35,12 +40,35 @@ function defaultTrace(host: string): ((direction: "sent" | "received", text: str
     return (direction, text) => console.error(`adc ${host} ${direction === "sent" ? ">>" : "<<"} ${text}`);
 }
 
-/** One batch item and the configuration line it carries (context changes carry none, except a bare `router bgp`). */
+/** What an item of a pipelined exchange is, and how its answer is judged. */
+type ItemRole =
+    /** A move along an edge of the mode graph: must land exactly in `to`. */
+    | { readonly kind: "move"; readonly from: ModeName; readonly to: ModeName }
+    /** A platform command run once per session before the first command in its mode. */
+    | { readonly kind: "prelude"; readonly mode: ModeName; readonly required: boolean }
+    /** A command whose answer the caller gets; it must leave the prompt in `mode`. */
+    | { readonly kind: "command"; readonly mode: ModeName; readonly step: number }
+    /** A configuration line or the context change around it. */
+    | {
+          readonly kind: "config";
+          /** What the device's prompt must show after this item. */
+          readonly expect: { readonly exactly: ModeName } | { readonly within: ModeName };
+          /** The label of the ConfigLine this item applies, if any. */
+          readonly lineLabel?: string;
+      };
+
 interface PlannedItem extends BatchItem {
-    /** What the device's prompt must show after this item. */
-    readonly expect: { readonly exactly: ModeName } | { readonly within: ModeName };
-    /** The label of the ConfigLine this item applies, if any. */
-    readonly lineLabel?: string;
+    readonly role: ItemRole;
+}
+
+type ConfigItem = PlannedItem & { readonly role: Extract<ItemRole, { kind: "config" }> };
+
+/** One step of an exchange: a command typed in a mode, or configuration lines. */
+type Step = { readonly kind: "command"; readonly mode: ModeName; readonly command: string } | { readonly kind: "config"; readonly lines: readonly ConfigLine[] };
+
+/** The answer to a command step. */
+interface CommandAnswer extends ShowAnswer {
+    readonly mode: ModeName;
 }
 
 /**
@@ -53,7 +81,10 @@ export class NetScalerSession implements AdcSession {
     private mode: ModeName;
     private prompt: string;
     private configLines = 0;
+    private exchangeCount = 0;
     private closed = false;
+    /** Modes whose on-open commands have gone out. */
+    private readonly preludeSent = new Set<ModeName>();
 
     private constructor(
         private readonly shell: ShellConnection,
@@ -61,6 +92,7 @@ export class NetScalerSession implements AdcSession {
         private readonly platform: CompiledPlatform,
         private readonly redactor: Redactor,
         private readonly log: (line: string) => void,
+        private readonly windowBytes: number,
         host: string,
         first: Reply,
     ) {
@@ -70,8 +102,8 @@ export class NetScalerSession implements AdcSession {
     }
 
     /**
-     * Connects, waits for the first prompt (skipping any banner), moves to nscli and runs the
-     * platform's on-open commands. A connection that closes before the first prompt is a
+     * Connects, waits for the first prompt (skipping any banner) and moves to nscli. The
+     * platform's on-open commands for a mode go out with the first command typed in it. A connection that closes before the first prompt is a
      * transient AdcConnectionError, so that the caller may retry it.
      */
     static async open(connection: AdcConnection, options: SessionOptions = {}): Promise<NetScalerSession> {
@@ -104,13 +136,11 @@ export class NetScalerSession implements AdcSession {
                 }
                 throw e;
             }
-            const session = new NetScalerSession(shell, channel, platform, redactor, log, connection.host, first);
-            for (const step of platform.platform.onOpen) {
-                await session.enterMode(step.mode);
-                const reply = await session.run(step.command, step.command, [step.mode]);
-                const failure = session.failureAnswer(reply, step.mode);
-                if (failure !== undefined && step.required) throw session.commandError(step.command, failure, step.mode);
-            }
+            const windowBytes = options.windowBytes ?? platform.platform.inputBufferBytes;
+            const session = new NetScalerSession(shell, channel, platform, redactor, log, windowBytes, connection.host, first);
+            // The on-open commands go out with the first exchange (pipelined, no round trip of
+            // their own); a session that logs in elsewhere than nscli walks there first.
+            if (session.mode !== "cli") await session.exchange([], "cli");
             log(`adc ${connection.host}: connected as ${connection.username}`);
             return session;
         } catch (e) {
@@ -120,8 +150,8 @@ export class NetScalerSession implements AdcSession {
     }
 
     /** Lines written in this session (every mode, including mode changes), and configuration lines among them. */
-    get stats(): { readonly linesSent: number; readonly configLinesSent: number } {
-        return { linesSent: this.channel.linesSent, configLinesSent: this.configLines };
+    get stats(): { readonly linesSent: number; readonly configLinesSent: number; readonly exchanges: number } {
+        return { linesSent: this.channel.linesSent, configLinesSent: this.configLines, exchanges: this.exchangeCount };
     }
 
     /** The mode the last prompt showed. */
@@ -137,86 +167,64 @@ export class NetScalerSession implements AdcSession {
     /** Runs one nscli command; returns its output without echo, ` Done` or prompt. Throws AdcCommandError on `ERROR:`. */
     async cli(command: string): Promise<string> {
         this.checkCommand(command);
-        await this.enterMode("cli");
-        // The nscli prompt pattern is loose (any line ending in `>`), so an answer ends at it only
-        // when nscli said it finished (` Done` or `ERROR:`), or at exactly the prompt seen before.
-        const prompt = this.prompt;
-        const { successMarker } = this.platform.platform;
-        const finished = (output: readonly string[], tail: string): boolean =>
-            tail === prompt || output.some((l) => successMarker.test(l) || this.platform.isFailureLine(l, "nscli"));
-        const reply = await this.run(command, command, ["cli"], finished);
-        const failure = this.failureAnswer(reply, "cli");
-        if (failure !== undefined) throw this.commandError(command, failure, "cli");
-        return stripSuccessMarker(reply.output, this.platform.platform.successMarker);
+        const [answer] = await this.exchange([{ kind: "command", mode: "cli", command }]);
+        if (answer.failure !== undefined) throw this.commandError(command, answer.failure, "cli");
+        return answer.output;
     }
 
     /** Runs one vtysh show command (`show ...` or `sh ...`); returns its output without echo or prompt. */
     async vtyshShow(command: string): Promise<string> {
-        this.checkCommand(command);
-        if (!/^\s*(?:sh|sho|show)\s+\S/i.test(command)) {
-            throw new AdcError(this.host, `vtyshShow only runs show commands, not ${JSON.stringify(this.redactor.redact(command))}`, "send configuration through configure()");
-        }
-        await this.enterMode("vtysh");
-        const reply = await this.run(command, command, ["vtysh"]);
-        const failure = this.failureAnswer(reply, "vtysh");
-        if (failure !== undefined) throw this.commandError(command, failure, "vtysh");
-        return reply.output;
+        const [answer] = await this.vtyshShows([command]);
+        if (answer.failure !== undefined) throw this.commandError(command, answer.failure, "vtysh");
+        return answer.output;
     }
 
     /**
-     * Applies configuration lines in one write: enters `configure terminal`, sends every line
-     * with the `router bgp <asn>` / `exit` context changes their contexts call for, reads one
-     * answer per line by counting prompts, and returns to `>`. The first line the device
-     * rejects (a failure indicator in its answer, or a prompt of the wrong mode) becomes an
-     * AdcCommandError naming it, with the lines accepted before and after it.
+     * Runs vtysh show commands in one pipelined exchange, and nscli commands before them if
+     * given (`cli`), returning each answer: its output, or the failure lines the device printed.
      */
-    async configure(lines: readonly ConfigLine[]): Promise<void> {
-        if (lines.length === 0) return;
-        const items = this.planBatch(lines);
-        await this.enterMode(this.platform.platform.configuration.mode);
-        const count = lines.length;
-        this.log(`adc ${this.host}: applying ${count} configuration line${count === 1 ? "" : "s"}`);
-        if (!this.channel.closed) this.configLines += count;
-        const replies = await this.channel.sendBatch(items, (complete, pending) => {
-            this.trackMode(complete);
-            return new AdcDisconnectedError(this.host, items[pending].label, this.acceptedLabels(items.slice(0, complete.length), complete));
-        });
-        this.trackMode(replies);
-        const failed = replies.findIndex((r, i) => this.itemFailed(items[i], r));
-        let restoreError: unknown;
-        try {
-            await this.enterMode("cli");
-        } catch (e) {
-            restoreError = e;
-        }
-        if (failed >= 0) {
-            const reply = replies[failed];
-            const item = items[failed];
-            const answer = this.itemAnswer(item, reply);
-            const before = this.acceptedLabels(items.slice(0, failed), replies.slice(0, failed));
-            const after = this.acceptedLabels(items.slice(failed + 1), replies.slice(failed + 1));
-            const sentAfter = items.slice(failed + 1).filter((i) => i.lineLabel !== undefined).length;
-            let fix = this.platform.fixFor(answer, "vtysh");
-            if (sentAfter > 0) {
-                fix += `. The ${sentAfter} line${sentAfter === 1 ? "" : "s"} after it went out in the same batch and the device accepted ${after.length}: run \`pulumi refresh\` to read what it now holds`;
-            }
-            throw new AdcCommandError(this.host, this.redactor.redact(item.label), this.redactor.redact(answer), fix, before, after);
-        }
-        if (restoreError !== undefined) throw restoreError;
+    async vtyshShows(commands: readonly string[], cli: readonly string[] = []): Promise<ShowAnswer[]> {
+        for (const c of cli) this.checkCommand(c);
+        for (const c of commands) this.checkShow(c);
+        return this.exchange([...cli.map((command): Step => ({ kind: "command", mode: "cli", command })), ...commands.map((command): Step => ({ kind: "command", mode: "vtysh", command }))]);
     }
 
-    /** Persists the configuration: `write` (or `write memory`) in vtysh, then `save ns config`. */
+    /**
+     * Applies configuration lines, pipelined: enters `configure terminal`, sends every line with
+     * the `router bgp <asn>` / `exit` context changes their contexts call for, leaves with `end`,
+     * then runs the `then` show commands in the same stream (so that reading the result costs no
+     * round trip of its own), and returns their answers. Reads one answer per line by counting
+     * prompts. The first line the device rejects (a failure indicator in its answer, or a prompt
+     * of the wrong mode) becomes an AdcCommandError naming it, with the lines accepted before and
+     * after it. Sends nothing when `lines` is empty (the shows still run if given).
+     */
+    async configure(lines: readonly ConfigLine[], then: readonly string[] = []): Promise<ShowAnswer[]> {
+        for (const c of then) this.checkShow(c);
+        const shows = then.map((command): Step => ({ kind: "command", mode: "vtysh", command }));
+        if (lines.length === 0) return shows.length > 0 ? this.exchange(shows) : [];
+        for (const line of lines) this.checkLine(line);
+        const count = lines.length;
+        this.log(`adc ${this.host}: applying ${count} configuration line${count === 1 ? "" : "s"}`);
+        return this.exchange([{ kind: "config", lines }, ...shows]);
+    }
+
+    /**
+     * Persists the configuration: `write` (or `write memory`) in vtysh, then `save ns config`,
+     * in one exchange (a second only if `write` is refused).
+     */
     async save(): Promise<void> {
-        await this.enterMode("vtysh");
         const { vtysh, cli } = this.platform.platform.save;
         let failure: string | undefined;
         for (const command of vtysh) {
-            const reply = await this.run(command, command, ["vtysh"]);
-            failure = this.failureAnswer(reply, "vtysh");
-            if (failure === undefined) break;
+            const [written, saved] = await this.exchange([
+                { kind: "command", mode: "vtysh", command },
+                { kind: "command", mode: "cli", command: cli },
+            ]);
+            failure = written.failure;
+            if (saved.failure !== undefined && failure === undefined) throw this.commandError(cli, saved.failure, "cli");
+            if (failure === undefined) return;
         }
-        if (failure !== undefined) throw this.commandError(vtysh.join(" / "), failure, "vtysh");
-        await this.cli(cli);
+        throw this.commandError(vtysh.join(" / "), failure as string, "vtysh");
     }
 
     /** Ends the session. Never throws. */
@@ -227,38 +235,164 @@ export class NetScalerSession implements AdcSession {
         this.shell.close();
     }
 
-    /**
-     * Moves to `target` by a bounded walk over the mode graph, re-reading the prompt after
-     * every step (a step may land elsewhere than planned; the next one starts from there).
-     */
+    /** Moves to `target` (the on-open commands of the modes passed go out on the way). */
     async enterMode(target: ModeName): Promise<void> {
-        const maxSteps = 2 * this.platform.platform.modes.length;
-        for (let step = 0; step < maxSteps && this.mode !== target; step++) {
-            const walk = this.platform.path(this.mode, target);
-            if (!walk || walk.length === 0) break;
-            const from = this.mode;
-            const { command } = walk[0];
-            const reply = await this.run(command, command);
-            const failure = this.failureAnswer(reply, from);
-            if (failure !== undefined) throw this.commandError(command, failure, from);
-        }
-        if (this.mode !== target) throw new AdcModeError(this.host, this.mode, target, this.prompt);
+        if (this.mode !== target) await this.exchange([], target);
     }
 
     /**
-     * Sends one command in the current mode. `accept`: the modes whose prompt may end its answer
-     * (commands that do not change mode name theirs; mode changes accept any prompt, so that a
-     * step that lands elsewhere is seen, and their answers are short).
+     * Runs the steps as one pipelined exchange: the moves along the mode graph each step needs
+     * (from the mode the previous one leaves the device in), the on-open commands of modes
+     * entered for the first time, the steps' lines; then judges every answer in order. A
+     * move that lands elsewhere, or a rejected configuration line, throws; a command's failure
+     * is returned in its answer. `finalMode`: where to be afterwards (default: where the last
+     * step leaves the device).
      */
-    private async run(command: string, label: string, accept?: readonly ModeName[], complete?: (output: readonly string[], prompt: string) => boolean): Promise<Reply> {
-        const reply = await this.channel.send(command, label, this.mode, accept, complete);
-        this.mode = reply.mode;
-        this.prompt = reply.prompt;
-        return reply;
+    private async exchange(steps: readonly Step[], finalMode?: ModeName): Promise<CommandAnswer[]> {
+        const items = this.planExchange(steps, finalMode);
+        if (items.length === 0) return [];
+        if (this.channel.closed) throw new AdcDisconnectedError(this.host, items[0].label);
+        this.exchangeCount++;
+        const configItems = items.filter((i) => i.role.kind === "config" && i.role.lineLabel !== undefined).length;
+        this.configLines += configItems;
+        let first: BatchReply[] = [];
+        let rest = items;
+        if (this.channel.nudged) {
+            // The empty line sent to provoke the first prompt may have a prompt of its own still
+            // coming: the first line goes alone, read by the reader that skips stray prompts.
+            this.channel.nudged = false;
+            const reply = await this.channel.send(items[0].text, items[0].label, this.mode, items[0].accept);
+            first = [{ output: reply.output, mode: reply.mode }];
+            this.notePrompt(reply.mode, reply.prompt);
+            rest = items.slice(1);
+        }
+        const replies = [
+            ...first,
+            ...(await this.channel.sendBatch(
+                rest,
+                (complete, pending) => {
+                    const all = [...first, ...complete];
+                    this.trackMode(all);
+                    return new AdcDisconnectedError(this.host, rest[pending].label, this.acceptedLabels(items.slice(0, all.length), all));
+                },
+                { windowBytes: this.windowBytes },
+            )),
+        ];
+        this.trackMode(replies);
+        return this.judge(items, replies);
+    }
+
+    /** The items of an exchange: moves, on-open commands, and the steps' own lines. */
+    private planExchange(steps: readonly Step[], finalMode?: ModeName): PlannedItem[] {
+        const items: PlannedItem[] = [];
+        let at = this.mode;
+        const prelude = (mode: ModeName): void => {
+            if (this.preludeSent.has(mode)) return;
+            this.preludeSent.add(mode);
+            for (const c of this.platform.platform.onOpen.filter((o) => o.mode === mode)) {
+                items.push({ text: c.command, label: c.command, accept: [mode], role: { kind: "prelude", mode, required: c.required } });
+            }
+        };
+        const walkTo = (target: ModeName, withPrelude = true): void => {
+            if (at !== target) {
+                const walk = this.platform.path(at, target);
+                if (!walk || walk.length === 0) throw new AdcModeError(this.host, at, target, this.prompt);
+                for (const edge of walk) items.push({ text: edge.command, label: edge.command, role: { kind: "move", from: edge.from, to: edge.to } });
+                at = target;
+            }
+            if (withPrelude) prelude(target);
+        };
+        if (steps.length > 0 || (finalMode !== undefined && finalMode !== at)) prelude(at);
+        steps.forEach((step, index) => {
+            if (step.kind === "command") {
+                walkTo(step.mode);
+                items.push({ text: step.command, label: step.command, accept: [step.mode], role: { kind: "command", mode: step.mode, step: index } });
+                return;
+            }
+            walkTo(this.platform.platform.configuration.mode, false);
+            const batch = this.planBatch(step.lines);
+            items.push(...batch);
+            at = this.platform.platform.configuration.mode;
+            // Leaving the last `router bgp` block: `end` goes straight to vtysh exec mode.
+            const last = batch[batch.length - 1];
+            if (last !== undefined && last.text === this.platform.platform.configuration.routerBgpLeave && "exactly" in last.role.expect) {
+                items.pop();
+                at = this.platform.platform.configuration.routerBgpMode;
+            }
+            walkTo("vtysh", false);
+        });
+        if (finalMode !== undefined) walkTo(finalMode);
+        return items;
+    }
+
+    /** Judges every answer in order: the first failed move or configuration line throws. */
+    private judge(items: readonly PlannedItem[], replies: readonly BatchReply[]): CommandAnswer[] {
+        const answers: CommandAnswer[] = [];
+        const configItems: ConfigItem[] = [];
+        const configReplies: BatchReply[] = [];
+        const flushConfig = (): void => {
+            if (configItems.length > 0) this.judgeConfig(configItems, configReplies);
+            configItems.length = 0;
+            configReplies.length = 0;
+        };
+        items.forEach((item, i) => {
+            const reply = replies[i];
+            const role = item.role;
+            if (role.kind === "config") {
+                configItems.push(item as ConfigItem);
+                configReplies.push(reply);
+                return;
+            }
+            flushConfig();
+            switch (role.kind) {
+                case "move": {
+                    const failure = this.failureAnswer(reply, role.from);
+                    if (failure !== undefined) throw this.commandError(item.text, failure, role.from);
+                    if (reply.mode !== role.to) throw new AdcModeError(this.host, reply.mode, role.to, this.prompt);
+                    return;
+                }
+                case "prelude": {
+                    const failure = this.failureAnswer(reply, role.mode);
+                    if (failure !== undefined && role.required) throw this.commandError(item.text, failure, role.mode);
+                    return;
+                }
+                case "command": {
+                    if (reply.mode !== role.mode) throw new AdcModeError(this.host, reply.mode, role.mode, this.prompt);
+                    const failure = this.failureAnswer(reply, role.mode);
+                    const output = role.mode === "cli" ? stripSuccessMarker(reply.output, this.platform.platform.successMarker) : reply.output;
+                    answers.push(failure === undefined ? { output, mode: reply.mode } : { output, failure, mode: reply.mode });
+                }
+            }
+        });
+        flushConfig();
+        return answers;
+    }
+
+    /** The first configuration line the device rejected, as an AdcCommandError with what it accepted around it. */
+    private judgeConfig(items: readonly ConfigItem[], replies: readonly BatchReply[]): void {
+        const failed = replies.findIndex((r, i) => this.itemFailed(items[i], r));
+        if (failed < 0) return;
+        const reply = replies[failed];
+        const item = items[failed];
+        const answer = this.itemAnswer(item, reply);
+        const before = this.acceptedLabels(items.slice(0, failed), replies.slice(0, failed));
+        const after = this.acceptedLabels(items.slice(failed + 1), replies.slice(failed + 1));
+        const sentAfter = items.slice(failed + 1).filter((i) => i.role.lineLabel !== undefined).length;
+        let fix = this.platform.fixFor(answer, "vtysh");
+        if (sentAfter > 0) {
+            fix += `. The ${sentAfter} line${sentAfter === 1 ? "" : "s"} after it went out in the same batch and the device accepted ${after.length}: run \`pulumi refresh\` to read what it now holds`;
+        }
+        throw new AdcCommandError(this.host, this.redactor.redact(item.label), this.redactor.redact(answer), fix, before, after);
+    }
+
+    private notePrompt(mode: ModeName, prompt: string): void {
+        this.mode = mode;
+        this.prompt = prompt;
     }
 
     private trackMode(replies: readonly BatchReply[]): void {
         if (replies.length > 0) this.mode = replies[replies.length - 1].mode;
+        if (this.channel.lastPrompt !== undefined) this.prompt = this.channel.lastPrompt;
     }
 
     /** The failure lines of an answer given in `mode`, or undefined if it succeeded. */
@@ -275,15 +409,17 @@ export class NetScalerSession implements AdcSession {
         return new AdcCommandError(this.host, this.redactor.redact(command), this.redactor.redact(answer), this.platform.fixFor(answer, dialect));
     }
 
-    private itemFailed(item: PlannedItem, reply: BatchReply): boolean {
+    private itemFailed(item: ConfigItem, reply: BatchReply): boolean {
         if (this.failureAnswer(reply, "config") !== undefined) return true;
-        return "exactly" in item.expect ? reply.mode !== item.expect.exactly : !this.platform.isWithin(reply.mode, item.expect.within);
+        const { expect } = item.role;
+        return "exactly" in expect ? reply.mode !== expect.exactly : !this.platform.isWithin(reply.mode, expect.within);
     }
 
-    private itemAnswer(item: PlannedItem, reply: BatchReply): string {
+    private itemAnswer(item: ConfigItem, reply: BatchReply): string {
         const failure = this.failureAnswer(reply, "config");
         if (failure !== undefined) return failure;
-        const wanted = "exactly" in item.expect ? item.expect.exactly : item.expect.within;
+        const { expect } = item.role;
+        const wanted = "exactly" in expect ? expect.exactly : expect.within;
         const text = reply.output === "" ? "" : `${reply.output}\n`;
         return `${text}(the device went to ${reply.mode} mode instead of ${wanted} mode)`;
     }
@@ -292,23 +428,28 @@ export class NetScalerSession implements AdcSession {
     private acceptedLabels(items: readonly PlannedItem[], replies: readonly BatchReply[]): string[] {
         const out: string[] = [];
         items.forEach((item, i) => {
-            if (item.lineLabel !== undefined && replies[i] !== undefined && !this.itemFailed(item, replies[i])) {
-                out.push(this.redactor.redact(item.lineLabel));
+            if (item.role.kind === "config" && item.role.lineLabel !== undefined && replies[i] !== undefined && !this.itemFailed(item as ConfigItem, replies[i])) {
+                out.push(this.redactor.redact(item.role.lineLabel));
             }
         });
         return out;
     }
 
     /** Turns configuration lines into the batch: context changes plus the lines, each with the mode it must leave the device in. */
-    private planBatch(lines: readonly ConfigLine[]): PlannedItem[] {
+    private planBatch(lines: readonly ConfigLine[]): ConfigItem[] {
         const { configuration } = this.platform.platform;
-        const items: PlannedItem[] = [];
+        const items: ConfigItem[] = [];
+        const config = (text: string, label: string, expect: ConfigItem["role"]["expect"], lineLabel?: string): ConfigItem => ({
+            text,
+            label,
+            accept: VTYSH_CONFIG_MODES,
+            role: { kind: "config", expect, lineLabel },
+        });
         let block: number | undefined;
         const leave = (): void => {
-            items.push({ text: configuration.routerBgpLeave, label: configuration.routerBgpLeave, expect: { exactly: configuration.mode } });
+            items.push(config(configuration.routerBgpLeave, configuration.routerBgpLeave, { exactly: configuration.mode }));
         };
         for (const line of lines) {
-            this.checkLine(line);
             this.redactor.addLine(line.text, line.redacted);
             const label = line.redacted ?? line.text;
             const asn = line.context === "global" ? undefined : line.context.routerBgp;
@@ -318,7 +459,7 @@ export class NetScalerSession implements AdcSession {
                 if (asn !== undefined) {
                     const enter = configuration.routerBgpEnter.replace("{asn}", String(asn));
                     carriedByEnter = line.text === "";
-                    items.push({ text: enter, label: enter, expect: { exactly: configuration.routerBgpMode }, lineLabel: carriedByEnter ? enter : undefined });
+                    items.push(config(enter, enter, { exactly: configuration.routerBgpMode }, carriedByEnter ? enter : undefined));
                 }
                 block = asn;
             } else if (line.text === "" && asn !== undefined) {
@@ -326,12 +467,7 @@ export class NetScalerSession implements AdcSession {
                 continue;
             }
             if (carriedByEnter) continue;
-            items.push({
-                text: line.text,
-                label,
-                expect: { within: asn === undefined ? configuration.mode : configuration.routerBgpMode },
-                lineLabel: label,
-            });
+            items.push(config(line.text, label, { within: asn === undefined ? configuration.mode : configuration.routerBgpMode }, label));
         }
         if (block !== undefined) leave();
         return items;
@@ -357,12 +493,22 @@ export class NetScalerSession implements AdcSession {
         }
     }
 
+    private checkShow(command: string): void {
+        this.checkCommand(command);
+        if (!/^\s*(?:sh|sho|show)\s+\S/i.test(command)) {
+            throw new AdcError(this.host, `vtyshShow only runs show commands, not ${JSON.stringify(this.redactor.redact(command))}`, "send configuration through configure()");
+        }
+    }
+
     private checkCommand(command: string): void {
         if (/[\x00-\x1f\x7f]/.test(command) || command.trim() === "") {
             throw new AdcError(this.host, `command ${JSON.stringify(this.redactor.redact(command))} cannot be sent: it is empty or contains a line break or control character`, "this is a bug in the caller; please report it");
         }
     }
 }
+
+/** Every vtysh mode a configuration line may leave the prompt in (a failed mode change included: judged afterwards). */
+const VTYSH_CONFIG_MODES: readonly ModeName[] = ["vtysh", "config", "configRouter", "configRouterAf", "configOther"];
 
 /** Removes nscli's ` Done` line when it is the last line of the output (and any blank lines after it). */
 function stripSuccessMarker(output: string, marker: RegExp): string {

@@ -17,15 +17,37 @@ const MAX_HELD = 256;
  * erased text removed. A lone `\r` returns to column 0 to overwrite the line (pagers and line
  * editors use it to erase), so what the line held before it is dropped; a backspace removes
  * one character of the current line. Pure apart from its own state.
+ *
+ * Complete lines and the incomplete last line are kept apart, so that each chunk costs time in
+ * proportion to its own length, however much unread output came before it (a `show
+ * running-config` of thousands of neighbors, or the answers to a long batch).
  */
 export class TerminalBuffer {
     private readonly decoder = new StringDecoder("utf8");
     private held = "";
-    private content = "";
+    private readonly complete: string[] = [];
+    private partial = "";
 
-    /** The cleaned text not yet consumed. */
+    /** Complete lines received and not yet consumed (without their `\n`). */
+    get lines(): readonly string[] {
+        return this.complete;
+    }
+
+    /** The incomplete last line: where a prompt or a pager waits. */
+    get tail(): string {
+        return this.partial;
+    }
+
+    /** The cleaned text not yet consumed. Costs a copy: for tests and messages, not for parsing. */
     get text(): string {
-        return this.content;
+        return this.complete.length === 0 ? this.partial : `${this.complete.join("\n")}\n${this.partial}`;
+    }
+
+    /** The last `length` characters not yet consumed (for messages). */
+    recent(length: number): string {
+        let out = this.partial;
+        for (let i = this.complete.length - 1; i >= 0 && out.length < length; i--) out = `${this.complete[i]}\n${out}`;
+        return out.slice(-length);
     }
 
     /** Adds a chunk as received from the device. */
@@ -37,39 +59,51 @@ export class TerminalBuffer {
             this.held = raw.slice(esc);
             raw = raw.slice(0, esc);
         } else {
-            const erase = PARTIAL_ERASE.exec(raw);
-            if (erase && erase[0].length <= MAX_HELD) {
+            const erase = PARTIAL_ERASE.exec(raw.slice(-MAX_HELD));
+            if (erase) {
                 this.held = erase[0];
-                raw = raw.slice(0, erase.index);
+                raw = raw.slice(0, raw.length - erase[0].length);
             }
         }
         this.push(clean(raw));
     }
 
-    /** Drops the first `length` characters (a reply that has been read). */
-    consume(length: number): void {
-        this.content = this.content.slice(length);
+    /** Drops everything received so far (a reply that has been read). */
+    consumeAll(): void {
+        this.complete.length = 0;
+        this.partial = "";
     }
 
-    /** Removes `[start, end)` (a pager prompt that has been answered). */
-    remove(start: number, end: number): void {
-        this.content = this.content.slice(0, start) + this.content.slice(end);
+    /** Removes `[start, end)` of the incomplete last line (a pager prompt that has been answered). */
+    removeFromTail(start: number, end: number): void {
+        this.partial = this.partial.slice(0, start) + this.partial.slice(end);
     }
 
     private push(text: string): void {
+        const parts = text.split("\n");
+        for (let i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                this.complete.push(this.partial);
+                this.partial = "";
+            }
+            this.extendLine(parts[i]);
+        }
+    }
+
+    /** Applies one line's worth of text (no `\n`) to the incomplete last line. */
+    private extendLine(text: string): void {
         if (!/[\b\r]/.test(text)) {
-            this.content += text;
+            this.partial += text;
             return;
         }
         for (const part of text.split(/(\x08+|\r)/)) {
-            const lineStart = this.content.lastIndexOf("\n") + 1;
             if (part === "\r") {
-                this.content = this.content.slice(0, lineStart);
+                this.partial = "";
             } else if (part.startsWith("\b")) {
                 // A backspace moves back over the current line only.
-                this.content = this.content.slice(0, Math.max(lineStart, this.content.length - part.length));
+                this.partial = this.partial.slice(0, Math.max(0, this.partial.length - part.length));
             } else {
-                this.content += part;
+                this.partial += part;
             }
         }
     }

@@ -38,6 +38,14 @@ export interface ConfigLine {
     readonly redacted?: string;
 }
 
+/** The answer to one show command of a pipelined exchange. */
+export interface ShowAnswer {
+    /** The output without echo, ` Done` or prompt. */
+    readonly output: string;
+    /** The failure lines (`ERROR: ...`, `% ...`) when the device refused the command. */
+    readonly failure?: string;
+}
+
 /** One open SSH session to the ADC, logged in and at the `>` prompt. */
 export interface AdcSession {
     readonly host: string;
@@ -46,16 +54,25 @@ export interface AdcSession {
     /** Runs one vtysh show command (e.g. `show running-config`), returns its output without echo or prompt. */
     vtyshShow(command: string): Promise<string>;
     /**
-     * Applies configuration lines in vtysh config mode, pipelined (written in one batch, replies
-     * matched to lines by prompt count), and returns to the `>` prompt. Throws AdcCommandError
-     * naming the first line the device rejected (`% ...`), with the lines it accepted before it.
-     * Sends nothing when `lines` is empty.
+     * Runs nscli commands (`cli`) then vtysh show commands in one pipelined exchange (one round
+     * trip for all), returning the answers in order, each with its failure if the device refused it.
      */
-    configure(lines: readonly ConfigLine[]): Promise<void>;
+    vtyshShows(commands: readonly string[], cli?: readonly string[]): Promise<ShowAnswer[]>;
+    /**
+     * Applies configuration lines in vtysh config mode, pipelined (a window of lines in flight,
+     * replies matched to lines by prompt count), then runs the `then` show commands in the same
+     * stream and returns their answers; it ends at vtysh's `ns#`. Throws AdcCommandError naming
+     * the first line the device rejected (`% ...`), with the lines it accepted before it. Sends
+     * no configuration line when `lines` is empty.
+     */
+    configure(lines: readonly ConfigLine[], then?: readonly string[]): Promise<ShowAnswer[]>;
     /** `write` in vtysh, then `save ns config` in the CLI. */
     save(): Promise<void>;
-    /** Lines written to the device so far in this session (every mode), and configuration lines among them. */
-    readonly stats: { readonly linesSent: number; readonly configLinesSent: number };
+    /**
+     * Lines written to the device so far in this session (every mode), configuration lines among
+     * them, and pipelined exchanges (each waits for the device's answers at least once).
+     */
+    readonly stats: { readonly linesSent: number; readonly configLinesSent: number; readonly exchanges: number };
 }
 
 /** Opens a session, runs `fn`, always closes. Retries the connection (not `fn`) on transient failures. */

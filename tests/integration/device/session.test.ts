@@ -215,7 +215,7 @@ describe("device over real SSH against the simulator", function () {
                 );
             });
 
-            it("applies N lines in one write and leaves the session at >", async () => {
+            it("applies N lines in one write, with the moves into configuration mode, and ends at ns#", async () => {
                 const sim = await simulator({ echo });
                 const tap = tapped();
                 const lines: ConfigLine[] = [{ context: "global", text: "ns route-install bgp" }, ...Array.from({ length: 60 }, (_, i) => neighbor(i))];
@@ -226,21 +226,20 @@ describe("device over real SSH against the simulator", function () {
                         sim.resetCounters();
                         const before = tap.writes.length;
                         await s.configure(lines);
-                        assert.equal(session.currentMode, "cli");
+                        assert.equal(session.currentMode, "vtysh");
                         const writes = tap.writes.slice(before);
                         assert.deepEqual(
-                            writes.map((w) => w.split("\n").length - 1),
-                            [1, 1, 63, 1, 1],
-                            "vtysh, configure terminal, the whole batch in one write, end, exit",
+                            writes,
+                            [["set cli mode -page OFF", "vtysh", "configure terminal", "ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "end", ""].join("\n")],
+                            "paging off, the moves and the whole batch in one write, leaving with end",
                         );
-                        assert.equal(writes[2], ["ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "exit", ""].join("\n"));
                         // The device saw the batch in order, in the right modes, and counted its configuration lines.
                         const transcript = sim.transcript().map((r) => `${r.mode}: ${r.line}`);
-                        assert.deepEqual(transcript.slice(2, 5), ["config: ns route-install bgp", "config: router bgp 500", "router: neighbor 10.1.0.1 remote-as 64512"]);
-                        assert.deepEqual(transcript.slice(-3), ["router: exit", "config: end", "vtysh: exit"]);
+                        assert.deepEqual(transcript.slice(3, 6), ["config: ns route-install bgp", "config: router bgp 500", "router: neighbor 10.1.0.1 remote-as 64512"]);
+                        assert.deepEqual(transcript.slice(-2), ["router: neighbor 10.1.0.60 remote-as 64512", "router: end"]);
                         assert.equal(sim.counters().configLinesReceived, 62);
                         assert.equal(sim.device.state().bgp?.neighbors.length, 60);
-                        assert.deepEqual(s.stats, { linesSent: 1 + 2 + 63 + 2, configLinesSent: 61 });
+                        assert.deepEqual(s.stats, { linesSent: 1 + 2 + 62 + 1, configLinesSent: 61, exchanges: 1 });
                     },
                     { ...quiet, openShell: tap.openShell },
                 );
@@ -248,7 +247,7 @@ describe("device over real SSH against the simulator", function () {
                     // The terminal echoed the whole batch before the device answered its first line:
                     // the lines were on the wire together, not sent one per prompt.
                     const raw = tap.raw().replace(/\r/g, "");
-                    const batchEcho = ["ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "exit"].join("\n") + "\n";
+                    const batchEcho = ["set cli mode -page OFF", "vtysh", "configure terminal", "ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "end"].join("\n") + "\n";
                     const at = raw.indexOf(batchEcho);
                     assert.ok(at >= 0, "the batch is echoed contiguously");
                     assert.ok(raw.indexOf("ns(config-router)#") > at, "before the first answer");
@@ -270,7 +269,7 @@ describe("device over real SSH against the simulator", function () {
                         assert.match(err.answer, /^% Invalid input detected at '\^' marker\.$/);
                         assert.deepEqual(err.applied, ["neighbor 10.1.0.1 remote-as 64512"]);
                         assert.deepEqual(err.appliedAfter, ["neighbor 10.1.0.3 remote-as 64512"]);
-                        assert.equal((s as NetScalerSession).currentMode, "cli");
+                        assert.equal((s as NetScalerSession).currentMode, "vtysh");
                         assert.deepEqual(
                             sim.device.state().bgp?.neighbors.map((n) => n.address),
                             ["10.1.0.1", "10.1.0.3"],
@@ -314,6 +313,7 @@ describe("device over real SSH against the simulator", function () {
         const err = await withAdcSession(
             connection(sim, { commandTimeoutMs: 300 }),
             async (s) => {
+                await s.cli("show ns ip");
                 sim.setReplyLatency(1000);
                 return s.cli("show ns version");
             },

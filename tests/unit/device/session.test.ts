@@ -20,12 +20,15 @@ describe("device/session over a scripted terminal", function () {
 
     for (const t of TERMINALS) {
         describe(t.name, () => {
-            it("opens past the banner, turns paging off and lands at the nscli prompt", async () => {
+            it("opens past the banner and lands at the nscli prompt without a round trip of its own; paging goes off with the first command", async () => {
                 const { session, shell, logs } = await openFake({ echo: t.echo, chunkSize: t.chunkSize });
                 try {
                     assert.equal(session.currentMode, "cli");
-                    assert.deepEqual(shell.lines, ["set cli mode -page OFF"]);
+                    assert.deepEqual(shell.lines, []);
                     assert.deepEqual(logs, ["adc 10.0.0.1: connected as nsroot"]);
+                    await session.cli("save ns config");
+                    assert.deepEqual(shell.writes, ["set cli mode -page OFF\nsave ns config\n"]);
+                    assert.deepEqual(session.stats, { linesSent: 2, configLinesSent: 0, exchanges: 1 });
                 } finally {
                     await session.close();
                 }
@@ -67,7 +70,7 @@ describe("device/session over a scripted terminal", function () {
                 });
             }
 
-            it("applies a batch in one write, with context changes generated from the lines, and returns to >", async () => {
+            it("applies a batch in one write, with the moves and context changes generated from the lines, and ends at ns#", async () => {
                 const { session, shell, device, logs } = await openFake({ echo: t.echo, chunkSize: t.chunkSize });
                 try {
                     const before = shell.writes.length;
@@ -78,12 +81,10 @@ describe("device/session over a scripted terminal", function () {
                         global("ns route-install default"),
                     ]);
                     const writes = shell.writes.slice(before);
-                    // vtysh, configure terminal, the batch, end, exit.
-                    assert.equal(writes.length, 5);
-                    assert.equal(
-                        writes[2],
-                        "ns route-install bgp\nrouter bgp 500\nneighbor 10.0.0.1 remote-as 64512\nneighbor 10.0.0.2 remote-as 64512\nexit\nns route-install default\n",
-                    );
+                    assert.deepEqual(writes, [
+                        "set cli mode -page OFF\nvtysh\nconfigure terminal\n" +
+                            "ns route-install bgp\nrouter bgp 500\nneighbor 10.0.0.1 remote-as 64512\nneighbor 10.0.0.2 remote-as 64512\nexit\nns route-install default\nend\n",
+                    ]);
                     assert.deepEqual(device.state.applied, [
                         "ns route-install bgp",
                         "router bgp 500",
@@ -91,16 +92,16 @@ describe("device/session over a scripted terminal", function () {
                         "neighbor 10.0.0.2 remote-as 64512",
                         "ns route-install default",
                     ]);
-                    assert.equal(device.state.mode, "cli");
-                    assert.equal(session.currentMode, "cli");
-                    assert.deepEqual(session.stats, { linesSent: 1 + 2 + 6 + 2, configLinesSent: 4 });
+                    assert.equal(device.state.mode, "vtysh");
+                    assert.equal(session.currentMode, "vtysh");
+                    assert.deepEqual(session.stats, { linesSent: 3 + 6 + 1, configLinesSent: 4, exchanges: 1 });
                     assert.deepEqual(logs.slice(1), ["adc 10.0.0.1: applying 4 configuration lines"]);
                 } finally {
                     await session.close();
                 }
             });
 
-            it("names the rejected line with the device's answer, the lines accepted before and after, and still returns to >", async () => {
+            it("names the rejected line with the device's answer, the lines accepted before and after, and still ends at ns#", async () => {
                 const { session, device } = await openFake({
                     echo: t.echo,
                     chunkSize: t.chunkSize,
@@ -117,8 +118,8 @@ describe("device/session over a scripted terminal", function () {
                     assert.deepEqual(err.appliedAfter, ["neighbor 10.0.0.3 remote-as 1"]);
                     assert.match(err.message, /the device rejected "neighbor 10\.0\.0\.2 remote-as 1": % Invalid input/);
                     assert.match(err.fix, /accepted 1/);
-                    assert.equal(session.currentMode, "cli");
-                    assert.equal(device.state.mode, "cli");
+                    assert.equal(session.currentMode, "vtysh");
+                    assert.equal(device.state.mode, "vtysh");
                     assert.equal(await session.cli("save ns config"), "");
                 } finally {
                     await session.close();
@@ -140,7 +141,7 @@ describe("device/session over a scripted terminal", function () {
     it("sends one empty line when no prompt follows the banner, and ignores the extra prompt it may cause", async () => {
         const { session, shell } = await openFake({ greeting: "Welcome\r\n", session: { nudgeAfterMs: 20 }, device: { shows: { "show ns version": "\tNetScaler NS14.1\r\n Done\r\n" } } });
         try {
-            assert.deepEqual(shell.lines, ["", "set cli mode -page OFF"]);
+            assert.deepEqual(shell.lines, [""]);
             shell.print("\r\n> ");
             assert.equal(await session.cli("show ns version"), "\tNetScaler NS14.1");
         } finally {
@@ -176,6 +177,8 @@ describe("device/session over a scripted terminal", function () {
         const { session } = await openFake({ device: { cliPrompt: "lb-ns1 15:16>", hostname: "adc-1.example" }, chunkSize: 2 });
         try {
             await session.configure([router("neighbor 10.0.0.1 remote-as 64512")]);
+            assert.equal(session.currentPrompt, "adc-1.example#");
+            await session.save();
             assert.equal(session.currentPrompt, "lb-ns1 15:16> ");
         } finally {
             await session.close();
@@ -186,6 +189,7 @@ describe("device/session over a scripted terminal", function () {
         const { session, shell } = await openFake({ device: { startMode: "af" } });
         try {
             assert.deepEqual(shell.lines, ["end", "exit", "set cli mode -page OFF"]);
+            assert.equal(shell.writes.length, 1, "walked in one exchange");
             assert.equal(session.currentMode, "cli");
         } finally {
             await session.close();
@@ -216,7 +220,7 @@ describe("device/session over a scripted terminal", function () {
             assert.match(err.answer, /BGP is already running; AS is 500/);
             assert.match(err.fix, /localAsn 500/);
             assert.deepEqual(err.applied, []);
-            assert.equal(session.currentMode, "cli");
+            assert.equal(session.currentMode, "vtysh");
         } finally {
             await session.close();
         }
@@ -239,7 +243,7 @@ describe("device/session over a scripted terminal", function () {
         const { session, shell } = await openFake();
         try {
             await session.configure([router("", 65000)]);
-            assert.ok(shell.writes.includes("router bgp 65000\nexit\n"));
+            assert.deepEqual(shell.lines.slice(-2), ["router bgp 65000", "end"]);
         } finally {
             await session.close();
         }
@@ -273,7 +277,8 @@ describe("device/session over a scripted terminal", function () {
         const { session, shell } = await openFake();
         try {
             await session.save();
-            assert.deepEqual(shell.lines.slice(1), ["vtysh", "write", "exit", "save ns config"]);
+            assert.deepEqual(shell.lines.slice(1), ["vtysh", "terminal length 0", "write", "exit", "save ns config"]);
+            assert.equal(shell.writes.length, 1, "one exchange");
         } finally {
             await session.close();
         }
@@ -283,7 +288,8 @@ describe("device/session over a scripted terminal", function () {
         const { session, shell } = await openFake({ device: { reject: (l) => (l === "write" ? "% Unknown command." : undefined) } });
         try {
             await session.save();
-            assert.deepEqual(shell.lines.slice(1), ["vtysh", "write", "write memory", "exit", "save ns config"]);
+            // `save ns config` went out with `write` and runs again after `write memory`: it is idempotent.
+            assert.deepEqual(shell.lines.slice(1), ["vtysh", "terminal length 0", "write", "exit", "save ns config", "vtysh", "write memory", "exit", "save ns config"]);
         } finally {
             await session.close();
         }
@@ -306,7 +312,7 @@ describe("device/session over a scripted terminal", function () {
         const { session, shell } = await openFake();
         try {
             await assert.rejects(session.vtyshShow("configure terminal"), /only runs show commands/);
-            assert.deepEqual(shell.lines, ["set cli mode -page OFF"]);
+            assert.deepEqual(shell.lines, []);
         } finally {
             await session.close();
         }
