@@ -3,18 +3,15 @@ import { resolveNeighborsInputs, resolveRouterInputs, type Failure, type Resolve
 import { requireSpec } from "../../../provider/adc/providerSupport";
 import { peeringArgsProblems } from "../../../provider/component/args";
 import { planPeering } from "../../../provider/component/plan";
-import type { RunningConfig } from "../../../provider/core/model";
+import { EMPTY_CONFIG, emptyRouter, type RunningConfig } from "../../../provider/core/model";
 import { NOTHING_OWNED, planNeighbors, planRouter } from "../../../provider/core/plan";
 import { renderChanges } from "../../../provider/core/render";
 import type { Asn, IpAddress } from "../../../provider/core/values";
 import type { ConfigLine } from "../../../provider/device/types";
 import { ABSENT, BGP_PASSWORD, CORPUS, FINGERPRINT, SSH_PASSWORD, type CorpusCase } from "./corpus";
 
-const EMPTY: RunningConfig = { routeInstall: new Set(), routers: [] };
-const WITH_ROUTER: RunningConfig = {
-    routeInstall: new Set(["bgp"]),
-    routers: [{ asn: 500 as Asn, routerId: null, maxPaths: { ebgp: null, ibgp: null }, redistribute: new Map(), neighbors: new Map(), otherLines: [] }],
-};
+const EMPTY: RunningConfig = EMPTY_CONFIG;
+const WITH_ROUTER: RunningConfig = { ...EMPTY_CONFIG, routeInstall: new Set(["bgp"]), routers: [emptyRouter(500 as Asn)] };
 
 function base(resource: CorpusCase["resource"]): Record<string, unknown> {
     const connection = { host: "10.102.33.1", password: SSH_PASSWORD, hostKeyFingerprint: FINGERPRINT };

@@ -2,18 +2,15 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { resolveNeighborsInputs, resolveRouterInputs, type Failure } from "../../../provider/adc/inputs";
 import { applyChanges } from "../../../provider/core/changes";
-import type { RunningConfig } from "../../../provider/core/model";
+import { EMPTY_CONFIG, emptyRouter, type RunningConfig } from "../../../provider/core/model";
 import { parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { NOTHING_OWNED, planNeighbors, planRouter } from "../../../provider/core/plan";
 import { renderChanges, renderRunningConfig } from "../../../provider/core/render";
 import type { Asn, IpAddress } from "../../../provider/core/values";
 import { FINGERPRINT, SSH_PASSWORD } from "./corpus";
 
-const EMPTY: RunningConfig = { routeInstall: new Set(), routers: [] };
-const WITH_ROUTER: RunningConfig = {
-    routeInstall: new Set(["bgp"]),
-    routers: [{ asn: 500 as Asn, routerId: null, maxPaths: { ebgp: null, ibgp: null }, redistribute: new Map(), neighbors: new Map(), otherLines: [] }],
-};
+const EMPTY: RunningConfig = EMPTY_CONFIG;
+const WITH_ROUTER: RunningConfig = { ...EMPTY_CONFIG, routeInstall: new Set(["bgp"]), routers: [emptyRouter(500 as Asn)] };
 const connection = { host: "10.102.33.1", password: SSH_PASSWORD, hostKeyFingerprint: FINGERPRINT };
 
 /** What no accepted value may hold, and no message may show: invisible code points and CLI metacharacters. */
