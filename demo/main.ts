@@ -2,23 +2,37 @@
  * `npm run demo`: the runbook's scenario in one `pulumi up`, on this machine alone.
  *
  * Starts a Kubernetes API server with Calico's CRDs and two nodes, and the NetScaler CLI
- * simulator, then runs `pulumi preview` and `pulumi up` of
- * examples/runbook through the real Pulumi engine, and prints the ADC's running config and the
- * stack outputs. `--keep` leaves everything running so you can look around (ssh into the
- * simulator, `pulumi refresh` after changing it by hand) until Ctrl-C.
+ * simulator, then runs `pulumi preview` and `pulumi up` of the repository's own Pulumi project
+ * (Pulumi.yaml at the root, whose defaults point here) through the real Pulumi engine, prints the
+ * ADC's running config and the stack outputs, and destroys the stack. `--keep` leaves everything
+ * running so you can look around (ssh into the simulator, `pulumi refresh` after changing it by
+ * hand) until Ctrl-C.
  */
-import { startSimulator } from "../simulator";
-import { createEngineStack } from "../tests/support/engine";
-import { exampleProgram } from "../tests/support/examples";
-import { createCalicoNode, startKubeApiServer } from "../tests/support/kube";
+import * as path from "node:path";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator";
+import { createCalicoNode, startKubeApiServer } from "../sandbox/kubeApiServer";
+import { createProjectStack, engineInstallation, repoRoot } from "../sandbox/pulumiEngine";
 
 const NODES = [
     { name: "k8s-worker-1", ipv4Address: "10.102.33.198/24" },
     { name: "k8s-worker-2", ipv4Address: "10.102.33.202/24" },
 ];
+/** Pulumi.yaml's default `adcPort`: the demo's simulator listens there unless it is taken. */
+const DEFAULT_ADC_PORT = 2222;
+const STACK = "demo";
 
 function heading(text: string): void {
     console.log(`\n\u001b[1m== ${text}\u001b[0m`);
+}
+
+/** The simulator on the project's default port, or on a free one when that is taken. */
+async function startAdc(options: SimulatorOptions): Promise<Simulator> {
+    try {
+        return await startSimulator({ ...options, host: "127.0.0.1", port: DEFAULT_ADC_PORT });
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+        return startSimulator({ ...options, host: "127.0.0.1", port: 0 });
+    }
 }
 
 async function main(): Promise<void> {
@@ -38,22 +52,24 @@ async function main(): Promise<void> {
         // A password of its own: Pulumi masks every occurrence of a secret in its output, and
         // a password equal to the user name would mask the user name too.
         const password = "demo-Adc-pw";
-        const adc = await startSimulator({ users: [{ username: "nsroot", password }] });
+        const adc = await startAdc({ users: [{ username: "nsroot", password }] });
         cleanups.push(() => adc.close());
         console.log(`ssh nsroot@${adc.host} -p ${adc.port}   (password ${password}, host key ${adc.hostKeyFingerprint})`);
 
-        const engine = await createEngineStack({
-            projectName: "runbook",
-            program: exampleProgram("runbook"),
-            config: {
-                "runbook:adcHost": { value: adc.host },
-                "runbook:adcPort": { value: String(adc.port) },
-                "runbook:adcPassword": { value: password, secret: true },
-                "runbook:adcHostKey": { value: adc.hostKeyFingerprint },
-                "runbook:kubeconfig": { value: kube.kubeconfig, secret: true },
-                // This API server has no Calico API server behind it (a manifest install).
-                "runbook:calicoApi": { value: "crd.projectcalico.org/v1" },
-            },
+        // What a user sets for a real ADC; the rest comes from Pulumi.yaml's defaults. The host
+        // key is new on every run, so it cannot be a default.
+        const config: Record<string, { value: string; secret?: boolean }> = {
+            "calico-adc:adcPassword": { value: password, secret: true },
+            "calico-adc:adcHostKey": { value: adc.hostKeyFingerprint },
+        };
+        if (adc.port !== DEFAULT_ADC_PORT) config["calico-adc:adcPort"] = { value: String(adc.port) };
+        heading(`pulumi stack init ${STACK}; pulumi config set ${Object.keys(config).map((k) => k.split(":")[1]).join(", ")}`);
+        const engine = await createProjectStack({
+            projectDir: repoRoot,
+            stackName: STACK,
+            config,
+            // The program finds the cluster as it would on a workstation: through $KUBECONFIG.
+            env: { KUBECONFIG: kube.kubeconfigPath },
         });
         cleanups.push(() => engine.cleanup());
         const print = (out: string) => process.stdout.write(out);
@@ -71,6 +87,9 @@ async function main(): Promise<void> {
 
         if (keep) {
             heading("still running; Ctrl-C to destroy the stack and stop everything");
+            const pulumi = path.join((await engineInstallation()).root, "bin", "pulumi");
+            const env = Object.entries({ ...engine.env, KUBECONFIG: kube.kubeconfigPath }).map(([k, v]) => `${k}=${v}`).join(" ");
+            console.log(`The stack, from another terminal in ${repoRoot}:\n  env ${env} ${pulumi} refresh -s ${STACK}`);
             await new Promise(() => undefined);
         }
         heading("pulumi destroy");

@@ -11,9 +11,9 @@ import { promisify } from "node:util";
 import * as path from "node:path";
 import type { EngineEvent, OpMap } from "@pulumi/pulumi/automation";
 import { startSimulator, type Simulator } from "../../simulator";
-import { createEngineStack, engineInstallation, type EngineStack } from "../support/engine";
+import { createEngineStack, engineInstallation, type EngineStack } from "../../sandbox/pulumiEngine";
 import { exampleProgram } from "../support/examples";
-import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../support/kube";
+import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../../sandbox/kubeApiServer";
 
 const execFileAsync = promisify(execFile);
 const ADC_PASSWORD = "adc-e2e-Secret-91";

@@ -11,9 +11,9 @@ import { recordFigure } from "./support/figures";
 import { Lab, LAB_ADC_ADDRESS } from "./support/lab";
 import { LAB_PASSWORD, LAB_USER, startLabSimulator, type LabSimulator } from "./support/labSimulator";
 import { assertLabPrerequisites } from "./support/prerequisites";
-import { createEngineStack, type EngineStack } from "../support/engine";
+import { createEngineStack, type EngineStack } from "../../sandbox/pulumiEngine";
 import { exampleProgram } from "../support/examples";
-import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../support/kube";
+import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../../sandbox/kubeApiServer";
 
 /** calico-node's part: render every BGPPeer into BIRD on every node, until stopped. */
 function followBgpPeers(kube: KubeApiServer, lab: Lab): { stop(): Promise<void> } {

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { repoRoot } from "./engine";
+import { repoRoot } from "../../sandbox/pulumiEngine";
 
 export function exampleProgram(name: string): PulumiFn {
     const entry = path.join(repoRoot, "bin", "examples", name, "index.js");

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { startKubeApiServer, KubeApiServer } from "../../support/kube";
+import { startKubeApiServer, KubeApiServer } from "../../../sandbox/kubeApiServer";
 import { validateBgpPeer } from "../../../provider/calico/validate";
 import { renderBgpPeer } from "../../../provider/calico/render";
 import { BgpPeerSpec, CalicoApiVersion } from "../../../provider/calico/spec";

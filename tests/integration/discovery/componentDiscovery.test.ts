@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { startKubeApiServer, createCalicoNode, createCalicoStartupObjects, KubeApiServer } from "../../support/kube";
+import { startKubeApiServer, createCalicoNode, createCalicoStartupObjects, KubeApiServer } from "../../../sandbox/kubeApiServer";
 import { expectProgramFailure, installMocks, kubernetesAutoName, Registration, valueOf, find, unwrapSecrets, isSecretValue } from "../../unit/calico/pulumiMocks";
 import { CalicoAdcPeering } from "../../../provider/component/calicoAdcPeering";
 import { ClusterDiscoveryError } from "../../../provider/component/errors";

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { startKubeApiServer, createCalicoNode, KubeApiServer } from "../../support/kube";
+import { startKubeApiServer, createCalicoNode, KubeApiServer } from "../../../sandbox/kubeApiServer";
 import { discoverCluster, DiscoverClusterArgs } from "../../../provider/component/discovery";
 import { ClusterDiscoveryError } from "../../../provider/component/errors";
 import {

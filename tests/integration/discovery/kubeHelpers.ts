@@ -1,12 +1,12 @@
 /**
- * Small Kubernetes API helpers for the discovery tests, on top of tests/support/kube.ts: reset the
+ * Small Kubernetes API helpers for the discovery tests, on top of sandbox/kubeApiServer.ts: reset the
  * nodes, install the native projectcalico.org/v3 CRDs, write Calico objects.
  */
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
 import * as YAML from "yaml";
-import { kubeClientModule, kubeConfig } from "../../support/kube";
+import { kubeClientModule, kubeConfig } from "../../../sandbox/kubeApiServer";
 import { crdsDir } from "../../unit/calico/crdSchemas";
 
 async function clients(kubeconfig: string) {

@@ -11,7 +11,7 @@ import { serviceFieldConflicts } from "../../../provider/calico/serviceAdvertise
 import { CalicoAdcPeering } from "../../../provider/component/calicoAdcPeering";
 import { discoverCluster } from "../../../provider/component/discovery";
 import { ClusterDiscoveryError, PeeringInputError } from "../../../provider/component/errors";
-import { createCalicoNode, createCalicoStartupObjects, KubeApiServer, startKubeApiServer } from "../../support/kube";
+import { createCalicoNode, createCalicoStartupObjects, KubeApiServer, startKubeApiServer } from "../../../sandbox/kubeApiServer";
 import { expectProgramFailure, find, installMocks, kubernetesAutoName, Registration, unwrapSecrets, valueOf } from "../../unit/calico/pulumiMocks";
 import { apiRefusal, createCalicoObject, deleteCalicoObject, getCalicoObject, putCalicoObject, serverSideApply } from "./kubeHelpers";
 

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { isolatedPulumi, IsolatedPulumi, repoRoot } from "../../support/engine";
+import { isolatedPulumi, IsolatedPulumi, repoRoot } from "../../../sandbox/pulumiEngine";
 
 const execFileAsync = promisify(execFile);
 

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { OpMap } from "@pulumi/pulumi/automation";
-import { createEngineStack, EngineStack } from "../../support/engine";
+import { createEngineStack, EngineStack } from "../../../sandbox/pulumiEngine";
 
 /**
  * A dynamic provider whose object is a file, so every engine operation has an effect the test can see.

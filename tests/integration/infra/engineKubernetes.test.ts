@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
-import { createEngineStack, EngineStack } from "../../support/engine";
-import { kubeClientModule, kubeConfig, KubeApiServer, startKubeApiServer } from "../../support/kube";
+import { createEngineStack, EngineStack } from "../../../sandbox/pulumiEngine";
+import { kubeClientModule, kubeConfig, KubeApiServer, startKubeApiServer } from "../../../sandbox/kubeApiServer";
 
 describe("Pulumi engine harness: the Kubernetes plugin against the test API server", function () {
     this.timeout(240_000);

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import * as path from "node:path";
-import { createCalicoNode, kubeClientModule, kubeConfig, KubeApiServer, startKubeApiServer } from "../../support/kube";
+import { createCalicoNode, kubeClientModule, kubeConfig, KubeApiServer, startKubeApiServer } from "../../../sandbox/kubeApiServer";
 
 describe("kube-apiserver harness", function () {
     this.timeout(120_000);

@@ -1,5 +1,5 @@
 /**
- * A real, throw-away Kubernetes control plane on loopback (etcd, kube-apiserver, and a kube-controller-manager
+ * For the tests and the demo: a real, throw-away Kubernetes control plane on loopback (etcd, kube-apiserver, and a kube-controller-manager
  * running only the garbage collector and the namespace controller, so that deletes complete as on a real
  * cluster) with Calico's `crd.projectcalico.org/v1` CRDs applied, started by scripts/kube-apiserver.sh. Only the
  * v1 group can be served: `projectcalico.org/v3` needs Calico's aggregated API server, which is not part of this
@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type * as k8s from "@kubernetes/client-node" with { "resolution-mode": "import" };
-import { parseKeyValues, repoRoot } from "./engine";
+import { parseKeyValues, repoRoot } from "./pulumiEngine";
 
 const execFileAsync = promisify(execFile);
 const script = path.join(repoRoot, "scripts/kube-apiserver.sh");

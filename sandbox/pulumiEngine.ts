@@ -1,15 +1,17 @@
 /**
- * Runs inline Pulumi programs through the Automation API against the real engine, offline and isolated:
- * the CLI that scripts/setup-pulumi.sh provides, a file backend in a temporary directory, a PULUMI_HOME of
- * its own (sharing only the plugin cache that holds the Kubernetes plugin), a passphrase, and no update
- * checks or plugin downloads.
+ * Runs Pulumi programs through the Automation API against the real engine, offline and isolated, for
+ * the tests and the demo: the CLI that scripts/setup-pulumi.sh provides, a file backend in a temporary
+ * directory, a PULUMI_HOME of its own (sharing only the plugin cache that holds the Kubernetes plugin), a
+ * passphrase, and no update checks or plugin downloads.
  *
- * Inline programs need no Node.js language host: the program runs in this process and the CLI attaches to
- * it (`--client`). Dynamic resources do need the `pulumi-resource-pulumi-nodejs` launcher beside the CLI,
- * and it resolves `@pulumi/pulumi` from the project's `main`, which is set to the repository root here.
+ * Inline programs ({@link createEngineStack}) need no Node.js language host: the program runs in this
+ * process and the CLI attaches to it (`--client`). Dynamic resources do need the
+ * `pulumi-resource-pulumi-nodejs` launcher beside the CLI, and it resolves `@pulumi/pulumi` from the
+ * project's `main`, which is set to the repository root here. Project directories
+ * ({@link createProjectStack}) run as `pulumi up` runs them there, through the language host.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -23,8 +25,8 @@ import {
 
 const execFileAsync = promisify(execFile);
 
-/** The repository root (this file compiles to bin/tests/support/engine.js). */
-export const repoRoot = path.resolve(__dirname, "../../..");
+/** The repository root (this file compiles to bin/sandbox/pulumiEngine.js). */
+export const repoRoot = path.resolve(__dirname, "../..");
 
 export interface EngineInstallation {
     /** `<root>/bin/pulumi` is the CLI; the dynamic-provider launcher sits beside it. */
@@ -134,25 +136,63 @@ export async function isolatedPulumi(extraEnv: Record<string, string> = {}): Pro
 export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
     const projectName = options.projectName ?? "test";
     const stackName = options.stackName ?? "dev";
-    const { engine, dir, stateDir, workDir, env } = await isolatedPulumi(options.env);
-    const cleanupDir = () => rmSync(dir, { recursive: true, force: true });
-    try {
-        const pulumiCommand = await PulumiCommand.get({ root: engine.root });
-        const stack = await LocalWorkspace.createOrSelectStack(
+    const isolated = await isolatedPulumi(options.env);
+    return withCleanup(isolated, async (pulumiCommand) =>
+        LocalWorkspace.createOrSelectStack(
             { stackName, projectName, program: options.program },
             {
                 pulumiCommand,
-                workDir,
-                envVars: env,
+                workDir: isolated.workDir,
+                envVars: isolated.env,
                 // `main` is where the dynamic-provider launcher resolves @pulumi/pulumi from.
                 projectSettings: { name: projectName, runtime: "nodejs", main: repoRoot },
             },
-        );
-        if (options.config) await stack.setAllConfig(options.config);
+        ), options.config);
+}
+
+export interface ProjectStackOptions {
+    /** The directory holding Pulumi.yaml; the CLI runs its program there, as `pulumi up` does. */
+    projectDir: string;
+    /** Defaults to "dev". */
+    stackName?: string;
+    /** Stack configuration (written to `<projectDir>/Pulumi.<stack>.yaml`, removed by cleanup). */
+    config?: ConfigMap;
+    /** Extra environment for the CLI, the language host and the plugins (e.g. KUBECONFIG). */
+    env?: Record<string, string>;
+}
+
+/**
+ * Creates a stack of a project directory on a fresh file backend: the CLI starts the Node.js
+ * language host there, exactly as `pulumi up` in that directory does.
+ */
+export async function createProjectStack(options: ProjectStackOptions): Promise<EngineStack> {
+    const stackName = options.stackName ?? "dev";
+    const isolated = await isolatedPulumi(options.env);
+    const settings = path.join(options.projectDir, `Pulumi.${stackName}.yaml`);
+    if (existsSync(settings)) {
+        throw new Error(`${settings} exists (another run, or a stack of yours): remove it or pick another stack name`);
+    }
+    return withCleanup(
+        isolated,
+        (pulumiCommand) => LocalWorkspace.createOrSelectStack({ stackName, workDir: options.projectDir }, { pulumiCommand, envVars: isolated.env }),
+        options.config,
+        () => rmSync(settings, { force: true }),
+    );
+}
+
+/** Creates the stack, sets its config, and gives it a cleanup that leaves nothing behind. */
+async function withCleanup(isolated: IsolatedPulumi, create: (cmd: PulumiCommand) => Promise<Stack>, config: ConfigMap | undefined, removeMore: () => void = () => undefined): Promise<EngineStack> {
+    const cleanupDir = () => {
+        removeMore();
+        rmSync(isolated.dir, { recursive: true, force: true });
+    };
+    try {
+        const stack = await create(await PulumiCommand.get({ root: isolated.engine.root }));
+        if (config) await stack.setAllConfig(config);
         return {
             stack,
-            stateDir,
-            env,
+            stateDir: isolated.stateDir,
+            env: isolated.env,
             async cleanup() {
                 try {
                     const state = await stack.exportStack();
