@@ -9,15 +9,57 @@ export type ProviderKind = "adcBgpRouter" | "adcBgpNeighbors";
  * resources created by older versions (the engine runs those two with the stored provider).
  *
  * `require` stays inside the function bodies on purpose: Pulumi keeps such calls verbatim when
- * it serializes the closure, and resolves them from the project directory at run time.
+ * it serializes the closure, and the engine's provider process resolves them from its working
+ * directory (the project directory) at run time.
  */
 export function shim(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
     return {
-        check: (olds, news) => require("pulumi-calico-adc/dynamic").providers[kind].check(olds, news),
-        diff: (id, olds, news) => require("pulumi-calico-adc/dynamic").providers[kind].diff(id, olds, news),
-        create: (inputs) => require("pulumi-calico-adc/dynamic").providers[kind].create(inputs),
-        read: (id, props) => require("pulumi-calico-adc/dynamic").providers[kind].read(id, props),
-        update: (id, olds, news) => require("pulumi-calico-adc/dynamic").providers[kind].update(id, olds, news),
-        delete: (id, props) => require("pulumi-calico-adc/dynamic").providers[kind].delete(id, props),
+        check: (olds, news) => loadProviders()[kind].check(olds, news),
+        diff: (id, olds, news) => loadProviders()[kind].diff(id, olds, news),
+        create: (inputs) => loadProviders()[kind].create(inputs),
+        read: (id, props) => loadProviders()[kind].read(id, props),
+        update: (id, olds, news) => loadProviders()[kind].update(id, olds, news),
+        delete: (id, props) => loadProviders()[kind].delete(id, props),
     };
+}
+
+/**
+ * `require("pulumi-calico-adc/dynamic").providers`, or an error that says why the package cannot
+ * be found from the provider process's working directory and what to change. Serialized with the
+ * shim, so it uses nothing but `require` and `process`.
+ */
+function loadProviders(): Record<ProviderKind, Required<pulumi.dynamic.ResourceProvider>> {
+    try {
+        return require("pulumi-calico-adc/dynamic").providers;
+    } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code !== "MODULE_NOT_FOUND" || !String(e.message).includes("'pulumi-calico-adc/dynamic'")) throw err;
+        const fs = require("fs");
+        const path = require("path");
+        const cwd = process.cwd();
+        const ancestors: string[] = [];
+        for (let d = cwd; ancestors[ancestors.length - 1] !== d; d = path.dirname(d)) ancestors.push(d);
+        const find = (...parts: string[]) => ancestors.map((d) => path.join(d, ...parts)).find((p) => fs.existsSync(p));
+        const pnpStore = find("node_modules", ".pnpm");
+        const pnp = find(".pnp.cjs") ?? find(".pnp.js");
+        let fix: string;
+        if (pnp) {
+            fix =
+                `Yarn Plug'n'Play (${pnp}) is not loaded in the engine's provider process, so it cannot find packages. ` +
+                `Install with a node_modules folder: put "nodeLinker: node-modules" in .yarnrc.yml and run yarn install.`;
+        } else if (pnpStore && fs.readdirSync(pnpStore).some((n: string) => n.startsWith("pulumi-calico-adc@"))) {
+            fix =
+                `pnpm installed pulumi-calico-adc only as a dependency of another package (${pnpStore}), where the provider process cannot see it. ` +
+                `Add it as a direct dependency of the project: pnpm add pulumi-calico-adc (or set public-hoist-pattern[]=pulumi-calico-adc in .npmrc and reinstall).`;
+        } else if (!find("package.json")) {
+            fix =
+                `No package.json in or above it: an Automation API inline program runs its providers in a temporary directory unless given one. ` +
+                `Pass workDir (a directory whose node_modules holds pulumi-calico-adc) to LocalWorkspace.createOrSelectStack(..., { workDir }), or run pulumi in the project directory.`;
+        } else {
+            fix =
+                `Install it in the project (npm install pulumi-calico-adc) and run pulumi from the project directory; ` +
+                `an Automation API program must pass that directory as workDir.`;
+        }
+        throw new Error(`pulumi-calico-adc: the dynamic provider cannot load the package "pulumi-calico-adc" from ${cwd}, the directory the Pulumi engine runs it in. ${fix}`);
+    }
 }

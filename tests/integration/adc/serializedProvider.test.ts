@@ -1,7 +1,15 @@
 import { strict as assert } from "assert";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { shim } from "../../../provider/adc/shim";
+import { repoRoot } from "../../../sandbox/pulumiEngine";
 import { startSimulator, type Simulator } from "../../../simulator";
+
+const execFileAsync = promisify(execFile);
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
 
@@ -28,6 +36,56 @@ describe("the serialized provider", function () {
             assert.ok(sf.text.length < 6000, `shim is ${sf.text.length} characters`);
         });
     }
+
+    describe("when the provider process cannot find the package, says why and what to do", () => {
+        /** Runs the serialized shim's `check` the way the host does, in a provider process whose working directory is `cwd`. */
+        async function checkFrom(cwd: string): Promise<string> {
+            const sf = await pulumi.runtime.serializeFunction(() => shim("adcBgpNeighbors"), { allowSecrets: true });
+            writeFileSync(join(cwd, "..", "provider.js"), sf.text);
+            const host = `const p = require(${JSON.stringify(require.resolve("require-from-string"))})(require("fs").readFileSync("../provider.js", "utf8")).handler();` +
+                `(async () => p.check({}, {}))().then(() => console.log("loaded"), (e) => console.log(e.message))`;
+            const { stdout } = await execFileAsync(process.execPath, ["-e", host], { cwd });
+            return stdout.trim();
+        }
+        let dir: string;
+        let project: string;
+        beforeEach(() => {
+            dir = mkdtempSync(join(tmpdir(), "shim-"));
+            project = join(dir, "project");
+            mkdirSync(project);
+        });
+        afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+        it("an inline Automation API program without workDir: pass workDir", async () => {
+            const message = await checkFrom(project);
+            assert.match(message, /cannot load the package "pulumi-calico-adc" from \S+project, the directory the Pulumi engine runs it in/);
+            assert.match(message, /Pass workDir .* to LocalWorkspace\.createOrSelectStack/);
+        });
+
+        it("Yarn Plug'n'Play: install with nodeLinker: node-modules", async () => {
+            writeFileSync(join(project, "package.json"), "{}");
+            writeFileSync(join(project, ".pnp.cjs"), "");
+            assert.match(await checkFrom(project), /Yarn Plug'n'Play .* put "nodeLinker: node-modules" in \.yarnrc\.yml/);
+        });
+
+        it("pnpm with the package only as a transitive dependency: add it directly", async () => {
+            writeFileSync(join(project, "package.json"), "{}");
+            mkdirSync(join(project, "node_modules", ".pnpm", "pulumi-calico-adc@0.1.0", "node_modules"), { recursive: true });
+            assert.match(await checkFrom(project), /pnpm installed pulumi-calico-adc only as a dependency of another package .* pnpm add pulumi-calico-adc/);
+        });
+
+        it("a project that lacks it: install it", async () => {
+            writeFileSync(join(project, "package.json"), "{}");
+            assert.match(await checkFrom(project), /npm install pulumi-calico-adc/);
+        });
+
+        it("a project that has it: loads it", async () => {
+            writeFileSync(join(project, "package.json"), "{}");
+            mkdirSync(join(project, "node_modules"));
+            symlinkSync(repoRoot, join(project, "node_modules", "pulumi-calico-adc"), "dir");
+            assert.equal(await checkFrom(project), "loaded");
+        });
+    });
 
     it("loaded back the way the host loads it, still creates, reads and deletes on the device", async () => {
         const sf = await pulumi.runtime.serializeFunction(() => shim("adcBgpRouter"), { allowSecrets: true });
