@@ -27,10 +27,9 @@ build_kube() {
   local bindir=$1 dir=$PCA_CACHE/kube/$KUBE_VERSION/build
   [ -x "$bindir/kube-apiserver" ] && [ -x "$bindir/kube-controller-manager" ] && return 0
   ensure_go
-  local t0 staging
-  t0=$(date +%s)
+  local staging
   staging="v0.${KUBE_VERSION#v1.}"
-  log "building kube-apiserver and kube-controller-manager $KUBE_VERSION (first run on this machine; cached in $PCA_CACHE/kube)"
+  building "kube-apiserver and kube-controller-manager $KUBE_VERSION" "the Pulumi engine (scripts/setup-pulumi.sh), unless built already"
   rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
   printf 'module local.invalid/kube-build\n\ngo 1.26.0\n' > go.mod
   # k8s.io/kubernetes replaces its staging modules with directories that its module zip does not contain;
@@ -55,7 +54,7 @@ build_kube() {
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
   mkdir -p "$bindir"
   mv "$dir/out/kube-apiserver" "$dir/out/kube-controller-manager" "$bindir/"
-  log "built kube-apiserver and kube-controller-manager $KUBE_VERSION in $(since "$t0") ($(du -ch "$bindir"/kube-* | tail -1 | cut -f1))"
+  built "$(du -ch "$bindir"/kube-* | tail -1 | cut -f1)"
 }
 
 bindir=$PCA_CACHE/kube/$KUBE_VERSION/bin

@@ -40,11 +40,10 @@ k8s_provider_module_version() {
 cli_version() { "$1" version 2>/dev/null | grep -Eo '^v?[0-9]+\.[0-9]+\.[0-9]+' | sed 's/^v//'; }
 
 build_pulumi_cli() {
-  local out=$1 dir=$PCA_CACHE/pulumi/v$PULUMI_VERSION/build v=$PULUMI_VERSION t0
+  local out=$1 dir=$PCA_CACHE/pulumi/v$PULUMI_VERSION/build v=$PULUMI_VERSION
   [ -x "$out" ] && return 0
   ensure_go
-  t0=$(date +%s)
-  log "building pulumi v$v (first run on this machine; cached in $PCA_CACHE/pulumi)"
+  building "the Pulumi CLI v$v" "its Node.js language host, then the Kubernetes plugin, unless built already"
   rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
   # pkg/go.mod's only non-local replace; it keeps the build graph identical to the upstream release.
   cat > go.mod <<MOD
@@ -62,16 +61,15 @@ MOD
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$v" \
     -o "$out.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
   mv "$out.tmp" "$out"
-  log "built pulumi v$v in $(since "$t0") ($(du -h "$out" | cut -f1))"
+  built "$(du -h "$out" | cut -f1)"
 }
 
 build_k8s_provider() {
-  local out=$1 v=$K8S_VERSION dir=$PCA_CACHE/pulumi-kubernetes/v$K8S_VERSION/build t0 modv src
+  local out=$1 v=$K8S_VERSION dir=$PCA_CACHE/pulumi-kubernetes/v$K8S_VERSION/build modv src
   [ -x "$out" ] && return 0
   ensure_go
-  t0=$(date +%s)
   modv=$(k8s_provider_module_version "$v")
-  log "building pulumi-resource-kubernetes v$v ($modv; first run on this machine; cached in $PCA_CACHE/pulumi-kubernetes)"
+  building "the Kubernetes provider plugin v$v ($modv)" "nothing: the engine is ready after it"
   src=$(go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$modv" 2>/dev/null | sed -n 's/^\s*"Dir": "\(.*\)",\?$/\1/p')
   [ -d "$src" ] || die "the Go module proxy did not serve github.com/pulumi/pulumi-kubernetes/provider/v4@$modv"
   rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && cp -r "$src" "$dir" && chmod -R u+w "$dir" && cd "$dir"
@@ -85,22 +83,21 @@ build_k8s_provider() {
     -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$v" \
     -o "$out.tmp" ./cmd/pulumi-resource-kubernetes
   mv "$out.tmp" "$out"
-  log "built pulumi-resource-kubernetes v$v in $(since "$t0") ($(du -h "$out" | cut -f1))"
+  built "$(du -h "$out" | cut -f1)"
 }
 
 build_language_host() {
-  local out=$1 v=$LANGUAGE_HOST_SDK_VERSION dir=$PCA_CACHE/pulumi-language-nodejs/v$LANGUAGE_HOST_SDK_VERSION/build t0
+  local out=$1 v=$LANGUAGE_HOST_SDK_VERSION dir=$PCA_CACHE/pulumi-language-nodejs/v$LANGUAGE_HOST_SDK_VERSION/build
   [ -x "$out" ] && return 0
   ensure_go
-  t0=$(date +%s)
-  log "building pulumi-language-nodejs from sdk/v3 v$v (cached in $PCA_CACHE/pulumi-language-nodejs)"
+  building "the Node.js language host (pulumi-language-nodejs, sdk/v3 v$v)" "the Kubernetes plugin, unless built already"
   rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
   printf 'module local.invalid/language-host-build\n\ngo 1.20\n' > go.mod
   quietly go get -tool "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@v$v"
   go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$v" \
     -o "$out.tmp" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
   mv "$out.tmp" "$out"
-  log "built pulumi-language-nodejs v$v in $(since "$t0") ($(du -h "$out" | cut -f1))"
+  built "$(du -h "$out" | cut -f1)"
 }
 
 install_k8s_plugin() {

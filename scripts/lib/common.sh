@@ -46,7 +46,10 @@ with_lock() {
   local lock=$1; shift
   mkdir -p "$(dirname "$lock")"
   exec {fd}>"$lock"
-  flock "$fd"
+  if ! flock -n "$fd"; then
+    log "waiting for another set-up on this machine that is building the same thing (lock $lock)"
+    flock "$fd"
+  fi
   "$@"
   local rc=$?
   exec {fd}>&-
@@ -62,5 +65,33 @@ quietly() {
   fi
 }
 
-# Seconds since an epoch taken with `date +%s`.
-since() { echo $(( $(date +%s) - $1 ))s; }
+# Time since an epoch taken with `date +%s`: `42s`, `12m05s`.
+since() {
+  local s=$(( $(date +%s) - $1 ))
+  if [ "$s" -lt 60 ]; then echo "${s}s"; else printf '%dm%02ds\n' $((s / 60)) $((s % 60)); fi
+}
+
+# A multi-minute build made visible: what is built and what comes after it, a line every minute with the
+# time spent so far, and how long it took.
+#   building "<what>" "<what comes next>"; ...build...; built "<detail>"
+building() {
+  PCA_STEP=$1
+  PCA_STEP_T0=$(date +%s)
+  log "building $1 (first run on this machine; cached in $PCA_CACHE afterwards). Next: $2"
+  (
+    trap 'kill "$s" 2>/dev/null; exit 0' TERM
+    while :; do
+      sleep "${PCA_PROGRESS_SECONDS:-60}" & s=$!
+      wait "$s"
+      log "  still building $PCA_STEP: $(since "$PCA_STEP_T0") so far"
+    done
+  ) >/dev/null &
+  PCA_TICKER=$!
+  trap 'kill "$PCA_TICKER" 2>/dev/null || true' EXIT
+}
+built() {
+  kill "$PCA_TICKER" 2>/dev/null || true
+  wait "$PCA_TICKER" 2>/dev/null || true
+  trap - EXIT
+  log "built $PCA_STEP in $(since "$PCA_STEP_T0")${1:+ ($1)}"
+}
