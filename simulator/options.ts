@@ -100,6 +100,33 @@ export interface SimulatorOptions {
     readonly echo?: EchoMode;
     /** Delay before each answer, in milliseconds. Default 0. */
     readonly replyLatencyMs?: number;
+    /**
+     * The network between client and device: every byte, in each direction, arrives this many
+     * milliseconds after it was sent (the round-trip time is twice this). Unlike
+     * `replyLatencyMs` (the device's time per line), pipelined lines and parallel connections
+     * overlap on it as on a real link. Default 0.
+     */
+    readonly networkDelayMs?: number;
+    /**
+     * Concurrent SSH sessions the appliance accepts (counted as open TCP connections, the
+     * management plane's limit). Default: no limit.
+     */
+    readonly maxSessions?: number;
+    /**
+     * What a connection past `maxSessions` gets (unconfirmed on an appliance): `refuse` closes
+     * it before the SSH handshake (what sshd's MaxStartups does); `error` lets it log in, prints
+     * `sessionLimitError` and closes the shell. Default `refuse`.
+     */
+    readonly sessionLimitAnswer?: "refuse" | "error";
+    /** Printed past the session cap with `sessionLimitAnswer: "error"` (wording unconfirmed). Default `ERROR: Too many sessions`. */
+    readonly sessionLimitError?: string;
+    /**
+     * Bytes of typed input a shell holds while it works through earlier lines; what arrives
+     * beyond is dropped, as by a terminal whose input buffer is full (counted in
+     * `inputBytesDropped`). Whether an appliance drops or pushes back is unconfirmed. Default:
+     * no limit.
+     */
+    readonly inputBufferBytes?: number;
     readonly faults?: SimulatorFaults;
     /** The configuration the appliance boots with. */
     readonly initialConfig?: InitialConfig;

@@ -6,6 +6,7 @@ import { loadHostKey } from "./hostKey";
 import { createDevice } from "./model/createDevice";
 import { Device, SavedConfig } from "./model/device";
 import { AuthMethod, LineMatch, SimulatorFaults, SimulatorOptions } from "./options";
+import { DelayLine } from "./network/delayLine";
 import { RoutingEngine } from "./routing/engine";
 import { InMemoryRoutingEngine, SessionOverride } from "./routing/inMemoryEngine";
 import { ModeName, Shell, ShellReply } from "./session/shell";
@@ -23,6 +24,17 @@ export interface SimulatorCounters {
      * are not counted.
      */
     readonly configLinesReceived: number;
+    /**
+     * Times a shell got input while it had answered everything before: each is a round trip the
+     * client waited for (its first command after the login prompt included).
+     */
+    readonly roundTrips: number;
+    /** Input characters dropped because a shell's input buffer (`inputBufferBytes`) was full. */
+    readonly inputBytesDropped: number;
+    /** Connections turned away at the session cap (`maxSessions`). */
+    readonly sessionsRefused: number;
+    /** The most TCP connections open at once. */
+    readonly peakSessions: number;
 }
 
 /** One received line, in order of arrival (see {@link Simulator.transcript}). */
@@ -43,10 +55,13 @@ const DEFAULT_AUTH_METHODS: readonly AuthMethod[] = ["keyboard-interactive", "pa
  */
 export class Simulator {
     /** Counters since start or the last {@link resetCounters}. */
-    private stats = { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0 };
+    private stats = Simulator.zero();
     private received: ReceivedLine[] = [];
     private faults: SimulatorFaults;
     private latencyMs: number;
+    private networkDelayMs: number;
+    /** Connections past the session cap that may log in only to be told so. */
+    private readonly overCap = new Set<string>();
     private readonly sockets = new Map<string, Socket>();
     private readonly connections = new Set<Connection>();
     private connectionSeq = 0;
@@ -75,6 +90,11 @@ export class Simulator {
     ) {
         this.faults = options.faults ?? {};
         this.latencyMs = options.replyLatencyMs ?? 0;
+        this.networkDelayMs = options.networkDelayMs ?? 0;
+    }
+
+    private static zero(): { -readonly [K in keyof SimulatorCounters]: number } {
+        return { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0, roundTrips: 0, inputBytesDropped: 0, sessionsRefused: 0, peakSessions: 0 };
     }
 
     /** Counters since start or the last {@link resetCounters}. */
@@ -84,7 +104,7 @@ export class Simulator {
 
     /** Sets the counters to zero and empties the transcript. */
     resetCounters(): void {
-        this.stats = { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0 };
+        this.stats = { ...Simulator.zero(), peakSessions: this.sockets.size };
         this.received = [];
     }
 
@@ -107,6 +127,11 @@ export class Simulator {
     async reboot(): Promise<void> {
         for (const socket of this.sockets.values()) socket.destroy();
         await this.internals.device.reboot();
+    }
+
+    /** Sets the network's one-way delay, in milliseconds, for bytes sent from now on (see `networkDelayMs`). */
+    setNetworkDelay(ms: number): void {
+        this.networkDelayMs = ms;
     }
 
     /** Sets the delay before each answer, in milliseconds. */
@@ -176,13 +201,27 @@ export class Simulator {
                 return;
             }
             const key = `${socket.remoteAddress}:${socket.remotePort}`;
-            this.sockets.set(key, socket);
-            socket.once("close", () => this.sockets.delete(key));
             socket.on("error", () => undefined);
+            const cap = options.maxSessions;
+            const full = cap !== undefined && this.sockets.size >= cap;
+            if (full) {
+                this.stats.sessionsRefused++;
+                if ((options.sessionLimitAnswer ?? "refuse") === "refuse") {
+                    socket.destroy();
+                    return;
+                }
+                this.overCap.add(key);
+            }
+            this.sockets.set(key, socket);
+            this.stats.peakSessions = Math.max(this.stats.peakSessions, this.sockets.size);
+            socket.once("close", () => {
+                this.sockets.delete(key);
+                this.overCap.delete(key);
+            });
             // A CLI exchanges many small writes: without this, Nagle's algorithm and delayed
             // ACKs add ~40 ms to every reply.
             socket.setNoDelay(true);
-            ssh.injectSocket(socket);
+            ssh.injectSocket(new DelayLine(socket, () => this.networkDelayMs) as unknown as Socket);
         });
         ssh.on("connection", (conn, info) => this.onConnection(conn, info.ip, info.port, options));
         ssh.on("error", () => undefined);
@@ -232,6 +271,11 @@ export class Simulator {
                 session.on("subsystem", (_accept, reject) => reject?.());
                 session.on("shell", (accept) => {
                     const stream = accept();
+                    if (this.overCap.has(`${ip}:${port}`)) {
+                        writeSafely(stream, `${options.sessionLimitError ?? "ERROR: Too many sessions"}\r\n`);
+                        endChannel(stream);
+                        return;
+                    }
                     const shell = new Shell(this.internals.device);
                     const hooks: TerminalHooks = {
                         echo: options.echo ?? "line",
@@ -239,10 +283,12 @@ export class Simulator {
                         lineReceived: (line, sh) => hooksBase.lineReceived(line, sh, "shell"),
                         lineAnswered: hooksBase.lineAnswered,
                         write: (data) => writeSafely(stream, data),
+                        waited: () => this.stats.roundTrips++,
+                        dropped: (count) => (this.stats.inputBytesDropped += count),
                         end: () => endChannel(stream),
                         drop: dropConnection,
                     };
-                    const terminal = new Terminal(shell, hooks);
+                    const terminal = new Terminal(shell, hooks, options.inputBufferBytes);
                     const stop = () => terminal.stop();
                     channels.add(stop);
                     stream.on("close", () => {

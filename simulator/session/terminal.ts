@@ -23,6 +23,10 @@ export interface TerminalHooks {
     /** A line was answered. */
     lineAnswered(line: string, reply: ShellReply, modeBefore: Shell["mode"]): void;
     write(data: string): void;
+    /** Input arrived while every earlier line was answered: the client had waited for an answer (one round trip). */
+    waited?(): void;
+    /** Input characters dropped because the input buffer was full. */
+    dropped?(count: number): void;
     /** The shell ended (`exit` at `>`): close the channel. */
     end(): void;
     /** Cut the connection without a goodbye. */
@@ -32,7 +36,8 @@ export interface TerminalHooks {
 /** What the owner of a terminal decides about one received line. */
 export type LineVerdict = { readonly drop: true } | { readonly drop: false; readonly hang?: boolean; readonly errorReply?: string };
 
-type Input = { readonly kind: "line"; readonly text: string } | { readonly kind: "ctrlZ" };
+/** A line or Ctrl-Z, and how many received characters it took (released from the input buffer when it is read). */
+type Input = ({ readonly kind: "line"; readonly text: string } | { readonly kind: "ctrlZ" }) & { readonly size: number };
 
 const CR = "\r";
 const LF = "\n";
@@ -50,10 +55,16 @@ export class Terminal {
     private readonly queue: Input[] = [];
     private busy = false;
     private stopped = false;
+    /** Characters received and not yet read by the shell (queued lines with their ends, and the current line). */
+    private buffered = 0;
+    /** Characters received since the last complete input. */
+    private pending = 0;
 
     constructor(
         private readonly shell: Shell,
         private readonly hooks: TerminalHooks,
+        /** Characters of input held at most; more is dropped. */
+        private readonly inputBuffer = Infinity,
     ) {}
 
     /** Prints the login banner lines and the first prompt. */
@@ -69,8 +80,16 @@ export class Terminal {
 
     feed(data: string): void {
         if (this.stopped) return;
+        if (!this.busy && this.queue.length === 0 && this.current === "") this.hooks.waited?.();
         let echo = "";
+        let dropped = 0;
         for (const ch of data) {
+            if (this.buffered >= this.inputBuffer) {
+                dropped++;
+                continue;
+            }
+            this.buffered++;
+            this.pending++;
             if (this.escape > 0) {
                 // Skip ANSI escape sequences (arrow keys): ESC [ <params> <final>.
                 if (this.escape === 1 && ch !== "[") this.escape = 0;
@@ -84,7 +103,7 @@ export class Terminal {
             }
             this.lastWasCr = ch === CR;
             if (ch === CR || ch === LF) {
-                this.queue.push({ kind: "line", text: this.current });
+                this.queue.push({ kind: "line", text: this.current, size: this.take() });
                 this.current = "";
                 echo += "\r\n";
             } else if (ch === "\x7f" || ch === "\b") {
@@ -94,13 +113,13 @@ export class Terminal {
                 }
             } else if (ch === "\x1a") {
                 this.current = "";
-                this.queue.push({ kind: "ctrlZ" });
+                this.queue.push({ kind: "ctrlZ", size: this.take() });
                 echo += "^Z\r\n";
             } else if (ch === "\x03") {
                 this.current = "";
             } else if (ch === "\x04") {
                 if (this.current === "") {
-                    this.queue.push({ kind: "line", text: "exit" });
+                    this.queue.push({ kind: "line", text: "exit", size: this.take() });
                     echo += "\r\n";
                 }
             } else if (ch === "\x1b") {
@@ -110,8 +129,15 @@ export class Terminal {
                 echo += ch;
             }
         }
+        if (dropped > 0) this.hooks.dropped?.(dropped);
         if (this.hooks.echo === "typeahead" && echo) this.hooks.write(echo);
         void this.pump();
+    }
+
+    private take(): number {
+        const size = this.pending;
+        this.pending = 0;
+        return size;
     }
 
     private async pump(): Promise<void> {
@@ -119,7 +145,9 @@ export class Terminal {
         this.busy = true;
         try {
             while (!this.stopped && this.queue.length > 0) {
-                await this.answer(this.queue.shift()!);
+                const input = this.queue.shift()!;
+                this.buffered -= input.size;
+                await this.answer(input);
             }
         } finally {
             this.busy = false;

@@ -92,6 +92,12 @@ describe("ADC providers over SSH against the simulator", function () {
         const again = await neighbors.update!(created.id, created.outs, inputs);
         assert.equal(sim.counters().configLinesReceived, 0);
         assert.deepEqual(configLines(sim), []);
+        // One exchange: the config and the sessions read once, no verify read, no save.
+        assert.deepEqual(
+            sim.transcript().map((r) => r.line),
+            ["set cli mode -page OFF", "vtysh", "terminal length 0", "show running-config", "show ip bgp summary"],
+        );
+        assert.equal(sim.counters().roundTrips, 1);
         assert.equal((await neighbors.diff!(created.id, again.outs!, inputs)).changes, false);
 
         sim.resetCounters();
@@ -100,6 +106,9 @@ describe("ADC providers over SSH against the simulator", function () {
         assert.deepEqual(d, { changes: true, replaces: [], deleteBeforeReplace: true });
         const added = await neighbors.update!(created.id, again.outs!, grown);
         assert.deepEqual(configLines(sim), ["neighbor 10.102.33.203 remote-as 64512"]);
+        // Read; the line with its verify read; the save: three exchanges.
+        assert.equal(sim.transcript().filter((r) => r.line === "show running-config").length, 2);
+        assert.equal(sim.counters().roundTrips, 3);
 
         sim.resetCounters();
         const shrunk = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [RUNBOOK[0], { address: "10.102.33.203", remoteAsn: 64512 }] });

@@ -7,6 +7,7 @@ import { join } from "path";
 import { Server as SshServer } from "ssh2";
 import {
     AdcAuthenticationError,
+    AdcError,
     AdcCommandError,
     AdcConnection,
     AdcConnectionError,
@@ -15,6 +16,7 @@ import {
     AdcTimeoutError,
     ConfigLine,
     fetchHostKeyFingerprint,
+    NETSCALER,
     NetScalerSession,
     openShell,
     OpenShell,
@@ -283,6 +285,39 @@ describe("device over real SSH against the simulator", function () {
             });
         });
     }
+
+    describe("bounded pipelining against a device that drops input past its buffer", () => {
+        const many = Array.from({ length: 500 }, (_, i) => neighbor(i));
+        const options = { inputBufferBytes: NETSCALER.inputBufferBytes, echo: "typeahead" as const };
+
+        it("keeps at most a buffer's worth of lines unanswered: 500 lines arrive whole, in several windows", async () => {
+            const sim = await simulator(options);
+            await withAdcSession(
+                connection(sim),
+                async (s) => {
+                    await s.vtyshShow("show running-config");
+                    sim.resetCounters();
+                    await s.configure(many);
+                },
+                quiet,
+            );
+            assert.equal(sim.counters().inputBytesDropped, 0);
+            assert.equal(sim.device.state().bgp?.neighbors.length, 500);
+            const bytes = many.reduce((n, l) => n + l.text.length + 1, 0);
+            assert.ok(sim.counters().roundTrips >= Math.ceil(bytes / NETSCALER.inputBufferBytes), `${sim.counters().roundTrips} round trips for ${bytes} bytes`);
+        });
+
+        it("a window larger than the buffer loses lines (the failure the bound prevents)", async () => {
+            const sim = await simulator(options);
+            const err = await withAdcSession(connection(sim, { commandTimeoutMs: 1000 }), (s) => s.configure(many), { ...quiet, windowBytes: 64 * 1024 }).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
+            assert.ok(sim.counters().inputBytesDropped > 0);
+            assert.ok(err instanceof AdcError, String(err));
+            assert.ok((sim.device.state().bgp?.neighbors.length ?? 0) < 500);
+        });
+    });
 
     it("reports a connection dropped mid-batch with the line in flight", async () => {
         // Lines of the connection: set cli mode (1), vtysh (2), configure terminal (3), router bgp 500 (4),

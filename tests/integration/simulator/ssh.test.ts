@@ -339,6 +339,54 @@ describe("simulator over SSH", () => {
         });
     });
 
+    describe("network delay, session cap and input buffer", () => {
+        it("delays bytes in each direction: pipelined lines share one round trip", async () => {
+            const sim = await h.start({ banner: [], networkDelayMs: 40 });
+            const s = await h.shell(sim);
+            await s.waitForEnd("> ");
+            sim.resetCounters();
+            const started = Date.now();
+            s.send("vtysh\nshow ip route\nexit\n");
+            await s.waitForEnd(" Done\r\n> ");
+            assert.ok(Date.now() - started >= 80, `a round trip took ${Date.now() - started} ms`);
+            // The three lines arrived together: the shell waited for the client once.
+            assert.equal(sim.counters().roundTrips, 1);
+            assert.equal(sim.counters().linesReceived, 3);
+        });
+
+        it("refuses connections past the session cap before the SSH handshake, and counts them", async () => {
+            const sim = await h.start({ banner: [], maxSessions: 1 });
+            await h.shell(sim);
+            await assert.rejects(h.connect(sim));
+            assert.equal(sim.counters().sessionsRefused, 1);
+            assert.equal(sim.counters().peakSessions, 1);
+        });
+
+        it("or lets them log in and says so, when configured to", async () => {
+            const sim = await h.start({ banner: [], maxSessions: 1, sessionLimitAnswer: "error", sessionLimitError: "ERROR: Connection limit reached" });
+            await h.shell(sim);
+            const second = await h.shell(sim);
+            assert.match(await second.waitForEnd("reached\r\n"), /^ERROR: Connection limit reached\r\n$/);
+            assert.equal(sim.counters().sessionsRefused, 1);
+        });
+
+        it("drops typed input past its buffer until the shell has read the lines before it", async () => {
+            const sim = await h.start({ banner: [], inputBufferBytes: 64, initialConfig: { enabledFeatures: ["BGP"] } });
+            const s = await h.shell(sim);
+            await s.waitForEnd("> ");
+            const lines = ["vtysh", "configure terminal", "router bgp 500", ...Array.from({ length: 10 }, (_, i) => `neighbor 10.0.0.${i + 1} remote-as 1`)];
+            s.send(lines.map((l) => `${l}\n`).join(""));
+            await new Promise((r) => setTimeout(r, 300));
+            assert.ok(sim.counters().inputBytesDropped > 0);
+            assert.ok((sim.device.state().bgp?.neighbors.length ?? 0) < 10, "lines past the buffer were lost");
+            // Within the buffer, every line is read (the first ends the line cut short).
+            sim.resetCounters();
+            s.send("\nend\n");
+            await s.waitForEnd("ns#");
+            assert.equal(sim.counters().inputBytesDropped, 0);
+        });
+    });
+
     describe("counters and transcript", () => {
         it("counts connections, lines and configuration lines, and can reset", async () => {
             const sim = await h.start({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
@@ -347,7 +395,15 @@ describe("simulator over SSH", () => {
             await s.waitForEnd(" Done\r\n> ");
             const { client } = await h.connect(sim);
             await exec(client, "show route");
-            assert.deepEqual(sim.counters(), { connectionsAccepted: 2, linesReceived: 12, configLinesReceived: 4 });
+            assert.deepEqual(sim.counters(), {
+                connectionsAccepted: 2,
+                linesReceived: 12,
+                configLinesReceived: 4,
+                roundTrips: 1,
+                inputBytesDropped: 0,
+                sessionsRefused: 0,
+                peakSessions: 2,
+            });
             const t = sim.transcript();
             assert.deepEqual(
                 t.slice(0, 4).map((r) => [r.connection, r.channel, r.mode, r.line]),
@@ -360,7 +416,8 @@ describe("simulator over SSH", () => {
             );
             assert.deepEqual(t.at(-1), { connection: 2, channel: "exec", mode: "nscli", line: "show route" });
             sim.resetCounters();
-            assert.deepEqual(sim.counters(), { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0 });
+            // The peak starts again from the connections still open.
+            assert.deepEqual(sim.counters(), { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0, roundTrips: 0, inputBytesDropped: 0, sessionsRefused: 0, peakSessions: 2 });
             assert.deepEqual(sim.transcript(), []);
         });
     });
