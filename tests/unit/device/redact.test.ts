@@ -1,5 +1,9 @@
 import * as assert from "assert";
 import fc from "fast-check";
+import { PassThrough } from "stream";
+import { Channel } from "../../../provider/device/channel";
+import { AdcTimeoutError } from "../../../provider/device/errors";
+import { compilePlatform, NETSCALER } from "../../../provider/device/platform";
 import { REDACTED, Redactor, redactedForm, redactSecretShapes } from "../../../provider/device/redact";
 import { renderChanges, renderRunningConfig } from "../../../provider/core/render";
 import { EMPTY_CONFIG, emptyRouter } from "../../../provider/core/model";
@@ -147,5 +151,35 @@ describe("device/redact: the one redactor", () => {
         const out = r.redact(`${config}\n% bad Ssh-Login-Pw\nkey b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ`);
         for (const s of ["Foreign-Secret", "Ssh-Login-Pw", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"]) assert.ok(!out.includes(s), out);
         assert.ok(out.includes("neighbor 10.0.0.7 remote-as 65001"), out);
+    });
+});
+
+describe("device/redact: a read cut off in the middle of the running config", () => {
+    it("the timeout quotes the last output with every password form redacted, the one cut in half too", async () => {
+        const stream = new PassThrough();
+        const traces: string[] = [];
+        const channel = new Channel(stream, { host: "adc", commandTimeoutMs: 150, platform: compilePlatform(NETSCALER), redactor: new Redactor(), trace: (_d, t) => traces.push(t) });
+        stream.write("ns#");
+        await channel.waitForPrompt("(first prompt)", 1000);
+        const reading = channel.send("show running-config", "show running-config", "vtysh");
+        stream.write(
+            [
+                "!",
+                "router bgp 500",
+                " neighbor 10.0.0.7 remote-as 65001",
+                " neighbor 10.0.0.7 password Foreign-Clear-1",
+                " neighbor 10.0.0.8 password 7 0822455D0A16",
+                " neighbor 10.0.0.9 password Cut-In-Ha",
+            ].join("\n"),
+        );
+        const error = await reading.then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        assert.ok(error instanceof AdcTimeoutError, String(error));
+        const everything = `${error.message}\n${error.stack}\n${error.lastOutput}\n${traces.join("\n")}`;
+        for (const secret of ["Foreign-Clear-1", "0822455D0A16", "Cut-In-Ha"]) assert.ok(!everything.includes(secret), everything);
+        assert.match(error.lastOutput, /neighbor 10\.0\.0\.9 password <redacted>$/);
+        channel.close();
     });
 });
