@@ -45,8 +45,8 @@ interface Row {
     name: string;
     /** Simulator options beyond the default seed (BGP off, `router bgp 500` holding a foreign neighbor, saved). */
     sim?: SimulatorOptions;
-    /** Which operation the fault hits: the router's first up, the neighbors' first up (router already up), or destroying the neighbors. */
-    op: "router" | "neighbors" | "destroy";
+    /** Which operation the fault hits: the router's first up, the neighbors' first up (router already up), destroying the neighbors, or the router. */
+    op: "router" | "neighbors" | "destroy" | "destroy-router";
     faults?: SimulatorFaults;
     /** Changes the inputs the failing operation runs with. */
     failWith?: (i: Inputs, ctx: Ctx) => Inputs;
@@ -250,6 +250,16 @@ const ROWS: Row[] = [
             assert.ok(savedHas(ctx, "10.100.0.1"), "removed but not saved");
         },
     },
+    {
+        name: "destroy of the router is cut off at `write`, after removing its settings",
+        op: "destroy-router",
+        faults: { dropOnLine: { match: /^write/ } },
+        expect: { partial: false, command: /"write"/, answer: /connection closed/, fix: /run `pulumi destroy` again/ },
+        device: (ctx) => {
+            assert.deepEqual(ctx.sim.device.state().routeInstall, [], "removed");
+            assert.match(ctx.sim.saved().zebos, /ns route-install bgp/, "not saved");
+        },
+    },
 ];
 
 describe("fault matrix: SSH to the simulator, providers driven as the engine drives them", function () {
@@ -285,6 +295,7 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
             const foreignBefore = foreignNeighbor(s);
 
             if (row.op !== "router") assertOk(await ctx.engine.up("router", router, routerInputs(ctx.inputs)));
+            const destroying = row.op === "destroy" ? "neighbors" : row.op === "destroy-router" ? "router" : undefined;
             if (row.op === "destroy") assertOk(await ctx.engine.up("neighbors", neighbors, neighborInputs(ctx.inputs)));
 
             s.setFaults(row.faults ?? {});
@@ -294,7 +305,7 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
                     ? await ctx.engine.up("router", router, routerInputs(failing))
                     : row.op === "neighbors"
                       ? await ctx.engine.up("neighbors", neighbors, neighborInputs(failing))
-                      : await ctx.engine.destroy("neighbors", neighbors);
+                      : await ctx.engine.destroy(destroying!, destroying === "router" ? router : neighbors);
             s.setFaults({});
 
             // 1. The error.
@@ -324,10 +335,12 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
 
             // 3. Doing what the fix says converges.
             await row.beforeConverge?.(ctx);
-            if (row.op === "destroy") {
-                assertOk(await ctx.engine.destroy("neighbors", neighbors));
+            if (destroying) {
+                assertOk(await ctx.engine.destroy(destroying, destroying === "router" ? router : neighbors));
+                assert.equal(ctx.engine.state.has(destroying), false, "gone from the stack");
                 assert.deepEqual(ours(ctx), []);
                 assert.ok(!savedHas(ctx, "10.100.0.1"), "the removal is saved");
+                if (destroying === "router") assert.deepEqual(ctx.sim.device.state().routeInstall, []);
             } else {
                 assertOk(await ctx.engine.up("router", router, routerInputs(ctx.inputs)));
                 assertOk(await ctx.engine.up("neighbors", neighbors, neighborInputs(ctx.inputs)));
