@@ -262,9 +262,49 @@ const ROWS: Row[] = [
     },
 ];
 
+const routerInputs = (i: Inputs) => ({ connection: i.connection, localAsn: i.localAsn, adoptExisting: true });
+const neighborInputs = (i: Inputs) => ({ connection: i.connection, localAsn: i.localAsn, neighbors: FIFTY, ...(i.waitForEstablishedSeconds ? { waitForEstablishedSeconds: i.waitForEstablishedSeconds } : {}) });
+const providerOf = (name: "router" | "neighbors") => (name === "router" ? router : neighbors);
+
+/** Starts the seeded device, brings the stack to where the row's operation runs, and runs it with the row's faults. */
+async function fail(row: Row): Promise<{ ctx: Ctx; outcome: Outcome; foreignBefore: ReturnType<typeof foreignNeighbor> }> {
+    const s = await startSimulator({
+        banner: [],
+        users: [{ username: "nsroot", password: ADC_PASSWORD }],
+        ...row.sim,
+        initialConfig: { zebos: seed(500), ...row.sim?.initialConfig },
+    });
+    started.push(s);
+    const ctx: Ctx = {
+        sim: s,
+        engine: new EngineLike(),
+        inputs: { connection: { host: s.host, port: s.port, password: ADC_PASSWORD, hostKeyFingerprint: s.hostKeyFingerprint, connectRetries: 0 }, localAsn: 500 },
+    };
+    const foreignBefore = foreignNeighbor(s);
+    if (row.op !== "router") assertOk(await ctx.engine.up("router", router, routerInputs(ctx.inputs)));
+    if (row.op === "destroy") assertOk(await ctx.engine.up("neighbors", neighbors, neighborInputs(ctx.inputs)));
+
+    s.setFaults(row.faults ?? {});
+    const failing = row.failWith ? row.failWith(ctx.inputs, ctx) : ctx.inputs;
+    const outcome =
+        row.op === "router"
+            ? await ctx.engine.up("router", router, routerInputs(failing))
+            : row.op === "neighbors"
+              ? await ctx.engine.up("neighbors", neighbors, neighborInputs(failing))
+              : await ctx.engine.destroy(destroyed(row)!, providerOf(destroyed(row)!));
+    s.setFaults({});
+    return { ctx, outcome, foreignBefore };
+}
+
+function destroyed(row: Row): "router" | "neighbors" | undefined {
+    return row.op === "destroy" ? "neighbors" : row.op === "destroy-router" ? "router" : undefined;
+}
+
+/** Simulators of the running test, closed after it. */
+const started: Simulator[] = [];
+
 describe("fault matrix: SSH to the simulator, providers driven as the engine drives them", function () {
     this.timeout(60000);
-    let sim: Simulator | undefined;
 
     before(async () => {
         const other = await startSimulator({ banner: [], hostKey: utils.generateKeyPairSync("ed25519").private });
@@ -272,41 +312,16 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
         CLOSED_PORT = other.port;
         await other.close();
     });
-    afterEach(async () => sim?.close());
+    afterEach(async () => {
+        for (const s of started.splice(0)) await s.close();
+    });
 
     it("has at least 15 faults, each a row", () => assert.ok(ROWS.length >= 15, `${ROWS.length} rows`));
 
     for (const row of ROWS) {
         it(row.name, async () => {
-            sim = await startSimulator({
-                banner: [],
-                users: [{ username: "nsroot", password: ADC_PASSWORD }],
-                ...row.sim,
-                initialConfig: { zebos: seed(500), ...row.sim?.initialConfig },
-            });
-            const s = sim;
-            const ctx: Ctx = {
-                sim: s,
-                engine: new EngineLike(),
-                inputs: { connection: { host: s.host, port: s.port, password: ADC_PASSWORD, hostKeyFingerprint: s.hostKeyFingerprint, connectRetries: 0 }, localAsn: 500 },
-            };
-            const routerInputs = (i: Inputs) => ({ connection: i.connection, localAsn: i.localAsn, adoptExisting: true });
-            const neighborInputs = (i: Inputs) => ({ connection: i.connection, localAsn: i.localAsn, neighbors: FIFTY, ...(i.waitForEstablishedSeconds ? { waitForEstablishedSeconds: i.waitForEstablishedSeconds } : {}) });
-            const foreignBefore = foreignNeighbor(s);
-
-            if (row.op !== "router") assertOk(await ctx.engine.up("router", router, routerInputs(ctx.inputs)));
-            const destroying = row.op === "destroy" ? "neighbors" : row.op === "destroy-router" ? "router" : undefined;
-            if (row.op === "destroy") assertOk(await ctx.engine.up("neighbors", neighbors, neighborInputs(ctx.inputs)));
-
-            s.setFaults(row.faults ?? {});
-            const failing = row.failWith ? row.failWith(ctx.inputs, ctx) : ctx.inputs;
-            const outcome =
-                row.op === "router"
-                    ? await ctx.engine.up("router", router, routerInputs(failing))
-                    : row.op === "neighbors"
-                      ? await ctx.engine.up("neighbors", neighbors, neighborInputs(failing))
-                      : await ctx.engine.destroy(destroying!, destroying === "router" ? router : neighbors);
-            s.setFaults({});
+            const { ctx, outcome, foreignBefore } = await fail(row);
+            const s = ctx.sim;
 
             // 1. The error.
             assert.ok(outcome.error instanceof Error, "the operation fails with an Error");
@@ -324,7 +339,7 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
             if (row.expect.partial) {
                 assert.equal(ctx.engine.state.get(name)!.outs.savePending, row.expect.savePending, "savePending recorded");
                 if (row.expect.savePending) {
-                    assert.equal((await ctx.engine.refresh(name, row.op === "router" ? router : neighbors)).drift, true, "refresh reports the pending save");
+                    assert.equal((await ctx.engine.refresh(name, providerOf(name))).drift, true, "refresh reports the pending save");
                     assert.equal(ctx.engine.state.get(name)!.outs.savePending, true, "still pending after refresh");
                 }
             }
@@ -335,8 +350,9 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
 
             // 3. Doing what the fix says converges.
             await row.beforeConverge?.(ctx);
+            const destroying = destroyed(row);
             if (destroying) {
-                assertOk(await ctx.engine.destroy(destroying, destroying === "router" ? router : neighbors));
+                assertOk(await ctx.engine.destroy(destroying, providerOf(destroying)));
                 assert.equal(ctx.engine.state.has(destroying), false, "gone from the stack");
                 assert.deepEqual(ours(ctx), []);
                 assert.ok(!savedHas(ctx, "10.100.0.1"), "the removal is saved");
@@ -356,6 +372,19 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
             assert.deepEqual(s.device.running(), s.saved(), "everything is saved");
             assert.deepEqual(foreignNeighbor(s), foreignBefore, "the foreign neighbor is untouched");
         });
+
+        if (row.expect.partial) {
+            it(`${row.name}; destroy instead removes what the stack added`, async () => {
+                const { ctx, foreignBefore } = await fail(row);
+                assertOk(await ctx.engine.destroy("neighbors", neighbors));
+                assertOk(await ctx.engine.destroy("router", router));
+                assert.equal(ctx.engine.state.size, 0);
+                assert.deepEqual(ours(ctx), []);
+                assert.deepEqual(ctx.sim.device.state().routeInstall, [], "the route install this stack added is gone (the seed has none)");
+                assert.deepEqual(foreignNeighbor(ctx.sim), foreignBefore, "the foreign neighbor is untouched");
+                assert.deepEqual(ctx.sim.device.running(), ctx.sim.saved(), "saved");
+            });
+        }
     }
 });
 
