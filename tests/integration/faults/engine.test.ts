@@ -26,7 +26,7 @@ describe("faults through the Pulumi engine: partial state stored, pending save, 
 
     const neighborsOutputs = async () => {
         const state = await engine.stack.exportStack();
-        const r = (state.deployment.resources as Record<string, any>[]).find((x) => x.type === "pulumi-calico-adc:AdcBgpNeighbors");
+        const r = (state.deployment.resources as Record<string, any>[]).find((x) => String(x.type).endsWith("AdcBgpNeighbors"));
         return r && { outputs: r.outputs as Record<string, any>, initErrors: (r.initErrors ?? []) as string[] };
     };
     const ours = () => (sim.device.state().bgp?.neighbors ?? []).filter((n) => n.address.startsWith("10.102.")).map((n) => n.address);
