@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { AdcBgpNeighbors, AdcBgpRouter } from "../../../provider";
 import { startSimulator, type Simulator } from "../../../simulator";
-import { createEngineStack, type EngineStack } from "../../support/engine";
+import { createEngineStack, type EngineStack } from "../../../sandbox/pulumiEngine";
 
 const ADC_PASSWORD = "adc-engine-Fault-Pw-3";
 const FOREIGN = " neighbor 10.9.9.9 remote-as 65000";
