@@ -5,16 +5,17 @@
  * and close sections: interpreting the lines is {@link parseRunningConfig}'s job.
  *
  * The layout rules, from ZebOS (NetScaler, F5 imish), FRR and IOS-style output:
- * - only a column-0 `!`, `end` or `exit` (FRR) ends a top-level block; an indented `!` is a
- *   separator inside it;
+ * - only a column-0 `!` (or `!` comment), `end` or `exit` (FRR) ends a top-level block; an
+ *   indented `!` is a separator (or comment) inside it;
  * - `address-family ...` runs to `exit-address-family` at whatever indentation the device uses
  *   (F5's ZebOS prints the section's lines at the same depth as its head); `vni`, `vnc` and
  *   `vrf-policy` sections likewise run to their `exit-*` line, and an indented `exit` closes the
  *   innermost open section;
  * - other lines nest by indentation;
- * - a column-0 line inside an open block that is not a known block head is a line the terminal
- *   wrapped, or a block printed without `!`: which one cannot be known, so it is kept in the
- *   block and the block is marked uncertain.
+ * - a column-0 line inside an open block (no `!` since its head) that is not a known block head,
+ *   nor a known one-line setting standing alone, is a line the terminal wrapped, or a block
+ *   printed without `!`: which one cannot be known, so it is kept in the block and the block is
+ *   marked uncertain.
  *
  * Linear in the size of the text: one pass, no regular expression that can backtrack over a line.
  */
@@ -70,6 +71,8 @@ const SECTIONS: readonly { readonly open: RegExp; readonly close: string }[] = [
     { open: /^vni\s/i, close: "exit-vni" },
     { open: /^vnc(?:\s|$)/i, close: "exit-vnc" },
     { open: /^vrf-policy(?:\s|$)/i, close: "exit-vrf-policy" },
+    { open: /^template\s+peer-session(?:\s|$)/i, close: "exit-peer-session" },
+    { open: /^template\s+peer-policy(?:\s|$)/i, close: "exit-peer-policy" },
 ];
 /** A pager prompt the terminal layer did not erase (it answers and removes the ones it sees). */
 const PAGER_REMNANT = /-- ?more ?--/i;
@@ -179,11 +182,12 @@ export function parseConfigTree(text: string): ConfigTree {
         }
         if (l.indent === 0) {
             const word = firstWord(l.text);
-            if (l.text === "!" || word === "end" || l.text === "exit") {
+            // `!` comments (`!RANCID-CONTENT-TYPE`, `!!! imish configuration starts here`) end a block as `!` does.
+            if (l.text.startsWith("!") || word === "end" || l.text === "exit") {
                 closeBlock();
                 continue;
             }
-            if (block !== null && block.children.length > 0) {
+            if (block !== null) {
                 const next = all[i + 1];
                 const flatAndAlone = FLAT_HEADS.has(word) && (next === undefined || next.indent === 0);
                 if (!BLOCK_HEADS.has(word) && !flatAndAlone) {
@@ -222,8 +226,7 @@ export function parseConfigTree(text: string): ConfigTree {
         }
         while (stack.length > 1 && stack[stack.length - 1]!.close === null && stack[stack.length - 1]!.indent >= l.indent) stack.pop();
         const top = stack[stack.length - 1]!;
-        if (top.close !== null && l.indent <= top.indent) top.shallow = true;
-        if (l.text === "!") {
+        if (l.text.startsWith("!")) {
             append(top.node, l, "separator");
             continue;
         }
@@ -235,6 +238,7 @@ export function parseConfigTree(text: string): ConfigTree {
             stack.pop();
             parent = stack[stack.length - 1]!;
         }
+        if (parent.close !== null && l.indent <= parent.indent) parent.shallow = true;
         const node = append(parent.node, l, "line");
         stack.push({ node, indent: l.indent, close: section ? section.close : null, shallow: false });
     }

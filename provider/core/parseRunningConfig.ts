@@ -23,6 +23,9 @@ interface MutableNeighbor {
     otherLines: string[];
 }
 
+/** Heads of the sub-blocks a `router bgp` block may hold (ZebOS, FRR, IOS, EOS). */
+const SUB_BLOCK = /^(?:address-family|vrf|segment-routing|bmp|rpki|vnc|vrf-policy|vni|template)(?:\s|$)/i;
+
 function words(text: string): string[] {
     return text.split(/\s+/);
 }
@@ -58,7 +61,7 @@ function namedAddress(text: string): IpAddress | null {
     return parsed.ok ? parsed.value : null;
 }
 
-function parseRouter(head: ConfigNode & { uncertain: BgpRouter["uncertain"] }, asn: BgpRouter["asn"], vrf: string | null): BgpRouter {
+function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncertain"] }, asn: BgpRouter["asn"], vrf: string | null): BgpRouter {
     let routerId: string | null = null;
     const maxPaths: { ebgp: number | null; ibgp: number | null } = { ebgp: null, ibgp: null };
     const redistribute = new Map<string, string>();
@@ -83,18 +86,27 @@ function parseRouter(head: ConfigNode & { uncertain: BgpRouter["uncertain"] }, a
         mentions.set(address, list);
     };
 
+    const uncertain = [...head.uncertain];
     for (const child of head.children) {
         if (child.kind !== "line") continue;
-        // A section (or a line with deeper lines under it) scopes what it holds.
+        const section = SUB_BLOCK.test(child.text);
         if (child.children.length > 0) {
-            otherLines.push(child.text);
+            // A section scopes what it holds. Deeper lines under any other line are a layout this
+            // parser cannot place: they may be router-level lines printed at another depth.
+            if (!section) {
+                uncertain.push({
+                    reason: `lines indented deeper than "${child.text}", which opens no section`,
+                    lines: [child, ...child.children].slice(0, 6).map((n) => ({ lineNo: n.lineNo, text: n.text })),
+                });
+            }
+            if (section) otherLines.push(child.text);
             for (const d of descendants(child)) {
                 if (d.kind === "separator") continue;
                 otherLines.push(d.text);
                 mention(d);
             }
         }
-        if (child.children.length > 0 || /^address-family(?:\s|$)/i.test(child.text)) continue;
+        if (section) continue;
         const line = child.text;
         const w = words(line);
         const key = w[0]!.toLowerCase();
@@ -135,7 +147,7 @@ function parseRouter(head: ConfigNode & { uncertain: BgpRouter["uncertain"] }, a
         const fromGroup = n.peerGroup !== null ? peerGroups.get(n.peerGroup)?.remoteAsn ?? null : null;
         complete.set(n.address, { ...n, remoteAsn: n.remoteAsn ?? fromGroup });
     }
-    return { asn, vrf, routerId, maxPaths, redistribute, neighbors: complete, peerGroups, otherLines, mentions, uncertain: head.uncertain };
+    return { asn, vrf, routerId, maxPaths, redistribute, neighbors: complete, peerGroups, otherLines, mentions, uncertain };
 }
 
 /** Parses vtysh `show running-config` output. Never throws: what it does not understand, it keeps. */
@@ -152,9 +164,12 @@ export function parseRunningConfig(text: string): RunningConfig {
             routeInstall.add(w.slice(2).join(" ").toLowerCase());
         } else if (first === "router" && w[1]?.toLowerCase() === "bgp") {
             const asn = parseDeviceAsn(w[2]);
-            const instance = w[3]?.toLowerCase();
-            const vrf = (instance === "vrf" || instance === "view") && w.length === 5 ? `${instance === "view" ? "view " : ""}${w[4]}` : null;
-            if (asn.ok && (w.length === 3 || vrf !== null)) routers.push(parseRouter(block, asn.value, vrf));
+            // FRR: `router bgp <asn> [vrf <name>] [as-notation dot|dot+|plain]`; ZebOS: `view <name>`.
+            const rest = w.slice(3);
+            if (rest.length >= 2 && rest[rest.length - 2]!.toLowerCase() === "as-notation") rest.length -= 2;
+            const instance = rest[0]?.toLowerCase();
+            const vrf = (instance === "vrf" || instance === "view") && rest.length === 2 ? `${instance === "view" ? "view " : ""}${rest[1]}` : null;
+            if (asn.ok && (rest.length === 0 || vrf !== null)) routers.push(parseRouter(block, asn.value, vrf));
             // Another form of `router bgp` may be the main instance: whether it is, nobody can say.
             else uncertain.push({ reason: `"${block.text}" is not a form of "router bgp" this package knows, so which instance is the main one is not certain`, lines: [{ lineNo: block.lineNo, text: block.text }] });
         }
