@@ -168,6 +168,14 @@ export interface SimulatorOptions {
      * Quagga's vtysh does. Default false, so a client that loses track of its mode is caught.
      */
     readonly parentModeFallback?: boolean;
+    /**
+     * Whether vtysh takes `ip prefix-list ...` and `neighbor X prefix-list NAME in|out` (Quagga's
+     * syntax; a NetScaler user's configuration shows `ip prefix-list ... seq N permit|deny`, the
+     * neighbor form is unconfirmed). Without it they are unknown commands. Default true.
+     */
+    readonly prefixListSupport?: boolean;
+    /** Whether vtysh takes `neighbor X maximum-prefix N [threshold] [warning-only]` (unconfirmed on NetScaler). Default true. */
+    readonly maximumPrefixSupport?: boolean;
     /** The routing engine BGP configuration is applied to. Default an in-memory engine (`InMemoryRoutingEngine`). */
     readonly routing?: RoutingEngine;
 }

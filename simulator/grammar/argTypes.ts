@@ -21,6 +21,14 @@ export const anyWord: ArgType = { label: "WORD", accepts: () => true };
 export const ipv4Address: ArgType = { label: "A.B.C.D", accepts: (w) => isIPv4(w) };
 export const ipv6Address: ArgType = { label: "X:X::X:X", accepts: (w) => isIPv6(w) };
 export const asNumber: ArgType = range(1, 4294967295);
+/** `A.B.C.D/M` (host bits allowed: ZebOS, like Quagga, clears them). */
+export const ipv4Prefix: ArgType = {
+    label: "A.B.C.D/M",
+    accepts: (w) => {
+        const m = /^([^/]+)\/(\d{1,2})$/.exec(w);
+        return m !== null && isIPv4(m[1]!) && Number(m[2]) <= 32;
+    },
+};
 
 /** The argument types every table may name in its syntax strings (`<name:type>`). */
 export const builtinArgTypes: Readonly<Record<string, ArgType>> = {
@@ -28,4 +36,5 @@ export const builtinArgTypes: Readonly<Record<string, ArgType>> = {
     ipv4: ipv4Address,
     ipv6: ipv6Address,
     asn: asNumber,
+    ipv4prefix: ipv4Prefix,
 };

@@ -22,6 +22,8 @@ export function deviceSettings(options: SimulatorOptions): DeviceSettings {
         bgpNotEnabledError: options.bgpNotEnabledError ?? "% BGP is not enabled",
         saveConfigIncludesZebos: options.saveConfigIncludesZebos ?? false,
         parentModeFallback: options.parentModeFallback ?? false,
+        prefixListSupport: options.prefixListSupport ?? true,
+        maximumPrefixSupport: options.maximumPrefixSupport ?? true,
     };
 }
 

@@ -22,6 +22,10 @@ export interface DeviceSettings {
     readonly bgpNotEnabledError: string;
     readonly saveConfigIncludesZebos: boolean;
     readonly parentModeFallback: boolean;
+    /** Whether vtysh takes `ip prefix-list` and `neighbor X prefix-list NAME in|out`. */
+    readonly prefixListSupport: boolean;
+    /** Whether vtysh takes `neighbor X maximum-prefix N`. */
+    readonly maximumPrefixSupport: boolean;
 }
 
 /** Behaviour a test switches on and off while the simulator runs. */
@@ -154,6 +158,7 @@ export class Device {
         return {
             interfaceAddress: `${this.settings.interfaceAddress.address}/${this.settings.interfaceAddress.prefixLength}`,
             routeInstall: ROUTE_INSTALL_KINDS.filter((k) => this.zebos.routeInstall.has(k)),
+            prefixLists: [...this.zebos.prefixLists].map(([name, entries]) => ({ name, entries: entries.map((e) => ({ ...e })) })),
             bgp:
                 bgp && this.bgpEnabled
                     ? {
@@ -161,7 +166,7 @@ export class Device {
                           routerId: this.effectiveRouterId(),
                           maxPaths: this.maxPaths(),
                           redistribute: REDISTRIBUTE_SOURCES.filter((r) => bgp.redistribute.has(r)),
-                          neighbors: [...bgp.neighbors.values()].map((n) => ({ ...n })),
+                          neighbors: [...bgp.neighbors.values()].map((n) => ({ ...n, ...(n.maximumPrefix ? { maximumPrefix: { ...n.maximumPrefix } } : {}) })),
                       }
                     : null,
         };

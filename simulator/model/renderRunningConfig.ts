@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { compareAddresses } from "./addresses";
-import { effectiveMaxPaths, ROUTE_INSTALL_KINDS, REDISTRIBUTE_SOURCES, ZebosConfig } from "./zebos";
+import { effectiveMaxPaths, MaximumPrefix, PrefixListEntry, ROUTE_INSTALL_KINDS, REDISTRIBUTE_SOURCES, ZebosConfig } from "./zebos";
 
 /** An interface block of the running config (`interface lo0`, `interface vlan0`). */
 export interface InterfaceConfig {
@@ -35,6 +35,12 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
     for (const iface of options.interfaces) {
         lines.push(`interface ${iface.name}`, ...iface.lines.map((l) => ` ${l}`), "!");
     }
+    // Assumption: global prefix lists before `router bgp`, as in the one NetScaler configuration
+    // that shows them (Quagga prints them after the routing blocks); one `!` after each list.
+    for (const [name, entries] of [...config.prefixLists].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        for (const e of entries) lines.push(prefixListLine(name, e));
+        lines.push("!");
+    }
     const bgp = config.bgp;
     if (bgp) {
         lines.push(`router bgp ${bgp.asn}`);
@@ -51,11 +57,24 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
             if (n.password !== undefined) lines.push(`${p} password ${displayPassword(n.password, options.passwordDisplay)}`);
             if (n.updateSource !== undefined) lines.push(`${p} update-source ${n.updateSource}`);
             if (n.ebgpMultihop !== undefined) lines.push(`${p} ebgp-multihop ${n.ebgpMultihop}`);
+            if (n.prefixListIn !== undefined) lines.push(`${p} prefix-list ${n.prefixListIn} in`);
+            if (n.prefixListOut !== undefined) lines.push(`${p} prefix-list ${n.prefixListOut} out`);
+            if (n.maximumPrefix !== undefined) lines.push(`${p} ${maximumPrefixWords(n.maximumPrefix)}`);
         }
         lines.push("!");
     }
     lines.push("end");
     return lines;
+}
+
+/** `ip prefix-list NAME seq 5 permit 192.168.0.0/16 ge 26`, as Quagga writes an entry. */
+export function prefixListLine(name: string, e: PrefixListEntry): string {
+    return `ip prefix-list ${name} seq ${e.seq} ${e.action} ${e.prefix}${e.ge !== undefined ? ` ge ${e.ge}` : ""}${e.le !== undefined ? ` le ${e.le}` : ""}`;
+}
+
+/** `maximum-prefix 1024 [80] [warning-only]`. */
+export function maximumPrefixWords(m: MaximumPrefix): string {
+    return `maximum-prefix ${m.limit}${m.threshold !== undefined ? ` ${m.threshold}` : ""}${m.warningOnly ? " warning-only" : ""}`;
 }
 
 /**

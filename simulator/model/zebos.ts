@@ -34,6 +34,30 @@ export interface NeighborConfig {
     updateSource?: string;
     /** TTL; `neighbor X ebgp-multihop` without a number means 255, as in Quagga/ZebOS. */
     ebgpMultihop?: number;
+    /** `neighbor X prefix-list NAME in|out`: the list's name, which need not exist (yet). */
+    prefixListIn?: string;
+    prefixListOut?: string;
+    /** `neighbor X maximum-prefix N [threshold] [warning-only]`. */
+    maximumPrefix?: MaximumPrefix;
+}
+
+/** A neighbor's prefix limit. */
+export interface MaximumPrefix {
+    limit: number;
+    /** Percentage of the limit at which a warning is logged; undefined = the default (75). */
+    threshold?: number;
+    /** Only log when exceeded, instead of tearing the session down. */
+    warningOnly: boolean;
+}
+
+/** One line of an `ip prefix-list`. */
+export interface PrefixListEntry {
+    seq: number;
+    action: "permit" | "deny";
+    /** Canonical `network/len` (host bits cleared, as Quagga stores it). */
+    prefix: string;
+    ge?: number;
+    le?: number;
 }
 
 export interface BgpRouterConfig {
@@ -48,11 +72,13 @@ export interface BgpRouterConfig {
 
 export interface ZebosConfig {
     readonly routeInstall: Set<RouteInstallKind>;
+    /** `ip prefix-list` by name, entries kept sorted by sequence number. Global, outside `router bgp`. */
+    readonly prefixLists: Map<string, PrefixListEntry[]>;
     bgp: BgpRouterConfig | null;
 }
 
 export function emptyZebosConfig(): ZebosConfig {
-    return { routeInstall: new Set(), bgp: null };
+    return { routeInstall: new Set(), prefixLists: new Map(), bgp: null };
 }
 
 export function newBgpRouter(asn: number): BgpRouterConfig {
@@ -72,12 +98,13 @@ export function effectiveMaxPaths(bgp: BgpRouterConfig, defaultMaxPaths: number 
 export function cloneZebos(config: ZebosConfig): ZebosConfig {
     return {
         routeInstall: new Set(config.routeInstall),
+        prefixLists: new Map([...config.prefixLists].map(([k, entries]) => [k, entries.map((e) => ({ ...e }))])),
         bgp: config.bgp && {
             asn: config.bgp.asn,
             ...(config.bgp.routerId !== undefined ? { routerId: config.bgp.routerId } : {}),
             maxPaths: { ...config.bgp.maxPaths },
             redistribute: new Set(config.bgp.redistribute),
-            neighbors: new Map([...config.bgp.neighbors].map(([k, n]) => [k, { ...n }])),
+            neighbors: new Map([...config.bgp.neighbors].map(([k, n]) => [k, { ...n, ...(n.maximumPrefix ? { maximumPrefix: { ...n.maximumPrefix } } : {}) }])),
         },
     };
 }

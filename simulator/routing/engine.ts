@@ -27,6 +27,17 @@ export interface RoutingConfig {
     readonly routeInstall: readonly string[];
     /** The appliance's own interface address, e.g. `10.102.33.208/24`. */
     readonly interfaceAddress: string;
+    /** `ip prefix-list` entries by list name, in sequence order. */
+    readonly prefixLists: readonly { readonly name: string; readonly entries: readonly RoutingPrefixListEntry[] }[];
+}
+
+/** One prefix-list entry: routes inside `prefix` with a length from `ge` (or its own) to `le` (or `ge`'s host length, or its own). */
+export interface RoutingPrefixListEntry {
+    readonly seq: number;
+    readonly action: "permit" | "deny";
+    readonly prefix: string;
+    readonly ge?: number;
+    readonly le?: number;
 }
 
 export interface BgpRoutingConfig {
@@ -45,6 +56,10 @@ export interface BgpNeighborConfig {
     readonly password?: string;
     readonly updateSource?: string;
     readonly ebgpMultihop?: number;
+    /** Names of the prefix lists applied to what is received (`in`) and sent (`out`). */
+    readonly prefixListIn?: string;
+    readonly prefixListOut?: string;
+    readonly maximumPrefix?: { readonly limit: number; readonly threshold?: number; readonly warningOnly: boolean };
 }
 
 /** BGP finite-state-machine states, as `show ip bgp summary` names them. */

@@ -17,6 +17,9 @@
  *   modelled by the ADC namespace's kernel table, which zebra fills. Without route-install, a
  *   zebra filter (`ip protocol bgp route-map <deny>`) keeps BGP routes out of the kernel; they
  *   stay in the RIB (`show ip route`), as they stay in ZebOS's.
+ * - A neighbor's `prefix-list` and `maximum-prefix` (router level in ZebOS) belong to FRR's IPv4
+ *   address family; `ip prefix-list` lines are global in both, written as ZebOS stores them
+ *   (`ge N le 32` kept as `ge N`, as Quagga and FRR do).
  * - `neighbor X update-source <interface name>`: the appliance's interface names (`vlan0`) do
  *   not exist in the namespace; its only interface carries the interface address, so the name
  *   becomes that address.
@@ -40,6 +43,8 @@ export interface FrrState {
     readonly routeInstallBlocked: boolean;
     /** True when the deny route-map the block relies on exists. */
     readonly denyMapPresent: boolean;
+    /** `ip prefix-list` lines, as FRR prints them. */
+    readonly prefixLists: readonly string[];
 }
 
 export interface TranslateOptions {
@@ -55,8 +60,11 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** What FRR should run for `config`. */
 export function desiredFrrState(config: RoutingConfig, options: TranslateOptions = {}): FrrState {
     const routeInstallBlocked = !config.routeInstall.includes("bgp");
+    const prefixLists = config.prefixLists.flatMap((l) =>
+        l.entries.map((e) => `ip prefix-list ${l.name} seq ${e.seq} ${e.action} ${e.prefix}${e.ge !== undefined ? ` ge ${e.ge}` : ""}${e.le !== undefined ? ` le ${e.le}` : ""}`),
+    );
     const bgp = config.bgp;
-    if (!bgp) return { bgp: null, routeInstallBlocked, denyMapPresent: routeInstallBlocked };
+    if (!bgp) return { bgp: null, routeInstallBlocked, denyMapPresent: routeInstallBlocked, prefixLists };
     const ownAddress = config.interfaceAddress.split("/")[0]!;
     const router = [`bgp router-id ${bgp.routerId}`, "no bgp ebgp-requires-policy"];
     const ipv4: string[] = [];
@@ -72,10 +80,14 @@ export function desiredFrrState(config: RoutingConfig, options: TranslateOptions
             router.push(`neighbor ${n.address} update-source ${IPV4.test(n.updateSource) || n.updateSource.includes(":") ? n.updateSource : ownAddress}`);
         }
         if (options.connectRetrySeconds !== undefined) router.push(`neighbor ${n.address} timers connect ${options.connectRetrySeconds}`);
+        if (n.prefixListIn !== undefined) ipv4.push(`neighbor ${n.address} prefix-list ${n.prefixListIn} in`);
+        if (n.prefixListOut !== undefined) ipv4.push(`neighbor ${n.address} prefix-list ${n.prefixListOut} out`);
+        const m = n.maximumPrefix;
+        if (m !== undefined) ipv4.push(`neighbor ${n.address} maximum-prefix ${m.limit}${m.threshold !== undefined ? ` ${m.threshold}` : ""}${m.warningOnly ? " warning-only" : ""}`);
     }
     if (bgp.maxPaths.ebgp !== undefined) ipv4.push(`maximum-paths ${bgp.maxPaths.ebgp}`);
     if (bgp.maxPaths.ibgp !== undefined) ipv4.push(`maximum-paths ibgp ${bgp.maxPaths.ibgp}`);
-    return { bgp: { asn: bgp.asn, router, ipv4 }, routeInstallBlocked, denyMapPresent: routeInstallBlocked };
+    return { bgp: { asn: bgp.asn, router, ipv4 }, routeInstallBlocked, denyMapPresent: routeInstallBlocked, prefixLists };
 }
 
 /** Reads the engine-owned parts out of FRR's `show running-config`. */
@@ -83,6 +95,7 @@ export function parseFrrRunningConfig(text: string): FrrState {
     let bgp: { asn: number; router: string[]; ipv4: string[] } | null = null;
     let routeInstallBlocked = false;
     let denyMapPresent = false;
+    const prefixLists: string[] = [];
     let block: "none" | "router" | "ipv4" | "other-af" = "none";
     for (const raw of text.split(/\r?\n/)) {
         const line = raw.trimEnd();
@@ -98,6 +111,8 @@ export function parseFrrRunningConfig(text: string): FrrState {
                 routeInstallBlocked = true;
             } else if (new RegExp(`^route-map ${NO_ROUTE_INSTALL_MAP} deny 10$`).test(line)) {
                 denyMapPresent = true;
+            } else if (line.startsWith("ip prefix-list ")) {
+                prefixLists.push(line);
             }
             continue;
         }
@@ -116,14 +131,16 @@ export function parseFrrRunningConfig(text: string): FrrState {
         if (block === "router") bgp.router.push(t);
         else if (block === "ipv4") bgp.ipv4.push(t);
     }
-    return { bgp, routeInstallBlocked, denyMapPresent };
+    return { bgp, routeInstallBlocked, denyMapPresent, prefixLists };
 }
 
 /** Lines that replace each other: setting one with another value needs no `no` first. */
 function settingKey(line: string): string | undefined {
+    const list = /^neighbor (\S+) prefix-list \S+ (in|out)$/.exec(line);
+    if (list) return `neighbor ${list[1]} prefix-list ${list[2]}`;
     const m =
         /^(bgp router-id) /.exec(line) ??
-        /^(neighbor \S+ (?:remote-as|description|password|ebgp-multihop|update-source|timers connect)) /.exec(line) ??
+        /^(neighbor \S+ (?:remote-as|description|password|ebgp-multihop|update-source|timers connect|maximum-prefix)) /.exec(line) ??
         /^(maximum-paths ibgp) /.exec(line) ??
         /^(maximum-paths) \d+$/.exec(line);
     return m?.[1];
@@ -171,6 +188,11 @@ export function frrCommands(current: FrrState, desired: FrrState): string[] {
     if (desired.denyMapPresent && !current.denyMapPresent) cmds.push(`route-map ${NO_ROUTE_INSTALL_MAP} deny 10`, "exit");
     if (desired.routeInstallBlocked && !current.routeInstallBlocked) cmds.push(`ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
     if (!desired.routeInstallBlocked && current.routeInstallBlocked) cmds.push(`no ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
+    // Entries go before they are added, so a number reused for another rule is replaced cleanly.
+    const wantLists = new Set(desired.prefixLists);
+    const haveLists = new Set(current.prefixLists);
+    cmds.push(...current.prefixLists.filter((l) => !wantLists.has(l)).map((l) => `no ${l}`));
+    cmds.push(...desired.prefixLists.filter((l) => !haveLists.has(l)));
 
     let cur = current.bgp;
     const want = desired.bgp;

@@ -69,12 +69,12 @@ export class FrrRoutingEngine implements RoutingEngine {
         return routesFromFrr(rib, table);
     }
 
-    /** Removes the `router bgp` instance and the route-install filter, leaving the daemons as they were before. */
+    /** Removes the `router bgp` instance, the prefix lists and the route-install filter, leaving the daemons as they were before. */
     async close(): Promise<void> {
         if (this.closed) return;
         this.closed = true;
         const current = parseFrrRunningConfig(await this.vtysh(["show running-config"]).catch(() => ""));
-        const lines = frrCommands(current, { bgp: null, routeInstallBlocked: false, denyMapPresent: current.denyMapPresent }).slice(1, -1);
+        const lines = frrCommands(current, { bgp: null, routeInstallBlocked: false, denyMapPresent: current.denyMapPresent, prefixLists: [] }).slice(1, -1);
         if (current.denyMapPresent) lines.push(`no route-map ${NO_ROUTE_INSTALL_MAP}`);
         if (lines.length > 0) await this.vtysh(["configure terminal", ...lines, "end"]).catch(() => undefined);
     }

@@ -2,6 +2,7 @@ import { Args, CommandTable, MatchResult } from "../grammar/commandTable";
 import { reply, Shell, ShellReply } from "../session/shell";
 import { routerCommands, configCommands } from "./config";
 import { commonCommands, execCommands } from "./exec";
+import { maximumPrefixCommands, neighborPrefixListCommands, prefixListConfigCommands } from "./filters";
 
 /**
  * A vtysh command: its handler prints lines (an error is a line starting with `%`), and
@@ -22,12 +23,31 @@ function build(...groups: ((t: Table) => Table)[]): Table {
     return groups.reduce((t, g) => g(t), new CommandTable<VtyshCommand>());
 }
 
-/** One explicit command table per vtysh mode. */
-const TABLES = {
-    vtysh: build(execCommands, commonCommands),
-    config: build(configCommands, commonCommands),
-    router: build(routerCommands, commonCommands),
-} as const;
+type Mode = "vtysh" | "config" | "router";
+
+/** What the appliance's ZebOS takes beyond the runbook's commands (settings; unconfirmed on NetScaler). */
+interface Support {
+    readonly prefixLists: boolean;
+    readonly maximumPrefix: boolean;
+}
+
+const tableCache = new Map<string, Record<Mode, Table>>();
+
+/** One explicit command table per vtysh mode, for what the appliance supports. */
+function tables(support: Support): Record<Mode, Table> {
+    const key = `${support.prefixLists}/${support.maximumPrefix}`;
+    let t = tableCache.get(key);
+    if (!t) {
+        const none = (x: Table) => x;
+        t = {
+            vtysh: build(execCommands, commonCommands),
+            config: build(configCommands, support.prefixLists ? prefixListConfigCommands : none, commonCommands),
+            router: build(routerCommands, support.prefixLists ? neighborPrefixListCommands : none, support.maximumPrefix ? maximumPrefixCommands : none, commonCommands),
+        };
+        tableCache.set(key, t);
+    }
+    return t;
+}
 
 /**
  * Runs one line in a vtysh mode. With the `parentModeFallback` setting, a line the current
@@ -35,8 +55,10 @@ const TABLES = {
  * session moves to that mode (Quagga vtysh does this; whether ZebOS does is unconfirmed).
  */
 export async function runVtyshLine(shell: Shell, line: string, promptLength: number): Promise<ShellReply> {
-    const mode = shell.mode as keyof typeof TABLES;
+    const mode = shell.mode as Mode;
     const inConfig = shell.inConfigMode;
+    const settings = shell.device.settings;
+    const TABLES = tables({ prefixLists: settings.prefixListSupport, maximumPrefix: settings.maximumPrefixSupport });
     let m: MatchResult<VtyshCommand> = TABLES[mode].match(line);
     if (m.kind !== "matched" && m.kind !== "empty" && mode === "router" && shell.parentModeFallback) {
         const parent = TABLES.config.match(line);

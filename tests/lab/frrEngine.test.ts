@@ -34,6 +34,8 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
             password: fc.constantFrom("s3cret", "other-pw"),
             updateSource: fc.constantFrom("vlan0", LAB_ADC_ADDRESS),
             ebgpMultihop: fc.integer({ min: 1, max: 255 }),
+            prefixListIn: fc.constantFrom("PODS-IN", "OTHER"),
+            maximumPrefix: fc.record({ limit: fc.integer({ min: 1, max: 5000 }), warningOnly: fc.boolean() }),
         },
         { requiredKeys: ["address", "remoteAs"] },
     );
@@ -46,10 +48,35 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
             ebgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
             ibgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
             redistribute: fc.subarray(["kernel", "static", "connected"]),
+            // Entries as the simulator stores them (host bits cleared, `ge N le 32` as `ge N`).
+            lists: fc.uniqueArray(
+                fc.record({
+                    name: fc.constantFrom("PODS-IN", "OTHER"),
+                    entries: fc.uniqueArray(
+                        fc.record({
+                            seq: fc.constantFrom(5, 10, 15),
+                            action: fc.constantFrom("permit" as const, "deny" as const),
+                            prefix: fc.constantFrom("192.168.0.0/16", "10.96.0.0/12", "0.0.0.0/0"),
+                            ge: fc.option(fc.constant(26), { nil: undefined }),
+                            le: fc.option(fc.constant(28), { nil: undefined }),
+                        }),
+                        { selector: (e) => e.seq, minLength: 1, maxLength: 3 },
+                    ),
+                }),
+                { selector: (l) => l.name, maxLength: 2 },
+            ),
         })
         .map((x) => ({
             interfaceAddress: `${LAB_ADC_ADDRESS}/24`,
             routeInstall: x.routeInstall,
+            prefixLists: x.lists.map((l) => ({
+                name: l.name,
+                // Sorted by sequence, each rule once, as the simulator keeps a list.
+                entries: [...l.entries]
+                    .sort((a, b) => a.seq - b.seq)
+                    .filter((e, i, all) => all.findIndex((o) => o.action === e.action && o.prefix === e.prefix && o.ge === e.ge && o.le === e.le) === i)
+                    .map((e) => ({ seq: e.seq, action: e.action, prefix: e.prefix, ...(e.ge !== undefined ? { ge: e.ge } : {}), ...(e.le !== undefined ? { le: e.le } : {}) })),
+            })),
             bgp: x.running
                 ? {
                       asn: x.asn,
@@ -82,6 +109,6 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
         assert.ok(applies >= 12);
         await engine.close();
         const after = parseFrrRunningConfig(await lab.adc.router.vtysh(["show running-config"]));
-        assert.deepEqual(after, { bgp: null, routeInstallBlocked: false, denyMapPresent: false }, "close() leaves no router bgp and no route-map behind");
+        assert.deepEqual(after, { bgp: null, routeInstallBlocked: false, denyMapPresent: false, prefixLists: [] }, "close() leaves no router bgp, no prefix list and no route-map behind");
     });
 });

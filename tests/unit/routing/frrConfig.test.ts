@@ -10,6 +10,7 @@ function config(neighbors: BgpNeighborConfig[], extra: Partial<RoutingConfig> = 
     return {
         interfaceAddress: "192.0.2.1/24",
         routeInstall: ["bgp"],
+        prefixLists: [],
         bgp: { asn, routerId: "192.0.2.1", maxPaths: { ebgp: 8, ibgp: 8 }, redistribute: [], neighbors },
         ...extra,
     };
@@ -168,7 +169,7 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
         const current = parseFrrRunningConfig(FRR_RUNNING);
         const moved = frrCommands(current, desiredFrrState(config([neighbor("192.0.2.11")], {}, 501)));
         assert.deepEqual(moved.slice(0, 5), ["configure terminal", `no ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "no router bgp 500", "router bgp 501", "neighbor 192.0.2.11 remote-as 64512"]);
-        assert.deepEqual(frrCommands(current, desiredFrrState({ interfaceAddress: "192.0.2.1/24", routeInstall: [], bgp: null })), ["configure terminal", "no router bgp 500", "end"]);
+        assert.deepEqual(frrCommands(current, desiredFrrState({ interfaceAddress: "192.0.2.1/24", routeInstall: [], prefixLists: [], bgp: null })), ["configure terminal", "no router bgp 500", "end"]);
     });
 
     it("sends nothing once FRR runs the desired configuration, whatever that configuration is", () => {
@@ -192,6 +193,7 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
             fc.property(arbConfig, arbConfig, (a, b) => {
                 const toConfig = (x: typeof a): RoutingConfig => ({
                     interfaceAddress: "192.0.2.1/24",
+                    prefixLists: [],
                     routeInstall: x.routeInstall,
                     bgp: {
                         asn: x.asn,
