@@ -5,6 +5,7 @@
  * user admits. Pure; the ADC resource turns these into its prefix list.
  */
 import { PodPool, blockCount, canonicalCidr } from "../calico/ipPool";
+import type { PrefixList } from "../core/prefixFilter";
 
 /** One prefix range the ADC accepts: routes inside `cidr` with a length from `ge` (or the CIDR's own) to `le` (or the CIDR's own). */
 export interface AdmittedPrefix {
@@ -85,4 +86,12 @@ export function parseCidrList(field: string, value: unknown, fail: (field: strin
         else out.push({ cidr: c.cidr, family: c.family, source: field });
     });
     return out;
+}
+
+/**
+ * The ADC prefix list for `admitted`: one permit entry per range, numbered 5, 10, ... in order
+ * (anything not permitted is denied by the list's implicit end).
+ */
+export function adcPrefixList(name: string, admitted: readonly AdmittedPrefix[]): PrefixList {
+    return { name, entries: admitted.map((a, i) => ({ seq: 5 * (i + 1), action: "permit", prefix: a.cidr, ge: a.ge ?? null, le: a.le ?? null })) };
 }

@@ -43,8 +43,8 @@ export class BirdNode {
         return this.input;
     }
 
-    static writeConfig(dir: string, input: BirdRenderInput): void {
-        const files = renderCalicoBird(input, { dropTunnelAttribute: true, logFile: path.join(dir, "bird.log") });
+    static writeConfig(dir: string, input: BirdRenderInput, rogueRoutes: readonly string[] = []): void {
+        const files = renderCalicoBird(input, { dropTunnelAttribute: true, logFile: path.join(dir, "bird.log"), rogueRoutes });
         for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
     }
 
@@ -91,10 +91,21 @@ export class BirdNode {
 
     /** Re-renders after a resource change and reloads, as confd does (`sv hup bird`; here `birdc configure`). */
     async reconfigure(input: BirdRenderInput): Promise<void> {
-        BirdNode.writeConfig(this.dir, input);
+        BirdNode.writeConfig(this.dir, input, this.rogue);
         const out = await this.birdc("configure");
         if (!/Reconfigur|Reconfiguration in progress/.test(out)) throw new Error(`birdc configure on ${this.ns}: ${out.trim()}`);
         this.input = input;
+    }
+
+    private rogue: readonly string[] = [];
+
+    /**
+     * Makes this node advertise `routes` besides what calico-node exports, as a misconfigured or
+     * compromised node would; `[]` returns it to calico-node's own configuration.
+     */
+    async advertiseRogue(routes: readonly string[]): Promise<void> {
+        this.rogue = routes;
+        await this.reconfigure(this.input);
     }
 
     async stop(): Promise<void> {

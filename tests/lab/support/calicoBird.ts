@@ -95,6 +95,12 @@ export interface LabAdaptation {
     dropTunnelAttribute: true;
     /** `log "<file>" all;` so a failing lab run can be diagnosed (calico-node logs to stderr under runit). */
     logFile?: string;
+    /**
+     * Routes a misconfigured or compromised node advertises although calico-node never would
+     * (`0.0.0.0/0`, a range outside every pool): a static protocol holds them and the export
+     * filter accepts them before Calico's own rules.
+     */
+    rogueRoutes?: readonly string[];
 }
 
 export interface BirdConfigFiles {
@@ -675,9 +681,19 @@ function adaptForLab(files: BirdConfigFiles, lab: LabAdaptation): BirdConfigFile
             return rest.trim() === "" ? `${indent}${note}` : `${rest}  ${note}`;
         })
         .join("\n");
+    let aggr = files["bird_aggr.cfg"];
+    let ipamRogue = ipam;
+    const rogue = lab.rogueRoutes ?? [];
+    if (rogue.length > 0) {
+        aggr += ["", "# LAB: a misconfigured or compromised node; calico-node never exports these.", "protocol static rogue {", ...rogue.map((r) => `   route ${r} blackhole;`), "}", ""].join("\n");
+        const head = "function calico_export_to_bgp_peers(bool internal_peer) {";
+        if (!ipamRogue.includes(head)) throw new Error("bird_ipam.cfg has no calico_export_to_bgp_peers to add the rogue routes to");
+        // To the ADC only: mesh peers would pass them on, and the test wants one node misbehaving.
+        ipamRogue = ipamRogue.replace(head, [head, ...rogue.map((r) => `  if ( net = ${r} ) then { if (internal_peer) then reject; accept; }  # LAB: rogue route`)].join("\n"));
+    }
     let bird = files["bird.cfg"];
     if (lab.logFile) {
         bird = `# LAB: log to a file so a failed run can be diagnosed (calico-node logs to stderr).\nlog "${lab.logFile}" all;\n\n${bird}`;
     }
-    return { "bird.cfg": bird, "bird_ipam.cfg": ipam, "bird_aggr.cfg": files["bird_aggr.cfg"] };
+    return { "bird.cfg": bird, "bird_ipam.cfg": ipamRogue, "bird_aggr.cfg": aggr };
 }

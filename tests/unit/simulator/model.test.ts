@@ -87,6 +87,7 @@ describe("simulator device model", () => {
         assert.deepEqual(applied.at(-1), {
             interfaceAddress: "10.102.33.208/24",
             routeInstall: [],
+            prefixLists: [],
             bgp: { asn: 500, routerId: "10.102.33.208", maxPaths: { ebgp: 8, ibgp: 8 }, redistribute: [], neighbors: [{ address: "10.0.0.1", remoteAs: 7, password: "x" }] },
         });
         const count = applied.length;
