@@ -4,6 +4,7 @@ import { CalicoBgpPeerValidationError } from "./errors";
 import { BgpPeerMetadata, RenderedBgpPeer, renderBgpPeer } from "./render";
 import { BgpPeerSpec, CALICO_API_VERSIONS, CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "./spec";
 import { validateBgpPeer } from "./validate";
+import { unknownKeyReason } from "../core/values";
 
 /** {@link BgpPeerSpec} with every field a `pulumi.Input`. */
 export type BgpPeerSpecArgs = { [K in keyof BgpPeerSpec]?: pulumi.Input<BgpPeerSpec[K]> };
@@ -49,6 +50,9 @@ export interface CalicoBgpPeerArgs {
     overwriteManualEdits?: boolean;
 }
 
+/** The keys of {@link CalicoBgpPeerArgs}, checked at run time (JavaScript programs, typos). */
+const ARG_KEYS = ["apiVersion", "metadata", "spec", "calicoVersion", "overwriteManualEdits"] as const;
+
 /** The annotation that makes pulumi-kubernetes force its fields in server-side apply. */
 const PATCH_FORCE = "pulumi.com/patchForce";
 
@@ -73,6 +77,13 @@ export class CalicoBgpPeer extends k8s.apiextensions.CustomResource {
 
     constructor(name: string, args: CalicoBgpPeerArgs, opts?: pulumi.CustomResourceOptions) {
         const apiVersion = args?.apiVersion ?? DEFAULT_CALICO_API_VERSION;
+        const unknown = Object.keys(args ?? {}).filter((k) => !(ARG_KEYS as readonly string[]).includes(k) && (args as unknown as Record<string, unknown>)[k] !== undefined);
+        if (unknown.length > 0) {
+            throw new CalicoBgpPeerValidationError(
+                name,
+                unknown.map((k) => ({ field: k, value: "(not shown)", reason: unknownKeyReason(k, ARG_KEYS, "CalicoBgpPeer") })),
+            );
+        }
         if (!CALICO_API_VERSIONS.includes(apiVersion)) {
             throw new CalicoBgpPeerValidationError(name, [
                 { field: "apiVersion", value: apiVersion, reason: `must be ${CALICO_API_VERSIONS.map((v) => `"${v}"`).join(" or ")}` },

@@ -5,6 +5,7 @@
  */
 import * as ipaddr from "ipaddr.js";
 import { nameProblem, secretKeyProblem, suggestName, MAX_NAME_LENGTH } from "./names";
+import { editDistance } from "../core/values";
 import {
     BGP_PEER_FIELDS,
     BGP_PEER_FIELD_SINCE,
@@ -130,7 +131,7 @@ function checkUnknownFields(raw: Record<string, unknown>, fail: Fail): void {
             fail(`spec.${key}`, raw[key], "exists only in Calico Enterprise: Calico Open Source's API prunes it and calicoctl rejects it; remove it");
             continue;
         }
-        const sameLetters = BGP_PEER_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
+        const sameLetters = BGP_PEER_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase()) ?? BGP_PEER_FIELDS.find((f) => editDistance(f.toLowerCase(), key.toLowerCase()) <= 2);
         fail(
             `spec.${key}`,
             raw[key],

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { resolveNeighborsInputs, resolveRouterInputs, type Failure, type Resolved } from "../../../provider/adc/inputs";
 import { requireSpec } from "../../../provider/adc/providerSupport";
+import { CalicoBgpPeer } from "../../../provider/calico/calicoBgpPeer";
+import { validateBgpPeer } from "../../../provider/calico/validate";
 import { peeringArgsProblems } from "../../../provider/component/args";
 import { planPeering } from "../../../provider/component/plan";
 import { EMPTY_CONFIG, emptyRouter, type RunningConfig } from "../../../provider/core/model";
@@ -123,4 +125,16 @@ describe("inputs: the bad-input corpus", () => {
             }
         });
     }
+});
+
+describe("inputs: CalicoBgpPeer refuses unknown keys too", () => {
+    it("a typo in its arguments or its spec names the key and the one meant", () => {
+        assert.throws(
+            () => new CalicoBgpPeer("adc", { spec: { peerIP: "10.102.33.208", asNumber: 500 }, calicoVerison: "3.31.7" } as never),
+            (e: Error) => /calicoVerison/.test(e.message) && /did you mean "calicoVersion"/.test(e.message),
+        );
+        const checked = validateBgpPeer({ name: "adc", spec: { peerIP: "10.102.33.208", asNumber: 500, keepOrignalNextHop: true } });
+        assert.ok(!checked.ok);
+        assert.ok(checked.failures.some((f) => f.field === "spec.keepOrignalNextHop" && /did you mean "keepOriginalNextHop"/.test(f.reason)), JSON.stringify(checked.failures));
+    });
 });
