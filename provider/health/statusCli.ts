@@ -17,6 +17,7 @@ import type { AdcConnection, AdcSession } from "../device/types";
 import { parseBgpSummary } from "../core/parseShowOutputs";
 import { waitForEstablished, SessionsNotEstablishedError, type ExpectedNeighbor } from "./established";
 import { buildStatus, renderStatus } from "./status";
+import { parseHost } from "../core/values";
 
 export const USAGE = `Usage: pulumi-calico-adc-status --host <adc> [options]
 
@@ -88,8 +89,12 @@ export function parseStatusArgs(argv: readonly string[], env: Readonly<Record<st
         flags.set(name, value);
     }
     const pick = (flag: string, envName: string) => flags.get(flag) ?? env[envName];
-    const host = pick("--host", "ADC_HOST");
-    if (!host) return { kind: "error", message: "--host (or ADC_HOST) is required" };
+    const rawHost = pick("--host", "ADC_HOST");
+    if (!rawHost) return { kind: "error", message: "--host (or ADC_HOST) is required" };
+    // The same rule as the resources' connection.host: no number the resolver reads as another address.
+    const parsedHost = parseHost(rawHost);
+    if (!parsedHost.ok) return { kind: "error", message: `--host ${parsedHost.reason}` };
+    const host = parsedHost.value;
     const port = Number(pick("--port", "ADC_PORT") ?? 22);
     if (!Number.isInteger(port) || port < 1 || port > 65535) return { kind: "error", message: `--port must be 1..65535, got "${pick("--port", "ADC_PORT")}"` };
     const fingerprint = pick("--fingerprint", "ADC_FINGERPRINT");

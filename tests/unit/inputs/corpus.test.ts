@@ -5,6 +5,7 @@ import { CalicoBgpPeer } from "../../../provider/calico/calicoBgpPeer";
 import { validateBgpPeer } from "../../../provider/calico/validate";
 import { peeringArgsProblems } from "../../../provider/component/args";
 import { planPeering } from "../../../provider/component/plan";
+import { parseStatusArgs } from "../../../provider/health/statusCli";
 import { EMPTY_CONFIG, emptyRouter, type RunningConfig } from "../../../provider/core/model";
 import { NOTHING_OWNED, planNeighbors, planRouter } from "../../../provider/core/plan";
 import { renderChanges } from "../../../provider/core/render";
@@ -136,5 +137,19 @@ describe("inputs: CalicoBgpPeer refuses unknown keys too", () => {
         const checked = validateBgpPeer({ name: "adc", spec: { peerIP: "10.102.33.208", asNumber: 500, keepOrignalNextHop: true } });
         assert.ok(!checked.ok);
         assert.ok(checked.failures.some((f) => f.field === "spec.keepOrignalNextHop" && /did you mean "keepOriginalNextHop"/.test(f.reason)), JSON.stringify(checked.failures));
+    });
+});
+
+describe("inputs: the status command reads --host by the same rule", () => {
+    it("refuses a number the resolver reads as another address, and takes a canonical address or a name", () => {
+        for (const [host, reached] of [["010.0.0.1", "8.0.0.1"], ["127.1", "127.0.0.1"], ["2130706433", "127.0.0.1"]]) {
+            const r = parseStatusArgs(["--host", host, "--insecure-ignore-host-key"], {});
+            assert.equal(r.kind, "error");
+            assert.match(r.kind === "error" ? r.message : "", new RegExp(`--host .*reads as ${reached.replace(/\./g, "\\.")}`));
+        }
+        for (const host of ["10.102.33.1", "adc.example.com", "fd00::1"]) {
+            const r = parseStatusArgs(["--host", host, "--insecure-ignore-host-key"], {});
+            assert.equal(r.kind, "run", JSON.stringify(r));
+        }
     });
 });
