@@ -183,6 +183,8 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
     // One field manager per stack and component, so that a later `pulumi up` of the same stack
     // owns what the previous one applied, and another stack's component never does.
     const fieldManager = `pulumi-calico-adc-${pulumi.getStack()}-${name}`.slice(0, 128);
+    // The ADC prefix list's name says which stack and component own it (a ZebOS WORD).
+    const prefixListName = `pca-${pulumi.getStack()}-${name}-in`.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 63);
 
     const plan: pulumi.Output<PeeringPlan> = pulumi
         .all([
@@ -233,6 +235,7 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                     advertiseServices: advertiseServices as { clusterIPs?: unknown; externalIPs?: unknown; loadBalancerIPs?: unknown } | undefined,
                     bgpConfiguration: found?.bgpConfiguration?.object,
                     fieldManager,
+                    prefixListName,
                     acceptFromAdc,
                     servesBgpFilters: found?.servesBgpFilters,
                 },

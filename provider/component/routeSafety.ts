@@ -8,7 +8,8 @@ import { PodPool, canonicalCidr } from "../calico/ipPool";
 import { NextHopPolicy, nextHopFields } from "../calico/nextHop";
 import { ServiceAdvertisementSpec, serviceFieldConflicts } from "../calico/serviceAdvertisement";
 import { BGP_PEER_FIELD_SINCE, CalicoRelease, compareCalicoReleases, formatCalicoRelease, parseCalicoRelease } from "../calico/spec";
-import { AdmittedPrefix, GivenCidr, admittedPrefixes, defaultMaximumPrefix, parseCidrList } from "./prefixFilter";
+import type { PrefixList } from "../core/prefixFilter";
+import { AdmittedPrefix, GivenCidr, adcPrefixList, admittedPrefixes, defaultMaximumPrefix, parseCidrList } from "./prefixFilter";
 
 type Fail = (field: string, value: unknown, reason: string) => void;
 
@@ -26,6 +27,8 @@ export interface ResolvedRouteSafety {
     bgpConfiguration?: unknown;
     /** The field manager the component applies BGPConfiguration `default` with. */
     fieldManager: string;
+    /** The name of the ADC prefix list, which says whose it is (`pca-<stack>-<component>-in`). */
+    prefixListName?: string;
     acceptFromAdc?: unknown;
     /** Whether the cluster serves BGPFilters, when discovery checked. */
     servesBgpFilters?: boolean;
@@ -44,8 +47,8 @@ export interface RouteSafetyPlan {
     serviceAdvertisement?: { spec: ServiceAdvertisementSpec; fieldManager: string };
     /** The pools the filter and the default limit are computed from. */
     ipPools: PodPool[];
-    /** The ADC's inbound filter on every node neighbor; absent when opted out. */
-    adcPrefixFilter?: { prefixes: AdmittedPrefix[] };
+    /** The ADC's inbound filter on every node neighbor, and the prefix list it becomes; absent when opted out. */
+    adcPrefixFilter?: { prefixes: AdmittedPrefix[]; prefixList: PrefixList };
     /** `maximum-prefix` on every node neighbor; absent when opted out. */
     maximumPrefix?: { limit: number; warningOnly: boolean; source: "adc.maximumPrefix" | "default (pool blocks + service routes)" };
 }
@@ -133,7 +136,7 @@ export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" 
         const extra = pf === true ? [] : parseCidrList("adc.prefixFilter.extraPrefixes", (pf as { extraPrefixes?: unknown }).extraPrefixes, fail);
         if (pools.length === 0 && r.ipPools !== undefined) fail("cluster.ipPools", [], `is empty (${r.ipPools.source}): the ADC's prefix filter needs the pod pools; list them, or set adc.prefixFilter: false`);
         const prefixes = admittedPrefixes(pools, [...services, ...extra]).filter((p) => family === undefined || p.family === family);
-        adcPrefixFilter = { prefixes };
+        adcPrefixFilter = { prefixes, prefixList: adcPrefixList(r.prefixListName ?? "pca-in", prefixes) };
     } else {
         fail("adc.prefixFilter", pf, "must be true, false or { extraPrefixes: [...] }");
     }

@@ -6,7 +6,6 @@
  */
 import { strict as assert } from "node:assert";
 import { planPeering, type PeeringPlan } from "../../provider/component/plan";
-import { adcPrefixList } from "../../provider/component/prefixFilter";
 import { parsePrefixLists, planPrefixFilter, renderFilterChanges, type PrefixFilterIntent } from "../../provider/core/prefixFilter";
 import { parseRunningConfig } from "../../provider/core/parseRunningConfig";
 import type { ConfigLine } from "../../provider/device/types";
@@ -73,6 +72,7 @@ describe("lab: route safety (the ADC's prefix filter and limit, the default next
                 calicoRelease: { value: "v3.32.1", source: "calicoVersion" },
                 ipPools: { listed: [{ cidr: LAB_POOL }], source: "cluster.ipPools" },
                 fieldManager: "pulumi-calico-adc-lab",
+                prefixListName: LIST,
                 // The lab's BIRD rendering has no BGPFilters; the reverse direction is proved on the API server.
                 acceptFromAdc: false,
             },
@@ -84,7 +84,7 @@ describe("lab: route safety (the ADC's prefix filter and limit, the default next
         await adc.sim.device.cli("enable ns feature BGP");
         await adc.sim.device.configure(["ns route-install bgp", "router bgp 500", "max-paths ebgp 8", ...plan.neighbors.neighbors.map((n) => `neighbor ${n.address} remote-as ${n.remoteAsn}`)]);
         const f = plan.routeSafety;
-        intent = { list: adcPrefixList(LIST, f.adcPrefixFilter!.prefixes), maximumPrefix: { limit: f.maximumPrefix!.limit, warningOnly: false }, neighbors: lab.nodes.map((n) => n.address as IpAddress) };
+        intent = { list: f.adcPrefixFilter!.prefixList, maximumPrefix: { limit: f.maximumPrefix!.limit, warningOnly: false }, neighbors: lab.nodes.map((n) => n.address as IpAddress) };
     });
 
     after(async function () {

@@ -73,6 +73,7 @@ describe("route safety, Calico side, against a real kube-apiserver", function ()
         const safety = await valueOf(p.routeSafety);
         assert.deepEqual(safety.calicoRelease, { value: "v3.31.7", source: 'ClusterInformation "default"' });
         assert.deepEqual(safety.adcPrefixFilter?.prefixes, [{ cidr: "192.168.0.0/16", family: "ipv4", ge: 26, le: 32, source: "IPPool default-ipv4-ippool" }]);
+        assert.match(safety.adcPrefixFilter!.prefixList.name, /^pca-.+-adc-in$/, "the name says whose list it is");
         assert.deepEqual(safety.maximumPrefix, { limit: 1024, warningOnly: false, source: "default (pool blocks + service routes)" });
         await valueOf(p.sessions);
         const peer = find(regs, `kubernetes:${V1}:BGPPeer`, "adc-bgppeer").inputs.spec as Record<string, unknown>;

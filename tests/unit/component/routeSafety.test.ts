@@ -107,6 +107,7 @@ describe("route safety: the plan", () => {
         calicoRelease: { value: "3.31.7", source: "calicoVersion" },
         ipPools: { listed: [{ cidr: "192.168.0.0/16" }], source: "cluster.ipPools" },
         fieldManager: "pulumi-calico-adc-dev-adc",
+        prefixListName: "pca-dev-adc-in",
         peerOptions: {},
         ...over,
     });
@@ -122,6 +123,7 @@ describe("route safety: the plan", () => {
         assert.deepEqual(p.nextHop.fields, { nextHopMode: "Keep" });
         assert.deepEqual(p.bgpFilter, { spec: { importV4: [{ action: "Reject" }], importV6: [{ action: "Reject" }] }, accept: [] });
         assert.deepEqual(p.adcPrefixFilter?.prefixes.map((x) => [x.cidr, x.ge, x.le]), [["192.168.0.0/16", 26, 32]]);
+        assert.deepEqual(p.adcPrefixFilter?.prefixList, { name: "pca-dev-adc-in", entries: [{ seq: 5, action: "permit", prefix: "192.168.0.0/16", ge: 26, le: 32 }] });
         assert.deepEqual(p.maximumPrefix, { limit: 1024, warningOnly: false, source: "default (pool blocks + service routes)" });
         assert.equal(p.serviceAdvertisement, undefined);
     });
