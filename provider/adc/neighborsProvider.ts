@@ -229,7 +229,16 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
                 if (!removal.ok) throw conflictError(host, removal.conflicts);
                 const lines = renderChanges(removal.changes);
                 if (lines.length > 0) log(host, `removing ${lines.length} neighbor(s) this stack added`);
-                await session.configure(lines);
+                // Read back with the lines, as apply does: a line the device answered without
+                // taking would otherwise leave the neighbor on the device and out of every stack.
+                if (lines.length > 0) {
+                    const after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
+                    const left = planNeighborsRemoval(after.running, spec.asn, owned);
+                    const still = left.ok ? renderChanges(left.changes).map((l) => l.text) : [];
+                    if (still.length > 0) {
+                        throw new AdcError(host, `the device accepted the removal but still shows the neighbors: ${still.join("; ")} not applied`, "check `show running-config` in vtysh on the ADC, then run `pulumi destroy` again");
+                    }
+                }
                 // Saved even when nothing is left to remove: an earlier destroy may have removed
                 // the lines and been cut off before its save.
                 if (mustSave(spec.saveConfig, true, false)) await session.save();

@@ -8,7 +8,6 @@ import type { AdcBgpNeighborState, BgpSessionState } from "./args";
 import { withAdcSession } from "../device";
 import { AdcCommandError, AdcError } from "../device/errors";
 import type { AdcSession } from "../device/types";
-import { applyChanges } from "../core/changes";
 import { EMPTY_CONFIG } from "../core/model";
 import { bgpRouter } from "../core/parseRunningConfig";
 import { NOTHING_OWNED, planRouter, planRouterRemoval, type RouterOwnership } from "../core/plan";
@@ -247,8 +246,16 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
                 }
                 const lines = renderChanges(removal.changes);
                 if (lines.length > 0) log(host, `removing ${lines.length} line(s) this stack added`);
-                await session.configure(lines);
-                const routerGone = !bgpRouter(applyChanges(seen.running, removal.changes));
+                // Read back with the lines: what the device shows, not what the plan predicts,
+                // decides whether the removal took and whether the feature may go.
+                const after = lines.length > 0 ? observation(host, await session.configure(lines, OBSERVE_SHOWS)) : { running: seen.running, sessions: [] };
+                const left = planRouterRemoval(after.running, spec.intent.asn, owned);
+                // Only what no device default can stand in for (a device may show max-paths defaults after `no max-paths`).
+                const still = left.ok ? renderChanges(left.changes.filter((c) => c.op === "remove-router" || c.op === "set-route-install")).map((l) => l.text) : [];
+                if (lines.length > 0 && still.length > 0) {
+                    throw new AdcError(host, `the device accepted the removal but still shows what it removes: ${still.join("; ")} not applied`, "check `show running-config` in vtysh on the ADC, then run `pulumi destroy` again");
+                }
+                const routerGone = !bgpRouter(after.running);
                 const disableFeature = owned.feature && routerGone && (await bgpFeatureEnabled(session));
                 if (disableFeature) {
                     log(host, "disabling the BGP feature this stack enabled");

@@ -15,7 +15,11 @@
  * - a column-0 line inside an open block (no `!` since its head) that is not a known block head,
  *   nor a known one-line setting standing alone, is a line the terminal wrapped, or a block
  *   printed without `!`: which one cannot be known, so it is kept in the block and the block is
- *   marked uncertain.
+ *   marked uncertain (also right after the block's head: a body printed without indentation);
+ * - a block head that follows a block's lines without `!` starts a new block, but the block
+ *   before is marked uncertain: the head may be the rest of a wrapped line, and the lines after
+ *   it the open block's; only a whole `end` line is the end (`end of rack 4` is a wrapped rest);
+ * - a pager remnant counts only at the start of a line (inside one, `--More--` is text).
  *
  * Linear in the size of the text: one pass, no regular expression that can backtrack over a line.
  */
@@ -62,7 +66,7 @@ const BLOCK_HEADS = new Set([
 const FLAT_HEADS = new Set([
     "ip", "ipv6", "ns", "log", "hostname", "bgp", "no", "service", "password", "enable", "debug", "access-list",
     "frr", "agentx", "username", "snmp-server", "ntp", "logging", "banner", "boot", "version", "aaa", "clock",
-    "spanning-tree", "vlan", "end", "exit", "terminal", "domainname", "zebra", "fpm", "mac", "monitor",
+    "spanning-tree", "vlan", "terminal", "domainname", "zebra", "fpm", "mac", "monitor",
     "building", "current", "!",
 ]);
 /** Section heads whose end is an explicit line rather than indentation. */
@@ -75,7 +79,8 @@ const SECTIONS: readonly { readonly open: RegExp; readonly close: string }[] = [
     { open: /^template\s+peer-policy(?:\s|$)/i, close: "exit-peer-policy" },
 ];
 /** A pager prompt the terminal layer did not erase (it answers and removes the ones it sees). */
-const PAGER_REMNANT = /-- ?more ?--/i;
+/** At the start of a line, where the pager prints it: inside a line it is text (a description). */
+const PAGER_REMNANT = /^\s*-- ?more ?--/i;
 /** Lines quoted per uncertain region: enough to find the place, never the whole block. */
 const QUOTED = 6;
 
@@ -182,20 +187,29 @@ export function parseConfigTree(text: string): ConfigTree {
         }
         if (l.indent === 0) {
             const word = firstWord(l.text);
-            // `!` comments (`!RANCID-CONTENT-TYPE`, `!!! imish configuration starts here`) end a block as `!` does.
-            if (l.text.startsWith("!") || word === "end" || l.text === "exit") {
+            // `!` comments (`!RANCID-CONTENT-TYPE`, `!!! imish configuration starts here`) end a block as `!` does;
+            // only a whole `end` line does ("end of rack 4" is the rest of a wrapped line).
+            if (l.text.startsWith("!") || l.text.toLowerCase() === "end" || l.text === "exit") {
                 closeBlock();
                 continue;
             }
             if (block !== null) {
                 const next = all[i + 1];
                 const flatAndAlone = FLAT_HEADS.has(word) && (next === undefined || next.indent === 0);
-                if (!BLOCK_HEADS.has(word) && !flatAndAlone) {
+                // Right after a block head, an unknown word at column 0 is as doubtful as further
+                // down: a body printed without indentation.
+                if (!BLOCK_HEADS.has(word) && !flatAndAlone && (block.children.length > 0 || !FLAT_HEADS.has(word))) {
                     // Wrapped by the terminal, or a block printed without `!`: keep it where it stands.
                     mark(block, "a line at column 0 inside the block: a line wrapped by the terminal, or a new block printed without \"!\"", [previous ?? l, l]);
                     while (stack.length > 1 && stack[stack.length - 1]!.close === null) stack.pop();
                     append(stack[stack.length - 1]!.node, l, "line");
                     continue;
+                }
+                if (block.children.length > 0 && BLOCK_HEADS.has(word)) {
+                    // A block head without "!" before it may as well be the rest of a wrapped
+                    // line, so the lines after it may still be the open block's. (A one-line
+                    // setting standing alone cannot take indented lines from the block.)
+                    mark(block, `"${l.text}" follows the block without "!": a new line or block, or the rest of a line the terminal wrapped`, [previous ?? l, l]);
                 }
             }
             closeBlock();

@@ -238,6 +238,13 @@ const ROWS: Row[] = [
         device: (ctx) => assert.deepEqual(ours(ctx), FIFTY.map((n) => n.address).filter((a) => !/^10\.100\.0\.1\d?$/.test(a))),
     },
     {
+        name: "destroy: the device answers every `no neighbor` without taking it",
+        op: "destroy",
+        faults: { errorReplies: [{ match: /^no neighbor 10\.100\./, reply: "" }] },
+        expect: { partial: false, command: /no neighbor 10\.100\.0\.1;/, answer: /still shows the neighbors/, fix: /run `pulumi destroy` again/ },
+        device: (ctx) => assert.deepEqual(ours(ctx), FIFTY.map((n) => n.address)),
+    },
+    {
         name: "destroy is cut off at `write`, after every neighbor was removed",
         op: "destroy",
         faults: { dropOnLine: { match: /^write/ } },

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as fc from "fast-check";
 import { parseConfigTree } from "../../../provider/core/configTree";
 import { bgpRouter, parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { NOTHING_OWNED, planNeighbors, planNeighborsRemoval, planRouterRemoval } from "../../../provider/core/plan";
@@ -7,13 +8,14 @@ import type { Asn, IpAddress } from "../../../provider/core/values";
 
 const ip = (s: string) => s as IpAddress;
 const asn = (n: number) => n as Asn;
-const neighbor = (address: string, remoteAsn: number): Neighbor => ({
+const neighbor = (address: string, remoteAsn: number, extra: Partial<Neighbor> = {}): Neighbor => ({
     address: ip(address),
     remoteAsn: asn(remoteAsn),
     description: null,
     password: null,
     updateSource: null,
     ebgpMultihop: null,
+    ...extra,
 });
 const text = (...lines: string[]) => lines.join("\n");
 
@@ -61,9 +63,9 @@ describe("parseConfigTree", () => {
         assert.deepEqual(tree.blocks[0]!.uncertain[0]!.lines.map((l) => l.lineNo), [2, 3]);
     });
 
-    it("accepts a new block printed without '!' when its head is a known block head", () => {
+    it("accepts a new block printed without '!' when its head is a known block head, and doubts where the block before ends", () => {
         const tree = parseConfigTree(text("interface eth0", " ip address 10.0.0.1/24", "router bgp 1", " neighbor 10.0.0.2 remote-as 2"));
-        assert.deepEqual(tree.blocks.map((b) => [b.text, b.uncertain.length]), [["interface eth0", 0], ["router bgp 1", 0]]);
+        assert.deepEqual(tree.blocks.map((b) => [b.text, b.uncertain.length]), [["interface eth0", 1], ["router bgp 1", 0]]);
     });
 
     it("marks a pager remnant and an indented line after '!' as uncertain", () => {
@@ -135,5 +137,89 @@ describe("parseRunningConfig on real layouts", () => {
         assert.deepEqual([...bgpRouter(blanks)!.neighbors.keys()], ["10.0.0.1"]);
         const long = parseRunningConfig(text("router bgp 500", ` neighbor 10.0.0.1 description ${"y".repeat(100000)}`, "!"));
         assert.equal(bgpRouter(long)!.neighbors.get(ip("10.0.0.1"))!.description!.length, 100000);
+    });
+});
+
+/*
+ * Layouts where the block a line belongs to is not what its indentation first suggests: a
+ * neighbor line with deeper lines under it (IOS-XR's `neighbor X` blocks, mixed tabs and
+ * spaces), a body printed without indentation, the rest of a wrapped line that starts with a
+ * known block head, and `--More--` inside a description. In each, a neighbor of another cluster
+ * must never be added over, claimed or removed, and the router block never deleted around it.
+ */
+/** What the planner would do about `address` (not owned) and about deleting a router this stack created. */
+function verdict(config: string, address: string): { add: string; routerRemoval: string } {
+    const parsed = parseRunningConfig(config);
+    const add = planNeighbors(parsed, asn(500), [neighbor(address, 64512)], new Set(), false);
+    const removal = planRouterRemoval(parsed, asn(500), { ...NOTHING_OWNED, router: true });
+    return {
+        add: add.ok ? add.changes.map((c) => c.op).join(",") || "nothing" : add.conflicts.map((c) => c.kind).join(","),
+        routerRemoval: removal.ok ? removal.changes.map((c) => c.op).join(",") || "nothing" : removal.conflicts.map((c) => c.kind).join(","),
+    };
+}
+
+describe("layouts that hide a neighbor from the router level", () => {
+    it("refuses a neighbor whose line has deeper lines under it (IOS-XR block, a deeper '!', tab after space)", () => {
+        const layouts = [
+            text("router bgp 500", " neighbor 10.9.9.9", "  remote-as 65000", "!"),
+            text("router bgp 500", " neighbor 10.9.9.9 remote-as 65000", "  !", " neighbor 10.0.0.2 remote-as 1", "!"),
+            text("router bgp 500", " neighbor 10.9.9.9 remote-as 65000", "\t neighbor 10.0.0.5 remote-as 5", "!"),
+        ];
+        for (const layout of layouts) assert.deepEqual(verdict(layout, "10.9.9.9"), { add: "uncertain", routerRemoval: "uncertain" }, layout);
+    });
+
+    it("refuses a router body printed without indentation instead of deleting the router around it", () => {
+        const layout = text("router bgp 500", "neighbor 10.9.9.9 remote-as 65000", "!");
+        assert.deepEqual(verdict(layout, "10.9.9.9"), { add: "uncertain", routerRemoval: "uncertain" });
+    });
+
+    it("refuses when the rest of a wrapped line starts with a block head and the block's lines go on after it", () => {
+        for (const rest of ["router", "line to dc2", "interface vlan10"]) {
+            const layout = text("router bgp 500", " neighbor 10.0.0.1 description uplink towards the core", rest, " neighbor 10.9.9.9 remote-as 65000", "!");
+            assert.deepEqual(verdict(layout, "10.9.9.9"), { add: "uncertain", routerRemoval: "uncertain" }, rest);
+        }
+    });
+
+    it("takes only a whole 'end' line as the end: 'end of rack 4' at column 0 is a wrapped line's rest", () => {
+        const layout = text("router bgp 500", " neighbor 10.0.0.1 description uplink, the", "end of rack 4", "router", " neighbor 10.9.9.9 remote-as 65000", "!");
+        assert.equal(verdict(layout, "10.9.9.9").add, "uncertain");
+    });
+
+    it("lets a description the stack set hold '--More--': only a line that starts with it is a pager remnant", () => {
+        const config = parseRunningConfig(text("router bgp 500", " neighbor 10.0.0.1 remote-as 64512", " neighbor 10.0.0.1 description see --More-- in the runbook", "!"));
+        assert.equal(bgpRouter(config)!.neighbors.get(ip("10.0.0.1"))!.description, "see --More-- in the runbook");
+        const wanted = [neighbor("10.0.0.1", 64512, { description: "see --More-- in the runbook" })];
+        const again = planNeighbors(config, asn(500), wanted, new Set([ip("10.0.0.1")]), false);
+        assert.deepEqual(again.ok ? again.changes : again.conflicts, []);
+        const removal = planNeighborsRemoval(config, asn(500), new Set([ip("10.0.0.1")]));
+        assert.deepEqual(removal.ok ? removal.changes.map((c) => c.op) : removal.conflicts, ["remove-neighbor"]);
+        const remnant = parseRunningConfig(text("router bgp 500", " neighbor 10.0.0.1 remote-as 64512", " --More-- ", " neighbor 10.0.0.2 remote-as 1", "!"));
+        assert.equal(planNeighbors(remnant, asn(500), [], new Set(), false).ok, false);
+    });
+
+    it("property: no line at column 0, deeper line or separator placed among foreign neighbors lets the planner add over one or delete the router", () => {
+        const indent = fc.constantFrom("", " ", "  ", "\t", " \t", "   ");
+        const word = fc.constantFrom("router", "line", "interface", "ip", "bgp", "no", "end", "exit", "neighbor", "address-family", "exit-address-family", "!", "foo", "route-map", "--More--", "vrf", "log", "remote-as");
+        // A terminator (`!`, a `!` comment, `end`, `exit`) really ends the block, and so does a one-line setting standing alone
+        // at column 0 (IOS-style configs printed without "!"): what follows is not the router's.
+        const junk = fc
+            .tuple(indent, fc.array(word, { minLength: 1, maxLength: 3 }))
+            .map(([i, w]) => i + w.join(" "))
+            .filter((j) => !j.startsWith("!") && !["end", "exit"].includes(j) && !/^(ip|bgp|no|log)(\s|$)/.test(j));
+        const layout = fc.record({ count: fc.integer({ min: 1, max: 4 }), junk: fc.array(fc.tuple(fc.nat(10), junk), { maxLength: 4 }), tail: fc.constantFrom("!", "end", "", "exit") });
+        fc.assert(
+            fc.property(layout, ({ count, junk: inserted, tail }) => {
+                const lines = ["router bgp 500"];
+                const foreign = Array.from({ length: count }, (_, i) => `10.9.0.${i + 1}`);
+                for (const a of foreign) lines.push(` neighbor ${a} remote-as 65000`);
+                // After the first neighbor: an empty block followed by a head is a real new block.
+                for (const [at, line] of inserted) lines.splice(2 + (at % (lines.length - 1)), 0, line);
+                if (tail) lines.push(tail);
+                const config = lines.join("\n");
+                for (const a of foreign) assert.notEqual(verdict(config, a).add.split(",").includes("add-neighbor"), true, `${a} in ${JSON.stringify(config)}`);
+                assert.ok(!verdict(config, foreign[0]!).routerRemoval.includes("remove-router"), JSON.stringify(config));
+            }),
+            { numRuns: 3000 },
+        );
     });
 });
