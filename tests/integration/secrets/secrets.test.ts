@@ -1,6 +1,6 @@
 /**
  * No secret in any output: every operation of both ADC resources (create, update, read, delete),
- * the status command, and a set of faults, over real SSH to the simulator, with the full trace
+ * the status command, and 18 faults (each followed by the next run), over real SSH to the simulator, with the full trace
  * on (`PULUMI_CALICO_ADC_TRACE=1`) and distinctive secrets: the SSH password, a private key and
  * its passphrase, this stack's BGP passwords (old and new), another stack's neighbor password
  * seeded on the device, and a wrong password typed by the user. What is scanned: everything
@@ -8,6 +8,8 @@
  * that is not stored as a secret.
  */
 import { strict as assert } from "assert";
+import { randomBytes } from "node:crypto";
+import * as net from "node:net";
 import { utils } from "ssh2";
 import { providers } from "../../../provider/adc/providers";
 import { withAdcSession } from "../../../provider/device";
@@ -176,10 +178,21 @@ describe("secrets: nothing secret in any output, with the trace on", function ()
         faults?: SimulatorFaults;
         /** Which operation meets the fault. */
         op: "router" | "neighbors" | "destroy";
-        /** Changes to the connection (a wrong password, a short timeout). */
-        connection?: Props;
+        /** Changes to the connection (a wrong password, a short timeout, another host key, a closed port). */
+        connection?: Props | (() => Promise<Props>);
         neighborsExtra?: Props;
+        /** The appliance's start (default: BGP on, `router bgp 500` with the foreign neighbor). */
+        sim?: SimulatorOptions;
+        /** Between the failure and the next run. */
+        between?: (s: Simulator) => Promise<void>;
     }
+    const closedPort = (): Promise<number> =>
+        new Promise((resolve) => {
+            const server = net.createServer().listen(0, "127.0.0.1", () => {
+                const { port } = server.address() as net.AddressInfo;
+                server.close(() => resolve(port));
+            });
+        });
     const FAULTS: Fault[] = [
         { name: "the login is refused", op: "router", faults: { refuseAuth: true } },
         { name: "a wrong SSH password", op: "router", connection: { password: WRONG_PASSWORD } },
@@ -194,10 +207,20 @@ describe("secrets: nothing secret in any output, with the trace on", function ()
         { name: "BGP is not licensed", op: "router", faults: { bgpNotLicensed: true } },
         { name: "the sessions do not come up in time", op: "neighbors", neighborsExtra: { waitForEstablishedSeconds: 1 } },
         { name: "destroy is cut off at the first removal", op: "destroy", faults: { dropOnLine: { match: "no neighbor" } } },
+        { name: "destroy is cut off at write", op: "destroy", faults: { dropOnLine: { match: /^write/ } } },
+        { name: "the ADC's host key changed", op: "router", connection: async () => ({ hostKeyFingerprint: `SHA256:${randomBytes(32).toString("base64").replace(/=+$/, "")}` }) },
+        { name: "nothing listens on the SSH port", op: "router", connection: async () => ({ port: await closedPort() }) },
+        {
+            name: "another router bgp runs on the ADC, with its own neighbor password",
+            op: "router",
+            sim: { initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 600", ` neighbor 10.9.9.9 remote-as 65000`, ` neighbor 10.9.9.9 password ${FOREIGN_BGP}`] } },
+        },
+        { name: "the ADC reboots between the apply and the save", op: "neighbors", faults: { dropOnLine: { match: /^write/ } }, between: (s) => s.reboot() },
     ];
     for (const f of FAULTS) {
         it(`fault: ${f.name}`, async () => {
-            const s = await start({ ...(f.op === "router" && f.faults?.bgpNotLicensed ? { initialConfig: { zebos: FOREIGN_SEED } } : {}) });
+            const s = await start({ ...(f.op === "router" && f.faults?.bgpNotLicensed ? { initialConfig: { zebos: FOREIGN_SEED } } : {}), ...f.sim });
+            const extra = typeof f.connection === "function" ? await f.connection() : f.connection;
             const engine = new EngineLike();
             if (f.op !== "router") {
                 const set = await step("router create", () => engine.up("router", router, routerInputs(s)));
@@ -210,9 +233,9 @@ describe("secrets: nothing secret in any output, with the trace on", function ()
             s.setFaults(f.faults ?? {});
             const r =
                 f.op === "router"
-                    ? await step(f.name, () => engine.up("router", router, routerInputs(s, f.connection)))
+                    ? await step(f.name, () => engine.up("router", router, routerInputs(s, extra)))
                     : f.op === "neighbors"
-                      ? await step(f.name, () => engine.up("neighbors", neighbors, { ...neighborInputs(s, STACK_BGP, f.connection), ...f.neighborsExtra }))
+                      ? await step(f.name, () => engine.up("neighbors", neighbors, { ...neighborInputs(s, STACK_BGP, extra), ...f.neighborsExtra }))
                       : await step(f.name, () => engine.destroy("neighbors", neighbors));
             const error = r.value?.error;
             assert.ok(error instanceof Error, `the fault makes the operation fail: ${String(error)}`);
@@ -220,6 +243,12 @@ describe("secrets: nothing secret in any output, with the trace on", function ()
             // The state the engine now holds (a partial failure's properties) carries no secret in the clear.
             for (const [name, res] of engine.state) assertNoSecret(`${name} state after the fault`, visible(res.outs));
             s.setFaults({});
+            await f.between?.(s);
+            // The next run (as the fix says, with the inputs put right) prints and stores no secret either.
+            if (f.op === "router") await step("the next up", () => engine.up("router", router, routerInputs(s)));
+            else if (f.op === "neighbors") await step("the next up", () => engine.up("neighbors", neighbors, neighborInputs(s, STACK_BGP)));
+            else await step("the next destroy", () => engine.destroy("neighbors", neighbors));
+            for (const [name, res] of engine.state) assertNoSecret(`${name} state after the next run`, visible(res.outs));
         });
     }
 });
