@@ -2,7 +2,19 @@
  * Planner conflicts → errors that say what is on the device and what to do about it.
  */
 import { AdcConflictError } from "../device/errors";
+import { REDACTED, redactSecretShapes } from "../device/redact";
 import type { Conflict } from "../core/plan";
+
+type QuotedLine = { readonly lineNo: number; readonly text: string };
+
+/**
+ * A quoted line that directly follows one whose secret runs to the end of the line is that
+ * secret's rest when the terminal wrapped it (the doubt such regions report): it is not shown.
+ */
+function quotedText(line: QuotedLine, before: QuotedLine | undefined): string {
+    const wrappedSecret = before !== undefined && before.lineNo > 0 && line.lineNo === before.lineNo + 1 && redactSecretShapes(before.text).endsWith(REDACTED) && !before.text.endsWith(REDACTED);
+    return wrappedSecret ? `${REDACTED} (the rest of the line above, wrapped)` : line.text;
+}
 
 function describe(c: Conflict): { message: string; fix: string } {
     switch (c.kind) {
@@ -39,7 +51,7 @@ function describe(c: Conflict): { message: string; fix: string } {
         case "uncertain":
             return {
                 message: `the device's running configuration does not show with certainty which lines belong to "router bgp", so nothing was added, claimed or removed:\n${c.regions
-                    .map((r) => `    ${r.reason}:\n${r.lines.map((l) => `      ${l.lineNo > 0 ? `line ${l.lineNo}: ` : ""}${l.text}`).join("\n")}`)
+                    .map((r) => `    ${r.reason}:\n${r.lines.map((l, i) => `      ${l.lineNo > 0 ? `line ${l.lineNo}: ` : ""}${quotedText(l, r.lines[i - 1])}`).join("\n")}`)
                     .join("\n")}`,
                 fix: `look at "show running-config" in vtysh on the ADC: if the output was cut or wrapped by the terminal, set "terminal length 0" and a wider terminal and retry; if the configuration really reads like this, report the device's build and this output in an issue`,
             };

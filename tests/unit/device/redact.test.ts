@@ -8,6 +8,9 @@ import { REDACTED, Redactor, redactedForm, redactSecretShapes } from "../../../p
 import { renderChanges, renderRunningConfig } from "../../../provider/core/render";
 import { EMPTY_CONFIG, emptyRouter } from "../../../provider/core/model";
 import type { Asn, IpAddress } from "../../../provider/core/values";
+import { parseRunningConfig } from "../../../provider/core/parseRunningConfig";
+import { planNeighbors } from "../../../provider/core/plan";
+import { conflictError } from "../../../provider/adc/conflicts";
 
 /**
  * Lines in the forms devices print them, each with the secret it carries. The vtysh forms are
@@ -181,5 +184,24 @@ describe("device/redact: a read cut off in the middle of the running config", ()
         for (const secret of ["Foreign-Clear-1", "0822455D0A16", "Cut-In-Ha"]) assert.ok(!everything.includes(secret), everything);
         assert.match(error.lastOutput, /neighbor 10\.0\.0\.9 password <redacted>$/);
         channel.close();
+    });
+});
+
+describe("device/redact: a password line the terminal wrapped", () => {
+    it("the refusal that quotes the wrapped line shows neither half of the password", () => {
+        const password = "Foreign-Secret-0123456789-abcdefghijklmnopqrstuvwxyz-TAIL";
+        const line = ` neighbor 10.100.100.100 password ${password}`;
+        const config = parseRunningConfig(["router bgp 500", " neighbor 10.100.100.100 remote-as 64999", line.slice(0, 80), line.slice(80), " neighbor 10.0.0.1 remote-as 1", "!"].join("\n"));
+        const plan = planNeighbors(config, 500 as Asn, [], new Set(), false);
+        assert.ok(!plan.ok, "the wrapped line makes the block doubtful");
+        const message = conflictError("adc1", plan.conflicts).message;
+        assert.match(message, /line 3: neighbor 10\.100\.100\.100 password <redacted>/);
+        assert.match(message, /line 4: <redacted>/);
+        assert.ok(!message.includes(line.slice(80)) && !message.includes(password.slice(0, 20)), message);
+        // Whether a secret was cut cannot be told: the line right after one ending in a secret is never shown.
+        const whole = parseRunningConfig(["router bgp 500", " neighbor 10.0.0.1 password short", "foo", " neighbor 10.0.0.2 remote-as 1", "!"].join("\n"));
+        const refused = planNeighbors(whole, 500 as Asn, [], new Set(), false);
+        assert.ok(!refused.ok);
+        assert.match(conflictError("adc1", refused.conflicts).message, /line 3: <redacted>/);
     });
 });
