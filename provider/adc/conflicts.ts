@@ -35,7 +35,9 @@ function describe(c: Conflict): { message: string; fix: string } {
             };
         case "foreign-neighbor":
             return {
-                message: `neighbor ${c.address}${c.remoteAsn === null ? "" : ` (remote-as ${c.remoteAsn})`} already exists on the device and is not owned by this resource`,
+                message: `neighbor ${c.address}${c.remoteAsn === null ? "" : ` (remote-as ${c.remoteAsn})`} already exists on the device and is not owned by this resource${
+                    c.description === null ? "" : `; its description there, which names its owner when another stack made it, is "${c.description}"`
+                }`,
                 fix: `if it belongs to another stack or cluster, remove it from this one's list; to take it over, set adoptExisting: true`,
             };
         case "peer-group-member":

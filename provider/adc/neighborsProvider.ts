@@ -16,6 +16,7 @@ import { planNeighbors, planNeighborsRemoval } from "../core/plan";
 import { renderChanges } from "../core/render";
 import type { IpAddress } from "../core/values";
 import { conflictError } from "./conflicts";
+import { withLockedSession } from "./deviceLock";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
 import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -95,7 +96,7 @@ function recorded(props: Record<string, unknown>): Recorded {
 async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
     const host = spec.connection.host;
     const before = was.owned;
-    return withAdcSession(spec.connection, async (session: AdcSession) => {
+    return withLockedSession(spec.connection, async (session: AdcSession) => {
         const seen = await observe(session);
         const plan = planNeighbors(seen.running, spec.asn, spec.neighbors, before as ReadonlySet<IpAddress>, spec.adoptExisting, samePassword(was.passwords));
         if (!plan.ok) throw conflictError(host, plan.conflicts);
@@ -223,7 +224,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const owned = new Set(((props as Partial<NeighborsOutputs>).owned ?? []) as IpAddress[]);
         const host = spec.connection.host;
         try {
-            await withAdcSession(spec.connection, async (session) => {
+            await withLockedSession(spec.connection, async (session) => {
                 const seen = await observe(session);
                 const removal = planNeighborsRemoval(seen.running, spec.asn, owned);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);

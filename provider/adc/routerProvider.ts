@@ -14,6 +14,7 @@ import { NOTHING_OWNED, planRouter, planRouterRemoval, type RouterOwnership } fr
 import { renderChanges } from "../core/render";
 import { mustSave, savePendingAfter } from "../core/save";
 import { conflictError } from "./conflicts";
+import { withLockedSession } from "./deviceLock";
 import { resolveRouterInputs, type RouterSpec } from "./inputs";
 import { bgpFeatureEnabled, neighborState, observation, observe, observeAfterFailure, observeWithFeature, OBSERVE_SHOWS, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -100,7 +101,7 @@ function confirmOwnership(planned: RouterOwnership, before: RouterOwnership, see
 
 async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pendingBefore: boolean, inputs: Record<string, unknown>): Promise<RouterOutputs> {
     const host = spec.connection.host;
-    return withAdcSession(spec.connection, async (session: AdcSession) => {
+    return withLockedSession(spec.connection, async (session: AdcSession) => {
         const seen = await observeWithFeature(session);
         let featureOn = seen.featureOn;
         const plan = planRouter(seen.running, spec.intent, before, spec.adoptExisting);
@@ -237,7 +238,7 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
         const owned = storedOwnership(props);
         const host = spec.connection.host;
         try {
-            await withAdcSession(spec.connection, async (session) => {
+            await withLockedSession(spec.connection, async (session) => {
                 const seen = await observe(session);
                 const removal = planRouterRemoval(seen.running, spec.intent.asn, owned);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);

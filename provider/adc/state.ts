@@ -142,8 +142,9 @@ export interface DiffOutcome {
 
 /**
  * Compares stored state (`olds`) with new inputs (`news`) on the given keys, plus the observed
- * keys that only `read` writes. A different device (host or port) or AS number replaces the
- * resource, deleting first: the device runs one BGP instance and one neighbor per address.
+ * keys that only `read` writes. Another AS number replaces the resource, deleting first (the
+ * device runs one BGP instance and one neighbor per address). A connection change replaces it
+ * only when it may lead to another device: see {@link anotherDevice}.
  */
 export function diffState(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): DiffOutcome {
     const changed = new Set<string>();
@@ -155,10 +156,26 @@ export function diffState(olds: Record<string, unknown>, news: Record<string, un
     }
     const replaces: string[] = [];
     if (changed.has("localAsn")) replaces.push("localAsn");
-    if (changed.has("connection")) {
-        const o = (olds.connection ?? {}) as Record<string, unknown>;
-        const n = (news.connection ?? {}) as Record<string, unknown>;
-        if (containsUnknown(n.host) || containsUnknown(n.port) || o.host !== n.host || o.port !== n.port) replaces.push("connection");
+    if (changed.has("connection") && anotherDevice((olds.connection ?? {}) as Record<string, unknown>, (news.connection ?? {}) as Record<string, unknown>)) {
+        replaces.push("connection");
     }
     return { changes: changed.size > 0, replaces, deleteBeforeReplace: true };
+}
+
+/**
+ * Whether new connection settings may reach another device than the one the state describes.
+ * The device is its host key: the same fingerprint at another address or port (a DNS name for
+ * the IP, a NAT port) is the same ADC, updated in place without a configuration line, and the
+ * connection itself proves it, since the client refuses any other key. Another fingerprint is
+ * another device (the preview shows `hostKeyFingerprint` changing). Without a fingerprint on
+ * both sides (`insecureIgnoreHostKey`) nothing proves the device, so another address or port is
+ * taken as another device.
+ */
+export function anotherDevice(o: Record<string, unknown>, n: Record<string, unknown>): boolean {
+    const moved = containsUnknown(n.host) || containsUnknown(n.port) || o.host !== n.host || o.port !== n.port;
+    if (containsUnknown(n.hostKeyFingerprint)) return true;
+    const before = typeof o.hostKeyFingerprint === "string" ? o.hostKeyFingerprint : null;
+    const after = typeof n.hostKeyFingerprint === "string" ? n.hostKeyFingerprint : null;
+    if (before !== null && after !== null) return before !== after;
+    return moved;
 }

@@ -54,7 +54,8 @@ export type Conflict =
     | { readonly kind: "other-router"; readonly existing: Asn; readonly wanted: Asn }
     | { readonly kind: "router-exists"; readonly asn: Asn }
     | { readonly kind: "no-router"; readonly asn: Asn }
-    | { readonly kind: "foreign-neighbor"; readonly address: IpAddress; readonly remoteAsn: RemoteAs | null }
+    /** `description`: as the device shows it, the one hint of whose the neighbor is (another stack writes its node names there). */
+    | { readonly kind: "foreign-neighbor"; readonly address: IpAddress; readonly remoteAsn: RemoteAs | null; readonly description: string | null }
     /** A member of a peer group: its settings come partly from the group, so the package will not manage it. */
     | { readonly kind: "peer-group-member"; readonly address: IpAddress; readonly group: string }
     /** The address is configured below the router level or in another instance, not as a neighbor of the main one. */
@@ -216,7 +217,7 @@ export function planNeighbors(
             continue;
         }
         if (!owned.has(n.address) && !adopt) {
-            conflicts.push({ kind: "foreign-neighbor", address: n.address, remoteAsn: current.remoteAsn });
+            conflicts.push({ kind: "foreign-neighbor", address: n.address, remoteAsn: current.remoteAsn, description: current.description });
             continue;
         }
         if (current.remoteAsn !== n.remoteAsn) changes.push({ op: "set-neighbor-remote-as", asn, address: n.address, remoteAsn: n.remoteAsn });

@@ -136,7 +136,7 @@ describe("planNeighbors", () => {
         assert.deepEqual(plan.changes, []);
 
         const clash = planNeighbors(device, asn(500), [neighbor("10.200.0.1", 64512)], new Set(), false);
-        assert.deepEqual(clash, { ok: false, conflicts: [{ kind: "foreign-neighbor", address: "10.200.0.1", remoteAsn: 65001 }] });
+        assert.deepEqual(clash, { ok: false, conflicts: [{ kind: "foreign-neighbor", address: "10.200.0.1", remoteAsn: 65001, description: null }] });
         const adopt = planNeighbors(device, asn(500), [neighbor("10.200.0.1", 64512)], new Set(), true);
         assert.ok(adopt.ok);
         assert.deepEqual(renderChanges(adopt.changes).map((l) => l.text), ["neighbor 10.200.0.1 remote-as 64512"]);

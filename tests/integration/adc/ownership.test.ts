@@ -1,0 +1,134 @@
+/**
+ * Ownership over SSH against the simulator: two stacks applying at once, and the same device
+ * reached another way.
+ */
+import { strict as assert } from "assert";
+import { createServer, connect, type Server } from "net";
+import type { AddressInfo } from "net";
+import { providers } from "../../../provider/adc/providers";
+import { startSimulator, type Simulator } from "../../../simulator";
+
+process.env.PULUMI_CALICO_ADC_QUIET = "1";
+
+const router = providers.adcBgpRouter;
+const neighbors = providers.adcBgpNeighbors;
+type Props = Record<string, any>;
+
+function connection(sim: Simulator, extra: Record<string, unknown> = {}) {
+    return { host: sim.host, port: sim.port, password: "nsroot", hostKeyFingerprint: sim.hostKeyFingerprint, connectRetries: 0, ...extra };
+}
+
+async function checked(p: typeof router, news: Props): Promise<Props> {
+    const r = await p.check!({}, news);
+    assert.deepEqual(r.failures ?? [], [], JSON.stringify(r.failures));
+    return r.inputs as Props;
+}
+
+/** Neighbor lines the device received (configuration lines naming a neighbor). */
+function neighborLines(sim: Simulator): string[] {
+    return sim
+        .transcript()
+        .filter((l) => (l.mode === "config" || l.mode === "router") && /^(no )?neighbor /.test(l.line))
+        .map((l) => l.line);
+}
+
+/** A TCP port that leads to the simulator: the same device at another address:port, as behind NAT. */
+async function forward(sim: Simulator): Promise<{ port: number; close(): Promise<void> }> {
+    const server: Server = createServer((client) => {
+        const upstream = connect(sim.port, sim.host);
+        client.pipe(upstream).pipe(client);
+        const end = () => {
+            client.destroy();
+            upstream.destroy();
+        };
+        client.on("error", end).on("close", end);
+        upstream.on("error", end).on("close", end);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { port: (server.address() as AddressInfo).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe("ownership over SSH: concurrent stacks, the same device reached another way", function () {
+    this.timeout(60000);
+    let sim: Simulator;
+    afterEach(async () => sim?.close());
+
+    it("two stacks applying at once and listing the same neighbor: exactly one owns it, the other fails naming it and changes nothing", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 500"] } });
+        const stack = (cluster: string) =>
+            checked(neighbors, {
+                connection: connection(sim),
+                localAsn: 500,
+                neighbors: [
+                    { address: "10.33.0.1", remoteAsn: 64512, description: `${cluster} node-1` },
+                    { address: cluster === "cluster-a" ? "10.33.1.1" : "10.33.2.1", remoteAsn: 64512 },
+                ],
+            });
+        const [a, b] = await Promise.all([stack("cluster-a"), stack("cluster-b")]);
+        sim.resetCounters();
+        const results = await Promise.allSettled([neighbors.create(a), neighbors.create(b)]);
+
+        const won = results.filter((r) => r.status === "fulfilled") as PromiseFulfilledResult<{ id: string; outs: Props }>[];
+        const lost = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+        assert.equal(won.length, 1, "exactly one stack owns 10.33.0.1");
+        assert.equal(lost.length, 1);
+        const winner = won[0]!.value.outs;
+        assert.ok(winner.owned.includes("10.33.0.1"));
+        const owner = winner.configuredNeighbors.find((n: Props) => n.address === "10.33.0.1").description as string;
+        const message = String(lost[0]!.reason.message ?? lost[0]!.reason);
+        assert.match(message, /neighbor 10\.33\.0\.1 \(remote-as 64512\) already exists on the device and is not owned by this resource/);
+        assert.ok(message.includes(`"${owner}"`), `the conflict names the owner as the device shows it: ${message}`);
+
+        // The losing stack sent nothing: not even its own other neighbor.
+        const loser = owner === "cluster-a node-1" ? "10.33.2.1" : "10.33.1.1";
+        const sent = neighborLines(sim);
+        assert.equal(sent.filter((l) => l.startsWith("neighbor 10.33.0.1 remote-as")).length, 1, sent.join("\n"));
+        assert.ok(!sent.some((l) => l.includes(loser)), sent.join("\n"));
+        assert.deepEqual(
+            sim.device.state().bgp?.neighbors.map((n) => n.address).sort(),
+            ["10.33.0.1", owner === "cluster-a node-1" ? "10.33.1.1" : "10.33.2.1"],
+        );
+    });
+
+    it("the same device at another port is an update in place that sends no neighbor line", async () => {
+        sim = await startSimulator({ banner: [] });
+        const r = await router.create(await checked(router, { connection: connection(sim), localAsn: 500 }));
+        const inputs = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [{ address: "10.102.33.198", remoteAsn: 64512 }] });
+        const n = await neighbors.create(inputs);
+        const nat = await forward(sim);
+        try {
+            const moved = await checked(neighbors, { connection: connection(sim, { port: nat.port }), localAsn: 500, neighbors: [{ address: "10.102.33.198", remoteAsn: 64512 }] });
+            const diff = await neighbors.diff!(n.id, n.outs, moved);
+            assert.equal(diff.changes, true);
+            assert.deepEqual(diff.replaces, [], "no replacement: the host key is the same");
+            const movedRouter = await checked(router, { connection: connection(sim, { port: nat.port }), localAsn: 500 });
+            assert.deepEqual((await router.diff!(r.id, r.outs, movedRouter)).replaces, []);
+
+            sim.resetCounters();
+            const updated = await neighbors.update!(n.id, n.outs, moved);
+            const routerUpdated = await router.update!(r.id, r.outs, movedRouter);
+            assert.deepEqual(neighborLines(sim), [], "no neighbor line sent");
+            assert.equal(sim.counters().configLinesReceived, 0, "no configuration line at all");
+            assert.equal(updated.outs!.port, nat.port);
+            assert.deepEqual(updated.outs!.owned, ["10.102.33.198"]);
+            assert.equal(routerUpdated.outs!.owned.router, true);
+        } finally {
+            await nat.close();
+        }
+    });
+
+    it("another device (another host key) at the same address is a replacement, and the diff shows the key changing", async () => {
+        sim = await startSimulator({ banner: [] });
+        const inputs = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [{ address: "10.102.33.198", remoteAsn: 64512 }] });
+        const other = await startSimulator({ banner: [] });
+        try {
+            assert.notEqual(other.hostKeyFingerprint, sim.hostKeyFingerprint);
+            const elsewhere = await checked(neighbors, { connection: connection(sim, { hostKeyFingerprint: other.hostKeyFingerprint }), localAsn: 500, neighbors: [{ address: "10.102.33.198", remoteAsn: 64512 }] });
+            const diff = await neighbors.diff!("id", { ...inputs, owned: ["10.102.33.198"] }, elsewhere);
+            assert.deepEqual(diff.replaces, ["connection"]);
+            assert.notEqual(inputs.connection.hostKeyFingerprint, elsewhere.connection.hostKeyFingerprint);
+        } finally {
+            await other.close();
+        }
+    });
+});
