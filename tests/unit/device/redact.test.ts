@@ -205,3 +205,14 @@ describe("device/redact: a password line the terminal wrapped", () => {
         assert.match(conflictError("adc1", refused.conflicts).message, /line 3: <redacted>/);
     });
 });
+
+describe("device/redact: a secret that starts with the placeholder", () => {
+    it("is still redacted, in clear and in nscli options, and redacted text stays as it is", () => {
+        const lines = [" neighbor 10.0.0.9 password <redacted>TopSecret9", "add authentication ldapAction x -ldapBindDnPassword <redacted>TopSecret9 -encrypted"];
+        for (const line of lines) {
+            const once = redactSecretShapes(line);
+            assert.ok(!once.includes("TopSecret9"), once);
+            assert.equal(redactSecretShapes(once), once);
+        }
+    });
+});
