@@ -150,7 +150,7 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
                 });
                 after = { ...after, sessions };
             } catch (e) {
-                // The neighbors are configured and saved: record them, so the next `up` only waits again.
+                // The neighbors are configured (and saved, when asked): record them, so the next `up` only waits again.
                 throw partialFailure(e, id, { ...outputs(spec, [...plan.owned].sort(), after, remembered, pending()) }, inputs);
             }
         }
