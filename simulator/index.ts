@@ -5,7 +5,8 @@
  */
 export { startSimulator, Simulator } from "./server";
 export type { SimulatorCounters, ReceivedLine } from "./server";
-export type { SimulatorOptions, SimulatorUser, SimulatorFaults, ErrorReply, InitialConfig, AuthMethod } from "./options";
+export type { SimulatorOptions, SimulatorUser, SimulatorFaults, ErrorReply, InitialConfig, AuthMethod, HaRole, NodeOptions } from "./options";
+export type { NodeState } from "./model/node";
 export type { EchoMode } from "./session/terminal";
 export type { ModeName } from "./session/shell";
 export { DeviceControl, DeviceCommandError } from "./control";

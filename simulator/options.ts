@@ -1,5 +1,8 @@
 import { EchoMode } from "./session/terminal";
 import { RoutingEngine } from "./routing/engine";
+import type { NodeOptions } from "./model/node";
+
+export type { HaRole, NodeOptions } from "./model/node";
 
 /** SSH authentication methods the simulator can offer. */
 export type AuthMethod = "password" | "keyboard-interactive" | "publickey";
@@ -176,6 +179,12 @@ export interface SimulatorOptions {
     readonly prefixListSupport?: boolean;
     /** Whether vtysh takes `neighbor X maximum-prefix N [threshold] [warning-only]` (unconfirmed on NetScaler). Default true. */
     readonly maximumPrefixSupport?: boolean;
+    /**
+     * Which node this is: HA role (`standalone`, `primary`, `secondary`) and the peer's address,
+     * cluster membership and cluster IP, the admin partitions and the one sessions land in.
+     * Default: a standalone node, no cluster, no partitions. Change it later with `sim.setNode`.
+     */
+    readonly node?: NodeOptions;
     /** The routing engine BGP configuration is applied to. Default an in-memory engine (`InMemoryRoutingEngine`). */
     readonly routing?: RoutingEngine;
 }

@@ -5,6 +5,7 @@ import { DeviceControl } from "./control";
 import { loadHostKey } from "./hostKey";
 import { createDevice } from "./model/createDevice";
 import { Device, SavedConfig } from "./model/device";
+import { failover, NodeOptions, NodeState, updateNode } from "./model/node";
 import { AuthMethod, LineMatch, SimulatorFaults, SimulatorOptions } from "./options";
 import { DelayLine } from "./network/delayLine";
 import { RoutingEngine } from "./routing/engine";
@@ -132,6 +133,25 @@ export class Simulator {
     /** Sets the network's one-way delay, in milliseconds, for bytes sent from now on (see `networkDelayMs`). */
     setNetworkDelay(ms: number): void {
         this.networkDelayMs = ms;
+    }
+
+    /**
+     * Changes which node this is (only the fields given): HA role and peer, cluster membership,
+     * partitions and the partition new sessions land in. Applies to answers from now on.
+     */
+    setNode(node: NodeOptions): void {
+        updateNode(this.internals.device.node, node);
+    }
+
+    /** Swaps the roles of an HA pair (primary becomes secondary and back), as `force ha failover` does. */
+    failover(): void {
+        failover(this.internals.device.node);
+    }
+
+    /** The node as it is now: HA role, peer, cluster, partitions. */
+    node(): Readonly<NodeState> {
+        const n = this.internals.device.node;
+        return { ...n, partitions: [...n.partitions] };
     }
 
     /** Sets the delay before each answer, in milliseconds. */

@@ -98,6 +98,8 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
     const before = was.owned;
     return withLockedSession(spec.connection, async (session: AdcSession) => {
         const seen = await observe(session);
+        // Before planning: a node that must not be configured is refused with nothing sent.
+        await session.ensureWritable();
         const plan = planNeighbors(seen.running, spec.asn, spec.neighbors, before as ReadonlySet<IpAddress>, spec.adoptExisting, samePassword(was.passwords));
         if (!plan.ok) throw conflictError(host, plan.conflicts);
         const lines = renderChanges(plan.changes);
@@ -226,6 +228,8 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         try {
             await withLockedSession(spec.connection, async (session) => {
                 const seen = await observe(session);
+                // Before planning: a node that must not be configured is refused with nothing sent.
+                await session.ensureWritable();
                 const removal = planNeighborsRemoval(seen.running, spec.asn, owned);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);
                 const lines = renderChanges(removal.changes);

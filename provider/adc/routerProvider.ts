@@ -103,6 +103,8 @@ async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pend
     const host = spec.connection.host;
     return withLockedSession(spec.connection, async (session: AdcSession) => {
         const seen = await observeWithFeature(session);
+        // Before planning: a node that must not be configured is refused with nothing sent.
+        await session.ensureWritable();
         let featureOn = seen.featureOn;
         const plan = planRouter(seen.running, spec.intent, before, spec.adoptExisting);
         if (!plan.ok) throw conflictError(host, plan.conflicts);
@@ -240,6 +242,8 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
         try {
             await withLockedSession(spec.connection, async (session) => {
                 const seen = await observe(session);
+                // Before planning: a node that must not be configured is refused with nothing sent.
+                await session.ensureWritable();
                 const removal = planRouterRemoval(seen.running, spec.intent.asn, owned);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);
                 if (removal.keptRouterBecause) {

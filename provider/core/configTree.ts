@@ -8,8 +8,8 @@
  * - only a column-0 `!` (or `!` comment), `end` or `exit` (FRR) ends a top-level block; an
  *   indented `!` is a separator (or comment) inside it;
  * - `address-family ...` runs to `exit-address-family` at whatever indentation the device uses
- *   (F5's ZebOS prints the section's lines at the same depth as its head); `vni`, `vnc` and
- *   `vrf-policy` sections likewise run to their `exit-*` line, and an indented `exit` closes the
+ *   (F5's ZebOS prints the section's lines at the same depth as its head); `vni`, `vnc`,
+ *   `vrf-policy` and a cluster's `owner-node` sections likewise run to their `exit-*` line, and an indented `exit` closes the
  *   innermost open section;
  * - other lines nest by indentation;
  * - a column-0 line inside an open block (no `!` since its head) that is not a known block head,
@@ -77,6 +77,8 @@ const SECTIONS: readonly { readonly open: RegExp; readonly close: string }[] = [
     { open: /^vrf-policy(?:\s|$)/i, close: "exit-vrf-policy" },
     { open: /^template\s+peer-session(?:\s|$)/i, close: "exit-peer-session" },
     { open: /^template\s+peer-policy(?:\s|$)/i, close: "exit-peer-policy" },
+    // A cluster's per-node lines (`owner-node 1` ... `exit-owner-node`): never the router's own.
+    { open: /^owner-node(?:\s|$)/i, close: "exit-owner-node" },
 ];
 /** A pager prompt the terminal layer did not erase (it answers and removes the ones it sees). */
 /** At the start of a line, where the pager prints it: inside a line it is text (a description). */

@@ -145,3 +145,17 @@ export class AdcModeError extends AdcError {
 
 /** What the device holds conflicts with what the resource was asked to do (another ASN, a foreign neighbor). */
 export class AdcConflictError extends AdcError {}
+
+/**
+ * The session reached a node this package must not configure (the secondary of an HA pair, a
+ * cluster node on its own address, a non-default admin partition, or a node whose role cannot be
+ * read). Raised before any configuration line is sent.
+ */
+export class AdcNodeRoleError extends AdcError {
+    /** What the node is, as read from the device. */
+    readonly node: string;
+    constructor(host: string, node: string, reason: string, fix: string) {
+        super(host, `configuration refused: ${reason}; nothing was sent`, fix);
+        this.node = node;
+    }
+}

@@ -7,6 +7,8 @@
  * memory`, sub-mode prompts) is written here tolerantly: several accepted forms rather than one.
  */
 
+import { NODE_COMMANDS } from "../core/node";
+
 /** A CLI mode of the appliance. */
 export type ModeName =
     /** nscli, the NetScaler CLI: `> ` (or a prompt customised with `set cli prompt`, still ending in `>`). */
@@ -77,6 +79,12 @@ export interface PlatformDefinition {
     /** The moves the session may make. `router bgp <asn>` is not here: it is generated from ConfigLine contexts. */
     readonly edges: readonly ModeEdge[];
     readonly onOpen: readonly OnOpenCommand[];
+    /**
+     * The commands whose answers say which node the session reached (HA state, cluster
+     * membership, admin partitions), sent with the on-open commands of `mode` and kept for the
+     * decision whether the node may be configured. `addresses` is read only on a cluster node.
+     */
+    readonly nodeFacts: { readonly mode: ModeName; readonly commands: typeof NODE_COMMANDS };
     /** A reply line matching one of these means the command failed. */
     readonly failureIndicators: { readonly [D in Dialect]: readonly RegExp[] };
     /** The line nscli prints when a command succeeded (removed from returned output). */
@@ -148,6 +156,7 @@ export const NETSCALER: PlatformDefinition = {
         // keys. Whether NetScaler's vtysh pages or knows this is unconfirmed; a refusal is harmless.
         { mode: "vtysh", command: "terminal length 0", required: false },
     ],
+    nodeFacts: { mode: "cli", commands: NODE_COMMANDS },
     failureIndicators: {
         nscli: [/^ERROR:/],
         // ZebOS wording is unconfirmed: `%` lines (Cisco, Quagga and IMI style) plus the bare

@@ -1,5 +1,6 @@
 import { BatchItem, BatchReply, Channel, Reply } from "./channel";
-import { AdcCommandError, AdcConnectionError, AdcDisconnectedError, AdcError, AdcModeError } from "./errors";
+import { decideWrite, parseClusterInstance, parseClusterIps, parseHaNode, parsePartitions, type NodeAnswer, type NodeFacts, type WriteDecision } from "../core/node";
+import { AdcCommandError, AdcConnectionError, AdcDisconnectedError, AdcError, AdcModeError, AdcNodeRoleError } from "./errors";
 import { compilePlatform, CompiledPlatform, Dialect, ModeName, NETSCALER, PlatformDefinition } from "./platform";
 import { Redactor } from "./redact";
 import { openShell as sshOpenShell, OpenShell, ShellConnection } from "./transport";
@@ -46,6 +47,8 @@ type ItemRole =
     | { readonly kind: "move"; readonly from: ModeName; readonly to: ModeName }
     /** A platform command run once per session before the first command in its mode. */
     | { readonly kind: "prelude"; readonly mode: ModeName; readonly required: boolean }
+    /** A command whose answer says which node the session reached (kept, never thrown). */
+    | { readonly kind: "fact"; readonly fact: FactKey }
     /** A command whose answer the caller gets; it must leave the prompt in `mode`. */
     | { readonly kind: "command"; readonly mode: ModeName; readonly step: number }
     /** A configuration line or the context change around it. */
@@ -56,6 +59,10 @@ type ItemRole =
           /** The label of the ConfigLine this item applies, if any. */
           readonly lineLabel?: string;
       };
+
+/** The node facts read with the first exchange. */
+type FactKey = "ha" | "cluster" | "partitions";
+const FACT_KEYS: readonly FactKey[] = ["ha", "cluster", "partitions"];
 
 interface PlannedItem extends BatchItem {
     readonly role: ItemRole;
@@ -85,6 +92,14 @@ export class NetScalerSession implements AdcSession {
     private closed = false;
     /** Modes whose on-open commands have gone out. */
     private readonly preludeSent = new Set<ModeName>();
+    /** Whether the node-fact commands have gone out (with the first exchange in their mode). */
+    private factsRequested = false;
+    private readonly factAnswers = new Map<FactKey, NodeAnswer>();
+    /** The decision, once every fact is read (and the cluster IPs, on a cluster node). */
+    private decision: WriteDecision | undefined;
+    private nodeLogged = false;
+    /** The nscli prompt at login, which shows the admin partition. */
+    private readonly loginPrompt: string | undefined;
 
     private constructor(
         private readonly shell: ShellConnection,
@@ -99,6 +114,7 @@ export class NetScalerSession implements AdcSession {
         this.host = host;
         this.mode = first.mode;
         this.prompt = first.prompt;
+        this.loginPrompt = first.mode === "cli" ? first.prompt : undefined;
     }
 
     /**
@@ -164,9 +180,73 @@ export class NetScalerSession implements AdcSession {
         return this.prompt;
     }
 
+    /**
+     * Reads which node this is (HA state, cluster membership, admin partition; nothing more to
+     * send when an earlier exchange carried the questions) and throws AdcNodeRoleError unless
+     * the package may configure it. Returns what the node is.
+     */
+    async ensureWritable(): Promise<string> {
+        const decision = await this.writeDecision();
+        if (!decision.ok) throw new AdcNodeRoleError(this.host, decision.node, decision.reason, decision.fix);
+        return decision.node;
+    }
+
+    /** The decision for this node, reading what is still missing. */
+    private async writeDecision(): Promise<WriteDecision> {
+        if (this.decision !== undefined) return this.decision;
+        const { mode, commands } = this.platform.platform.nodeFacts;
+        const missing = FACT_KEYS.filter((k) => !this.factAnswers.has(k));
+        if (missing.length > 0) {
+            this.factsRequested = true;
+            const answers = await this.exchange(missing.map((k): Step => ({ kind: "command", mode, command: commands[k] })));
+            missing.forEach((k, i) => this.factAnswers.set(k, answers[i]!));
+        }
+        let decision = decideWrite(this.facts(), this.host);
+        if (!decision.ok && decision.needsClusterIps) {
+            const [addresses] = await this.exchange([{ kind: "command", mode, command: commands.addresses }]);
+            decision = decideWrite(this.facts(), this.host, parseClusterIps(addresses!));
+        }
+        this.decision = decision;
+        this.logNode(decision);
+        return decision;
+    }
+
+    /** Once per session: a node that may not be configured says so in the log, also when only read. */
+    private logNode(decision: WriteDecision): void {
+        if (decision.ok || this.nodeLogged) return;
+        this.nodeLogged = true;
+        this.log(`adc ${this.host}: reading ${decision.node}; configuration is refused here`);
+    }
+
+    /** After the exchange that brought the facts: what the node is, logged before anything else is done with it. */
+    private noteFacts(): void {
+        if (this.decision !== undefined || this.nodeLogged || !FACT_KEYS.every((k) => this.factAnswers.has(k))) return;
+        const decision = decideWrite(this.facts(), this.host);
+        // A cluster node is known only once its cluster IPs are read, which only a write asks for.
+        if (!decision.ok && decision.needsClusterIps) return;
+        this.decision = decision;
+        this.logNode(decision);
+    }
+
+    private facts(): NodeFacts {
+        const answer = (k: FactKey): NodeAnswer => this.factAnswers.get(k) ?? { output: "", failure: "(not read)" };
+        return {
+            ha: parseHaNode(answer("ha")),
+            cluster: parseClusterInstance(answer("cluster")),
+            partitions: parsePartitions(answer("partitions")),
+            prompt: (this.loginPrompt ?? this.prompt).trimEnd(),
+        };
+    }
+
+    /** Refuses a write on a node that must not be written (the resources ask first; this is the backstop). */
+    private async guardWrite(): Promise<void> {
+        await this.ensureWritable();
+    }
+
     /** Runs one nscli command; returns its output without echo, ` Done` or prompt. Throws AdcCommandError on `ERROR:`. */
     async cli(command: string): Promise<string> {
         this.checkCommand(command);
+        if (!/^\s*(?:sh|sho|show)\s/i.test(command)) await this.guardWrite();
         const [answer] = await this.exchange([{ kind: "command", mode: "cli", command }]);
         if (answer.failure !== undefined) throw this.commandError(command, answer.failure, "cli");
         return answer.output;
@@ -203,6 +283,7 @@ export class NetScalerSession implements AdcSession {
         const shows = then.map((command): Step => ({ kind: "command", mode: "vtysh", command }));
         if (lines.length === 0) return shows.length > 0 ? this.exchange(shows) : [];
         for (const line of lines) this.checkLine(line);
+        await this.guardWrite();
         const count = lines.length;
         this.log(`adc ${this.host}: applying ${count} configuration line${count === 1 ? "" : "s"}`);
         return this.exchange([{ kind: "config", lines }, ...shows]);
@@ -213,6 +294,7 @@ export class NetScalerSession implements AdcSession {
      * in one exchange (a second only if `write` is refused).
      */
     async save(): Promise<void> {
+        await this.guardWrite();
         const { vtysh, cli } = this.platform.platform.save;
         let failure: string | undefined;
         for (const command of vtysh) {
@@ -279,7 +361,11 @@ export class NetScalerSession implements AdcSession {
             )),
         ];
         this.trackMode(replies);
-        return this.judge(items, replies);
+        try {
+            return this.judge(items, replies);
+        } finally {
+            this.noteFacts();
+        }
     }
 
     /** The items of an exchange: moves, on-open commands, and the steps' own lines. */
@@ -291,6 +377,14 @@ export class NetScalerSession implements AdcSession {
             this.preludeSent.add(mode);
             for (const c of this.platform.platform.onOpen.filter((o) => o.mode === mode)) {
                 items.push({ text: c.command, label: c.command, accept: [mode], role: { kind: "prelude", mode, required: c.required } });
+            }
+            const facts = this.platform.platform.nodeFacts;
+            if (mode === facts.mode && !this.factsRequested) {
+                // Asked with the first exchange, so that knowing the node costs no round trip.
+                this.factsRequested = true;
+                for (const fact of FACT_KEYS) {
+                    items.push({ text: facts.commands[fact], label: facts.commands[fact], accept: [mode], role: { kind: "fact", fact } });
+                }
             }
         };
         const walkTo = (target: ModeName, withPrelude = true): void => {
@@ -354,6 +448,13 @@ export class NetScalerSession implements AdcSession {
                 case "prelude": {
                     const failure = this.failureAnswer(reply, role.mode);
                     if (failure !== undefined && role.required) throw this.commandError(item.text, failure, role.mode);
+                    return;
+                }
+                case "fact": {
+                    const mode = this.platform.platform.nodeFacts.mode;
+                    const failure = this.failureAnswer(reply, mode);
+                    const output = stripSuccessMarker(reply.output, this.platform.platform.successMarker);
+                    this.factAnswers.set(role.fact, failure === undefined ? { output } : { output, failure });
                     return;
                 }
                 case "command": {

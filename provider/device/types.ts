@@ -66,6 +66,14 @@ export interface AdcSession {
      * no configuration line when `lines` is empty.
      */
     configure(lines: readonly ConfigLine[], then?: readonly string[]): Promise<ShowAnswer[]>;
+    /**
+     * Throws AdcNodeRoleError unless this node may be configured: the primary of an HA pair (or a
+     * standalone node), a cluster reached on its cluster IP, the default admin partition. The
+     * answers it needs travel with the session's first exchange, so after a read it costs no
+     * round trip (one on a cluster node, for its cluster IPs). Returns what the node is.
+     * `configure`, `save` and nscli commands other than `show` call it themselves.
+     */
+    ensureWritable(): Promise<string>;
     /** `write` in vtysh, then `save ns config` in the CLI. */
     save(): Promise<void>;
     /**

@@ -4,6 +4,7 @@ import { firstHost, parseIpv4Cidr } from "./addresses";
 import { Device, DeviceSettings } from "./device";
 import { featureAcronym, FEATURES } from "./features";
 import { loadNscli, loadZebos } from "./loadConfig";
+import { nodeState } from "./node";
 
 /** The device settings for `options`, defaults filled in. */
 export function deviceSettings(options: SimulatorOptions): DeviceSettings {
@@ -31,6 +32,7 @@ export function deviceSettings(options: SimulatorOptions): DeviceSettings {
 export async function createDevice(options: SimulatorOptions = {}): Promise<Device> {
     const device = new Device(deviceSettings(options), options.routing ?? new InMemoryRoutingEngine());
     device.faults.bgpNotLicensed = options.faults?.bgpNotLicensed === true;
+    device.node = nodeState(options.node);
     const initial = options.initialConfig ?? {};
     if (initial.enabledFeatures) {
         const on = new Set(

@@ -3,6 +3,7 @@ import { DEFAULT_ENABLED_FEATURES, FEATURES } from "./features";
 import { InterfaceConfig, renderRunningConfig, RenderOptions } from "./renderRunningConfig";
 import { cloneZebos, effectiveMaxPaths, emptyZebosConfig, REDISTRIBUTE_SOURCES, ROUTE_INSTALL_KINDS, ZebosConfig } from "./zebos";
 import { RoutingConfig, RoutingEngine } from "../routing/engine";
+import { nodeState, NodeState } from "./node";
 
 /** Everything about the simulated appliance that does not change while it runs. */
 export interface DeviceSettings {
@@ -56,6 +57,8 @@ export class Device {
     /** Bumped by every configuration change; sessions re-apply routing when it moved. */
     generation = 0;
     readonly faults: DeviceFaults = { bgpNotLicensed: false };
+    /** HA role, cluster membership and partition (see {@link NodeState}). */
+    node: NodeState = nodeState();
     private savedFeatures: readonly string[];
     private savedZebos: ZebosConfig = emptyZebosConfig();
     private routingChain: Promise<void> = Promise.resolve();

@@ -3,6 +3,7 @@ import { splitChained } from "../grammar/tokenize";
 import { featureAcronym } from "../model/features";
 import { reply, Shell, ShellReply } from "../session/shell";
 import { enterFreebsd, runFreebsdCommand } from "./freebsd";
+import { renderClusterInstance, renderHaNode, renderPartitions } from "../model/node";
 import { renderFeatureTable, renderNsConfig, renderNsIp, renderNsVersion, renderRouteTable, ROUTE_TYPE_FILTERS } from "./show";
 
 /** An nscli failure: printed as `ERROR: <message>`, with no ` Done`. */
@@ -62,6 +63,17 @@ const table = new CommandTable<Handler>({}, { sh: "show" })
     .add("show ns config", (shell) => ok(renderNsConfig(shell.device)))
     .add("show ns version", () => ok(renderNsVersion()))
     .add("show ns ip", (shell) => ok(renderNsIp(shell.device)))
+    .add("show ha node", (shell) => {
+        const d = shell.device;
+        const forced = d.node.haNodeReply;
+        if (forced !== null) {
+            if (forced.startsWith("ERROR: ")) throw new NscliError(forced.slice("ERROR: ".length));
+            return ok(forced.split("\n"));
+        }
+        return ok(renderHaNode(d.node, d.settings.interfaceAddress.address, d.settings.hostname));
+    })
+    .add("show cluster instance", (shell) => ok(renderClusterInstance(shell.device.node, shell.device.settings.interfaceAddress.address)))
+    .add("show ns partition", (shell) => ok(renderPartitions(shell.device.node)))
     .add("vtysh", (shell) => {
         shell.mode = "vtysh";
         return { lines: [], done: false };

@@ -97,5 +97,6 @@ export function renderNsIp(device: Device): string[] {
         cols(["", "Ipaddress", "Traffic Domain", "Type", "Mode", "Arp", "Icmp", "Vserver", "State"]),
         cols(["", "---------", "--------------", "----", "----", "---", "----", "-------", "------"]),
         cols(["1)", a, "0", "NetScaler IP", "Active", "Enabled", "Enabled", "NA", "Enabled"]),
+        ...(device.node.cluster !== null ? [cols(["2)", device.node.cluster.clusterIp, "0", "CLIP", "Active", "Enabled", "Enabled", "NA", "Enabled"])] : []),
     ];
 }

@@ -1,4 +1,5 @@
 import { Device } from "../model/device";
+import { nscliPrompt } from "../model/node";
 import { runNscliLine } from "../nscli/processor";
 import { runFreebsdLine } from "../nscli/freebsd";
 import { runVtyshLine } from "../vtysh/processor";
@@ -40,7 +41,7 @@ export class Shell {
         const host = this.device.settings.hostname;
         switch (this.mode) {
             case "nscli":
-                return `${this.device.settings.cliPrompt} `;
+                return `${nscliPrompt(this.device.node, this.device.settings.cliPrompt)} `;
             case "freebsd":
                 return `root@${host}# `;
             case "vtysh":
