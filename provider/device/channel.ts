@@ -273,7 +273,11 @@ export class Channel {
                         if (processed === 0 && this.cliPaddingUnsure && this.cliPrompt !== undefined) {
                             // The blanks before the first echo are the first prompt's, come late.
                             const late = /^[ \t]+/.exec(line);
-                            if (late && echoed < sent && line.trim() === items[echoed].text.trim()) this.cliPrompt += late[0];
+                            if (late && echoed < sent && line.trim() === items[echoed].text.trim()) {
+                                this.cliPrompt += late[0];
+                                // The prompt ending this batch must wait for them too, or its blank would open the next answer.
+                                this.promptPadding.set("cli", Math.max(this.promptPadding.get("cli") ?? 0, late[0].length));
+                            }
                             this.cliPaddingUnsure = false;
                         }
                         const found = prompts(line, modes.length, false);

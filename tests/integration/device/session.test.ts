@@ -225,6 +225,8 @@ describe("device over real SSH against the simulator", function () {
                     connection(sim),
                     async (s) => {
                         const session = s as NetScalerSession;
+                        // Which node this is, as the resources ask after their first read: its own exchange here.
+                        await s.ensureWritable();
                         sim.resetCounters();
                         const before = tap.writes.length;
                         await s.configure(lines);
@@ -232,16 +234,16 @@ describe("device over real SSH against the simulator", function () {
                         const writes = tap.writes.slice(before);
                         assert.deepEqual(
                             writes,
-                            [["set cli mode -page OFF", "vtysh", "configure terminal", "ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "end", ""].join("\n")],
-                            "paging off, the moves and the whole batch in one write, leaving with end",
+                            [["vtysh", "configure terminal", "ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "end", ""].join("\n")],
+                            "the moves and the whole batch in one write, leaving with end",
                         );
                         // The device saw the batch in order, in the right modes, and counted its configuration lines.
                         const transcript = sim.transcript().map((r) => `${r.mode}: ${r.line}`);
-                        assert.deepEqual(transcript.slice(3, 6), ["config: ns route-install bgp", "config: router bgp 500", "router: neighbor 10.1.0.1 remote-as 64512"]);
+                        assert.deepEqual(transcript.slice(2, 5), ["config: ns route-install bgp", "config: router bgp 500", "router: neighbor 10.1.0.1 remote-as 64512"]);
                         assert.deepEqual(transcript.slice(-2), ["router: neighbor 10.1.0.60 remote-as 64512", "router: end"]);
                         assert.equal(sim.counters().configLinesReceived, 62);
                         assert.equal(sim.device.state().bgp?.neighbors.length, 60);
-                        assert.deepEqual(s.stats, { linesSent: 1 + 2 + 62 + 1, configLinesSent: 61, exchanges: 1 });
+                        assert.deepEqual(s.stats, { linesSent: 1 + 3 + 2 + 62 + 1, configLinesSent: 61, exchanges: 2 });
                     },
                     { ...quiet, openShell: tap.openShell },
                 );
@@ -249,7 +251,7 @@ describe("device over real SSH against the simulator", function () {
                     // The terminal echoed the whole batch before the device answered its first line:
                     // the lines were on the wire together, not sent one per prompt.
                     const raw = tap.raw().replace(/\r/g, "");
-                    const batchEcho = ["set cli mode -page OFF", "vtysh", "configure terminal", "ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "end"].join("\n") + "\n";
+                    const batchEcho = ["vtysh", "configure terminal", "ns route-install bgp", "router bgp 500", ...lines.slice(1).map((l) => l.text), "end"].join("\n") + "\n";
                     const at = raw.indexOf(batchEcho);
                     assert.ok(at >= 0, "the batch is echoed contiguously");
                     assert.ok(raw.indexOf("ns(config-router)#") > at, "before the first answer");
@@ -320,9 +322,9 @@ describe("device over real SSH against the simulator", function () {
     });
 
     it("reports a connection dropped mid-batch with the line in flight", async () => {
-        // Lines of the connection: set cli mode (1), vtysh (2), configure terminal (3), router bgp 500 (4),
-        // then the neighbors: the 7th line, the third neighbor, is cut.
-        const sim = await simulator({ faults: { dropAfterLines: 7 } });
+        // Lines of the connection: set cli mode (1), the questions about the node (2-4), vtysh (5),
+        // configure terminal (6), router bgp 500 (7), then the neighbors: the 10th line, the third neighbor, is cut.
+        const sim = await simulator({ faults: { dropAfterLines: 10 } });
         const lines = [0, 1, 2, 3].map((i) => neighbor(i));
         const err = await withAdcSession(connection(sim), (s) => s.configure(lines), quiet).then(
             () => undefined,

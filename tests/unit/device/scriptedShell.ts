@@ -190,6 +190,9 @@ export function fakeNetScaler(options: FakeNetScalerOptions = {}): { respond: Sc
                 }
                 if (cmd === "exit") return "drop";
                 if (/^(set cli mode|save ns config|enable ns feature)/.test(cmd)) return ` Done\r\n${prompt()}`;
+                // A standalone appliance: one HA node, the self node, Primary; no cluster, no partitions.
+                if (cmd === "show ha node") return `1)      Node ID:      0\r\n        IP:   10.0.0.1 (ns)\r\n        Node State: UP\r\n        Master State: Primary\r\n Done\r\n${prompt()}`;
+                if (cmd === "show cluster instance" || cmd === "show ns partition") return ` Done\r\n${prompt()}`;
                 return `ERROR: No such command\r\n${prompt()}`;
             case "vtysh":
                 if (cmd === "exit") {

@@ -3,6 +3,9 @@ import { AdcCommandError, AdcDisconnectedError, AdcModeError, AdcTimeoutError } 
 import type { ConfigLine } from "../../../provider/device/types";
 import { openFake, TERMINALS } from "./support";
 
+/** The nscli questions about the node (HA state, cluster, partitions) that go with the first exchange. */
+const NODE_FACTS = "show ha node\nshow cluster instance\nshow ns partition\n";
+
 const ROUTE_TABLE = [
     "        Network          Netmask          Gateway/OwnedIP  State   Traffic Domain  Type",
     "        -------          -------          ---------------  -----   --------------  ----",
@@ -27,8 +30,9 @@ describe("device/session over a scripted terminal", function () {
                     assert.deepEqual(shell.lines, []);
                     assert.deepEqual(logs, ["adc 10.0.0.1: connected as nsroot"]);
                     await session.cli("save ns config");
-                    assert.deepEqual(shell.writes, ["set cli mode -page OFF\nsave ns config\n"]);
-                    assert.deepEqual(session.stats, { linesSent: 2, configLinesSent: 0, exchanges: 1 });
+                    // A write as the first command asks which node this is first (a read would carry the questions).
+                    assert.deepEqual(shell.writes, [`set cli mode -page OFF\n${NODE_FACTS}`, "save ns config\n"]);
+                    assert.deepEqual(session.stats, { linesSent: 5, configLinesSent: 0, exchanges: 2 });
                 } finally {
                     await session.close();
                 }
@@ -82,7 +86,8 @@ describe("device/session over a scripted terminal", function () {
                     ]);
                     const writes = shell.writes.slice(before);
                     assert.deepEqual(writes, [
-                        "set cli mode -page OFF\nvtysh\nconfigure terminal\n" +
+                        `set cli mode -page OFF\n${NODE_FACTS}`,
+                        "vtysh\nconfigure terminal\n" +
                             "ns route-install bgp\nrouter bgp 500\nneighbor 10.0.0.1 remote-as 64512\nneighbor 10.0.0.2 remote-as 64512\nexit\nns route-install default\nend\n",
                     ]);
                     assert.deepEqual(device.state.applied, [
@@ -94,7 +99,7 @@ describe("device/session over a scripted terminal", function () {
                     ]);
                     assert.equal(device.state.mode, "vtysh");
                     assert.equal(session.currentMode, "vtysh");
-                    assert.deepEqual(session.stats, { linesSent: 3 + 6 + 1, configLinesSent: 4, exchanges: 1 });
+                    assert.deepEqual(session.stats, { linesSent: 4 + 2 + 6 + 1, configLinesSent: 4, exchanges: 2 });
                     assert.deepEqual(logs.slice(1), ["adc 10.0.0.1: applying 4 configuration lines"]);
                 } finally {
                     await session.close();
@@ -188,7 +193,7 @@ describe("device/session over a scripted terminal", function () {
     it("walks from a config sub-mode back to nscli when it logs in there", async () => {
         const { session, shell } = await openFake({ device: { startMode: "af" } });
         try {
-            assert.deepEqual(shell.lines, ["end", "exit", "set cli mode -page OFF"]);
+            assert.deepEqual(shell.lines, ["end", "exit", "set cli mode -page OFF", ...NODE_FACTS.trim().split("\n")]);
             assert.equal(shell.writes.length, 1, "walked in one exchange");
             assert.equal(session.currentMode, "cli");
         } finally {
@@ -277,8 +282,8 @@ describe("device/session over a scripted terminal", function () {
         const { session, shell } = await openFake();
         try {
             await session.save();
-            assert.deepEqual(shell.lines.slice(1), ["vtysh", "terminal length 0", "write", "exit", "save ns config"]);
-            assert.equal(shell.writes.length, 1, "one exchange");
+            assert.deepEqual(shell.lines.slice(4), ["vtysh", "terminal length 0", "write", "exit", "save ns config"]);
+            assert.equal(shell.writes.length, 2, "which node this is, then one exchange");
         } finally {
             await session.close();
         }
@@ -289,7 +294,7 @@ describe("device/session over a scripted terminal", function () {
         try {
             await session.save();
             // `save ns config` went out with `write` and runs again after `write memory`: it is idempotent.
-            assert.deepEqual(shell.lines.slice(1), ["vtysh", "terminal length 0", "write", "exit", "save ns config", "vtysh", "write memory", "exit", "save ns config"]);
+            assert.deepEqual(shell.lines.slice(4), ["vtysh", "terminal length 0", "write", "exit", "save ns config", "vtysh", "write memory", "exit", "save ns config"]);
         } finally {
             await session.close();
         }
