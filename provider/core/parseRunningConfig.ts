@@ -24,7 +24,7 @@ interface MutableNeighbor {
 }
 
 /** Heads of the sub-blocks a `router bgp` block may hold (ZebOS, FRR, IOS, EOS). */
-const SUB_BLOCK = /^(?:address-family|vrf|segment-routing|bmp|rpki|vnc|vrf-policy|vni|template)(?:\s|$)/i;
+const SUB_BLOCK = /^(?:address-family|vrf|segment-routing|bmp|rpki|vnc|vrf-policy|vni|template|owner-node)(?:\s|$)/i;
 
 function words(text: string): string[] {
     return text.split(/\s+/);

@@ -92,10 +92,10 @@ describe("ADC providers over SSH against the simulator", function () {
         const again = await neighbors.update!(created.id, created.outs, inputs);
         assert.equal(sim.counters().configLinesReceived, 0);
         assert.deepEqual(configLines(sim), []);
-        // One exchange: the config and the sessions read once, no verify read, no save.
+        // One exchange: which node this is, the config and the sessions read once, no verify read, no save.
         assert.deepEqual(
             sim.transcript().map((r) => r.line),
-            ["set cli mode -page OFF", "vtysh", "terminal length 0", "show running-config", "show ip bgp summary"],
+            ["set cli mode -page OFF", "show ha node", "show cluster instance", "show ns partition", "vtysh", "terminal length 0", "show running-config", "show ip bgp summary"],
         );
         assert.equal(sim.counters().roundTrips, 1);
         assert.equal((await neighbors.diff!(created.id, again.outs!, inputs)).changes, false);
