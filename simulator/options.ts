@@ -155,6 +155,11 @@ export interface SimulatorOptions {
     readonly defaultMaxPaths?: number | null;
     /** How `show running-config` prints neighbor passwords. Default `clear` (ZebOS does). */
     readonly passwordDisplay?: "clear" | "encrypted";
+    /**
+     * `show running-config` prints IPv6 neighbors' `activate` in an ` address-family ipv6`
+     * section after an inner ` !` (ZebOS on F5 prints it; unconfirmed on NetScaler). Default off.
+     */
+    readonly ipv6AddressFamily?: boolean;
     /** `Type` column of BGP routes in nscli `show route` (unconfirmed). Default `BGP`. */
     readonly bgpRouteTypeLabel?: string;
     /** nscli error text for an unknown command (after `ERROR: `). Default `No such command`. */

@@ -18,6 +18,7 @@ export function deviceSettings(options: SimulatorOptions): DeviceSettings {
         defaultGateway: options.defaultGateway ?? firstHost(interfaceAddress),
         defaultMaxPaths: options.defaultMaxPaths === undefined ? 8 : options.defaultMaxPaths,
         passwordDisplay: options.passwordDisplay ?? "clear",
+        ipv6AddressFamily: options.ipv6AddressFamily ?? false,
         bgpRouteTypeLabel: options.bgpRouteTypeLabel ?? "BGP",
         unknownCommandError: options.unknownCommandError ?? "No such command",
         bgpNotEnabledError: options.bgpNotEnabledError ?? "% BGP is not enabled",

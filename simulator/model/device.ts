@@ -18,6 +18,7 @@ export interface DeviceSettings {
     readonly defaultGateway: string;
     readonly defaultMaxPaths: number | null;
     readonly passwordDisplay: "clear" | "encrypted";
+    readonly ipv6AddressFamily: boolean;
     readonly bgpRouteTypeLabel: string;
     readonly unknownCommandError: string;
     readonly bgpNotEnabledError: string;
@@ -100,7 +101,7 @@ export class Device {
     }
 
     private renderOptions(): RenderOptions {
-        return { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay, defaultMaxPaths: this.settings.defaultMaxPaths };
+        return { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay, ipv6AddressFamily: this.settings.ipv6AddressFamily, defaultMaxPaths: this.settings.defaultMaxPaths };
     }
 
     /** max-paths in effect (configured, else the default). */

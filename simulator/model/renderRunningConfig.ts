@@ -14,6 +14,11 @@ export interface RenderOptions {
     readonly defaultMaxPaths: number | null;
     /** `clear` prints neighbor passwords as typed (ZebOS does); `encrypted` prints a hashed form. */
     readonly passwordDisplay: "clear" | "encrypted";
+    /**
+     * Print IPv6 neighbors' activation in an ` address-family ipv6` section after an inner ` !`,
+     * its lines as deep as its head, as ZebOS on F5 BIG-IP prints it (unconfirmed on NetScaler).
+     */
+    readonly ipv6AddressFamily: boolean;
 }
 
 /**
@@ -49,10 +54,14 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
         if (maxPaths.ebgp !== undefined) lines.push(` max-paths ebgp ${maxPaths.ebgp}`);
         if (maxPaths.ibgp !== undefined) lines.push(` max-paths ibgp ${maxPaths.ibgp}`);
         for (const source of REDISTRIBUTE_SOURCES) if (bgp.redistribute.has(source)) lines.push(` redistribute ${source}`);
+        for (const [name, g] of bgp.peerGroups) {
+            lines.push(` neighbor ${name} peer-group`);
+            if (g.remoteAs !== undefined) lines.push(` neighbor ${name} remote-as ${g.remoteAs}`);
+        }
         const neighbors = [...bgp.neighbors.values()].sort((a, b) => compareAddresses(a.address, b.address));
         for (const n of neighbors) {
             const p = ` neighbor ${n.address}`;
-            lines.push(`${p} remote-as ${n.remoteAs}`);
+            lines.push(n.peerGroup !== undefined ? `${p} peer-group ${n.peerGroup}` : `${p} remote-as ${n.remoteAs}`);
             if (n.description !== undefined) lines.push(`${p} description ${n.description}`);
             if (n.password !== undefined) lines.push(`${p} password ${displayPassword(n.password, options.passwordDisplay)}`);
             if (n.updateSource !== undefined) lines.push(`${p} update-source ${n.updateSource}`);
@@ -60,6 +69,10 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
             if (n.prefixListIn !== undefined) lines.push(`${p} prefix-list ${n.prefixListIn} in`);
             if (n.prefixListOut !== undefined) lines.push(`${p} prefix-list ${n.prefixListOut} out`);
             if (n.maximumPrefix !== undefined) lines.push(`${p} ${maximumPrefixWords(n.maximumPrefix)}`);
+        }
+        const ipv6 = neighbors.filter((n) => n.address.includes(":"));
+        if (options.ipv6AddressFamily && ipv6.length > 0) {
+            lines.push(" !", " address-family ipv6", ...ipv6.map((n) => ` neighbor ${n.address} activate`), " exit-address-family");
         }
         lines.push("!");
     }

@@ -39,6 +39,13 @@ export interface NeighborConfig {
     prefixListOut?: string;
     /** `neighbor X maximum-prefix N [threshold] [warning-only]`. */
     maximumPrefix?: MaximumPrefix;
+    /** `neighbor X peer-group G`: a member takes its remote AS from the group. */
+    peerGroup?: string;
+}
+
+/** `neighbor G peer-group`, with the group's `remote-as` once set. */
+export interface PeerGroupConfig {
+    remoteAs?: number;
 }
 
 /** A neighbor's prefix limit. */
@@ -68,6 +75,8 @@ export interface BgpRouterConfig {
     readonly redistribute: Set<RedistributeSource>;
     /** Keyed by canonical address. */
     readonly neighbors: Map<string, NeighborConfig>;
+    /** By name, in the order they were declared. */
+    readonly peerGroups: Map<string, PeerGroupConfig>;
 }
 
 export interface ZebosConfig {
@@ -82,7 +91,7 @@ export function emptyZebosConfig(): ZebosConfig {
 }
 
 export function newBgpRouter(asn: number): BgpRouterConfig {
-    return { asn, maxPaths: {}, redistribute: new Set(), neighbors: new Map() };
+    return { asn, maxPaths: {}, redistribute: new Set(), neighbors: new Map(), peerGroups: new Map() };
 }
 
 /**
@@ -105,6 +114,7 @@ export function cloneZebos(config: ZebosConfig): ZebosConfig {
             maxPaths: { ...config.bgp.maxPaths },
             redistribute: new Set(config.bgp.redistribute),
             neighbors: new Map([...config.bgp.neighbors].map(([k, n]) => [k, { ...n, ...(n.maximumPrefix ? { maximumPrefix: { ...n.maximumPrefix } } : {}) }])),
+            peerGroups: new Map([...config.bgp.peerGroups].map(([k, g]) => [k, { ...g }])),
         },
     };
 }

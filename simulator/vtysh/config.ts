@@ -135,11 +135,38 @@ export function routerCommands(t: Table): Table {
             onRouter((r, _s, a) => {
                 const peer = a.req("peer");
                 const address = canonicalAddress(peer);
-                if (!address) return [malformed(peer)];
+                if (!address && !r.peerGroups.has(peer)) return [malformed(peer)];
                 const remoteAs = Number(a.req("remote"));
+                const group = r.peerGroups.get(peer);
+                if (!address) {
+                    group!.remoteAs = remoteAs;
+                    for (const m of r.neighbors.values()) if (m.peerGroup === peer) m.remoteAs = remoteAs;
+                    return;
+                }
                 const existing = r.neighbors.get(address);
                 if (existing) existing.remoteAs = remoteAs;
                 else r.neighbors.set(address, { address, remoteAs });
+                return;
+            }),
+        )
+        .add(
+            // `neighbor G peer-group` declares a group; `neighbor X peer-group G` makes X a member.
+            "neighbor <peer:word> peer-group [<group:word>]",
+            onRouter((r, _s, a) => {
+                const peer = a.req("peer");
+                const name = a.get("group");
+                if (name === undefined) {
+                    if (canonicalAddress(peer)) return [malformed(peer)];
+                    if (!r.peerGroups.has(peer)) r.peerGroups.set(peer, {});
+                    return;
+                }
+                const address = canonicalAddress(peer);
+                if (!address) return [malformed(peer)];
+                const group = r.peerGroups.get(name);
+                if (!group) return ["% Specify remote-as or peer-group commands first"];
+                const existing = r.neighbors.get(address);
+                if (existing) existing.peerGroup = name;
+                else r.neighbors.set(address, { address, remoteAs: group.remoteAs ?? 0, peerGroup: name });
                 return;
             }),
         )

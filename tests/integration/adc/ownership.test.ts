@@ -131,4 +131,30 @@ describe("ownership over SSH: concurrent stacks, the same device reached another
             await other.close();
         }
     });
+
+    it("meets peer groups and an address-family section after an inner ' !' over SSH, and destroy leaves them as they were", async () => {
+        sim = await startSimulator({
+            banner: [],
+            ipv6AddressFamily: true,
+            initialConfig: {
+                enabledFeatures: ["BGP"],
+                zebos: ["router bgp 500", " neighbor CALICO peer-group", " neighbor CALICO remote-as 64512", " neighbor 10.33.5.1 peer-group CALICO", " neighbor 2001:db8::5 remote-as 64999", " neighbor 10.33.5.9 remote-as 65010"],
+            },
+        });
+        const before = sim.device.runningConfig();
+        assert.match(before, /^ neighbor 10\.33\.5\.1 peer-group CALICO\n(?:.*\n)* !\n address-family ipv6\n neighbor 2001:db8::5 activate\n exit-address-family\n!$/m);
+
+        const member = await checked(neighbors, { connection: connection(sim), localAsn: 500, adoptExisting: true, neighbors: [{ address: "10.33.5.1", remoteAsn: 64512 }] });
+        await assert.rejects(neighbors.create(member), /member of peer group CALICO/);
+        const foreign = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [{ address: "10.33.5.9", remoteAsn: 65010 }] });
+        await assert.rejects(neighbors.create(foreign), /neighbor 10\.33\.5\.9 \(remote-as 65010\) already exists/, "a neighbor after the section is seen");
+        assert.equal(sim.device.runningConfig(), before, "refusals change nothing");
+
+        const ours = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [{ address: "10.33.6.1", remoteAsn: 64512 }, { address: "2001:db8::6", remoteAsn: 64512 }] });
+        const created = await neighbors.create(ours);
+        assert.deepEqual(created.outs.owned, ["10.33.6.1", "2001:db8::6"]);
+        assert.match(sim.device.runningConfig(), /^ neighbor 2001:db8::6 activate$/m);
+        await neighbors.delete!(created.id, created.outs);
+        assert.equal(sim.device.runningConfig(), before, "every line the stack did not add is as it was");
+    });
 });
