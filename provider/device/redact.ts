@@ -62,8 +62,9 @@ function redactLine(line: string): string {
             if (!m) break;
             const start = from + m.index + m[0].length;
             const rest = out.slice(start);
-            // Already the placeholder, exactly: a secret that merely starts with it is still a secret.
-            const done = extent === "line" ? rest.trimEnd() === REDACTED : rest.startsWith(REDACTED) && (rest.length === REDACTED.length || /\s/.test(rest[REDACTED.length]!));
+            // Already the placeholder, as a whole word (a message may go on after it: "<redacted>; ..."):
+            // a secret that merely starts with it ("<redacted>x") is still a secret.
+            const done = rest.startsWith(REDACTED) && (rest.length === REDACTED.length || /[\s;,)\]"']/.test(rest[REDACTED.length]!));
             if (done || rest.trim() === "") {
                 from = start + 1;
                 continue;

@@ -216,3 +216,10 @@ describe("device/redact: a secret that starts with the placeholder", () => {
         }
     });
 });
+
+describe("device/redact: a message that goes on after a redacted secret", () => {
+    it("keeps what follows the placeholder on the same line", () => {
+        const message = "still missing neighbor 10.0.0.1 password <redacted>; the new password of neighbor 10.0.0.1 (the device still shows the previous one)";
+        assert.equal(redactSecretShapes(message), message);
+    });
+});
