@@ -16,6 +16,7 @@ import type { BgpConfigurationSpec, BgpPeerSpec, BirdRenderInput, CalicoNodeFact
 import type { CalicoPeerStatus } from "./birdProtocols";
 import { FrrRouter } from "./frr";
 import { buildLan, createNamespace, namespaceName } from "./netns";
+import { runIn } from "./exec";
 import { cleanStaleLabs, destroyLab, labDir, registerLab, writeRecord, type LabRecord } from "./registry";
 
 /**
@@ -59,6 +60,11 @@ export interface LabOptions {
     persistent?: boolean;
     /** Remove labs left by dead runs first. Default true. */
     cleanStale?: boolean;
+    /**
+     * One-way delay (`tc netem`) on the ADC namespace's link, in milliseconds: everything to and
+     * from the ADC crosses a link with that latency. Default 0 (none).
+     */
+    adcLinkDelayMs?: number;
 }
 
 export interface LabTopology {
@@ -148,6 +154,11 @@ export class Lab {
                 { ns: adcNs, role: "adc", address: `${LAB_ADC_ADDRESS}/24` },
                 ...nodeSpecs.map((n) => ({ ns: n.ns, role: n.role, address: `${n.address}/24` })),
             ]);
+            if (options.adcLinkDelayMs) {
+                // Both ends of the ADC's veth: its egress, and the bridge port's towards it.
+                await setLinkDelay(adcNs, "eth0", options.adcLinkDelayMs);
+                await setLinkDelay(bridgeNs, "p-adc", options.adcLinkDelayMs);
+            }
             const router = await FrrRouter.start({ ns: adcNs, dir: path.join(dir, "adc"), detach });
             const calicoNodes: CalicoNodeFacts[] = nodeSpecs.map((n) => ({ name: n.name, ipv4Address: `${n.address}/24` }));
             const bgpConfiguration: BgpConfigurationSpec = { asNumber: clusterAsn, nodeToNodeMeshEnabled: options.meshEnabled ?? false, logSeverityScreen: "Info" };
@@ -228,4 +239,9 @@ export class Lab {
     get persistent(): boolean {
         return this.record.persistent;
     }
+}
+
+/** Puts a `tc netem` delay on what leaves a namespace's interface. */
+export async function setLinkDelay(ns: string, dev: string, delayMs: number): Promise<void> {
+    await runIn(ns, "tc", ["qdisc", "replace", "dev", dev, "root", "netem", "delay", `${delayMs}ms`]);
 }
