@@ -30,7 +30,7 @@ export function defaultHostKeyPath(): string {
  */
 export function loadHostKey(hostKey: string | Buffer | undefined, path?: string): HostKey {
     if (hostKey !== undefined) return describe(toSsh2Format(hostKey.toString()));
-    if (path === undefined) return describe(utils.generateKeyPairSync("ed25519").private);
+    if (path === undefined) return describe(generateHostKey());
     let text: string | undefined;
     try {
         text = readFileSync(path, "utf8");
@@ -38,7 +38,7 @@ export function loadHostKey(hostKey: string | Buffer | undefined, path?: string)
         if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read the simulator host key ${path}: ${(err as Error).message}`);
     }
     if (text !== undefined) return describe(toSsh2Format(text));
-    const generated = utils.generateKeyPairSync("ed25519").private;
+    const generated = generateHostKey();
     try {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         // Write then rename, so two simulators starting at once never read a half-written key.
@@ -49,6 +49,19 @@ export function loadHostKey(hostKey: string | Buffer | undefined, path?: string)
         throw new Error(`cannot store the simulator host key at ${path} (${(err as Error).message}); pass hostKeyPath (a writable file) or hostKey`);
     }
     return describe(readFileSync(path, "utf8"));
+}
+
+/**
+ * A new ed25519 key in OpenSSH format. ssh2's generator makes a key its own parser refuses
+ * ("Malformed OpenSSH private key") about 3 times in 1000 (measured with ssh2 1.17), which made
+ * tests that start many simulators fail at random: such a key is drawn again.
+ */
+function generateHostKey(): string {
+    for (let attempt = 0; attempt < 20; attempt++) {
+        const key = utils.generateKeyPairSync("ed25519").private;
+        if (!(utils.parseKey(key) instanceof Error)) return key;
+    }
+    throw new Error("host key: could not generate an ed25519 key that ssh2 parses");
 }
 
 /**

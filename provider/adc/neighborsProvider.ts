@@ -132,8 +132,10 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
         if (!rest.ok || rest.changes.length > 0 || notTaken.length > 0) {
             const missing = rest.ok ? renderChanges(rest.changes).map((l) => l.redacted ?? l.text) : [`router bgp ${spec.asn}`];
             const stale = notTaken.map((a) => `the new password of neighbor ${a} (the device still shows the previous one)`);
+            // One item a line: a redacted password runs to the end of its line.
+            const items = [...missing, ...stale].map((m) => `\n    - ${m}`).join("");
             throw partialFailure(
-                new AdcError(host, `the device accepted the neighbor configuration but does not show it: still missing ${[...missing, ...stale].join("; ")}`, "check `show running-config` in vtysh on the ADC"),
+                new AdcError(host, `the device accepted the neighbor configuration but does not show it; still missing:${items}`, "check `show running-config` in vtysh on the ADC"),
                 id,
                 { ...outputs(spec, ownedNow(spec.neighbors, before, after.running, spec.asn), after, remembered, pending()) },
                 inputs,
