@@ -161,7 +161,7 @@ describe("the lifecycle through the Pulumi engine", function () {
         await engine.stack.up();
         assert.deepEqual(neighborLines(sim), NODES.map((n) => `neighbor ${n.ipv4Address.split("/")[0]} remote-as 64512`));
         const repaired = sim.transcript().filter((l) => l.mode === "router").map((l) => l.line);
-        assert.deepEqual(repaired, ["neighbor 10.102.33.202 remote-as 64512", "neighbor 10.102.33.202 description k8s-node-2", "exit"], "only the missing neighbor was sent");
+        assert.deepEqual(repaired, ["neighbor 10.102.33.202 remote-as 64512", "neighbor 10.102.33.202 description k8s-node-2", "end"], "only the missing neighbor was sent");
         assert.equal((await bgpPeer())?.spec.asNumber, 500);
         const after = await engine.stack.preview();
         assert.deepEqual(changes(after.changeSummary), {});
@@ -182,7 +182,7 @@ describe("the lifecycle through the Pulumi engine", function () {
         sim.resetCounters();
         await engine.stack.up();
         const sent = sim.transcript().filter((l) => l.mode === "router").map((l) => l.line);
-        assert.deepEqual(sent, ["neighbor 10.102.33.204 remote-as 64512", "neighbor 10.102.33.204 description k8s-node-4", "exit"]);
+        assert.deepEqual(sent, ["neighbor 10.102.33.204 remote-as 64512", "neighbor 10.102.33.204 description k8s-node-4", "end"]);
     });
 
     it("6. stack export holds no password, key or token in plain text", async () => {
