@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdcBgpNeighborState, AdcBgpNeighborsArgs, BgpSessionState } from "./args";
 import { splitConnection, splitNeighbors, withSecretOutputs } from "./secretInputs";
+import { refuseImport } from "./importOption";
 import { shim } from "./shim";
 
 const provider = shim("adcBgpNeighbors");
@@ -34,6 +35,7 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
     declare readonly savePending: pulumi.Output<boolean>;
 
     constructor(name: string, args: AdcBgpNeighborsArgs, opts?: pulumi.CustomResourceOptions) {
+        refuseImport("AdcBgpNeighbors", name, opts);
         super(
             provider,
             name,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdcBgpNeighborState, AdcBgpRouterArgs, BgpSessionState } from "./args";
 import { splitConnection, withSecretOutputs } from "./secretInputs";
+import { refuseImport } from "./importOption";
 import { shim } from "./shim";
 
 const provider = shim("adcBgpRouter");
@@ -45,6 +46,7 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
     declare readonly savePending: pulumi.Output<boolean>;
 
     constructor(name: string, args: AdcBgpRouterArgs, opts?: pulumi.CustomResourceOptions) {
+        refuseImport("AdcBgpRouter", name, opts);
         super(
             provider,
             name,
