@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator";
-import { createCalicoNode, startKubeApiServer } from "../sandbox/kubeApiServer";
+import { createCalicoNode, createCalicoStartupObjects, startKubeApiServer } from "../sandbox/kubeApiServer";
 import { createProjectStack, engineInstallation, repoRoot } from "../sandbox/pulumiEngine";
 
 const NODES = [
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     };
     process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
     try {
+        // What calico-node leaves in a cluster: the IP pool and ClusterInformation, then the nodes.
+        await createCalicoStartupObjects(kube);
         for (const n of NODES) await createCalicoNode(kube.kubeconfig, n);
         console.log(`kube-apiserver at ${kube.server}; nodes ${NODES.map((n) => `${n.name} (${n.ipv4Address})`).join(", ")}`);
 
