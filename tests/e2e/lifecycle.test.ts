@@ -14,6 +14,7 @@ import { startSimulator, type Simulator } from "../../simulator";
 import { createEngineStack, engineInstallation, type EngineStack } from "../../sandbox/pulumiEngine";
 import { exampleProgram } from "../support/examples";
 import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../../sandbox/kubeApiServer";
+import { neighborLines } from "../support/runningConfig";
 
 const execFileAsync = promisify(execFile);
 const ADC_PASSWORD = "adc-e2e-Secret-91";
@@ -41,14 +42,6 @@ function leaks(deployment: { resources?: Record<string, unknown>[] } | undefined
     const rest = JSON.stringify({ ...deployment, resources: [] });
     if (secrets.some((s) => rest.includes(s))) found.push("outside the resources");
     return found;
-}
-
-function neighborLines(sim: Simulator): string[] {
-    return sim.device
-        .runningConfig()
-        .split("\n")
-        .filter((l) => / neighbor \S+ remote-as /.test(l))
-        .map((l) => l.trim());
 }
 
 describe("the lifecycle through the Pulumi engine", function () {
