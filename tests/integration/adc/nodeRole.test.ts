@@ -1,28 +1,15 @@
 import { strict as assert } from "assert";
-import { providers } from "../../../provider/adc/providers";
+import { checked, connection, neighbors, router, type Props } from "./providerCalls";
 import { NetScalerSession } from "../../../provider/device/session";
 import type { AdcConnection } from "../../../provider/device/types";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../../simulator";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
 
-const router = providers.adcBgpRouter;
-const neighbors = providers.adcBgpNeighbors;
-
-type Props = Record<string, any>;
 
 const PEER = "10.102.33.209";
 const NODES = [{ address: "10.102.33.198", remoteAsn: 64512 }];
 
-function connection(sim: Simulator) {
-    return { host: sim.host, port: sim.port, password: "nsroot", hostKeyFingerprint: sim.hostKeyFingerprint, connectRetries: 0 };
-}
-
-async function checked(p: typeof router, news: Props): Promise<Props> {
-    const r = await p.check!({}, news);
-    assert.deepEqual(r.failures ?? [], [], JSON.stringify(r.failures));
-    return r.inputs as Props;
-}
 
 /** Lines that would change the device: configuration modes, and nscli or vtysh writes. */
 function writes(sim: Simulator): string[] {

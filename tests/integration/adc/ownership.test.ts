@@ -5,24 +5,11 @@
 import { strict as assert } from "assert";
 import { createServer, connect, type Server } from "net";
 import type { AddressInfo } from "net";
-import { providers } from "../../../provider/adc/providers";
+import { checked, connection, neighbors, router, type Props } from "./providerCalls";
 import { startSimulator, type Simulator } from "../../../simulator";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
 
-const router = providers.adcBgpRouter;
-const neighbors = providers.adcBgpNeighbors;
-type Props = Record<string, any>;
-
-function connection(sim: Simulator, extra: Record<string, unknown> = {}) {
-    return { host: sim.host, port: sim.port, password: "nsroot", hostKeyFingerprint: sim.hostKeyFingerprint, connectRetries: 0, ...extra };
-}
-
-async function checked(p: typeof router, news: Props): Promise<Props> {
-    const r = await p.check!({}, news);
-    assert.deepEqual(r.failures ?? [], [], JSON.stringify(r.failures));
-    return r.inputs as Props;
-}
 
 /** Neighbor lines the device received (configuration lines naming a neighbor). */
 function neighborLines(sim: Simulator): string[] {

@@ -1,25 +1,10 @@
 import { strict as assert } from "assert";
-import { providers } from "../../../provider/adc/providers";
+import { checked, connection, neighbors, router, type Props } from "./providerCalls";
 import { AdcAuthenticationError, AdcHostKeyError } from "../../../provider/device/errors";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../../simulator";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
 
-const router = providers.adcBgpRouter;
-const neighbors = providers.adcBgpNeighbors;
-
-type Props = Record<string, any>;
-
-function connection(sim: Simulator, extra: Record<string, unknown> = {}) {
-    return { host: sim.host, port: sim.port, password: "nsroot", hostKeyFingerprint: sim.hostKeyFingerprint, connectRetries: 0, ...extra };
-}
-
-/** What the engine does before create/update: check, then hand over the canonical inputs. */
-async function checked(p: typeof router, news: Props): Promise<Props> {
-    const r = await p.check!({}, news);
-    assert.deepEqual(r.failures ?? [], [], JSON.stringify(r.failures));
-    return r.inputs as Props;
-}
 
 /** Configuration lines the device received, without the lines that only move between modes. */
 function configLines(sim: Simulator): string[] {

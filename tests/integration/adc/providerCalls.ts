@@ -1,0 +1,24 @@
+/**
+ * Calling the ADC providers the way the engine does, against a simulator: shared by the
+ * provider tests over SSH.
+ */
+import { strict as assert } from "assert";
+import { providers } from "../../../provider/adc/providers";
+import type { Simulator } from "../../../simulator";
+
+export const router = providers.adcBgpRouter;
+export const neighbors = providers.adcBgpNeighbors;
+
+export type Props = Record<string, any>;
+
+/** The simulator's connection inputs, with no connect retries so a refusal shows at once. */
+export function connection(sim: Simulator, extra: Record<string, unknown> = {}) {
+    return { host: sim.host, port: sim.port, password: "nsroot", hostKeyFingerprint: sim.hostKeyFingerprint, connectRetries: 0, ...extra };
+}
+
+/** What the engine does before create/update: check, then hand over the canonical inputs. */
+export async function checked(p: typeof router, news: Props): Promise<Props> {
+    const r = await p.check!({}, news);
+    assert.deepEqual(r.failures ?? [], [], JSON.stringify(r.failures));
+    return r.inputs as Props;
+}
