@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { PassThrough } from "stream";
+import { utils } from "ssh2";
 import { Channel } from "../../../provider/device/channel";
 import { AdcTimeoutError } from "../../../provider/device/errors";
 import { compilePlatform, NETSCALER } from "../../../provider/device/platform";
@@ -138,7 +139,10 @@ describe("device/redact: the one redactor", () => {
     it("Redactor: known secrets anywhere, plus the shapes", () => {
         const r = new Redactor();
         r.addSecret("Ssh-Login-Pw");
-        r.addSecret("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n");
+        // A throw-away key made for this test: the redactor must hide each line of a private key it was given.
+        const privateKey = utils.generateKeyPairSync("ed25519").private;
+        const keyLine = privateKey.split("\n")[1]!;
+        r.addSecret(privateKey);
         const config = renderRunningConfig({
             ...EMPTY_CONFIG,
             routeInstall: new Set(["bgp"]),
@@ -151,8 +155,8 @@ describe("device/redact: the one redactor", () => {
                 },
             ],
         });
-        const out = r.redact(`${config}\n% bad Ssh-Login-Pw\nkey b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ`);
-        for (const s of ["Foreign-Secret", "Ssh-Login-Pw", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"]) assert.ok(!out.includes(s), out);
+        const out = r.redact(`${config}\n% bad Ssh-Login-Pw\nkey ${keyLine}`);
+        for (const s of ["Foreign-Secret", "Ssh-Login-Pw", keyLine]) assert.ok(!out.includes(s), out);
         assert.ok(out.includes("neighbor 10.0.0.7 remote-as 65001"), out);
     });
 });
