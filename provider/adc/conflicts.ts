@@ -4,6 +4,7 @@
 import { AdcConflictError } from "../device/errors";
 import { REDACTED, redactSecretShapes } from "../device/redact";
 import type { Conflict } from "../core/plan";
+import type { FilterConflict } from "../core/prefixFilter";
 
 type QuotedLine = { readonly lineNo: number; readonly text: string };
 
@@ -16,8 +17,30 @@ function quotedText(line: QuotedLine, before: QuotedLine | undefined): string {
     return wrappedSecret ? `${REDACTED} (the rest of the line above, wrapped)` : line.text;
 }
 
-function describe(c: Conflict): { message: string; fix: string } {
+function describe(c: Conflict | FilterConflict): { message: string; fix: string } {
     switch (c.kind) {
+        case "foreign-prefix-list":
+            return {
+                message: `"ip prefix-list ${c.name}" already exists on the device (${c.entries.length} entr${c.entries.length === 1 ? "y" : "ies"}) and was not created by this resource`,
+                fix: `if another stack or person owns it, give this resource another prefixFilter.name; to take it over (its entries are replaced by this resource's), set adoptExisting: true`,
+            };
+        case "no-neighbor":
+            return {
+                message: `neighbor ${c.address} is not on the device, so its prefix filter cannot be attached`,
+                fix: `run \`pulumi up\` again (the neighbor is created in the same batch); if it persists, check \`show running-config\` in vtysh on the ADC`,
+            };
+        case "list-used-by-foreign-neighbor":
+            return {
+                message: `"ip prefix-list ${c.name}", which this resource created and would now remove, is also applied to neighbor ${c.address}, which this resource does not own${
+                    c.description === null ? "" : ` (its description there is "${c.description}")`
+                }; removing the list would change that neighbor's filter, so nothing was changed`,
+                fix: `on the ADC, give neighbor ${c.address} a list of its own (\`neighbor ${c.address} prefix-list <its own list> in\`) or remove the reference (\`no neighbor ${c.address} prefix-list ${c.name} in\`) if it was left over, then retry`,
+            };
+        case "ipv6-neighbor-unfiltered":
+            return {
+                message: `neighbor ${c.address} is IPv6, and the inbound filter "ip prefix-list ${c.name}" holds IPv4 prefixes only, so the neighbor would accept every route unfiltered`,
+                fix: `peer over IPv4, or set prefixFilter: null on this resource (adc.prefixFilter: false on CalicoAdcPeering) to peer over IPv6 without an inbound filter, knowingly`,
+            };
         case "other-router":
             return {
                 message: `the device already runs "router bgp ${c.existing}", and ZebOS runs a single BGP instance, so "router bgp ${c.wanted}" cannot be added`,
@@ -52,7 +75,7 @@ function describe(c: Conflict): { message: string; fix: string } {
             };
         case "uncertain":
             return {
-                message: `the device's running configuration does not show with certainty which lines belong to "router bgp", so nothing was added, claimed or removed:\n${c.regions
+                message: `the device's running configuration does not show with certainty which lines belong to "router bgp" (or to its prefix lists), so nothing was added, claimed or removed:\n${c.regions
                     .map((r) => `    ${r.reason}:\n${r.lines.map((l, i) => `      ${l.lineNo > 0 ? `line ${l.lineNo}: ` : ""}${quotedText(l, r.lines[i - 1])}`).join("\n")}`)
                     .join("\n")}`,
                 fix: `look at "show running-config" in vtysh on the ADC: if the output was cut or wrapped by the terminal, set "terminal length 0" and a wider terminal and retry; if the configuration really reads like this, report the device's build and this output in an issue`,
@@ -61,7 +84,7 @@ function describe(c: Conflict): { message: string; fix: string } {
 }
 
 /** One error for all conflicts, so a user sees every problem at once. */
-export function conflictError(host: string, conflicts: readonly Conflict[]): AdcConflictError {
+export function conflictError(host: string, conflicts: readonly (Conflict | FilterConflict)[]): AdcConflictError {
     const parts = conflicts.map(describe);
     if (parts.length === 1) return new AdcConflictError(host, parts[0]!.message, parts[0]!.fix);
     return new AdcConflictError(

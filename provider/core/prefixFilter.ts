@@ -9,9 +9,12 @@
  * compared in that normal form whichever form the device shows.
  */
 import type { ConfigLine } from "../device/types";
-import { parseConfigTree } from "./configTree";
+import { parseConfigTree, type UncertainRegion } from "./configTree";
+import type { Change } from "./changes";
 import type { RunningConfig, RunningNeighbor } from "./model";
-import { bgpRouter } from "./parseRunningConfig";
+import { renderChanges } from "./render";
+import { bgpRouter, parseRunningConfig } from "./parseRunningConfig";
+import { doubts } from "./plan";
 import type { Asn, IpAddress } from "./values";
 
 /** One entry of an `ip prefix-list`, in normal form (no `le` equal to the host length when `ge` is set). */
@@ -36,17 +39,46 @@ export interface MaximumPrefix {
     readonly warningOnly: boolean;
 }
 
-/** What the resource wants: its list, applied inbound with a limit on each of `neighbors`. */
+/**
+ * What the resource wants on its neighbors: its list applied inbound (null: no filter, and any
+ * owned list goes) and a limit (null: none managed, and limits the resource set go).
+ */
 export interface PrefixFilterIntent {
-    readonly list: PrefixList;
-    /** Null: no limit is managed. */
+    readonly list: PrefixList | null;
     readonly maximumPrefix: MaximumPrefix | null;
+    /** The resource's wanted neighbors, which the neighbor plan of the same batch creates or keeps. */
     readonly neighbors: readonly IpAddress[];
 }
 
-/** What the resource has put on the device: list names it created. */
+/** What the resource has put on the device: list names it created, neighbors whose limit it set. */
 export interface PrefixFilterOwnership {
     readonly lists: ReadonlySet<string>;
+    readonly limits: ReadonlySet<IpAddress>;
+}
+
+export const NO_FILTER_OWNED: PrefixFilterOwnership = { lists: new Set(), limits: new Set() };
+
+/** What the filter plan reads from the device: the router, the prefix lists, and the doubts over where list lines stand. */
+export interface FilterView {
+    readonly running: RunningConfig;
+    readonly lists: ReadonlyMap<string, readonly PrefixListEntry[]>;
+    /** Regions around `ip prefix-list` lines whose layout does not prove what they are. */
+    readonly listDoubts: readonly UncertainRegion[];
+}
+
+/** The filter's view of `show running-config` (`running` is its parse, passed when the caller has it). */
+export function filterView(runningConfig: string, running: RunningConfig = parseRunningConfig(runningConfig)): FilterView {
+    return { running, lists: parsePrefixLists(runningConfig), listDoubts: prefixListDoubts(runningConfig) };
+}
+
+/**
+ * Doubtful regions that quote a prefix-list line (a wrapped `ip prefix-list` line, one printed
+ * where a block's body should be), anywhere in the configuration: any of them may hide an
+ * entry or a list name.
+ */
+export function prefixListDoubts(runningConfig: string): UncertainRegion[] {
+    const tree = parseConfigTree(runningConfig);
+    return [...tree.uncertain, ...tree.blocks.flatMap((b) => b.uncertain)].filter((r) => r.lines.some((l) => /prefix-list/i.test(l.text)));
 }
 
 export type FilterChange =
@@ -60,8 +92,14 @@ export type FilterChange =
 export type FilterConflict =
     /** A list of that name exists and the resource did not create it. */
     | { readonly kind: "foreign-prefix-list"; readonly name: string; readonly entries: readonly PrefixListEntry[] }
-    /** The neighbor is not on the device (the neighbor plan runs first). */
-    | { readonly kind: "no-neighbor"; readonly address: IpAddress };
+    /** The neighbor is neither on the device nor created by the neighbor plan of the batch. */
+    | { readonly kind: "no-neighbor"; readonly address: IpAddress }
+    /** A neighbor the resource does not own names a list the resource would remove. */
+    | { readonly kind: "list-used-by-foreign-neighbor"; readonly name: string; readonly address: IpAddress; readonly description: string | null }
+    /** `ip prefix-list` holds IPv4 prefixes only: an IPv6 neighbor would run unfiltered. */
+    | { readonly kind: "ipv6-neighbor-unfiltered"; readonly address: IpAddress; readonly name: string }
+    /** The layout does not prove what the lines belong to, so nothing is planned. */
+    | { readonly kind: "uncertain"; readonly regions: readonly UncertainRegion[] };
 
 export type FilterPlan = { readonly ok: true; readonly changes: readonly FilterChange[]; readonly owned: PrefixFilterOwnership } | { readonly ok: false; readonly conflicts: readonly FilterConflict[] };
 
@@ -119,73 +157,88 @@ const sameLimit = (a: MaximumPrefix | null, b: MaximumPrefix | null) => (a === n
 
 /**
  * The changes that give the device the wanted list and put it, with the limit, on each wanted
- * neighbor. Entries of the owned list that are not wanted go; a list of that name that the
- * resource did not create is a conflict unless `adopt`. Owned lists no longer wanted are removed
- * after the neighbors stop naming them.
+ * neighbor, touching only what the resource owns. Entries of the owned list that are not wanted
+ * go; a list of that name that the resource did not create is a conflict unless `adopt`. Owned
+ * lists no longer wanted are removed once no neighbor names them: on a neighbor of the resource
+ * the reference goes with it (or is replaced), and one on any other neighbor is a conflict (its
+ * filter is not the resource's to change). Nothing is planned while the layout is in doubt.
+ *
+ * `neighbors`: the neighbors the resource owned before this plan; those it no longer wants are
+ * removed by the neighbor plan of the same batch, with their lines. `created`: wanted neighbors
+ * that batch adds (not on the device yet).
  */
-export function planPrefixFilter(config: RunningConfig, lists: ReadonlyMap<string, readonly PrefixListEntry[]>, asn: Asn, intent: PrefixFilterIntent, owned: PrefixFilterOwnership, adopt: boolean): FilterPlan {
+export function planPrefixFilter(
+    view: FilterView,
+    asn: Asn,
+    intent: PrefixFilterIntent,
+    owned: PrefixFilterOwnership,
+    neighbors: { readonly owned: ReadonlySet<IpAddress>; readonly created: ReadonlySet<IpAddress> },
+    adopt: boolean,
+): FilterPlan {
+    const regions = [...doubts(view.running), ...view.listDoubts];
+    if (regions.length > 0) return { ok: false, conflicts: [{ kind: "uncertain", regions }] };
     const conflicts: FilterConflict[] = [];
     const changes: FilterChange[] = [];
-    const name = intent.list.name;
-    // A rule repeated under another number is one rule to the device (Quagga ignores the repeat).
-    const wantedEntries = intent.list.entries.map(normalEntry).filter((e, i, all) => all.findIndex((o) => sameRule(o, e)) === i);
-    const existing = lists.get(name);
-    if (existing && !owned.lists.has(name) && !adopt) conflicts.push({ kind: "foreign-prefix-list", name, entries: existing });
-    const have = existing ?? [];
-    // Removals first: a sequence number reused for another rule is then added cleanly.
-    for (const e of have) if (!wantedEntries.some((w) => sameEntry(w, e))) changes.push({ op: "remove-prefix-list-entry", name, entry: e });
-    for (const w of wantedEntries) if (!have.some((e) => sameEntry(w, e))) changes.push({ op: "add-prefix-list-entry", name, entry: w });
+    const router = bgpRouter(view.running);
+    const onDevice = router?.asn === asn ? router.neighbors : new Map<IpAddress, RunningNeighbor>();
+    const wanted = new Set(intent.neighbors);
+    const name = intent.list?.name ?? null;
 
-    const router = bgpRouter(config);
+    if (intent.list !== null) {
+        const list = intent.list;
+        // A rule repeated under another number is one rule to the device (Quagga ignores the repeat).
+        const wantedEntries = list.entries.map(normalEntry).filter((e, i, all) => all.findIndex((o) => sameRule(o, e)) === i);
+        const existing = view.lists.get(list.name);
+        if (existing && !owned.lists.has(list.name) && !adopt) conflicts.push({ kind: "foreign-prefix-list", name: list.name, entries: existing });
+        const have = existing ?? [];
+        // Removals first: a sequence number reused for another rule is then added cleanly.
+        for (const e of have) if (!wantedEntries.some((w) => sameEntry(w, e))) changes.push({ op: "remove-prefix-list-entry", name: list.name, entry: e });
+        for (const w of wantedEntries) if (!have.some((e) => sameEntry(w, e))) changes.push({ op: "add-prefix-list-entry", name: list.name, entry: w });
+    }
+
+    const limits = new Set<IpAddress>();
     for (const address of intent.neighbors) {
-        const n = router?.asn === asn ? router.neighbors.get(address) : undefined;
-        if (!n) {
+        const n = onDevice.get(address);
+        const created = neighbors.created.has(address);
+        if (!n && !created) {
             conflicts.push({ kind: "no-neighbor", address });
             continue;
         }
-        const f = neighborFilter(n);
-        if (f.prefixListIn !== name) changes.push({ op: "set-neighbor-prefix-list-in", asn, address, name, previous: f.prefixListIn });
-        if (intent.maximumPrefix !== null && !sameLimit(f.maximumPrefix, intent.maximumPrefix)) changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: intent.maximumPrefix });
+        if (name !== null && address.includes(":")) {
+            conflicts.push({ kind: "ipv6-neighbor-unfiltered", address, name });
+            continue;
+        }
+        const f = n ? neighborFilter(n) : { prefixListIn: null, maximumPrefix: null };
+        if (name !== null && f.prefixListIn !== name) changes.push({ op: "set-neighbor-prefix-list-in", asn, address, name, previous: f.prefixListIn });
+        if (name === null && f.prefixListIn !== null && owned.lists.has(f.prefixListIn)) changes.push({ op: "remove-neighbor-prefix-list-in", asn, address, name: f.prefixListIn });
+        if (intent.maximumPrefix !== null) {
+            limits.add(address);
+            if (!sameLimit(f.maximumPrefix, intent.maximumPrefix)) changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: intent.maximumPrefix });
+        } else if (owned.limits.has(address) && f.maximumPrefix !== null) {
+            changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: null });
+        }
     }
+
     for (const old of owned.lists) {
-        if (old !== name && lists.has(old)) changes.push(...unreference(config, asn, old), { op: "remove-prefix-list", name: old });
+        if (old === name || !view.lists.has(old)) continue;
+        for (const n of onDevice.values()) {
+            // A neighbor of the resource: its reference is replaced above, or goes with the neighbor.
+            if (neighborFilter(n).prefixListIn !== old || wanted.has(n.address) || neighbors.owned.has(n.address)) continue;
+            conflicts.push({ kind: "list-used-by-foreign-neighbor", name: old, address: n.address, description: n.description });
+        }
+        changes.push({ op: "remove-prefix-list", name: old });
     }
     if (conflicts.length > 0) return { ok: false, conflicts };
-    return { ok: true, changes, owned: { lists: new Set([name]) } };
+    return { ok: true, changes, owned: { lists: new Set(name === null ? [] : [name]), limits } };
 }
 
-/** `no neighbor X prefix-list NAME in` for every neighbor that still names `name`. */
-function unreference(config: RunningConfig, asn: Asn, name: string): FilterChange[] {
-    const router = bgpRouter(config);
-    if (!router || router.asn !== asn) return [];
-    return [...router.neighbors.values()].filter((n) => neighborFilter(n).prefixListIn === name).map((n) => ({ op: "remove-neighbor-prefix-list-in", asn, address: n.address, name }));
+/** Removing the filter with the resource's neighbors (which take their own references and limits with them). */
+export function planPrefixFilterRemoval(view: FilterView, asn: Asn, owned: PrefixFilterOwnership, neighbors: ReadonlySet<IpAddress>): FilterPlan {
+    return planPrefixFilter(view, asn, { list: null, maximumPrefix: null, neighbors: [] }, owned, { owned: neighbors, created: new Set() }, false);
 }
 
-/**
- * Removing the filter: the owned lists go, after the named neighbors stop naming them (the
- * neighbors themselves, when owned, are removed by the neighbor plan). The limits go with
- * their neighbors; on neighbors that stay (not owned), `keepLimitsOn` names those whose limit
- * the resource set and must remove.
- */
-export function planPrefixFilterRemoval(config: RunningConfig, lists: ReadonlyMap<string, readonly PrefixListEntry[]>, asn: Asn, owned: PrefixFilterOwnership, limitsOn: readonly IpAddress[] = []): FilterChange[] {
-    const changes: FilterChange[] = [];
-    const router = bgpRouter(config);
-    for (const address of limitsOn) {
-        const n = router?.asn === asn ? router.neighbors.get(address) : undefined;
-        if (n && neighborFilter(n).maximumPrefix !== null) changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: null });
-    }
-    for (const name of owned.lists) {
-        if (!lists.has(name)) continue;
-        changes.push(...unreference(config, asn, name), { op: "remove-prefix-list", name });
-    }
-    return changes;
-}
-
-/**
- * Lines for the changes: list entries first (global), so a neighbor never names a list that is
- * not there yet, then the neighbors' lines, then whole lists removed (global), once nothing names them.
- */
-export function renderFilterChanges(changes: readonly FilterChange[]): ConfigLine[] {
+/** The filter's lines by place in a batch: list entries (global), neighbor lines (router), whole lists removed (global). */
+function filterLineParts(changes: readonly FilterChange[]): { first: ConfigLine[]; router: ConfigLine[]; last: ConfigLine[] } {
     const first: ConfigLine[] = [];
     const router: ConfigLine[] = [];
     const last: ConfigLine[] = [];
@@ -215,7 +268,50 @@ export function renderFilterChanges(changes: readonly FilterChange[]): ConfigLin
                 break;
         }
     }
+    return { first, router, last };
+}
+
+/**
+ * Lines for the changes: list entries first (global), so a neighbor never names a list that is
+ * not there yet, then the neighbors' lines, then whole lists removed (global), once nothing names them.
+ */
+export function renderFilterChanges(changes: readonly FilterChange[]): ConfigLine[] {
+    const { first, router, last } = filterLineParts(changes);
     return [...first, ...router, ...last];
+}
+
+/**
+ * One batch for the neighbor plan and the filter plan. The list's entries come first, so a
+ * neighbor never names a list that is not there; a neighbor the batch creates gets its filter
+ * and limit on the lines right after its `remote-as` (a neighbor cannot take them before it
+ * exists), before any other of its lines, so that nothing the device reads in between leaves it
+ * up unfiltered for longer than one line; lists that go are removed last, once nothing names them.
+ */
+export function renderNeighborsWithFilter(neighborChanges: readonly Change[], filterChanges: readonly FilterChange[]): ConfigLine[] {
+    const neighbors = renderChanges(neighborChanges);
+    const { first, router, last } = filterLineParts(filterChanges);
+    const added = new Set(neighborChanges.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address as string] : [])));
+    const created = new Map<string, ConfigLine[]>();
+    const rest: ConfigLine[] = [];
+    for (const line of router) {
+        const address = /^(?:no )?neighbor (\S+) /.exec(line.text)![1]!;
+        if (added.has(address)) created.set(address, [...(created.get(address) ?? []), line]);
+        else rest.push(line);
+    }
+    const global = neighbors.filter((l) => l.context === "global" && !/^no router bgp /.test(l.text));
+    const removals = neighbors.filter((l) => l.context === "global" && /^no router bgp /.test(l.text));
+    const body: ConfigLine[] = [];
+    for (const l of neighbors) {
+        if (l.context === "global") continue;
+        body.push(l);
+        const address = /^neighbor (\S+) remote-as /.exec(l.text)?.[1];
+        const attached = address === undefined ? undefined : created.get(address);
+        if (attached) {
+            body.push(...attached);
+            created.delete(address!);
+        }
+    }
+    return [...first, ...global, ...body, ...rest, ...removals, ...last];
 }
 
 /** What the device should hold after `changes` (lists, and each neighbor's kept lines), as the planner understands the CLI. */

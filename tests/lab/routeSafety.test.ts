@@ -6,8 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { planPeering, type PeeringPlan } from "../../provider/component/plan";
-import { parsePrefixLists, planPrefixFilter, renderFilterChanges, type PrefixFilterIntent } from "../../provider/core/prefixFilter";
-import { parseRunningConfig } from "../../provider/core/parseRunningConfig";
+import { filterView, planPrefixFilter, renderFilterChanges, type PrefixFilterIntent } from "../../provider/core/prefixFilter";
 import type { ConfigLine } from "../../provider/device/types";
 import type { Asn, IpAddress } from "../../provider/core/values";
 import type { BgpPeerSpec } from "./support/calicoBird";
@@ -42,7 +41,8 @@ describe("lab: route safety (the ADC's prefix filter and limit, the default next
     /** Plans the filter against what the ADC holds now, and applies it. */
     async function applyFilter(want: PrefixFilterIntent): Promise<void> {
         const text = adc.sim.device.runningConfig();
-        const p = planPrefixFilter(parseRunningConfig(text), parsePrefixLists(text), 500 as Asn, want, { lists: new Set([LIST]) }, true);
+        const mine = new Set(want.neighbors);
+        const p = planPrefixFilter(filterView(text), 500 as Asn, want, { lists: new Set([LIST]), limits: mine }, { owned: mine, created: new Set() }, true);
         assert.ok(p.ok, JSON.stringify(!p.ok && p.conflicts));
         await apply(renderFilterChanges(p.changes));
     }
@@ -113,7 +113,7 @@ describe("lab: route safety (the ADC's prefix filter and limit, the default next
             timeoutMs: 30_000,
             describe: () => lastSeen,
         });
-        assert.deepEqual(intent.list.entries.map((e) => [e.prefix, e.ge, e.le]), [[LAB_POOL, 26, 32]]);
+        assert.deepEqual(intent.list!.entries.map((e) => [e.prefix, e.ge, e.le]), [[LAB_POOL, 26, 32]]);
         await applyFilter(intent);
         assert.match(adc.sim.device.runningConfig(), new RegExp(`^ neighbor ${rogue.address.replace(/\./g, "\\.")} prefix-list ${LIST} in$`, "m"));
         await waitFor("only the pod blocks installed", async () => (JSON.stringify(prefixesOf(await installed())) === JSON.stringify(allBlocks()) ? true : undefined), {

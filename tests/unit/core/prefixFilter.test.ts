@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import type { ConfigLine } from "../../../provider/device/types";
 import { parseRunningConfig } from "../../../provider/core/parseRunningConfig";
+import { planNeighbors, planNeighborsRemoval } from "../../../provider/core/plan";
 import {
     applyFilterChanges,
     neighborFilter,
@@ -16,7 +17,11 @@ import {
     planPrefixFilter,
     planPrefixFilterRemoval,
     renderFilterChanges,
+    renderNeighborsWithFilter,
+    filterView,
+    NO_FILTER_OWNED,
     type PrefixFilterIntent,
+    type PrefixFilterOwnership,
     type PrefixListEntry,
 } from "../../../provider/core/prefixFilter";
 import type { Asn, IpAddress } from "../../../provider/core/values";
@@ -25,6 +30,8 @@ import { TestConsole } from "../simulator/console";
 const ASN = 500 as Asn;
 const NODES = ["10.102.33.201", "10.102.33.202"] as IpAddress[];
 const entry = (seq: number, prefix: string, ge: number | null = null, le: number | null = null, action: "permit" | "deny" = "permit"): PrefixListEntry => ({ seq, action, prefix, ge, le });
+/** The resource's own neighbors, all on the device already. */
+const MINE = { owned: new Set(NODES), created: new Set<IpAddress>() };
 const PODS: PrefixFilterIntent = {
     list: { name: "pca-dev-adc-in", entries: [entry(5, "192.168.0.0/16", 26, 32), entry(10, "10.96.0.0/12", null, 32)] },
     maximumPrefix: { limit: 1024, warningOnly: false },
@@ -53,7 +60,8 @@ async function send(c: TestConsole, lines: readonly ConfigLine[]): Promise<strin
 async function read(c: TestConsole) {
     const text = (await c.typeAll(["end", "show running-config"])).join("\n");
     await c.type("configure terminal");
-    return { text, config: parseRunningConfig(text), lists: parsePrefixLists(text) };
+    const config = parseRunningConfig(text);
+    return { text, config, lists: parsePrefixLists(text), view: filterView(text, config) };
 }
 
 describe("core: the ADC's inbound prefix filter", () => {
@@ -74,7 +82,7 @@ describe("core: the ADC's inbound prefix filter", () => {
     it("plans the list first, then each neighbor's filter and limit; the simulator takes the lines and nothing is left to plan", async () => {
         const c = await device();
         const before = await read(c);
-        const plan = planPrefixFilter(before.config, before.lists, ASN, PODS, { lists: new Set() }, false);
+        const plan = planPrefixFilter(before.view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
         assert.ok(plan.ok);
         const lines = renderFilterChanges(plan.changes);
         assert.deepEqual(
@@ -94,17 +102,17 @@ describe("core: the ADC's inbound prefix filter", () => {
         assert.match(after.text, /^ neighbor 10\.102\.33\.202 prefix-list pca-dev-adc-in in$/m);
         const predicted = applyFilterChanges(before.config, before.lists, plan.changes);
         assert.deepEqual([...predicted.lists], [...after.lists], "the planner predicts the device");
-        const again = planPrefixFilter(after.config, after.lists, ASN, PODS, plan.owned, false);
+        const again = planPrefixFilter(after.view, ASN, PODS, plan.owned, MINE, false);
         assert.deepEqual(again.ok && again.changes, []);
     });
 
     it("refuses a list of the same name it did not create, unless adopting", async () => {
         const c = await device();
         await send(c, [{ context: "global", text: "ip prefix-list pca-dev-adc-in seq 5 permit 0.0.0.0/0 le 32" }]);
-        const { config, lists } = await read(c);
-        const plan = planPrefixFilter(config, lists, ASN, PODS, { lists: new Set() }, false);
+        const { view } = await read(c);
+        const plan = planPrefixFilter(view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
         assert.deepEqual(!plan.ok && plan.conflicts, [{ kind: "foreign-prefix-list", name: "pca-dev-adc-in", entries: [entry(5, "0.0.0.0/0", null, 32)] }]);
-        const adopted = planPrefixFilter(config, lists, ASN, PODS, { lists: new Set() }, true);
+        const adopted = planPrefixFilter(view, ASN, PODS, NO_FILTER_OWNED, MINE, true);
         assert.ok(adopted.ok);
         assert.equal(renderFilterChanges(adopted.changes)[0]!.text, "no ip prefix-list pca-dev-adc-in seq 5 permit 0.0.0.0/0 le 32", "the foreign entry goes first");
     });
@@ -113,12 +121,12 @@ describe("core: the ADC's inbound prefix filter", () => {
         const c = await device([" neighbor 10.102.33.250 remote-as 65000", " neighbor 10.102.33.250 prefix-list OTHER in"]);
         await send(c, [{ context: "global", text: "ip prefix-list OTHER seq 5 permit 172.16.0.0/12" }]);
         const first = await read(c);
-        const p1 = planPrefixFilter(first.config, first.lists, ASN, PODS, { lists: new Set() }, false);
+        const p1 = planPrefixFilter(first.view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
         assert.ok(p1.ok);
         await send(c, renderFilterChanges(p1.changes));
         const mid = await read(c);
-        const grown: PrefixFilterIntent = { ...PODS, list: { ...PODS.list, entries: [entry(5, "192.168.0.0/16", 26, 32), entry(10, "198.51.100.0/24", null, 32)] } };
-        const p2 = planPrefixFilter(mid.config, mid.lists, ASN, grown, p1.owned, false);
+        const grown: PrefixFilterIntent = { ...PODS, list: { name: PODS.list!.name, entries: [entry(5, "192.168.0.0/16", 26, 32), entry(10, "198.51.100.0/24", null, 32)] } };
+        const p2 = planPrefixFilter(mid.view, ASN, grown, p1.owned, MINE, false);
         assert.ok(p2.ok);
         assert.deepEqual(renderFilterChanges(p2.changes).map((l) => l.text), ["no ip prefix-list pca-dev-adc-in seq 10 permit 10.96.0.0/12 le 32", "ip prefix-list pca-dev-adc-in seq 10 permit 198.51.100.0/24 le 32"]);
         await send(c, renderFilterChanges(p2.changes));
@@ -127,31 +135,118 @@ describe("core: the ADC's inbound prefix filter", () => {
         assert.equal(neighborFilter(end.config.routers[0]!.neighbors.get("10.102.33.250" as IpAddress)!).prefixListIn, "OTHER");
     });
 
-    it("removal takes the owned list off the neighbors that still name it, then the list; foreign lists stay", async () => {
+    it("opting out takes the owned list and limits off the resource's neighbors, then the list; foreign lists stay", async () => {
         const c = await device();
         const start = await read(c);
-        const p = planPrefixFilter(start.config, start.lists, ASN, PODS, { lists: new Set() }, false);
+        const p = planPrefixFilter(start.view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
         assert.ok(p.ok);
+        assert.deepEqual([...p.owned.limits], NODES);
         await send(c, [...renderFilterChanges(p.changes), { context: "global", text: "ip prefix-list KEEP seq 5 permit 10.0.0.0/8" }]);
         const full = await read(c);
-        const removal = planPrefixFilterRemoval(full.config, full.lists, ASN, p.owned, [NODES[0]!]);
-        assert.deepEqual(renderFilterChanges(removal).map((l) => l.text), [
-            "no neighbor 10.102.33.201 maximum-prefix",
+        const off = planPrefixFilter(full.view, ASN, { list: null, maximumPrefix: null, neighbors: NODES }, p.owned, MINE, false);
+        assert.ok(off.ok);
+        assert.deepEqual(renderFilterChanges(off.changes).map((l) => l.text), [
             "no neighbor 10.102.33.201 prefix-list pca-dev-adc-in in",
+            "no neighbor 10.102.33.201 maximum-prefix",
             "no neighbor 10.102.33.202 prefix-list pca-dev-adc-in in",
+            "no neighbor 10.102.33.202 maximum-prefix",
             "no ip prefix-list pca-dev-adc-in",
         ]);
-        assert.deepEqual(await send(c, renderFilterChanges(removal)), []);
+        assert.deepEqual(await send(c, renderFilterChanges(off.changes)), []);
         const gone = await read(c);
         assert.deepEqual([...gone.lists.keys()], ["KEEP"]);
-        assert.doesNotMatch(gone.text, /pca-dev-adc-in/);
+        assert.doesNotMatch(gone.text, /pca-dev-adc-in|maximum-prefix/);
+        assert.deepEqual(off.owned, NO_FILTER_OWNED);
+    });
+
+    it("a limit the resource did not set stays when it stops managing limits", async () => {
+        const c = await device([` neighbor ${NODES[0]} maximum-prefix 77`]);
+        const { view } = await read(c);
+        const p = planPrefixFilter(view, ASN, { ...PODS, maximumPrefix: null }, NO_FILTER_OWNED, MINE, false);
+        assert.ok(p.ok);
+        assert.ok(!renderFilterChanges(p.changes).some((l) => l.text.includes("maximum-prefix")));
+    });
+
+    it("removal with the neighbors: their lines go with `no neighbor`, then the list, in one batch", async () => {
+        const c = await device();
+        const start = await read(c);
+        const p = planPrefixFilter(start.view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
+        assert.ok(p.ok);
+        await send(c, renderFilterChanges(p.changes));
+        const full = await read(c);
+        const neighbors = planNeighborsRemoval(full.config, ASN, new Set(NODES));
+        const filter = planPrefixFilterRemoval(full.view, ASN, p.owned, new Set(NODES));
+        assert.ok(neighbors.ok && filter.ok);
+        const lines = renderNeighborsWithFilter(neighbors.changes, filter.changes);
+        assert.deepEqual(lines.map((l) => l.text), ["no neighbor 10.102.33.201", "no neighbor 10.102.33.202", "no ip prefix-list pca-dev-adc-in"]);
+        assert.deepEqual(await send(c, lines), []);
+        assert.doesNotMatch((await read(c)).text, /pca-dev-adc-in|10\.102\.33\.20[12]/);
+    });
+
+    it("never removes an owned list that a neighbor the resource does not own still names: refuses, naming that neighbor", async () => {
+        const c = await device([" neighbor 10.102.33.250 remote-as 65000", " neighbor 10.102.33.250 description rack-9 (other stack)"]);
+        const start = await read(c);
+        const p = planPrefixFilter(start.view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
+        assert.ok(p.ok);
+        // Someone attached the resource's list to their own neighbor by hand.
+        await send(c, [...renderFilterChanges(p.changes), { context: { routerBgp: 500 }, text: "neighbor 10.102.33.250 prefix-list pca-dev-adc-in in" }]);
+        const full = await read(c);
+        const refusedDelete = planPrefixFilterRemoval(full.view, ASN, p.owned, new Set(NODES));
+        assert.deepEqual(!refusedDelete.ok && refusedDelete.conflicts, [{ kind: "list-used-by-foreign-neighbor", name: "pca-dev-adc-in", address: "10.102.33.250", description: "rack-9 (other stack)" }]);
+        const refusedOptOut = planPrefixFilter(full.view, ASN, { list: null, maximumPrefix: null, neighbors: NODES }, p.owned, MINE, false);
+        assert.equal(!refusedOptOut.ok && refusedOptOut.conflicts[0]!.kind, "list-used-by-foreign-neighbor");
+        const renamed = planPrefixFilter(full.view, ASN, { ...PODS, list: { name: "pca-dev-adc2-in", entries: PODS.list!.entries } }, p.owned, MINE, false);
+        assert.equal(!renamed.ok && renamed.conflicts[0]!.kind, "list-used-by-foreign-neighbor", "a rename would remove the old list too");
+        // Keeping the list is fine: the foreign neighbor's reference is not the resource's business.
+        const kept = planPrefixFilter(full.view, ASN, PODS, p.owned, MINE, false);
+        assert.deepEqual(kept.ok && kept.changes, []);
+    });
+
+    it("plans nothing where the layout is in doubt (a wrapped prefix-list line, a doubtful router block), quoting the lines", () => {
+        const wrapped = ["!", "ip prefix-list pca-dev-adc-in seq 5 permit 192.168.0.0/16 ge", "26", "!", "router bgp 500", ...NODES.map((n) => ` neighbor ${n} remote-as 64512`), "!", "end"].join("\n");
+        const p1 = planPrefixFilter(filterView(wrapped), ASN, PODS, NO_FILTER_OWNED, MINE, false);
+        assert.equal(!p1.ok && p1.conflicts[0]!.kind, "uncertain");
+        const quoted = !p1.ok && p1.conflicts[0]!.kind === "uncertain" ? p1.conflicts[0]!.regions.flatMap((r) => r.lines.map((l) => l.text)) : [];
+        assert.ok(quoted.includes("26"), JSON.stringify(quoted));
+        const doubtfulRouter = ["!", "router bgp 500", ...NODES.map((n) => ` neighbor ${n} remote-as 64512`), "neighbor 10.102.33.201 prefix-list OTHER in", "!", "end"].join("\n");
+        const p2 = planPrefixFilterRemoval(filterView(doubtfulRouter), ASN, { lists: new Set(["pca-dev-adc-in"]), limits: new Set() }, new Set(NODES));
+        assert.equal(!p2.ok && p2.conflicts[0]!.kind, "uncertain");
+    });
+
+    it("refuses an IPv6 neighbor with the filter on rather than leave it unfiltered (ip prefix-list is IPv4 only)", async () => {
+        const c = await device([" neighbor fd00::201 remote-as 64512"]);
+        const { view } = await read(c);
+        const v6 = "fd00::201" as IpAddress;
+        const p = planPrefixFilter(view, ASN, { ...PODS, neighbors: [...NODES, v6] }, NO_FILTER_OWNED, { owned: new Set([...NODES, v6]), created: new Set() }, false);
+        assert.deepEqual(!p.ok && p.conflicts, [{ kind: "ipv6-neighbor-unfiltered", address: v6, name: "pca-dev-adc-in" }]);
+        const off = planPrefixFilter(view, ASN, { list: null, maximumPrefix: PODS.maximumPrefix, neighbors: [...NODES, v6] }, NO_FILTER_OWNED, { owned: new Set([...NODES, v6]), created: new Set() }, false);
+        assert.ok(off.ok, "without the filter an IPv6 neighbor takes a limit");
+    });
+
+    it("a neighbor created in the same batch gets its filter and limit on the lines right after its remote-as", async () => {
+        const c = await device();
+        const { view, config } = await read(c);
+        const fresh = "10.102.33.203" as IpAddress;
+        const wanted = [...NODES, fresh].map((address) => ({ address, remoteAsn: 64512 as Asn, description: "node", password: null, updateSource: null, ebgpMultihop: null }));
+        const neighbors = planNeighbors(config, ASN, wanted, new Set(NODES), false);
+        assert.ok(neighbors.ok);
+        const filter = planPrefixFilter(view, ASN, { ...PODS, neighbors: wanted.map((n) => n.address) }, NO_FILTER_OWNED, { owned: new Set(NODES), created: new Set([fresh]) }, false);
+        assert.ok(filter.ok);
+        const lines = renderNeighborsWithFilter(neighbors.changes, filter.changes).map((l) => l.text);
+        const at = lines.indexOf(`neighbor ${fresh} remote-as 64512`);
+        assert.deepEqual(lines.slice(at, at + 4), [`neighbor ${fresh} remote-as 64512`, `neighbor ${fresh} prefix-list pca-dev-adc-in in`, `neighbor ${fresh} maximum-prefix 1024`, `neighbor ${fresh} description node`]);
+        assert.ok(lines.indexOf("ip prefix-list pca-dev-adc-in seq 5 permit 192.168.0.0/16 ge 26") < at, "the list exists before anything names it");
+        assert.deepEqual(await send(c, renderNeighborsWithFilter(neighbors.changes, filter.changes)), []);
+        const after = await read(c);
+        const again = planPrefixFilter(after.view, ASN, { ...PODS, neighbors: wanted.map((n) => n.address) }, filter.owned, { owned: neighbors.owned, created: new Set() }, false);
+        assert.deepEqual(again.ok && again.changes, []);
     });
 
     it("an ADC whose vtysh lacks prefix lists or maximum-prefix answers each line with an error, and keeps nothing of it", async () => {
         for (const options of [{ prefixListSupport: false }, { maximumPrefixSupport: false }]) {
             const c = await device([], options);
-            const { config, lists } = await read(c);
-            const plan = planPrefixFilter(config, lists, ASN, PODS, { lists: new Set() }, false);
+            const { view } = await read(c);
+            const plan = planPrefixFilter(view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
             assert.ok(plan.ok);
             const errors = await send(c, renderFilterChanges(plan.changes));
             assert.ok(errors.length > 0 && errors.every((e) => e.endsWith("% Invalid input detected at '^' marker.")), errors.join("\n"));
@@ -163,8 +258,8 @@ describe("core: the ADC's inbound prefix filter", () => {
 
     it("a neighbor the neighbor plan has not created yet is a conflict, not a dangling line", async () => {
         const c = await device();
-        const { config, lists } = await read(c);
-        const plan = planPrefixFilter(config, lists, ASN, { ...PODS, neighbors: ["10.102.33.209" as IpAddress] }, { lists: new Set() }, false);
+        const { view } = await read(c);
+        const plan = planPrefixFilter(view, ASN, { ...PODS, neighbors: ["10.102.33.209" as IpAddress] }, NO_FILTER_OWNED, MINE, false);
         assert.deepEqual(!plan.ok && plan.conflicts, [{ kind: "no-neighbor", address: "10.102.33.209" }]);
     });
 
@@ -184,16 +279,16 @@ describe("core: the ADC's inbound prefix filter", () => {
         await fc.assert(
             fc.asyncProperty(fc.array(fc.tuple(arbList, fc.option(fc.integer({ min: 1, max: 5000 }), { nil: null }), fc.boolean()), { minLength: 1, maxLength: 3 }), async (steps) => {
                 const c = await device();
-                let owned = { lists: new Set<string>() } as { lists: ReadonlySet<string> };
+                let owned: PrefixFilterOwnership = NO_FILTER_OWNED;
                 for (const [entries, limit, warningOnly] of steps) {
                     const intent: PrefixFilterIntent = { list: { name: "pca-dev-adc-in", entries }, maximumPrefix: limit === null ? null : { limit, warningOnly }, neighbors: NODES };
                     const now = await read(c);
-                    const plan = planPrefixFilter(now.config, now.lists, ASN, intent, owned, false);
+                    const plan = planPrefixFilter(now.view, ASN, intent, owned, MINE, false);
                     assert.ok(plan.ok, JSON.stringify(!plan.ok && plan.conflicts));
                     assert.deepEqual(await send(c, renderFilterChanges(plan.changes)), []);
                     owned = plan.owned;
                     const after = await read(c);
-                    const again = planPrefixFilter(after.config, after.lists, ASN, intent, owned, false);
+                    const again = planPrefixFilter(after.view, ASN, intent, owned, MINE, false);
                     assert.deepEqual(again.ok && again.changes, [], after.text);
                 }
             }),
