@@ -12,7 +12,7 @@ import type { Neighbor, RunningConfig, RunningNeighbor } from "../core/model";
 import { passwordsSent, readRememberedPasswords, rememberAfterApply, samePassword, type RememberedPassword, type RememberedPasswords } from "../core/passwords";
 import { mustSave, savePendingAfter } from "../core/save";
 import { bgpRouter } from "../core/parseRunningConfig";
-import { planNeighbors, planNeighborsRemoval } from "../core/plan";
+import { confirmNeighbors, confirmNeighborsRemoval, decideNeighbors, decideNeighborsRemoval, type NeighborsWant } from "../core/ownership";
 import { renderChanges } from "../core/render";
 import type { IpAddress } from "../core/values";
 import { conflictError } from "./conflicts";
@@ -48,13 +48,6 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     savePending: boolean;
 }
 
-function ownedNow(wanted: readonly Neighbor[], before: ReadonlySet<string>, running: RunningConfig, asn: number): string[] {
-    const router = bgpRouter(running);
-    const present = router?.asn === asn ? router.neighbors : new Map();
-    const candidates = new Set<string>([...before, ...wanted.map((n) => n.address)]);
-    return [...candidates].filter((a) => present.has(a as IpAddress)).sort();
-}
-
 function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: RememberedPasswords, savePending: boolean): NeighborsOutputs {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === spec.asn ? router : undefined;
@@ -79,7 +72,7 @@ function neighborsOf(running: RunningConfig, asn: number): ReadonlyMap<IpAddress
 
 /** What an earlier operation of this resource left in its state. */
 interface Recorded {
-    readonly owned: ReadonlySet<string>;
+    readonly owned: ReadonlySet<IpAddress>;
     readonly passwords: RememberedPasswords;
     readonly savePending: boolean;
 }
@@ -87,7 +80,7 @@ interface Recorded {
 function recorded(props: Record<string, unknown>): Recorded {
     const stored = props as Partial<NeighborsOutputs>;
     return {
-        owned: new Set(stored.owned ?? []),
+        owned: new Set((stored.owned ?? []) as IpAddress[]),
         passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
         savePending: stored.savePending === true,
     };
@@ -95,14 +88,14 @@ function recorded(props: Record<string, unknown>): Recorded {
 
 async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
     const host = spec.connection.host;
-    const before = was.owned;
+    const want: NeighborsWant = { asn: spec.asn, neighbors: spec.neighbors, adopt: spec.adoptExisting, samePassword: samePassword(was.passwords) };
     return withLockedSession(spec.connection, async (session: AdcSession) => {
         const seen = await observe(session);
         // Before planning: a node that must not be configured is refused with nothing sent.
         await session.ensureWritable();
-        const plan = planNeighbors(seen.running, spec.asn, spec.neighbors, before as ReadonlySet<IpAddress>, spec.adoptExisting, samePassword(was.passwords));
-        if (!plan.ok) throw conflictError(host, plan.conflicts);
-        const lines = renderChanges(plan.changes);
+        const decision = decideNeighbors(seen.running, was.owned, want);
+        if (!decision.ok) throw conflictError(host, decision.conflicts);
+        const lines = renderChanges(decision.changes);
         const changing = lines.length > 0;
         let saved = false;
         const pending = () => savePendingAfter(spec.saveConfig, changing, was.savePending, saved);
@@ -118,26 +111,27 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
                 saved = true;
             }
         } catch (e) {
-            let now: Observation;
+            let now: Observation | null = null;
             try {
                 now = await observeAfterFailure(session, spec.connection);
             } catch {
-                // The session is gone: claim the wanted set; the next plan re-checks each against the device.
-                throw partialFailure(e, id, { ...outputs(spec, [...new Set([...before, ...spec.neighbors.map((n) => n.address)])], seen, was.passwords, pending()) }, inputs);
+                // The session is gone: the claim is recorded; the next plan re-checks each against the device.
             }
-            throw partialFailure(e, id, { ...outputs(spec, ownedNow(spec.neighbors, before, now.running, spec.asn), now, was.passwords, pending()) }, inputs);
+            const confirmed = confirmNeighbors(decision, want, now?.running ?? null);
+            throw partialFailure(e, id, { ...outputs(spec, [...confirmed.owned].sort(), now ?? seen, was.passwords, pending()) }, inputs);
         }
-        const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(plan.changes), was.passwords);
-        const rest = planNeighbors(after.running, spec.asn, spec.neighbors, plan.owned, true, samePassword(remembered));
-        if (!rest.ok || rest.changes.length > 0 || notTaken.length > 0) {
-            const missing = rest.ok ? renderChanges(rest.changes).map((l) => l.redacted ?? l.text) : [`router bgp ${spec.asn}`];
+        const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.changes), was.passwords);
+        const confirmed = confirmNeighbors(decision, { ...want, samePassword: samePassword(remembered) }, after.running);
+        const owned = [...confirmed.owned].sort();
+        if ((confirmed.missing?.length ?? 0) > 0 || notTaken.length > 0) {
+            const missing = renderChanges(confirmed.missing ?? []).map((l) => (l.redacted ?? l.text) || `router bgp ${spec.asn}`);
             const stale = notTaken.map((a) => `the new password of neighbor ${a} (the device still shows the previous one)`);
             // One item a line: a redacted password runs to the end of its line.
             const items = [...missing, ...stale].map((m) => `\n    - ${m}`).join("");
             throw partialFailure(
                 new AdcError(host, `the device accepted the neighbor configuration but does not show it; still missing:${items}`, "check `show running-config` in vtysh on the ADC"),
                 id,
-                { ...outputs(spec, ownedNow(spec.neighbors, before, after.running, spec.asn), after, remembered, pending()) },
+                { ...outputs(spec, owned, after, remembered, pending()) },
                 inputs,
             );
         }
@@ -155,10 +149,10 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
                 after = { ...after, sessions };
             } catch (e) {
                 // The neighbors are configured (and saved, when asked): record them, so the next `up` only waits again.
-                throw partialFailure(e, id, { ...outputs(spec, [...plan.owned].sort(), after, remembered, pending()) }, inputs);
+                throw partialFailure(e, id, { ...outputs(spec, owned, after, remembered, pending()) }, inputs);
             }
         }
-        return outputs(spec, [...plan.owned].sort(), after, remembered, pending());
+        return outputs(spec, owned, after, remembered, pending());
     });
 }
 
@@ -232,7 +226,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
                 const seen = await observe(session);
                 // Before planning: a node that must not be configured is refused with nothing sent.
                 await session.ensureWritable();
-                const removal = planNeighborsRemoval(seen.running, spec.asn, owned);
+                const removal = decideNeighborsRemoval(seen.running, owned, spec.asn);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);
                 const lines = renderChanges(removal.changes);
                 if (lines.length > 0) log(host, `removing ${lines.length} neighbor(s) this stack added`);
@@ -240,8 +234,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
                 // taking would otherwise leave the neighbor on the device and out of every stack.
                 if (lines.length > 0) {
                     const after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
-                    const left = planNeighborsRemoval(after.running, spec.asn, owned);
-                    const still = left.ok ? renderChanges(left.changes).map((l) => l.text) : [];
+                    const still = renderChanges(confirmNeighborsRemoval(owned, spec.asn, after.running)).map((l) => l.text);
                     if (still.length > 0) {
                         throw new AdcError(host, `the device accepted the removal but still shows the neighbors: ${still.join("; ")} not applied`, "check `show running-config` in vtysh on the ADC, then run `pulumi destroy` again");
                     }

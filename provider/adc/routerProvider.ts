@@ -10,13 +10,14 @@ import { AdcCommandError, AdcError } from "../device/errors";
 import type { AdcSession } from "../device/types";
 import { EMPTY_CONFIG } from "../core/model";
 import { bgpRouter } from "../core/parseRunningConfig";
-import { NOTHING_OWNED, planRouter, planRouterRemoval, type RouterOwnership } from "../core/plan";
-import { renderChanges } from "../core/render";
+import { confirmRouter, confirmRouterRemoval, decideRouter, decideRouterRemoval, type RouterDecision, type RouterWant } from "../core/ownership";
+import { NOTHING_OWNED, type RouterOwnership } from "../core/plan";
+import { renderChanges, renderPlan } from "../core/render";
 import { mustSave, savePendingAfter } from "../core/save";
 import { conflictError } from "./conflicts";
 import { withLockedSession } from "./deviceLock";
 import { resolveRouterInputs, type RouterSpec } from "./inputs";
-import { bgpFeatureEnabled, neighborState, observation, observe, observeAfterFailure, observeWithFeature, OBSERVE_SHOWS, type Observation } from "./observe";
+import { neighborState, observation, observe, observeAfterFailure, observeWithFeature, OBSERVE_SHOWS, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { diffState, routerInputsState, ROUTER_INPUT_KEYS, SCHEMA_VERSION, type RouterInputsState } from "./state";
 import { checkResult, log, requireSpec } from "./providerSupport";
@@ -83,88 +84,63 @@ function observedInputs(stored: RouterOutputs, seen: Observation): RouterInputsS
     };
 }
 
-/** Ownership after an interrupted apply: planned items count only if the device now has them. */
-function confirmOwnership(planned: RouterOwnership, before: RouterOwnership, seen: Observation, asn: number): RouterOwnership {
-    const router = bgpRouter(seen.running);
-    const mine = router?.asn === asn ? router : undefined;
-    const keep = (was: boolean, now: boolean, present: boolean) => was || (now && present);
-    return {
-        router: keep(before.router, planned.router, mine !== undefined),
-        feature: planned.feature,
-        routeInstall: keep(before.routeInstall, planned.routeInstall, seen.running.routeInstall.has("bgp")),
-        routerId: keep(before.routerId, planned.routerId, mine?.routerId != null),
-        maxPathsEbgp: keep(before.maxPathsEbgp, planned.maxPathsEbgp, mine?.maxPaths.ebgp != null),
-        maxPathsIbgp: keep(before.maxPathsIbgp, planned.maxPathsIbgp, mine?.maxPaths.ibgp != null),
-        redistributeKernel: keep(before.redistributeKernel, planned.redistributeKernel, mine?.redistribute.has("kernel") ?? false),
-    };
-}
-
 async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pendingBefore: boolean, inputs: Record<string, unknown>): Promise<RouterOutputs> {
     const host = spec.connection.host;
+    const want: RouterWant = { intent: spec.intent, adopt: spec.adoptExisting };
     return withLockedSession(spec.connection, async (session: AdcSession) => {
         const seen = await observeWithFeature(session);
         // Before planning: a node that must not be configured is refused with nothing sent.
         await session.ensureWritable();
-        let featureOn = seen.featureOn;
-        const plan = planRouter(seen.running, spec.intent, before, spec.adoptExisting);
-        if (!plan.ok) throw conflictError(host, plan.conflicts);
-        // The feature counts as this resource's only once the device confirmed enabling it.
-        let planned: RouterOwnership = { ...plan.owned, feature: before.feature };
-        const lines = renderChanges(plan.changes);
-        const changing = lines.length > 0 || !featureOn;
+        const decision = decideRouter({ running: seen.running, bgpFeature: seen.featureOn }, before, want);
+        if (!decision.ok) throw conflictError(host, decision.conflicts);
+        const plan = renderPlan(decision.changes);
+        const changing = decision.changes.length > 0;
+        let bgpFeature: boolean | null = seen.featureOn;
         let saved = false;
-        // Whether a change may have reached the device: not when the device refused enabling the feature.
+        // Whether a change may have reached the device: not when the device refused the first command.
         let touched = false;
         const pending = () => savePendingAfter(spec.saveConfig, touched, pendingBefore, saved);
         // Nothing to send: what was just read is what the device holds.
         let after: Observation = seen;
         // From the first line sent on, any failure leaves the device changed: it is recorded.
         try {
-            if (!featureOn) {
-                log(host, "enabling the BGP feature");
+            for (const command of plan.before) {
+                log(host, `running "${command}"`);
+                const wasTouched = touched;
                 touched = true;
-                await session.cli("enable ns feature BGP").catch((e: unknown) => {
-                    if (e instanceof AdcCommandError) touched = false;
+                await session.cli(command).catch((e: unknown) => {
+                    if (e instanceof AdcCommandError) touched = wasTouched;
                     throw e;
                 });
-                featureOn = true;
-                planned = { ...planned, feature: true };
             }
-            touched ||= lines.length > 0;
+            // Every command before the lines enables the feature: a ` Done` proves it on.
+            if (plan.before.length > 0) bgpFeature = true;
+            touched ||= plan.lines.length > 0;
             // The verify read travels with the lines: no round trip of its own.
-            if (lines.length > 0) after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
-            else if (planned.feature !== before.feature) after = await observe(session);
+            if (plan.lines.length > 0) after = observation(host, await session.configure(plan.lines, OBSERVE_SHOWS));
+            else if (plan.before.length > 0) after = await observe(session);
             if (mustSave(spec.saveConfig, changing, pendingBefore)) {
                 if (!changing) log(host, "saving the configuration (the last save did not complete)");
                 await session.save();
                 saved = true;
             }
         } catch (e) {
-            throw await recordPartial(e, id, spec, planned, before, pending(), inputs, session);
+            throw await recordPartial(e, id, spec, decision, before, bgpFeature, pending(), inputs, session);
         }
-        const rest = planRouter(after.running, spec.intent, planned, true);
-        if (!rest.ok || rest.changes.length > 0) {
-            const missing = rest.ok ? renderChanges(rest.changes).map((l) => l.redacted ?? l.text) : ["router bgp missing"];
+        const confirmed = confirmRouter(decision, before, want, { running: after.running, bgpFeature });
+        if (confirmed.missing !== null && confirmed.missing.length > 0) {
+            const missing = renderPlan(confirmed.missing);
+            const texts = [...missing.before, ...missing.lines.map((l) => (l.redacted ?? l.text) || `router bgp ${spec.intent.asn}`)];
             throw partialFailure(
-                new AdcError(host, `the device accepted the configuration but does not show it: still missing ${missing.join("; ")}`, "check the ADC's `show running-config` in vtysh; report the device's build if it silently ignores these lines"),
+                new AdcError(host, `the device accepted the configuration but does not show it: still missing ${texts.join("; ")}`, "check the ADC's `show running-config` in vtysh; report the device's build if it silently ignores these lines"),
                 id,
-                { ...outputs(spec, confirmOwnership(planned, before, after, spec.intent.asn), featureOn, after, pending()) },
+                { ...outputs(spec, confirmed.owned, bgpFeature ?? seen.featureOn, after, pending()) },
                 inputs,
             );
         }
-        if (lines.length === 0) log(host, `router bgp ${spec.intent.asn}: up to date`);
-        return outputs(spec, withCreationDefaults(planned, before, after), featureOn, after, pending());
+        if (!changing) log(host, `router bgp ${spec.intent.asn}: up to date`);
+        return outputs(spec, confirmed.owned, bgpFeature ?? seen.featureOn, after, pending());
     });
-}
-
-/** Remembers what a router this resource just created showed without being asked (device defaults). */
-function withCreationDefaults(owned: RouterOwnership, before: RouterOwnership, seen: Observation): RouterOwnership {
-    if (before.router || !owned.router || owned.createdWith) return owned;
-    const r = bgpRouter(seen.running);
-    return {
-        ...owned,
-        createdWith: { maxPathsEbgp: owned.maxPathsEbgp ? null : r?.maxPaths.ebgp ?? null, maxPathsIbgp: owned.maxPathsIbgp ? null : r?.maxPaths.ibgp ?? null },
-    };
 }
 
 /** Reads what is on the device after a failure (if the session still works) and packs a partial failure. */
@@ -172,21 +148,25 @@ async function recordPartial(
     e: unknown,
     id: string,
     spec: RouterSpec,
-    planned: RouterOwnership,
+    decision: RouterDecision,
     before: RouterOwnership,
+    bgpFeature: boolean | null,
     savePending: boolean,
     inputs: Record<string, unknown>,
     session: AdcSession,
 ): Promise<Error> {
+    const want: RouterWant = { intent: spec.intent, adopt: spec.adoptExisting };
     try {
         const seen = await observeAfterFailure(session, spec.connection);
-        return partialFailure(e, id, { ...outputs(spec, confirmOwnership(planned, before, seen, spec.intent.asn), true, seen, savePending) }, inputs);
+        const confirmed = confirmRouter(decision, before, want, { running: seen.running, bgpFeature });
+        return partialFailure(e, id, { ...outputs(spec, confirmed.owned, true, seen, savePending) }, inputs);
     } catch {
-        // The session is gone, so what took effect is unknown: claim what was planned (the next
-        // plan re-checks each item against the device) and record the router as not seen, which
-        // makes the next `pulumi up` update it.
+        // The session is gone, so what took effect is unknown: record the claim (the next plan
+        // re-checks each item against the device) and the router as not seen, which makes the
+        // next `pulumi up` update it.
         const unseen: Observation = { running: EMPTY_CONFIG, sessions: [] };
-        return partialFailure(e, id, { ...outputs(spec, planned, true, unseen, savePending) }, inputs);
+        const confirmed = confirmRouter(decision, before, want, { running: null, bgpFeature });
+        return partialFailure(e, id, { ...outputs(spec, confirmed.owned, true, unseen, savePending) }, inputs);
     }
 }
 
@@ -241,30 +221,27 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
         const host = spec.connection.host;
         try {
             await withLockedSession(spec.connection, async (session) => {
-                const seen = await observe(session);
+                const seen = await observeWithFeature(session);
                 // Before planning: a node that must not be configured is refused with nothing sent.
                 await session.ensureWritable();
-                const removal = planRouterRemoval(seen.running, spec.intent.asn, owned);
+                const removal = decideRouterRemoval({ running: seen.running, bgpFeature: seen.featureOn }, owned, spec.intent.asn);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);
                 if (removal.keptRouterBecause) {
                     log(host, `keeping "router bgp ${spec.intent.asn}" because it still holds ${removal.keptRouterBecause}, which this stack does not own; removed only this resource's settings`);
                 }
-                const lines = renderChanges(removal.changes);
+                const { lines } = renderPlan(removal.changes);
                 if (lines.length > 0) log(host, `removing ${lines.length} line(s) this stack added`);
                 // Read back with the lines: what the device shows, not what the plan predicts,
                 // decides whether the removal took and whether the feature may go.
-                const after = lines.length > 0 ? observation(host, await session.configure(lines, OBSERVE_SHOWS)) : { running: seen.running, sessions: [] };
-                const left = planRouterRemoval(after.running, spec.intent.asn, owned);
-                // Only what no device default can stand in for (a device may show max-paths defaults after `no max-paths`).
-                const still = left.ok ? renderChanges(left.changes.filter((c) => c.op === "remove-router" || c.op === "set-route-install")).map((l) => l.text) : [];
-                if (lines.length > 0 && still.length > 0) {
+                const after = lines.length > 0 ? observation(host, await session.configure(lines, OBSERVE_SHOWS)) : seen;
+                const confirmed = confirmRouterRemoval(removal, owned, spec.intent.asn, after.running);
+                if (confirmed.notTaken.length > 0) {
+                    const still = renderChanges(confirmed.notTaken).map((l) => l.text);
                     throw new AdcError(host, `the device accepted the removal but still shows what it removes: ${still.join("; ")} not applied`, "check `show running-config` in vtysh on the ADC, then run `pulumi destroy` again");
                 }
-                const routerGone = !bgpRouter(after.running);
-                const disableFeature = owned.feature && routerGone && (await bgpFeatureEnabled(session));
-                if (disableFeature) {
-                    log(host, "disabling the BGP feature this stack enabled");
-                    await session.cli("disable ns feature BGP");
+                for (const command of renderPlan(confirmed.then).after) {
+                    log(host, `running "${command}" (this stack enabled the feature)`);
+                    await session.cli(command);
                 }
                 // Saved even when nothing is left to remove: an earlier destroy may have removed
                 // the lines and been cut off before its save.

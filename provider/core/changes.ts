@@ -7,7 +7,12 @@ import type { Asn, IpAddress } from "./values";
 
 export type NeighborAttribute = keyof NeighborAttributes;
 
+/** NetScaler features a resource turns on and off (nscli `enable|disable ns feature <name>`). */
+export type Feature = "BGP";
+
 export type Change =
+    /** An nscli change, outside vtysh: enabling runs before the vtysh lines (vtysh needs it), disabling after them. */
+    | { readonly op: "set-feature"; readonly feature: Feature; readonly enabled: boolean }
     | { readonly op: "set-route-install"; readonly kind: string; readonly present: boolean }
     | { readonly op: "create-router"; readonly asn: Asn }
     | { readonly op: "remove-router"; readonly asn: Asn }
@@ -42,8 +47,25 @@ export function applyChanges(config: RunningConfig, changes: readonly Change[]):
     return changes.reduce(applyChange, config);
 }
 
+/** What ownership decisions read from the device: vtysh's running configuration and the nscli feature list. */
+export interface DeviceView {
+    readonly running: RunningConfig;
+    /** Whether the BGP feature is on. */
+    readonly bgpFeature: boolean;
+}
+
+/** The device after `changes`, features included. */
+export function applyToDevice(device: DeviceView, changes: readonly Change[]): DeviceView {
+    let bgpFeature = device.bgpFeature;
+    for (const c of changes) if (c.op === "set-feature" && c.feature === "BGP") bgpFeature = c.enabled;
+    return { running: applyChanges(device.running, changes), bgpFeature };
+}
+
 function applyChange(config: RunningConfig, c: Change): RunningConfig {
     switch (c.op) {
+        case "set-feature":
+            // Not part of the running configuration vtysh prints: see applyToDevice.
+            return config;
         case "set-route-install": {
             const routeInstall = new Set(config.routeInstall);
             if (c.present) routeInstall.add(c.kind);

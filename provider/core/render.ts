@@ -31,7 +31,26 @@ function neighborLines(n: Neighbor): { text: string; redacted?: string }[] {
     return lines;
 }
 
-/** Renders changes as configuration lines: global lines first, then each router's lines. */
+/** A plan as the device takes it: nscli commands before the vtysh lines, the lines, nscli commands after. */
+export interface RenderedPlan {
+    /** nscli commands that must run before the lines (enabling a feature vtysh needs). */
+    readonly before: readonly string[];
+    readonly lines: readonly ConfigLine[];
+    /** nscli commands that may run only once the device shows the lines took (disabling a feature). */
+    readonly after: readonly string[];
+}
+
+/** Renders a whole plan: see {@link RenderedPlan}. */
+export function renderPlan(changes: readonly Change[]): RenderedPlan {
+    const features = changes.filter((c): c is Extract<Change, { op: "set-feature" }> => c.op === "set-feature");
+    return {
+        before: features.filter((c) => c.enabled).map((c) => `enable ns feature ${c.feature}`),
+        lines: renderChanges(changes),
+        after: features.filter((c) => !c.enabled).map((c) => `disable ns feature ${c.feature}`),
+    };
+}
+
+/** Renders changes as vtysh configuration lines: global lines first, then each router's lines. Feature changes are nscli commands: see {@link renderPlan}. */
 export function renderChanges(changes: readonly Change[]): ConfigLine[] {
     const global: ConfigLine[] = [];
     const routerLines: ConfigLine[] = [];
@@ -41,6 +60,8 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
             routerLines.push({ context: { routerBgp: (c as { asn: number }).asn }, ...line });
         };
         switch (c.op) {
+            case "set-feature":
+                break;
             case "set-route-install":
                 global.push({ context: "global", text: `${c.present ? "" : "no "}ns route-install ${c.kind}` });
                 break;
