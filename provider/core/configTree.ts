@@ -19,7 +19,11 @@
  * - a block head that follows a block's lines without `!` starts a new block, but the block
  *   before is marked uncertain: the head may be the rest of a wrapped line, and the lines after
  *   it the open block's; only a whole `end` line is the end (`end of rack 4` is a wrapped rest);
- * - a pager remnant counts only at the start of a line (inside one, `--More--` is text).
+ * - a pager remnant counts only at the start of a line (inside one, `--More--` is text);
+ * - the whole output of `show running-config` ends with a column-0 `end` line (ZebOS on
+ *   NetScaler and F5, FRR, IOS and EOS all close it so): text whose last line is anything else
+ *   was cut (a dropped connection, a pager, a read that stopped early), and what the cut hid is
+ *   unknown.
  *
  * Linear in the size of the text: one pass, no regular expression that can backtrack over a line.
  */
@@ -55,6 +59,8 @@ export interface ConfigTree {
     readonly blocks: readonly ConfigBlock[];
     /** Regions that belong to no block with certainty (indented lines before any block). */
     readonly uncertain: readonly UncertainRegion[];
+    /** Set when the text does not end as a whole `show running-config` does: its last lines. */
+    readonly cut: UncertainRegion | null;
 }
 
 /** Column-0 words that open a block, on the platforms this package reads. */
@@ -85,6 +91,8 @@ const SECTIONS: readonly { readonly open: RegExp; readonly close: string }[] = [
 const PAGER_REMNANT = /^\s*-- ?more ?--/i;
 /** Lines quoted per uncertain region: enough to find the place, never the whole block. */
 const QUOTED = 6;
+/** Lines quoted before a cut: where the read stopped. */
+const QUOTED_BEFORE_CUT = 3;
 
 interface MutableNode {
     text: string;
@@ -259,5 +267,16 @@ export function parseConfigTree(text: string): ConfigTree {
         stack.push({ node, indent: l.indent, close: section ? section.close : null, shallow: false });
     }
     closeBlock();
-    return { blocks, uncertain: globalUncertain };
+    return { blocks, uncertain: globalUncertain, cut: cutAt(all) };
+}
+
+/** Why the text is not a whole `show running-config`, quoting its last lines; null when it ends with `end`. */
+function cutAt(all: readonly Line[]): UncertainRegion | null {
+    const last = all[all.length - 1];
+    if (last !== undefined && last.indent === 0 && !last.remnant && last.text.toLowerCase() === "end") return null;
+    const tail = all.slice(-QUOTED_BEFORE_CUT).map((l) => ({ lineNo: l.lineNo, text: l.remnant ? `--More--${l.text}` : l.text }));
+    return {
+        reason: 'the output stops before the "end" line that closes a whole "show running-config", so the read was cut (a dropped connection, a pager, a read that stopped early) and what came after is unknown; run it again',
+        lines: tail.length > 0 ? tail : [{ lineNo: 0, text: "(the device printed nothing)" }],
+    };
 }

@@ -10,7 +10,7 @@
  */
 import { parseConfigTree, type ConfigNode, type UncertainRegion } from "./configTree";
 import type { BgpRouter, PeerGroup, RemoteAs, RunningConfig, RunningNeighbor } from "./model";
-import { parseDeviceAsn, parseIpAddress, type IpAddress, type Parsed } from "./values";
+import { parseDeviceAsn, parseNeighborRef, type IpAddress } from "./values";
 
 interface MutableNeighbor {
     address: IpAddress;
@@ -52,16 +52,42 @@ function descendants(node: ConfigNode, out: ConfigNode[] = []): ConfigNode[] {
     return out;
 }
 
-/** The address a `neighbor <address> ...` or `no neighbor <address> ...` line names, if any. */
-function namedAddress(text: string): IpAddress | null {
-    const w = words(text);
+/** The word a `neighbor <word> ...` or `no neighbor <word> ...` line names, if the line is one. */
+function neighborWord(w: readonly string[]): string | null {
     const at = w[0]?.toLowerCase() === "no" ? 1 : 0;
-    if (w[at]?.toLowerCase() !== "neighbor") return null;
-    const parsed = parseIpAddress(w[at + 1]);
-    return parsed.ok ? parsed.value : null;
+    return w[at]?.toLowerCase() === "neighbor" && w[at + 1] ? w[at + 1]! : null;
 }
 
-function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncertain"] }, asn: BgpRouter["asn"], vrf: string | null): BgpRouter {
+/** One line's doubt, quoted. */
+function doubt(reason: string, node: ConfigNode): UncertainRegion {
+    return { reason, lines: [{ lineNo: node.lineNo, text: node.text }] };
+}
+
+/**
+ * The names the block's router-level lines declare: a peer group only by its definition
+ * (`neighbor NAME peer-group`), an interface neighbor (FRR's unnumbered BGP) only by
+ * `neighbor NAME interface ...`. A name nothing declares is neither.
+ */
+function declaredNames(lines: readonly ConfigNode[]): { groups: Set<string>; interfaces: Set<string> } {
+    const groups = new Set<string>();
+    const interfaces = new Set<string>();
+    for (const line of lines) {
+        const w = words(line.text);
+        if (w[0]?.toLowerCase() !== "neighbor" || !w[1] || parseNeighborRef(w[1]).kind !== "name") continue;
+        const attr = w[2]?.toLowerCase();
+        if (attr === "peer-group" && w.length === 3) groups.add(w[1]);
+        else if (attr === "interface") interfaces.add(w[1]);
+    }
+    return { groups, interfaces };
+}
+
+/** A router block and the doubts over which addresses its lines name (these matter in every instance, not only the main one). */
+interface ParsedRouter {
+    readonly router: BgpRouter;
+    readonly addressDoubts: readonly UncertainRegion[];
+}
+
+function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncertain"] }, asn: BgpRouter["asn"], vrf: string | null): ParsedRouter {
     let routerId: string | null = null;
     const maxPaths: { ebgp: number | null; ibgp: number | null } = { ebgp: null, ibgp: null };
     const redistribute = new Map<string, string>();
@@ -69,6 +95,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     const groups = new Map<string, { name: string; remoteAsn: RemoteAs | null }>();
     const mentions = new Map<IpAddress, string[]>();
     const otherLines: string[] = [];
+    const addressDoubts: UncertainRegion[] = [];
 
     const neighbor = (address: IpAddress): MutableNeighbor => {
         let n = neighbors.get(address);
@@ -78,15 +105,21 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         }
         return n;
     };
+    /** A line below the router level, or a `no neighbor` line: the address it names is not free. */
     const mention = (node: ConfigNode): void => {
-        const address = namedAddress(node.text);
-        if (address === null) return;
-        const list = mentions.get(address) ?? [];
+        const word = neighborWord(words(node.text));
+        if (word === null) return;
+        const ref = parseNeighborRef(word);
+        if (ref.kind === "doubtful") addressDoubts.push(doubt(ref.why, node));
+        if (ref.kind !== "address") return;
+        const list = mentions.get(ref.address) ?? [];
         list.push(node.text);
-        mentions.set(address, list);
+        mentions.set(ref.address, list);
     };
 
     const uncertain = [...head.uncertain];
+    const routerLevel = head.children.filter((c) => c.kind === "line" && !SUB_BLOCK.test(c.text));
+    const declared = declaredNames(routerLevel);
     for (const child of head.children) {
         if (child.kind !== "line") continue;
         const section = SUB_BLOCK.test(child.text);
@@ -110,16 +143,22 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         const line = child.text;
         const w = words(line);
         const key = w[0]!.toLowerCase();
-        let peer: Parsed<IpAddress>;
+        const ref = key === "neighbor" && w[1] ? parseNeighborRef(w[1]) : null;
         if (key === "bgp" && w[1]?.toLowerCase() === "router-id" && w[2]) {
             routerId = w[2];
         } else if (key === "max-paths" && (w[1] === "ebgp" || w[1] === "ibgp") && /^\d+$/.test(w[2] ?? "")) {
             maxPaths[w[1]] = Number(w[2]);
         } else if (key === "redistribute" && w[1]) {
             redistribute.set(w[1].toLowerCase(), after(line, 2));
-        } else if (key === "neighbor" && w[1] && (peer = parseIpAddress(w[1])).ok) {
-            const n = neighbor(peer.value);
+        } else if (ref?.kind === "address") {
             const attr = w[2]?.toLowerCase();
+            if (attr === "peer-group" && w.length === 3) {
+                // A group is defined by a name, never an address: what the device made of this, nobody can say.
+                uncertain.push(doubt(`"${line}" defines a peer group named like an address`, child));
+                otherLines.push(line);
+                continue;
+            }
+            const n = neighbor(ref.address);
             const value = remoteAs(w[3]);
             if (attr === "remote-as" && value !== null && w.length === 4) n.remoteAsn = value;
             else if (attr === "peer-group" && w[3] && w.length === 4) n.peerGroup = w[3];
@@ -128,12 +167,25 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
             else if (attr === "update-source" && w[3]) n.updateSource = w[3];
             else if (attr === "ebgp-multihop") n.ebgpMultihop = w[3] && /^\d+$/.test(w[3]) ? Number(w[3]) : 255;
             else n.otherLines.push(after(line, 2));
-        } else if (key === "neighbor" && w[1]) {
-            // A peer group (or an interface neighbor): foreign configuration, kept verbatim.
+        } else if (ref !== null) {
+            // Not an address the package could manage: foreign configuration, kept verbatim, and
+            // read only when the block declares what the name is.
             otherLines.push(line);
-            const attr = w[2]?.toLowerCase();
-            if (attr === "peer-group" && w.length === 3) groups.set(w[1], { name: w[1], remoteAsn: groups.get(w[1])?.remoteAsn ?? null });
-            else if (attr === "remote-as") groups.set(w[1], { name: w[1], remoteAsn: remoteAs(w[3]) });
+            const name = w[1]!;
+            const isGroup = declared.groups.has(name);
+            const isInterface = declared.interfaces.has(name);
+            if (ref.kind === "doubtful") {
+                addressDoubts.push(doubt(ref.why, child));
+            } else if (isGroup && isInterface) {
+                uncertain.push(doubt(`"${name}" is declared both as a peer group and as an interface neighbor`, child));
+            } else if (isGroup) {
+                if (w[2]?.toLowerCase() === "remote-as" && w.length === 4) groups.set(name, { name, remoteAsn: remoteAs(w[3]) });
+                else if (!groups.has(name)) groups.set(name, { name, remoteAsn: null });
+            } else if (!isInterface) {
+                uncertain.push(
+                    doubt(`"${name}" is neither an address nor a name the block declares as a peer group ("neighbor ${name} peer-group") or an interface ("neighbor ${name} interface"), so what this line configures is not certain`, child),
+                );
+            }
         } else {
             otherLines.push(line);
             mention(child);
@@ -141,13 +193,15 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     }
 
     const peerGroups = new Map<string, PeerGroup>();
-    for (const [name, g] of groups) peerGroups.set(name, g);
+    // In the order of their definitions, whatever order their settings come in.
+    for (const name of declared.groups) peerGroups.set(name, groups.get(name) ?? { name, remoteAsn: null });
     const complete = new Map<IpAddress, RunningNeighbor>();
     for (const n of neighbors.values()) {
         const fromGroup = n.peerGroup !== null ? peerGroups.get(n.peerGroup)?.remoteAsn ?? null : null;
         complete.set(n.address, { ...n, remoteAsn: n.remoteAsn ?? fromGroup });
     }
-    return { asn, vrf, routerId, maxPaths, redistribute, neighbors: complete, peerGroups, otherLines, mentions, uncertain };
+    const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, neighbors: complete, peerGroups, otherLines, mentions, uncertain: [...uncertain, ...addressDoubts] };
+    return { router, addressDoubts };
 }
 
 /** Parses vtysh `show running-config` output. Never throws: what it does not understand, it keeps. */
@@ -169,11 +223,17 @@ export function parseRunningConfig(text: string): RunningConfig {
             if (rest.length >= 2 && rest[rest.length - 2]!.toLowerCase() === "as-notation") rest.length -= 2;
             const instance = rest[0]?.toLowerCase();
             const vrf = (instance === "vrf" || instance === "view") && rest.length === 2 ? `${instance === "view" ? "view " : ""}${rest[1]}` : null;
-            if (asn.ok && (rest.length === 0 || vrf !== null)) routers.push(parseRouter(block, asn.value, vrf));
+            if (asn.ok && (rest.length === 0 || vrf !== null)) {
+                const { router, addressDoubts } = parseRouter(block, asn.value, vrf);
+                routers.push(router);
+                // Another instance's neighbors keep their addresses from the main one's: a doubt over which address it names is everyone's.
+                if (vrf !== null) uncertain.push(...addressDoubts.map((d) => ({ ...d, reason: `in "${block.text}": ${d.reason}` })));
+            }
             // Another form of `router bgp` may be the main instance: whether it is, nobody can say.
             else uncertain.push({ reason: `"${block.text}" is not a form of "router bgp" this package knows, so which instance is the main one is not certain`, lines: [{ lineNo: block.lineNo, text: block.text }] });
         }
     }
+    if (tree.cut) uncertain.push(tree.cut);
     const main = routers.filter((r) => r.vrf === null);
     if (main.length > 1) uncertain.push({ reason: `the device shows ${main.length} "router bgp" instances without vrf`, lines: main.map((r) => ({ lineNo: 0, text: `router bgp ${r.asn}` })) });
     return { routeInstall, routers, uncertain };

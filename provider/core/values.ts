@@ -41,7 +41,11 @@ export function parseDeviceAsn(raw: string | undefined): Parsed<Asn> {
     return parseAsn(high * 65536 + low);
 }
 
-/** Parses IPv4 or IPv6 (no prefix length, no zone) into canonical form, so `10.0.0.01`-style variants and IPv6 spellings compare equal. */
+/**
+ * Parses IPv4 or IPv6 (no prefix length, no zone) into canonical form, so that IPv6 spellings
+ * (case, leading zeros, zero compression, an IPv4 tail) compare equal. IPv4 must be four plain
+ * decimal octets: a shorthand or leading-zero form is refused, since stacks read it differently.
+ */
 export function parseIpAddress(raw: unknown): Parsed<IpAddress> {
     if (typeof raw !== "string" || !ipaddr.isValid(raw.trim()) || raw.includes("%") || raw.includes("/")) {
         return fail(`${show(raw)} is not an IPv4 or IPv6 address (give the address alone, without a prefix length)`);
@@ -52,7 +56,66 @@ export function parseIpAddress(raw: unknown): Parsed<IpAddress> {
     if (!text.includes(":") && !ipaddr.IPv4.isValidFourPartDecimal(text)) {
         return fail(`${show(raw)} is not a dotted-quad IPv4 address: write four decimal numbers 0-255 without leading zeros (e.g. 10.102.33.198)`);
     }
-    return ok(ipaddr.parse(text).toString() as IpAddress);
+    if (!text.includes(":")) return ok(ipaddr.parse(text).toString() as IpAddress);
+    const v6 = ipv6WithoutIpv4Tail(text);
+    if (v6 === null) return fail(`${show(raw)} has an IPv4 part that is not four decimal numbers 0-255 without leading zeros; write the address in hex groups (e.g. 64:ff9b::a00:1)`);
+    return ok(ipaddr.IPv6.parse(v6).toString() as IpAddress);
+}
+
+/**
+ * IPv6 text with its dotted IPv4 tail (`64:ff9b::10.0.0.1`) written as two hex groups, since
+ * ipaddr.js reads `::10.0.0.1` as `::ffff:a00:1`, another address; null when the tail is not a
+ * plain dotted quad (`::ffff:010.0.0.1` is octal to some stacks).
+ */
+function ipv6WithoutIpv4Tail(text: string): string | null {
+    if (!text.includes(".")) return text;
+    const at = text.lastIndexOf(":");
+    const tail = text.slice(at + 1);
+    if (!ipaddr.IPv4.isValidFourPartDecimal(tail)) return null;
+    const [a, b, c, d] = ipaddr.IPv4.parse(tail).octets;
+    return `${text.slice(0, at + 1)}${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
+}
+
+/** What the word after `neighbor` names, as far as the word alone can tell. */
+export type NeighborRef =
+    /** An address the device certainly means as written, in canonical form. */
+    | { readonly kind: "address"; readonly address: IpAddress }
+    /** Not an address: a peer group or an interface, as the block's declarations say. */
+    | { readonly kind: "name"; readonly name: string }
+    /** An address in a form whose meaning depends on the stack: which neighbor it is, nobody can say. */
+    | { readonly kind: "doubtful"; readonly why: string };
+
+/**
+ * Reads the word after `neighbor` on a device's line. Canonicalizes only what every stack reads
+ * alike (IPv6 case, leading zeros in a group, zero compression); a form some stack reads as
+ * another address (IPv4 with leading zeros, which inet_aton takes as octal, or shorthand; IPv6
+ * with a zone; an IPv4-mapped or -compatible IPv6 address, which a stack may take as the IPv4
+ * neighbor) is doubtful, never a name and never another address.
+ */
+export function parseNeighborRef(word: string): NeighborRef {
+    const shown = show(word);
+    if (word.includes(":")) {
+        const zone = word.indexOf("%");
+        if (zone >= 0) {
+            return { kind: "doubtful", why: `${shown} is an IPv6 address with a zone (${word.slice(zone)}): whether the device holds it apart from the same address without the zone, or on another interface, is not certain` };
+        }
+        const v6 = ipaddr.IPv6.isValid(word) ? ipv6WithoutIpv4Tail(word) : null;
+        if (v6 === null || !ipaddr.IPv6.isValid(v6)) return { kind: "doubtful", why: `${shown} has a ":" but is not an IPv6 address the package can read, so which neighbor it is is not certain` };
+        const ip = ipaddr.IPv6.parse(v6);
+        const parts = ip.parts;
+        const range = ip.range();
+        const compatible = parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || parts[7]! > 1);
+        if (range === "ipv4Mapped" || range === "rfc6145" || compatible || word.includes(".")) {
+            const v4 = [parts[6]! >> 8, parts[6]! & 0xff, parts[7]! >> 8, parts[7]! & 0xff].join(".");
+            return { kind: "doubtful", why: `${shown} is an IPv6 address with an IPv4 part, which a stack may take as the IPv4 neighbor ${v4}, so which neighbor it is is not certain` };
+        }
+        return { kind: "address", address: ip.toString() as IpAddress };
+    }
+    if (ipaddr.IPv4.isValidFourPartDecimal(word)) return { kind: "address", address: ipaddr.IPv4.parse(word).toString() as IpAddress };
+    if (ipaddr.IPv4.isValid(word) || /^\d[\dA-Fa-fXx.]*$/.test(word)) {
+        return { kind: "doubtful", why: `${shown} reads as an IPv4 address but not as four decimal numbers without leading zeros: some stacks read 010 as octal (8), others as 10, or expand a short form, so which neighbor it is is not certain` };
+    }
+    return { kind: "name", name: word };
 }
 
 export function parseIpv4Address(raw: unknown): Parsed<Ipv4Address> {

@@ -17,7 +17,8 @@ const neighbor = (address: string, remoteAsn: number, extra: Partial<Neighbor> =
     ebgpMultihop: null,
     ...extra,
 });
-const text = (...lines: string[]) => lines.join("\n");
+/** A whole `show running-config` answer: the device closes it with `end`. */
+const text = (...lines: string[]) => [...lines, "end"].join("\n");
 
 describe("parseConfigTree", () => {
     it("keys each line by its parents and keeps unknown lines in place", () => {

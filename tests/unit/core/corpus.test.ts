@@ -23,7 +23,15 @@ interface Entry {
 }
 
 const corpus: Entry[] = JSON.parse(readFileSync(join(DIR, "index.json"), "utf8")).entries;
-const read = (e: Entry) => readFileSync(join(DIR, e.file), "utf8");
+/**
+ * The entry as vtysh's `show running-config` answers with it: most entries are configuration
+ * files, whose end proves nothing, while a whole answer always closes with a column-0 `end`
+ * (the device adds it; a file that has it already is printed as it is).
+ */
+const read = (e: Entry) => {
+    const file = readFileSync(join(DIR, e.file), "utf8");
+    return /(?:^|\n)end[ \t\r]*\n*$/.test(file) ? file : `${file.replace(/\s+$/, "")}\nend\n`;
+};
 
 /** Neighbors a stack adds: addresses from the documentation ranges, which no corpus entry uses. */
 const OURS: Neighbor[] = ["192.0.2.201", "198.51.100.202", "2001:db8:ffff::203"].map((a) => ({

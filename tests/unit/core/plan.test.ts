@@ -80,7 +80,7 @@ describe("planRouter", () => {
         assert.ok(dropped.ok);
         assert.deepEqual(renderChanges(dropped.changes).map((l) => l.text), ["no bgp router-id"]);
 
-        const found = parseRunningConfig("router bgp 500\n bgp router-id 10.9.9.9\n!\n");
+        const found = parseRunningConfig("router bgp 500\n bgp router-id 10.9.9.9\n!\nend\n");
         const adopted = planRouter(found, INTENT, NOTHING_OWNED, true);
         assert.ok(adopted.ok);
         assert.equal(adopted.owned.routerId, false);
@@ -99,7 +99,7 @@ describe("planRouter", () => {
     });
 
     it("on removal of an adopted router leaves the block and the settings it found", () => {
-        const device = parseRunningConfig("ns route-install bgp\n!\nrouter bgp 500\n max-paths ebgp 8\n!\n");
+        const device = parseRunningConfig("ns route-install bgp\n!\nrouter bgp 500\n max-paths ebgp 8\n!\nend\n");
         const removal = planRouterRemoval(device, asn(500), NOTHING_OWNED);
         assert.deepEqual(removalChanges(removal), []);
     });

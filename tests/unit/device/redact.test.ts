@@ -195,7 +195,7 @@ describe("device/redact: a password line the terminal wrapped", () => {
     it("the refusal that quotes the wrapped line shows neither half of the password", () => {
         const password = "Foreign-Secret-0123456789-abcdefghijklmnopqrstuvwxyz-TAIL";
         const line = ` neighbor 10.100.100.100 password ${password}`;
-        const config = parseRunningConfig(["router bgp 500", " neighbor 10.100.100.100 remote-as 64999", line.slice(0, 80), line.slice(80), " neighbor 10.0.0.1 remote-as 1", "!"].join("\n"));
+        const config = parseRunningConfig(["router bgp 500", " neighbor 10.100.100.100 remote-as 64999", line.slice(0, 80), line.slice(80), " neighbor 10.0.0.1 remote-as 1", "!", "end"].join("\n"));
         const plan = planNeighbors(config, 500 as Asn, [], new Set(), false);
         assert.ok(!plan.ok, "the wrapped line makes the block doubtful");
         const message = conflictError("adc1", plan.conflicts).message;
@@ -203,7 +203,7 @@ describe("device/redact: a password line the terminal wrapped", () => {
         assert.match(message, /line 4: <redacted>/);
         assert.ok(!message.includes(line.slice(80)) && !message.includes(password.slice(0, 20)), message);
         // Whether a secret was cut cannot be told: the line right after one ending in a secret is never shown.
-        const whole = parseRunningConfig(["router bgp 500", " neighbor 10.0.0.1 password short", "foo", " neighbor 10.0.0.2 remote-as 1", "!"].join("\n"));
+        const whole = parseRunningConfig(["router bgp 500", " neighbor 10.0.0.1 password short", "foo", " neighbor 10.0.0.2 remote-as 1", "!", "end"].join("\n"));
         const refused = planNeighbors(whole, 500 as Asn, [], new Set(), false);
         assert.ok(!refused.ok);
         assert.match(conflictError("adc1", refused.conflicts).message, /line 3: <redacted>/);
