@@ -64,7 +64,7 @@ describe("ownership: the router", () => {
 
     it("remembers what a router it created showed unasked (device defaults), and keeps that through later updates", () => {
         const d = decided(decideRouter(FRESH, NOTHING_OWNED, WANT));
-        const shown = parseRunningConfig("ns route-install bgp\n!\nrouter bgp 500\n max-paths ebgp 8\n max-paths ibgp 8\n!\n");
+        const shown = parseRunningConfig("ns route-install bgp\n!\nrouter bgp 500\n max-paths ebgp 8\n max-paths ibgp 8\n!\nend\n");
         const created = confirmRouter(d, NOTHING_OWNED, WANT, { running: shown, bgpFeature: true });
         assert.deepEqual(created.missing, []);
         assert.deepEqual(created.owned.createdWith, { maxPathsEbgp: 8, maxPathsIbgp: 8 });
@@ -79,7 +79,7 @@ describe("ownership: the router", () => {
 
     it("on delete turns the feature off last, only when it enabled it and no BGP instance is left", () => {
         const owned: RouterOwnership = { ...NOTHING_OWNED, router: true, feature: true, routeInstall: true };
-        const alone: DeviceView = { running: parseRunningConfig("ns route-install bgp\n!\nrouter bgp 500\n!\n"), bgpFeature: true };
+        const alone: DeviceView = { running: parseRunningConfig("ns route-install bgp\n!\nrouter bgp 500\n!\nend\n"), bgpFeature: true };
         const removal = decided(decideRouterRemoval(alone, owned, asn(500)));
         const plan = renderPlan(removal.changes);
         assert.deepEqual(plan.lines.map((l) => l.text), ["no ns route-install bgp", "no router bgp 500"]);
@@ -88,15 +88,15 @@ describe("ownership: the router", () => {
 
         const foundOn = decided(decideRouterRemoval(alone, { ...owned, feature: false }, asn(500)));
         assert.deepEqual(renderPlan(foundOn.changes).after, [], "a feature it found on stays on");
-        const shared: DeviceView = { running: parseRunningConfig("router bgp 500\n neighbor 10.9.9.9 remote-as 65000\n!\n"), bgpFeature: true };
+        const shared: DeviceView = { running: parseRunningConfig("router bgp 500\n neighbor 10.9.9.9 remote-as 65000\n!\nend\n"), bgpFeature: true };
         assert.deepEqual(renderPlan(decided(decideRouterRemoval(shared, owned, asn(500))).changes).after, [], "the router stays for another's neighbor, so does the feature");
-        const vrf: DeviceView = { running: parseRunningConfig("router bgp 500\n!\nrouter bgp 500 vrf BLUE\n neighbor 10.9.9.9 remote-as 65000\n!\n"), bgpFeature: true };
+        const vrf: DeviceView = { running: parseRunningConfig("router bgp 500\n!\nrouter bgp 500 vrf BLUE\n neighbor 10.9.9.9 remote-as 65000\n!\nend\n"), bgpFeature: true };
         assert.deepEqual(renderPlan(decided(decideRouterRemoval(vrf, owned, asn(500))).changes).after, [], "a vrf instance still needs the feature");
     });
 
     it("on delete lets the feature go only once the device shows the router gone", () => {
         const owned: RouterOwnership = { ...NOTHING_OWNED, router: true, feature: true };
-        const device: DeviceView = { running: parseRunningConfig("router bgp 500\n!\n"), bgpFeature: true };
+        const device: DeviceView = { running: parseRunningConfig("router bgp 500\n!\nend\n"), bgpFeature: true };
         const removal = decided(decideRouterRemoval(device, owned, asn(500)));
         const stuck = confirmRouterRemoval(removal, owned, asn(500), device.running);
         assert.deepEqual(stuck.notTaken, [{ op: "remove-router", asn: 500 }]);
@@ -106,7 +106,7 @@ describe("ownership: the router", () => {
     });
 
     it("refuses what it does not own, with nothing planned", () => {
-        const foreign: DeviceView = { running: parseRunningConfig("router bgp 500\n!\n"), bgpFeature: false };
+        const foreign: DeviceView = { running: parseRunningConfig("router bgp 500\n!\nend\n"), bgpFeature: false };
         assert.deepEqual(decideRouter(foreign, NOTHING_OWNED, WANT), { ok: false, conflicts: [{ kind: "router-exists", asn: 500 }] });
     });
 });
