@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import * as os from "node:os";
 import * as path from "node:path";
 import { renderCalicoBird, type BirdConfigFiles, type CalicoTemplateVersion, type IpamBlock } from "./support/calicoBird";
-import { renderInputFromResources } from "./support/calicoResources";
+import { renderInputFromResources, servicesFromKubeYaml } from "./support/calicoResources";
 
 const FIXTURES = path.resolve(__dirname, "../../../tests/lab/fixtures/calico-confd");
 
@@ -68,6 +68,27 @@ describe("lab: BIRD config renderer against Calico's compiled confd fixtures", (
                 assert.ok(!/krt_tunnel/.test(lab["bird_ipam.cfg"].replace(/#.*$/gm, "")));
                 assert.equal(lab["bird_aggr.cfg"], real["bird_aggr.cfg"]);
             });
+        }
+    }
+
+    // Service advertisement: BGPConfiguration default with serviceClusterIPs and
+    // serviceLoadBalancerIPs, and (kubectl-input.yaml) Services whose endpoints are on this node
+    // or another; step2 turns advertisement off again.
+    for (const [dir, version] of [
+        ["v3.31.7", "v3.31"],
+        ["v3.32.1", "v3.32"],
+    ] as [string, CalicoTemplateVersion][]) {
+        const caseDir = path.join(FIXTURES, dir, "mesh", "static-routes");
+        const services = servicesFromKubeYaml(readFileSync(path.join(caseDir, "kubectl-input.yaml"), "utf8"));
+        for (const step of ["", "step2"]) {
+            // step2 applies its input.yaml over the first one (a later BGPConfiguration default wins).
+            const yaml = () => [path.join(caseDir, "input.yaml"), ...(step ? [path.join(caseDir, step, "input.yaml")] : [])].map((f) => readFileSync(f, "utf8")).join("\n---\n");
+            const input = () => ({ ...renderInputFromResources(yaml(), "kube-master", version, HARNESS_BLOCKS), services });
+            for (const file of FILES) {
+                it(`${dir} mesh/static-routes${step ? `/${step}` : ""}: ${file} is byte for byte what confd compiled`, () => {
+                    assert.equal(renderCalicoBird(input())[file], readFileSync(path.join(caseDir, step, file), "utf8"));
+                });
+            }
         }
     }
 

@@ -6,9 +6,11 @@
  * confd fixtures for v3.31.7 and v3.32.1.
  *
  * Scope: IPv4, global peers (no `node`/`nodeSelector`), the node-to-node mesh, IP pools, this
- * node's IPAM blocks. Not rendered: BGPFilters, communities, service IP advertisement, node-
- * specific and local-workload peers (none of which the ADC peering uses).
+ * node's IPAM blocks, service IP advertisement (the routes come from `calicoServiceRoutes.ts`).
+ * Not rendered: BGPFilters, communities, node-specific and local-workload peers (none of which
+ * the ADC peering uses).
  */
+import { serviceRoutesForNode, type KubeService, type ServiceAdvertisementConfig, type ServiceRoutes } from "./calicoServiceRoutes";
 
 /** Template family: `v3.31` covers the Go-template confd of 3.27..3.31; `v3.32` the Go-built config of 3.32. */
 export type CalicoTemplateVersion = "v3.31" | "v3.32";
@@ -49,7 +51,7 @@ export interface CalicoNodeFacts {
 }
 
 /** `BGPConfiguration default` fields that change what BIRD gets. */
-export interface BgpConfigurationSpec {
+export interface BgpConfigurationSpec extends ServiceAdvertisementConfig {
     asNumber?: number;
     logSeverityScreen?: string;
     nodeToNodeMeshEnabled?: boolean;
@@ -81,6 +83,8 @@ export interface BirdRenderInput {
     peers: readonly BgpPeerInput[];
     ipPools: readonly IpPoolSpec[];
     blocks: readonly IpamBlock[];
+    /** The Services (with their EndpointSlices) confd's route generator watches; only read when service advertisement is on. */
+    services?: readonly KubeService[];
 }
 
 /**
@@ -160,6 +164,7 @@ interface Context {
     mesh: boolean;
     peers: PeerData[];
     pools: readonly IpPoolSpec[];
+    serviceRoutes: ServiceRoutes;
 }
 
 function stripMask(cidr: string): string {
@@ -218,6 +223,7 @@ function context(input: BirdRenderInput): Context {
         mesh: cfg.nodeToNodeMeshEnabled ?? true,
         peers,
         pools: input.ipPools,
+        serviceRoutes: serviceRoutesForNode(cfg, input.services ?? [], input.node.name, input.version),
     };
 }
 
@@ -390,9 +396,10 @@ function birdCfg331(ctx: Context): string {
     if (ctx.clusterId) {
         out.push(`# This node (${ctx.input.node.name}) is configured as a route reflector with cluster ID ${ctx.clusterId};`, "# ignore node-to-node mesh setting.");
     } else if (ctx.mesh) {
-        for (const n of meshPeers(ctx)) {
+        // The template's range body leaves three blank lines before each peer, four before the first.
+        for (const [i, n] of meshPeers(ctx).entries()) {
             const ip = stripMask(n.ipv4Address);
-            out.push("", `# For peer /bgp/v1/host/${n.name}/ip_addr_v4`);
+            out.push(...Array<string>(i === 0 ? 4 : 3).fill(""), `# For peer /bgp/v1/host/${n.name}/ip_addr_v4`);
             if (ip === ctx.nodeIp) {
                 out.push(`# Skipping ourselves (${ctx.nodeIp})`);
                 continue;
@@ -407,10 +414,12 @@ function birdCfg331(ctx: Context): string {
     } else {
         out.push("# Node-to-node mesh disabled", "");
     }
-    out.push("", "", "# ------------- Global peers -------------", "");
+    out.push("", "", "# ------------- Global peers -------------");
     if (ctx.peers.length === 0) {
-        out.push("# No global peers configured.");
+        out.push("# No global peers configured.", "", "", "# ------------- Node-specific peers -------------", "", "# No node-specific peers configured.", "", "");
+        return out.join("\n");
     } else {
+        out.push("");
         for (const p of ctx.peers) {
             out.push("", "", `# For peer /bgp/v1/global/peer_v4/${p.key}`);
             if (p.ip === ctx.nodeIp) {
@@ -465,6 +474,7 @@ function ipamCfg331(ctx: Context): string {
         "  reject_local_routes();",
         "  apply_communities();",
         "  calico_aggr();",
+        ...exportStaticRoutes(ctx),
         "",
     ];
     for (const p of ctx.pools) {
@@ -472,6 +482,8 @@ function ipamCfg331(ctx: Context): string {
         else out.push(`  if ( net ~ ${p.cidr} ) then {`, "    accept;", "  }");
     }
     out.push("}", "", "", "filter calico_kernel_programming {", "");
+    const rejects = rejectStaticRoutes(ctx);
+    if (rejects.length > 0) out.push(...rejects.slice(1), "");
     if (ctx.nodeIp) {
         const network = nodeNetwork(ctx.input.node.ipv4Address);
         for (const p of ctx.pools) {
@@ -498,6 +510,18 @@ function ipamCfg331(ctx: Context): string {
     }
     out.push("  accept;", "}");
     return out.join("\n") + "\n";
+}
+
+/** The `/staticroutes` accepts in calico_export_to_bgp_peers (both families; a blank line first). */
+function exportStaticRoutes(ctx: Context): string[] {
+    const routes = ctx.serviceRoutes.staticRoutes;
+    return routes.length === 0 ? [] : ["", "  # Export static routes.", ...routes.map((r) => `  if ( net ~ ${r} ) then { accept; }`)];
+}
+
+/** The `/rejectcidrs` rejects at the top of calico_kernel_programming (both families; a blank line first). */
+function rejectStaticRoutes(ctx: Context): string[] {
+    const cidrs = ctx.serviceRoutes.rejectCidrs;
+    return cidrs.length === 0 ? [] : ["", "  # Don't program static routes into kernel.", ...cidrs.map((r) => `  if ( net ~ ${r} ) then { reject; }`)];
 }
 
 /** `10.192.0.2/16` → `10.192.0.0/16` (confd's `network_v4`). */
@@ -603,10 +627,12 @@ function ipamCfg332(ctx: Context): string {
         "  reject_local_routes();",
         "  apply_communities();",
         "  calico_aggr();",
+        ...exportStaticRoutes(ctx),
         ...ctx.pools.map((p) => `  if (net ~ ${p.cidr}) then { accept; }`),
         "}",
         "",
         "filter calico_kernel_programming {",
+        ...rejectStaticRoutes(ctx),
         "  if (defined(source) && (source = RTS_BGP) && !defined(krt_metric)) then {",
         `      krt_metric = ${NORMAL_ROUTE_PRIORITY};`,
         "      if (defined(bgp_local_pref)) then {",
@@ -634,11 +660,10 @@ function aggrCfg(ctx: Context): string {
     const blocks = [...ctx.input.blocks].sort((a, b) => (blockKey(a.cidr) < blockKey(b.cidr) ? -1 : blockKey(a.cidr) > blockKey(b.cidr) ? 1 : 0));
     const out = ["# Generated by confd", ...(v332 ? [""] : []), "", "protocol static {"];
     const statics = blocks.filter((b) => !b.cidr.endsWith("/32"));
-    if (blocks.length > 0) {
-        out.push("   # IP blocks for this host.", ...statics.map((b) => `   route ${b.cidr} blackhole;`));
-    } else {
-        out.push("   # No IP blocks or static routes for this host.");
-    }
+    const serviceRoutes = ctx.serviceRoutes.staticRoutes;
+    if (blocks.length > 0) out.push("   # IP blocks for this host.", ...statics.map((b) => `   route ${b.cidr} blackhole;`));
+    if (serviceRoutes.length > 0) out.push("   # Static routes.", ...serviceRoutes.map((r) => `   route ${r} blackhole;`));
+    if (blocks.length === 0 && serviceRoutes.length === 0) out.push("   # No IP blocks or static routes for this host.");
     out.push("}", "", ...(v332 ? [] : [""]), "# Aggregation of routes on this host; export the block, nothing beneath it.", "function calico_aggr ()", "{");
     for (const b of blocks) {
         const exported = [

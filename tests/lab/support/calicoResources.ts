@@ -1,9 +1,10 @@
 /**
- * Calico resources (projectcalico.org/v3 YAML, as in confd's mock data) → what the BIRD renderer
- * needs for one node. Pure.
+ * Calico resources (projectcalico.org/v3 YAML, as in confd's mock data) and Kubernetes Services
+ * → what the BIRD renderer needs for one node. Pure.
  */
 import { parseAllDocuments } from "yaml";
 import type { BgpConfigurationSpec, BgpPeerInput, BirdRenderInput, CalicoNodeFacts, CalicoTemplateVersion, IpamBlock, IpPoolSpec } from "./calicoBird";
+import type { KubeService, ServiceEndpoint } from "./calicoServiceRoutes";
 
 interface Resource {
     kind: string;
@@ -72,4 +73,54 @@ export function renderInputFromResources(
         ipPools,
         blocks,
     };
+}
+
+/**
+ * Reads the Services and EndpointSlices of a multi-document YAML (as `kubectl apply` would write
+ * them) into what confd's route generator sees. `status` is dropped, as `kubectl apply` drops it:
+ * LoadBalancer ingress IPs only come from a load-balancer controller.
+ */
+export function servicesFromKubeYaml(yamlText: string): KubeService[] {
+    const docs = parseAllDocuments(yamlText)
+        .map((d) => d.toJS() as KubeObject | null)
+        .filter((r): r is KubeObject => !!r && typeof r.kind === "string");
+    const endpoints = new Map<string, ServiceEndpoint[]>();
+    for (const d of docs) {
+        if (d.kind !== "EndpointSlice") continue;
+        const svc = d.metadata?.labels?.["kubernetes.io/service-name"];
+        if (!svc) continue;
+        const list = endpoints.get(svc) ?? [];
+        for (const e of (d.endpoints ?? []) as { nodeName?: string; conditions?: { ready?: boolean } }[]) {
+            list.push({
+                ...(e.nodeName !== undefined ? { nodeName: e.nodeName } : {}),
+                ...(e.conditions?.ready !== undefined ? { ready: e.conditions.ready } : {}),
+                addressType: d.addressType === "IPv6" ? "IPv6" : "IPv4",
+            });
+        }
+        endpoints.set(svc, list);
+    }
+    return docs
+        .filter((d) => d.kind === "Service")
+        .map((d) => {
+            const spec = (d.spec ?? {}) as Record<string, unknown>;
+            const name = d.metadata?.name ?? "";
+            const clusterIPs = (spec["clusterIPs"] as string[] | undefined) ?? (typeof spec["clusterIP"] === "string" ? [spec["clusterIP"]] : []);
+            return {
+                name,
+                type: (spec["type"] as KubeService["type"] | undefined) ?? "ClusterIP",
+                clusterIPs,
+                ...(spec["externalTrafficPolicy"] !== undefined ? { externalTrafficPolicy: spec["externalTrafficPolicy"] as "Cluster" | "Local" } : {}),
+                ...(Array.isArray(spec["externalIPs"]) ? { externalIPs: spec["externalIPs"] as string[] } : {}),
+                ...(Array.isArray(spec["ipFamilies"]) ? { ipFamilies: spec["ipFamilies"] as ("IPv4" | "IPv6")[] } : {}),
+                endpoints: endpoints.get(name) ?? [],
+            };
+        });
+}
+
+interface KubeObject {
+    kind: string;
+    metadata?: { name?: string; labels?: Record<string, string> };
+    spec?: unknown;
+    addressType?: string;
+    endpoints?: unknown[];
 }
