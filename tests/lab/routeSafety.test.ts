@@ -5,14 +5,15 @@
  * the core renders it, and the ADC's route table is read over SSH.
  */
 import { strict as assert } from "node:assert";
-import { planPeering, type PeeringPlan } from "../../provider/component/plan";
-import { filterView, planPrefixFilter, renderFilterChanges, type PrefixFilterIntent } from "../../provider/core/prefixFilter";
-import type { ConfigLine } from "../../provider/device/types";
-import type { Asn, IpAddress } from "../../provider/core/values";
+import type { PeeringPlan } from "../../provider/component/plan";
+import type { PrefixFilterIntent } from "../../provider/core/prefixFilter";
+import type { IpAddress } from "../../provider/core/values";
+import { applyPrefixFilter } from "./support/adcFilter";
 import type { BgpPeerSpec } from "./support/calicoBird";
 import { globalProtocolName } from "./support/calicoBird";
 import { waitFor } from "./support/exec";
 import { Lab, LAB_ADC_ADDRESS, LAB_POOL } from "./support/lab";
+import { planLabPeering } from "./support/labPlan";
 import { startLabSimulator, type LabSimulator } from "./support/labSimulator";
 import { assertLabPrerequisites } from "./support/prerequisites";
 
@@ -26,26 +27,8 @@ describe("lab: route safety (the ADC's prefix filter and limit, the default next
     let plan: PeeringPlan;
     let intent: PrefixFilterIntent;
 
-    /** The lines, typed as the session would: `router bgp N` before router lines. */
-    async function apply(lines: readonly ConfigLine[]): Promise<void> {
-        const text: string[] = [];
-        let inRouter: number | null = null;
-        for (const l of lines) {
-            if (l.context !== "global" && inRouter !== l.context.routerBgp) text.push(`router bgp ${(inRouter = l.context.routerBgp)}`);
-            if (l.context === "global") inRouter = null;
-            text.push(l.text);
-        }
-        await adc.sim.device.configure(text);
-    }
-
     /** Plans the filter against what the ADC holds now, and applies it. */
-    async function applyFilter(want: PrefixFilterIntent): Promise<void> {
-        const text = adc.sim.device.runningConfig();
-        const mine = new Set(want.neighbors);
-        const p = planPrefixFilter(filterView(text), 500 as Asn, want, { lists: new Set([LIST]), limits: mine }, { owned: mine, created: new Set() }, true);
-        assert.ok(p.ok, JSON.stringify(!p.ok && p.conflicts));
-        await apply(renderFilterChanges(p.changes));
-    }
+    const applyFilter = (want: PrefixFilterIntent) => applyPrefixFilter(adc, 500, want);
 
     let lastSeen = "";
     /** The ADC's installed BGP routes; the last answer is kept for failure messages. */
@@ -63,22 +46,7 @@ describe("lab: route safety (the ADC's prefix filter and limit, the default next
         assertLabPrerequisites();
         lab = await Lab.start({ nodes: 3, meshEnabled: true, calicoVersion: "v3.32" });
         adc = await startLabSimulator(lab);
-        const planned = planPeering({
-            name: "lab",
-            adc: { asn: 500, peerAddress: LAB_ADC_ADDRESS, router: "create" },
-            cluster: { asn: 64512, asnSource: "cluster.asn", nodes: lab.nodes.map((n) => ({ name: n.name, address: n.address })), nodesSource: "cluster.nodes" },
-            calicoApi: "projectcalico.org/v3",
-            routeSafety: {
-                calicoRelease: { value: "v3.32.1", source: "calicoVersion" },
-                ipPools: { listed: [{ cidr: LAB_POOL }], source: "cluster.ipPools" },
-                fieldManager: "pulumi-calico-adc-lab",
-                prefixListName: LIST,
-                // The lab's BIRD rendering has no BGPFilters; the reverse direction is proved on the API server.
-                acceptFromAdc: false,
-            },
-        });
-        assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.problems));
-        plan = planned.plan;
+        plan = planLabPeering(lab, { routeSafety: { prefixListName: LIST } });
         // What every calico-node renders from the component's BGPPeer.
         await lab.setPeer({ ...(plan.bgpPeer.spec as unknown as BgpPeerSpec) });
         await adc.sim.device.cli("enable ns feature BGP");

@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { BirdNode } from "./bird";
 import type { BgpConfigurationSpec, BgpPeerSpec, BirdRenderInput, CalicoNodeFacts, CalicoTemplateVersion } from "./calicoBird";
 import type { CalicoPeerStatus } from "./birdProtocols";
+import type { KubeService, ServiceAdvertisementConfig } from "./calicoServiceRoutes";
 import { FrrRouter } from "./frr";
 import { buildLan, createNamespace, namespaceName } from "./netns";
 import { runIn } from "./exec";
@@ -206,6 +207,16 @@ export class Lab {
         this.peerSpec = spec;
         const peer = options.password !== undefined ? { spec, password: options.password } : { spec };
         for (const n of this.nodes) await n.bird.reconfigure({ ...n.bird.renderInput, peers: [peer] });
+    }
+
+    /**
+     * Sets BGPConfiguration `default`'s service advertisement fields (replacing the previous
+     * ones; `{}` turns it off) and the Services the nodes' confd watches; every node re-renders
+     * and reloads.
+     */
+    async setServiceAdvertisement(config: ServiceAdvertisementConfig, services: readonly KubeService[]): Promise<void> {
+        const bgpConfiguration = { ...this.base.bgpConfiguration, ...config };
+        for (const n of this.nodes) await n.bird.reconfigure({ ...n.bird.renderInput, bgpConfiguration, services });
     }
 
     /** Sets one node's own AS (Calico Node `spec.bgp.asNumber`); only that node re-renders. */
