@@ -6,7 +6,9 @@
  * (`address-family ...`) are kept verbatim and the addresses they name are recorded, because a
  * `neighbor X activate` there is not a neighbor. Unknown lines are kept, never rejected, and
  * never guessed at: where the layout leaves doubt the block carries the doubt, and the planner
- * refuses to act on it.
+ * refuses to act on it. So does a neighbor named in an address form stacks read differently
+ * ({@link parseNeighborRef}), or by a name that no line of the block defines as a peer group
+ * or an interface, and an answer cut before its closing `end` (the whole configuration).
  */
 import { parseConfigTree, type ConfigNode, type UncertainRegion } from "./configTree";
 import type { BgpRouter, PeerGroup, RemoteAs, RunningConfig, RunningNeighbor } from "./model";
@@ -58,6 +60,16 @@ function neighborWord(w: readonly string[]): string | null {
     return w[at]?.toLowerCase() === "neighbor" && w[at + 1] ? w[at + 1]! : null;
 }
 
+/**
+ * The attribute a `neighbor <word> <attribute> ...` line sets, in lower case, and where its
+ * value starts: EOS's two-word `peer group` (`neighbor SPINE peer group`, `neighbor 10.0.0.1
+ * peer group SPINE`) is read as `peer-group`.
+ */
+function attribute(w: readonly string[]): { readonly name: string | undefined; readonly value: number } {
+    const name = w[2]?.toLowerCase();
+    return name === "peer" && w[3]?.toLowerCase() === "group" ? { name: "peer-group", value: 4 } : { name, value: 3 };
+}
+
 /** One line's doubt, quoted. */
 function doubt(reason: string, node: ConfigNode): UncertainRegion {
     return { reason, lines: [{ lineNo: node.lineNo, text: node.text }] };
@@ -74,9 +86,9 @@ function declaredNames(lines: readonly ConfigNode[]): { groups: Set<string>; int
     for (const line of lines) {
         const w = words(line.text);
         if (w[0]?.toLowerCase() !== "neighbor" || !w[1] || parseNeighborRef(w[1]).kind !== "name") continue;
-        const attr = w[2]?.toLowerCase();
-        if (attr === "peer-group" && w.length === 3) groups.add(w[1]);
-        else if (attr === "interface") interfaces.add(w[1]);
+        const attr = attribute(w);
+        if (attr.name === "peer-group" && w.length === attr.value) groups.add(w[1]);
+        else if (attr.name === "interface") interfaces.add(w[1]);
     }
     return { groups, interfaces };
 }
@@ -92,7 +104,8 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     const maxPaths: { ebgp: number | null; ibgp: number | null } = { ebgp: null, ibgp: null };
     const redistribute = new Map<string, string>();
     const neighbors = new Map<IpAddress, MutableNeighbor>();
-    const groups = new Map<string, { name: string; remoteAsn: RemoteAs | null }>();
+    /** A defined group's own remote-as, by name. */
+    const groupAsn = new Map<string, RemoteAs | null>();
     const mentions = new Map<IpAddress, string[]>();
     const otherLines: string[] = [];
     const addressDoubts: UncertainRegion[] = [];
@@ -151,8 +164,8 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         } else if (key === "redistribute" && w[1]) {
             redistribute.set(w[1].toLowerCase(), after(line, 2));
         } else if (ref?.kind === "address") {
-            const attr = w[2]?.toLowerCase();
-            if (attr === "peer-group" && w.length === 3) {
+            const { name: attr, value: at } = attribute(w);
+            if (attr === "peer-group" && w.length === at) {
                 // A group is defined by a name, never an address: what the device made of this, nobody can say.
                 uncertain.push(doubt(`"${line}" defines a peer group named like an address`, child));
                 otherLines.push(line);
@@ -161,7 +174,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
             const n = neighbor(ref.address);
             const value = remoteAs(w[3]);
             if (attr === "remote-as" && value !== null && w.length === 4) n.remoteAsn = value;
-            else if (attr === "peer-group" && w[3] && w.length === 4) n.peerGroup = w[3];
+            else if (attr === "peer-group" && w.length === at + 1) n.peerGroup = w[at]!;
             else if (attr === "description") n.description = after(line, 3);
             else if (attr === "password") n.password = after(line, 3);
             else if (attr === "update-source" && w[3]) n.updateSource = w[3];
@@ -179,8 +192,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
             } else if (isGroup && isInterface) {
                 uncertain.push(doubt(`"${name}" is declared both as a peer group and as an interface neighbor`, child));
             } else if (isGroup) {
-                if (w[2]?.toLowerCase() === "remote-as" && w.length === 4) groups.set(name, { name, remoteAsn: remoteAs(w[3]) });
-                else if (!groups.has(name)) groups.set(name, { name, remoteAsn: null });
+                if (w[2]?.toLowerCase() === "remote-as" && w.length === 4) groupAsn.set(name, remoteAs(w[3]));
             } else if (!isInterface) {
                 uncertain.push(
                     doubt(`"${name}" is neither an address nor a name the block declares as a peer group ("neighbor ${name} peer-group") or an interface ("neighbor ${name} interface"), so what this line configures is not certain`, child),
@@ -194,7 +206,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
 
     const peerGroups = new Map<string, PeerGroup>();
     // In the order of their definitions, whatever order their settings come in.
-    for (const name of declared.groups) peerGroups.set(name, groups.get(name) ?? { name, remoteAsn: null });
+    for (const name of declared.groups) peerGroups.set(name, { name, remoteAsn: groupAsn.get(name) ?? null });
     const complete = new Map<IpAddress, RunningNeighbor>();
     for (const n of neighbors.values()) {
         const fromGroup = n.peerGroup !== null ? peerGroups.get(n.peerGroup)?.remoteAsn ?? null : null;

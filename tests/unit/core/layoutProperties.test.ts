@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
+import * as ipaddr from "ipaddr.js";
 import { bgpRouter, parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { doubts } from "../../../provider/core/plan";
 
@@ -25,6 +26,29 @@ const routerLevelNeighbor = (address: string): fc.Arbitrary<Piece> =>
     }));
 const peerGroupMember = (address: string): fc.Arbitrary<Piece> =>
     word.map((group) => ({ lines: [[1, `neighbor ${group} peer-group`], [1, `neighbor ${address} peer-group ${group}`]], neighbors: [address] }));
+/** An IPv6 router-level neighbor as some device spells it (upper case, every zero written): read in canonical form. */
+const ipv6Neighbor = (address: string): fc.Arbitrary<Piece> =>
+    fc.tuple(fc.boolean(), fc.boolean(), asn).map(([upper, padded, remote]) => {
+        let spelled = padded ? ipaddr.IPv6.parse(address).toNormalizedString().split(":").map((g) => g.padStart(4, "0")).join(":") : address;
+        if (upper) spelled = spelled.toUpperCase();
+        return { lines: [[1, `neighbor ${spelled} remote-as ${remote}`]], neighbors: [ipaddr.IPv6.parse(address).toString()] };
+    });
+/** FRR's unnumbered neighbor on an interface, with its settings: never an address. */
+const interfaceNeighbor: fc.Arbitrary<Piece> = fc
+    .tuple(fc.integer({ min: 1, max: 48 }), fc.constantFrom("remote-as external", "remote-as internal", "v6only remote-as external", "peer-group FABRIC"), fc.array(word, { maxLength: 3 }))
+    .map(([port, how, description]) => ({
+        lines: [
+            ...(how.startsWith("peer-group") ? ([[1, "neighbor FABRIC peer-group"], [1, "neighbor FABRIC remote-as external"]] as const) : []),
+            [1, `neighbor Ethernet1/${port} interface ${how}`],
+            ...(description.length > 0 ? ([[1, `neighbor Ethernet1/${port} description ${description.join(" ")}`]] as const) : []),
+        ],
+        neighbors: [],
+    }));
+/** A peer group defined (in IOS's or EOS's words) with settings of its own and no member. */
+const groupAlone: fc.Arbitrary<Piece> = fc.tuple(fc.constantFrom("peer-group", "peer group"), asn, fc.array(word, { maxLength: 3 })).map(([spelling, remote, description]) => ({
+    lines: [[1, `neighbor SPINES ${spelling}`], [1, `neighbor SPINES remote-as ${remote}`], ...(description.length > 0 ? ([[1, `neighbor SPINES description ${description.join(" ")}`]] as const) : [])],
+    neighbors: [],
+}));
 const known: fc.Arbitrary<Piece> = fc.constantFrom<Piece>(
     { lines: [[1, "bgp router-id 10.0.0.1"]], neighbors: [] },
     { lines: [[1, "max-paths ebgp 8"]], neighbors: [] },
@@ -47,8 +71,9 @@ const layout = fc
     .uniqueArray(fc.tuple(octet, octet, octet).map(([a, b, c]) => `10.${a}.${b}.${c}`), { minLength: 2, maxLength: 12 })
     .chain((addresses) => {
         const [vrfOnly, ...rest] = addresses;
-        const pieces = fc.array(fc.oneof(known, unknown, section(vrfOnly!)), { maxLength: 10 });
-        const neighborPieces = fc.tuple(...rest.map((a) => fc.oneof(routerLevelNeighbor(a), peerGroupMember(a))));
+        const pieces = fc.array(fc.oneof(known, unknown, section(vrfOnly!), interfaceNeighbor, groupAlone), { maxLength: 10 });
+        // Some of the addresses as IPv6 (the same host number in the documentation range).
+        const neighborPieces = fc.tuple(...rest.map((a, i) => (i % 3 === 2 ? ipv6Neighbor(`2001:db8:${a.split(".").slice(1).join(":")}::${i}`) : fc.oneof(routerLevelNeighbor(a), peerGroupMember(a)))));
         return fc.tuple(fc.constant(vrfOnly!), pieces, neighborPieces, fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.boolean(), fc.nat());
     })
     .map(([vrfOnly, pieces, neighborPieces, depth, frrExit, vrfFirst, seed]) => {

@@ -96,6 +96,12 @@ describe("neighbor words: addresses in every form, peer groups, interfaces", () 
         assert.deepEqual(doubts(config).map((r) => r.lines.map((l) => l.text)), [["neighbor CALICO remote-as 64512"]]);
         assert.deepEqual(verdict(undefinedName, "10.0.0.1"), REFUSED);
 
+        // EOS spells it in two words, definition and membership alike.
+        const eos = parseRunningConfig(device("neighbor SPINE peer group", "neighbor SPINE remote-as 65100", "neighbor 10.0.0.2 peer group SPINE"));
+        assert.deepEqual(doubts(eos), []);
+        assert.deepEqual({ ...bgpRouter(eos)!.neighbors.get(ip("10.0.0.2"))!, otherLines: [] }, { address: "10.0.0.2", remoteAsn: 65100, peerGroup: "SPINE", description: null, password: null, updateSource: null, ebgpMultihop: null, otherLines: [] });
+        assert.equal(planNeighbors(eos, asn(500), [want("10.0.0.2")], new Set(), true).ok, false, "a member is never taken over");
+
         // A definition named like an address is not a group the package can read.
         assert.deepEqual(verdict(device("neighbor 10.0.0.1 peer-group", "neighbor 10.9.9.9 remote-as 65000"), "10.0.0.1"), REFUSED);
     });
