@@ -17,6 +17,8 @@ const provider = shim("adcBgpNeighbors");
  * - `pulumi refresh` reads the device: a neighbor removed or changed by hand shows as drift, and
  *   the next `pulumi up` restores it.
  * - Passwords are stored as secrets and never appear in outputs or messages.
+ * - With `prefixFilter` and `maximumPrefix`, every neighbor gets the inbound filter and limit in
+ *   the same batch that creates it; the list is owned like the neighbors.
  */
 export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
     declare readonly host: pulumi.Output<string>;
@@ -33,6 +35,10 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
      * save failed or was cut off): `pulumi refresh` shows it, and the next `pulumi up` saves.
      */
     declare readonly savePending: pulumi.Output<boolean>;
+    /** The prefix lists this resource created (or adopted) on the ADC, and the neighbors whose `maximum-prefix` it set. */
+    declare readonly filterOwned: pulumi.Output<{ lists: string[]; limits: string[] }>;
+    /** After `pulumi refresh`: how the device's inbound filter differs from the inputs, one sentence a difference. */
+    declare readonly filterDrift: pulumi.Output<string[]>;
 
     constructor(name: string, args: AdcBgpNeighborsArgs, opts?: pulumi.CustomResourceOptions) {
         refuseImport("AdcBgpNeighbors", name, opts);
@@ -46,12 +52,16 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
                 saveConfig: args.saveConfig,
                 adoptExisting: args.adoptExisting,
                 waitForEstablishedSeconds: args.waitForEstablishedSeconds,
+                prefixFilter: args.prefixFilter,
+                maximumPrefix: args.maximumPrefix,
                 host: undefined,
                 port: undefined,
                 owned: undefined,
                 configuredNeighbors: undefined,
                 sessions: undefined,
                 savePending: undefined,
+                filterOwned: undefined,
+                filterDrift: undefined,
             },
             withSecretOutputs(opts, ["credentials", "neighborPasswords", "passwordForms"]),
             "pulumi-calico-adc",

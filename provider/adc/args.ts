@@ -98,6 +98,30 @@ export interface AdcBgpNeighborsArgs {
      * seconds; fail with each neighbor's state otherwise. Default: 0 (do not wait).
      */
     waitForEstablishedSeconds?: pulumi.Input<number>;
+    /**
+     * The inbound route filter on every neighbor of this resource: `ip prefix-list <name>` with
+     * one permit entry per item (numbered 5, 10, ... in order; anything else is refused by the
+     * list's implicit deny) and `neighbor <address> prefix-list <name> in`. The list is this
+     * resource's: one of that name made by someone else is refused unless `adoptExisting`, and
+     * it is removed on delete or when this is unset. A new neighbor gets it in the same batch,
+     * on the line after its `remote-as`. IPv4 only (an IPv6 neighbor is refused while it is set).
+     * Default: none.
+     */
+    prefixFilter?: pulumi.Input<AdcPrefixFilterArgs>;
+    /**
+     * `neighbor <address> maximum-prefix <limit> [warning-only]` on every neighbor: above the
+     * limit the device tears the session down (or, with `warningOnly`, only logs). Limits this
+     * resource set are removed when this is unset. Default: none.
+     */
+    maximumPrefix?: pulumi.Input<{ limit: pulumi.Input<number>; warningOnly?: pulumi.Input<boolean> }>;
+}
+
+/** An inbound prefix filter: see {@link AdcBgpNeighborsArgs.prefixFilter}. */
+export interface AdcPrefixFilterArgs {
+    /** The list's name on the ADC (1 to 63 letters, digits, `_ . : -`); say whose it is, e.g. `pca-<stack>-<name>-in`. */
+    name: pulumi.Input<string>;
+    /** The admitted ranges: an IPv4 CIDR in canonical form, and optionally the prefix lengths admitted (its length < ge <= le <= 32). */
+    entries: pulumi.Input<pulumi.Input<{ prefix: pulumi.Input<string>; ge?: pulumi.Input<number>; le?: pulumi.Input<number> }>[]>;
 }
 
 /** A BGP session as the ADC reports it in `show ip bgp summary`. */

@@ -11,6 +11,8 @@
 import type { AdcConnection } from "../device/types";
 import { parseHostKeyFingerprint, hostKeyFingerprintText } from "../device/hostKey";
 import type { Neighbor } from "../core/model";
+import type { MaximumPrefix, PrefixList, PrefixListEntry } from "../core/prefixFilter";
+import { canonicalCidr } from "../calico/ipPool";
 import type { RouterIntent } from "../core/plan";
 import {
     parseAsn,
@@ -239,6 +241,10 @@ export interface NeighborsSpec {
     readonly saveConfig: boolean;
     readonly adoptExisting: boolean;
     readonly waitForEstablishedSeconds: number;
+    /** The inbound filter on every neighbor; null: none (and a list this resource made goes). */
+    readonly prefixFilter: PrefixList | null;
+    /** The limit on every neighbor; null: none managed (and limits this resource set go). */
+    readonly maximumPrefix: MaximumPrefix | null;
 }
 
 /** The keys of one neighbor. */
@@ -270,7 +276,73 @@ function readNeighbor(r: Reader, i: number, raw: unknown, passwords: Record<stri
 }
 
 /** The neighbors resource's inputs, as {@link AdcBgpNeighbors} sends them and the state stores them. */
-export const NEIGHBORS_INPUTS = ["connection", "credentials", "localAsn", "neighbors", "neighborPasswords", "saveConfig", "adoptExisting", "waitForEstablishedSeconds"] as const;
+export const NEIGHBORS_INPUTS = ["connection", "credentials", "localAsn", "neighbors", "neighborPasswords", "saveConfig", "adoptExisting", "waitForEstablishedSeconds", "prefixFilter", "maximumPrefix"] as const;
+
+const PREFIX_FILTER_SHAPE = '{ name, entries: [{ prefix: "192.168.0.0/16", ge?: 26, le?: 32 }, ...] }';
+const ENTRY_SHAPE = '{ prefix: "192.168.0.0/16", ge?: 26, le?: 32 }';
+/** A ZebOS/Quagga WORD for a list name: no blanks, and nothing the CLI reads as another command. */
+const LIST_NAME = /^[A-Za-z0-9_.:-]{1,63}$/;
+
+/**
+ * One permit entry: an IPv4 CIDR in canonical form (`ip prefix-list` holds IPv4 only), with the
+ * prefix lengths it admits. Quagga's rule: the CIDR's length < ge <= le <= 32.
+ */
+function readPrefixEntry(r: Reader, at: string, raw: unknown, seq: number): PrefixListEntry | undefined {
+    const e = r.object(at, raw, ["prefix", "ge", "le"], ENTRY_SHAPE, "a prefix-list entry");
+    if (!e) return undefined;
+    const prefix = r.take(`${at}.prefix`, e.prefix, (v): Parsed<{ cidr: string; length: number }> => {
+        const c = typeof v === "string" ? canonicalCidr(v) : undefined;
+        if (!c) return { ok: false, reason: `${show(v)} is not a CIDR; give an IPv4 network such as "192.168.0.0/16"` };
+        if (c.family !== "ipv4") return { ok: false, reason: `${show(v)} is IPv6; the ADC's "ip prefix-list" holds IPv4 prefixes only: leave it out` };
+        if (c.cidr !== v) return { ok: false, reason: `${show(v)} has host bits set or is not in canonical form; did you mean "${c.cidr}"?` };
+        return { ok: true, value: { cidr: c.cidr, length: c.length } };
+    });
+    if (prefix === undefined) return undefined;
+    const ge = r.optional(`${at}.ge`, e.ge, (v) => parseIntegerInRange(v, prefix.length + 1, 32, `ge for ${prefix.cidr} (longer than its /${prefix.length})`));
+    const le = r.optional(`${at}.le`, e.le, (v) => parseIntegerInRange(v, Math.max(prefix.length + 1, typeof ge === "number" ? ge : 0), 32, `le for ${prefix.cidr} (longer than its /${prefix.length}, and at least ge)`));
+    if (ge === undefined || le === undefined) return undefined;
+    return { seq, action: "permit", prefix: prefix.cidr, ge, le: ge !== null && le === 32 ? null : le };
+}
+
+/** `prefixFilter`: a list name and its permit entries, numbered 5, 10, ... in order; null for none. */
+function readPrefixFilter(r: Reader, raw: unknown): PrefixList | null | undefined {
+    if (raw === undefined || raw === null) return null;
+    const o = r.object("prefixFilter", raw, ["name", "entries"], PREFIX_FILTER_SHAPE);
+    if (!o) return undefined;
+    const name = r.take("prefixFilter.name", o.name, (v): Parsed<string> =>
+        typeof v === "string" && LIST_NAME.test(v) ? { ok: true, value: v } : { ok: false, reason: `${show(v)} is not a prefix-list name: use 1 to 63 letters, digits, "_", ".", ":" or "-" (e.g. "pca-prod-adc-in"), a name no one else uses on the ADC` },
+    );
+    if (o.entries === UNKNOWN) {
+        r.unknown = true;
+        return undefined;
+    }
+    if (!Array.isArray(o.entries) || o.entries.length === 0) {
+        r.fail("prefixFilter.entries", `${show(o.entries)} is ${Array.isArray(o.entries) ? "an empty list" : o.entries === undefined ? "missing" : "not a list"}; give at least one ${ENTRY_SHAPE}, or set prefixFilter: null to peer without an inbound filter`);
+        return undefined;
+    }
+    const entries: PrefixListEntry[] = [];
+    let failed = false;
+    o.entries.forEach((item, i) => {
+        const e = readPrefixEntry(r, `prefixFilter.entries[${i}]`, item, 5 * (i + 1));
+        if (!e) return void (failed = true);
+        const earlier = entries.findIndex((x) => x.prefix === e.prefix && x.ge === e.ge && x.le === e.le);
+        if (earlier >= 0) r.fail(`prefixFilter.entries[${i}]`, `repeats prefixFilter.entries[${earlier}]; remove one`);
+        entries.push(e);
+    });
+    if (name === undefined || failed) return undefined;
+    return { name, entries };
+}
+
+/** `maximumPrefix`: `{ limit, warningOnly? }`; null for none. */
+function readMaximumPrefix(r: Reader, raw: unknown): MaximumPrefix | null | undefined {
+    if (raw === undefined || raw === null) return null;
+    const o = r.object("maximumPrefix", raw, ["limit", "warningOnly"], "{ limit: 1..4294967295, warningOnly?: boolean }, e.g. { limit: 1024 }");
+    if (!o) return undefined;
+    const limit = r.take("maximumPrefix.limit", o.limit, (v) => parseIntegerInRange(v, 1, 4294967295, "prefix limit"));
+    const warningOnly = r.optional("maximumPrefix.warningOnly", o.warningOnly, bool("maximumPrefix.warningOnly")) ?? false;
+    if (limit === undefined || warningOnly === undefined) return undefined;
+    return { limit, warningOnly };
+}
 
 /** `neighborPasswords`: address → password, every value text. Values are never shown. */
 function readPasswords(r: Reader, raw: unknown): Record<string, unknown> | undefined {
@@ -321,5 +393,14 @@ export function resolveNeighborsInputs(raw: Record<string, unknown>, source: Inp
     const saveConfig = r.optional("saveConfig", raw.saveConfig, bool("saveConfig")) ?? true;
     const adoptExisting = r.optional("adoptExisting", raw.adoptExisting, bool("adoptExisting")) ?? false;
     const waitForEstablishedSeconds = r.optional("waitForEstablishedSeconds", raw.waitForEstablishedSeconds, (v) => parseIntegerInRange(v, 0, 3600, "number of seconds")) ?? 0;
-    return r.result(() => ({ connection: connection!, asn: asn!, neighbors, saveConfig, adoptExisting, waitForEstablishedSeconds }));
+    const prefixFilter = readPrefixFilter(r, raw.prefixFilter);
+    const maximumPrefix = readMaximumPrefix(r, raw.maximumPrefix);
+    if (raw.prefixFilter !== undefined && raw.prefixFilter !== null) {
+        neighbors.forEach((n, i) => {
+            if (n.address.includes(":")) {
+                r.fail(`neighbors[${i}].address`, `"${n.address}" is IPv6, and prefixFilter ("ip prefix-list") filters IPv4 routes only, so this neighbor would accept every route unfiltered; peer over IPv4, or set prefixFilter: null to peer without an inbound filter, knowingly`);
+            }
+        });
+    }
+    return r.result(() => ({ connection: connection!, asn: asn!, neighbors, saveConfig, adoptExisting, waitForEstablishedSeconds, prefixFilter: prefixFilter!, maximumPrefix: maximumPrefix! }));
 }

@@ -12,13 +12,13 @@ import type { Neighbor, RunningConfig, RunningNeighbor } from "../core/model";
 import { passwordsSent, readRememberedPasswords, rememberAfterApply, samePassword, type RememberedPassword, type RememberedPasswords } from "../core/passwords";
 import { mustSave, savePendingAfter } from "../core/save";
 import { bgpRouter } from "../core/parseRunningConfig";
-import { confirmNeighbors, confirmNeighborsRemoval, decideNeighbors, decideNeighborsRemoval, type NeighborsWant } from "../core/ownership";
-import { renderChanges } from "../core/render";
+import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilteredNeighbors, decideFilteredNeighborsRemoval, type FilteredNeighborsWant, type NeighborsOwnership } from "../core/ownership";
+import { filterDrift, NO_FILTER_OWNED, renderNeighborsWithFilter, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
 import type { IpAddress } from "../core/values";
 import { conflictError } from "./conflicts";
 import { withLockedSession } from "./deviceLock";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
-import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type Observation } from "./observe";
+import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type FullObservation as Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { checkResult, log, requireSpec } from "./providerSupport";
 import { diffState, neighborsInputsState, NEIGHBORS_INPUT_KEYS, SCHEMA_VERSION, type NeighborsInputsState } from "./state";
@@ -41,6 +41,10 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     configuredNeighbors: AdcBgpNeighborState[];
     /** The owned neighbors' BGP sessions, from `show ip bgp summary`. */
     sessions: BgpSessionState[];
+    /** The prefix lists this resource created (or adopted), and the neighbors whose `maximum-prefix` it set. */
+    filterOwned: { lists: string[]; limits: string[] };
+    /** How the device's inbound filter differs from the inputs (written by `pulumi refresh`; empty when it holds what was asked). */
+    filterDrift: string[];
     /**
      * True when the device may hold changes of this resource that were not saved (a save that
      * failed or was cut off): the next `pulumi up` saves, and until then `pulumi refresh` shows it.
@@ -48,7 +52,11 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     savePending: boolean;
 }
 
-function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: RememberedPasswords, savePending: boolean): NeighborsOutputs {
+function filterIntent(spec: NeighborsSpec): PrefixFilterIntent {
+    return { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix, neighbors: spec.neighbors.map((n) => n.address) };
+}
+
+function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: RememberedPasswords, savePending: boolean, filter: PrefixFilterOwnership): NeighborsOutputs {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === spec.asn ? router : undefined;
     const ownedSet = new Set(owned);
@@ -62,6 +70,8 @@ function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observatio
         configuredNeighbors: mine ? [...mine.neighbors.values()].filter((n) => ownedSet.has(n.address)).map(neighborState) : [],
         sessions: seen.sessions.filter((s) => ownedSet.has(s.address)),
         savePending,
+        filterOwned: { lists: [...filter.lists].sort(), limits: [...filter.limits].sort() },
+        filterDrift: [],
     };
 }
 
@@ -75,6 +85,7 @@ interface Recorded {
     readonly owned: ReadonlySet<IpAddress>;
     readonly passwords: RememberedPasswords;
     readonly savePending: boolean;
+    readonly filter: PrefixFilterOwnership;
 }
 
 function recorded(props: Record<string, unknown>): Recorded {
@@ -83,19 +94,29 @@ function recorded(props: Record<string, unknown>): Recorded {
         owned: new Set((stored.owned ?? []) as IpAddress[]),
         passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
         savePending: stored.savePending === true,
+        // State written before the filter existed owns none.
+        filter: { lists: new Set(stored.filterOwned?.lists ?? []), limits: new Set((stored.filterOwned?.limits ?? []) as IpAddress[]) },
     };
 }
 
 async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
     const host = spec.connection.host;
-    const want: NeighborsWant = { asn: spec.asn, neighbors: spec.neighbors, adopt: spec.adoptExisting, samePassword: samePassword(was.passwords) };
+    const want: FilteredNeighborsWant = {
+        asn: spec.asn,
+        neighbors: spec.neighbors,
+        adopt: spec.adoptExisting,
+        samePassword: samePassword(was.passwords),
+        filter: { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix },
+    };
+    const before: NeighborsOwnership = { neighbors: was.owned, filter: was.filter };
     return withLockedSession(spec.connection, async (session: AdcSession) => {
         const seen = await observe(session);
         // Before planning: a node that must not be configured is refused with nothing sent.
         await session.ensureWritable();
-        const decision = decideNeighbors(seen.running, was.owned, want);
+        const decision = decideFilteredNeighbors(seen.filter, before, want);
         if (!decision.ok) throw conflictError(host, decision.conflicts);
-        const lines = renderChanges(decision.changes);
+        // The filter's lines travel in the same batch as the neighbors': no neighbor is created without its filter.
+        const lines = renderNeighborsWithFilter(decision.neighbors.changes, decision.filterChanges);
         const changing = lines.length > 0;
         let saved = false;
         const pending = () => savePendingAfter(spec.saveConfig, changing, was.savePending, saved);
@@ -117,21 +138,26 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
             } catch {
                 // The session is gone: the claim is recorded; the next plan re-checks each against the device.
             }
-            const confirmed = confirmNeighbors(decision, want, now?.running ?? null);
-            throw partialFailure(e, id, { ...outputs(spec, [...confirmed.owned].sort(), now ?? seen, was.passwords, pending()) }, inputs);
+            const confirmed = confirmFilteredNeighbors(decision, before, want, now?.filter ?? null);
+            // A batch cut between a new neighbor's remote-as and its filter leaves it up unfiltered: say so.
+            const open = confirmed.unfiltered.map((a) => `neighbor ${a} is on the device without its inbound filter`);
+            const cause = open.length === 0 ? e : new Error(`${e instanceof Error ? e.message : String(e)}\n  ${open.join("; ")}: run \`pulumi up\` now to attach it`);
+            throw partialFailure(cause, id, { ...outputs(spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter) }, inputs);
         }
-        const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.changes), was.passwords);
-        const confirmed = confirmNeighbors(decision, { ...want, samePassword: samePassword(remembered) }, after.running);
-        const owned = [...confirmed.owned].sort();
-        if ((confirmed.missing?.length ?? 0) > 0 || notTaken.length > 0) {
-            const missing = renderChanges(confirmed.missing ?? []).map((l) => (l.redacted ?? l.text) || `router bgp ${spec.asn}`);
+        const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.neighbors.changes), was.passwords);
+        const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter);
+        const owned = [...confirmed.owned.neighbors].sort();
+        const filterOwned = confirmed.owned.filter;
+        const missingChanges = confirmed.missing ?? { neighbors: [], filter: [] };
+        if (missingChanges.neighbors.length > 0 || missingChanges.filter.length > 0 || notTaken.length > 0) {
+            const missing = renderNeighborsWithFilter(missingChanges.neighbors, missingChanges.filter).map((l) => (l.redacted ?? l.text) || `router bgp ${spec.asn}`);
             const stale = notTaken.map((a) => `the new password of neighbor ${a} (the device still shows the previous one)`);
             // One item a line: a redacted password runs to the end of its line.
             const items = [...missing, ...stale].map((m) => `\n    - ${m}`).join("");
             throw partialFailure(
                 new AdcError(host, `the device accepted the neighbor configuration but does not show it; still missing:${items}`, "check `show running-config` in vtysh on the ADC"),
                 id,
-                { ...outputs(spec, owned, after, remembered, pending()) },
+                { ...outputs(spec, owned, after, remembered, pending(), filterOwned) },
                 inputs,
             );
         }
@@ -149,10 +175,10 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
                 after = { ...after, sessions };
             } catch (e) {
                 // The neighbors are configured (and saved, when asked): record them, so the next `up` only waits again.
-                throw partialFailure(e, id, { ...outputs(spec, owned, after, remembered, pending()) }, inputs);
+                throw partialFailure(e, id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs);
             }
         }
-        return outputs(spec, owned, after, remembered, pending());
+        return outputs(spec, owned, after, remembered, pending(), filterOwned);
     });
 }
 
@@ -175,6 +201,12 @@ function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Obs
     return neighborsInputsState({ ...spec, neighbors });
 }
 
+/** The filter intent on the owned neighbors, as `read` compares it with the device. */
+function ownedIntent(stored: NeighborsOutputs, spec: NeighborsSpec): PrefixFilterIntent {
+    const owned = new Set(stored.owned ?? []);
+    return { ...filterIntent(spec), neighbors: spec.neighbors.map((n) => n.address).filter((a) => owned.has(a)) };
+}
+
 export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return checkResult(news, resolveNeighborsInputs(news), neighborsInputsState);
@@ -188,7 +220,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveNeighborsInputs(inputs));
         const id = `${spec.connection.host}:${spec.connection.port}/router-bgp-${spec.asn}/neighbors/${randomBytes(4).toString("hex")}`;
         try {
-            return { id, outs: await apply(id, spec, { owned: new Set(), passwords: {}, savePending: false }, inputs) };
+            return { id, outs: await apply(id, spec, { owned: new Set(), passwords: {}, savePending: false, filter: NO_FILTER_OWNED }, inputs) };
         } catch (e) {
             throw asProviderError(e);
         }
@@ -212,29 +244,31 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
             // Ownership is kept for neighbors removed by hand: they are still this resource's to restore.
             // Whether the device saved is not observable, so a pending save stays as recorded.
             const was = recorded(props as Record<string, unknown>);
-            const outs = { ...outputs(spec, stored.owned ?? [], seen, was.passwords, was.savePending), ...inputs };
+            const outs = { ...outputs(spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter), ...inputs, filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
             return { id, props: outs, inputs: inputs as unknown as Record<string, unknown> };
         });
     },
 
     async delete(_id, props) {
         const spec = requireSpec(resolveNeighborsInputs(props, "state"));
-        const owned = new Set(((props as Partial<NeighborsOutputs>).owned ?? []) as IpAddress[]);
+        const was = recorded(props);
+        const owned: NeighborsOwnership = { neighbors: was.owned, filter: was.filter };
         const host = spec.connection.host;
         try {
             await withLockedSession(spec.connection, async (session) => {
                 const seen = await observe(session);
                 // Before planning: a node that must not be configured is refused with nothing sent.
                 await session.ensureWritable();
-                const removal = decideNeighborsRemoval(seen.running, owned, spec.asn);
+                const removal = decideFilteredNeighborsRemoval(seen.filter, owned, spec.asn);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);
-                const lines = renderChanges(removal.changes);
-                if (lines.length > 0) log(host, `removing ${lines.length} neighbor(s) this stack added`);
+                const lines = renderNeighborsWithFilter(removal.neighbors, removal.filter);
+                if (lines.length > 0) log(host, `removing ${removal.neighbors.length} neighbor(s) and ${removal.filter.length} prefix list(s) this stack added`);
                 // Read back with the lines, as apply does: a line the device answered without
                 // taking would otherwise leave the neighbor on the device and out of every stack.
                 if (lines.length > 0) {
                     const after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
-                    const still = renderChanges(confirmNeighborsRemoval(owned, spec.asn, after.running)).map((l) => l.text);
+                    const left = confirmFilteredNeighborsRemoval(owned, spec.asn, after.filter);
+                    const still = renderNeighborsWithFilter(left.neighbors, left.filter).map((l) => l.text);
                     if (still.length > 0) {
                         throw new AdcError(host, `the device accepted the removal but still shows the neighbors: ${still.join("; ")} not applied`, "check `show running-config` in vtysh on the ADC, then run `pulumi destroy` again");
                     }

@@ -9,10 +9,16 @@ import { AdcCommandError } from "../device/errors";
 import type { RunningConfig, RunningNeighbor } from "../core/model";
 import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
 import { parseBgpSummary, parseFeatures } from "../core/parseShowOutputs";
+import { filterView, type FilterView } from "../core/prefixFilter";
 
 export interface Observation {
     readonly running: RunningConfig;
     readonly sessions: readonly BgpSessionState[];
+}
+
+/** An observation read from the device's answers, with the prefix lists the filter plan reads. */
+export interface FullObservation extends Observation {
+    readonly filter: FilterView;
 }
 
 export async function bgpFeatureEnabled(session: AdcSession): Promise<boolean> {
@@ -23,7 +29,7 @@ export async function bgpFeatureEnabled(session: AdcSession): Promise<boolean> {
 export const OBSERVE_SHOWS: readonly string[] = ["show running-config", "show ip bgp summary"];
 
 /** Reads the configuration and the sessions in one round trip. */
-export async function observe(session: AdcSession): Promise<Observation> {
+export async function observe(session: AdcSession): Promise<FullObservation> {
     return observation(session.host, await session.vtyshShows(OBSERVE_SHOWS));
 }
 
@@ -38,10 +44,10 @@ export async function observeWithFeature(session: AdcSession): Promise<Observati
  * The answers to {@link OBSERVE_SHOWS} as an observation. A device without a BGP instance
  * answers the summary with a `%` line: that means no sessions.
  */
-export function observation(host: string, [config, summary]: readonly ShowAnswer[]): Observation {
+export function observation(host: string, [config, summary]: readonly ShowAnswer[]): FullObservation {
     if (config.failure !== undefined) throw new AdcCommandError(host, "show running-config", config.failure, "check that the account may run vtysh's `show running-config`");
     const running = parseRunningConfig(config.output);
-    return { running, sessions: bgpRouter(running) && summary.failure === undefined ? parseBgpSummary(summary.output) : [] };
+    return { running, filter: filterView(config.output, running), sessions: bgpRouter(running) && summary.failure === undefined ? parseBgpSummary(summary.output) : [] };
 }
 
 /** A device without a BGP instance answers the summary with a `%` line; that means no sessions. */
@@ -71,7 +77,7 @@ export function neighborState(n: RunningNeighbor): AdcBgpNeighborState {
  * After a failed apply: read the device on the same session if it still works, else on a new
  * one (the failure may have been the connection itself). Throws if the device cannot be read.
  */
-export async function observeAfterFailure(session: AdcSession, connection: AdcConnection): Promise<Observation> {
+export async function observeAfterFailure(session: AdcSession, connection: AdcConnection): Promise<FullObservation> {
     try {
         return await observe(session);
     } catch {

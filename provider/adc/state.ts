@@ -56,6 +56,12 @@ export interface RouterInputsState {
     adoptExisting: boolean;
 }
 
+/** The inbound filter as stored: entries in order, without their sequence numbers (5, 10, ... by position). */
+export interface StoredPrefixFilter {
+    name: string;
+    entries: { prefix: string; ge: number | null; le: number | null }[];
+}
+
 export interface NeighborsInputsState {
     connection: PublicConnection;
     credentials: Credentials;
@@ -67,6 +73,8 @@ export interface NeighborsInputsState {
     saveConfig: boolean;
     adoptExisting: boolean;
     waitForEstablishedSeconds: number;
+    prefixFilter: StoredPrefixFilter | null;
+    maximumPrefix: { limit: number; warningOnly: boolean } | null;
 }
 
 export function publicConnection(c: AdcConnection): PublicConnection {
@@ -116,6 +124,8 @@ export function neighborsInputsState(spec: NeighborsSpec): NeighborsInputsState 
         saveConfig: spec.saveConfig,
         adoptExisting: spec.adoptExisting,
         waitForEstablishedSeconds: spec.waitForEstablishedSeconds,
+        prefixFilter: spec.prefixFilter && { name: spec.prefixFilter.name, entries: spec.prefixFilter.entries.map((e) => ({ prefix: e.prefix, ge: e.ge, le: e.le })) },
+        maximumPrefix: spec.maximumPrefix && { ...spec.maximumPrefix },
     };
 }
 
@@ -125,7 +135,7 @@ export { ROUTER_INPUTS as ROUTER_INPUT_KEYS, NEIGHBORS_INPUTS as NEIGHBORS_INPUT
  * Keys the device reports as missing (a removed router, a disabled feature), and a save recorded
  * as pending, compare against this: any other value is a change, which `up` repairs.
  */
-const OBSERVED_DEFAULTS: Record<string, unknown> = { routerPresent: true, bgpFeatureEnabled: true, savePending: false };
+const OBSERVED_DEFAULTS: Record<string, unknown> = { routerPresent: true, bgpFeatureEnabled: true, savePending: false, filterDrift: [] };
 
 function containsUnknown(v: unknown): boolean {
     if (v === UNKNOWN) return true;
@@ -152,7 +162,7 @@ export function diffState(olds: Record<string, unknown>, news: Record<string, un
         if (containsUnknown(news[key]) || !isDeepStrictEqual(olds[key] ?? null, news[key] ?? null)) changed.add(key);
     }
     for (const [key, expected] of Object.entries(OBSERVED_DEFAULTS)) {
-        if (key in olds && olds[key] !== (news[key] ?? expected)) changed.add(key);
+        if (key in olds && !isDeepStrictEqual(olds[key], news[key] ?? expected)) changed.add(key);
     }
     const replaces: string[] = [];
     if (changed.has("localAsn")) replaces.push("localAsn");

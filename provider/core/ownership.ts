@@ -14,6 +14,19 @@ import { applyChanges, type Change, type DeviceView } from "./changes";
 import type { Neighbor, RunningConfig } from "./model";
 import { bgpRouter } from "./parseRunningConfig";
 import { planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
+import {
+    filterOwnershipAfter,
+    planPrefixFilter,
+    planPrefixFilterRemoval,
+    unfilteredNeighbors,
+    type FilterChange,
+    type FilterConflict,
+    type FilterView,
+    type MaximumPrefix,
+    type PrefixFilterIntent,
+    type PrefixFilterOwnership,
+    type PrefixList,
+} from "./prefixFilter";
 import type { Asn, IpAddress } from "./values";
 
 export type { DeviceView } from "./changes";
@@ -21,7 +34,7 @@ export type { DeviceView } from "./changes";
 /** A refusal: nothing may be sent. */
 export interface Refused {
     readonly ok: false;
-    readonly conflicts: readonly Conflict[];
+    readonly conflicts: readonly (Conflict | FilterConflict)[];
 }
 
 /** What the device shows after a plan was (perhaps partly) sent. `null`: it could not be read. */
@@ -205,4 +218,87 @@ export function decideNeighborsRemoval(running: RunningConfig, owned: ReadonlySe
 export function confirmNeighborsRemoval(owned: ReadonlySet<IpAddress>, asn: Asn, after: RunningConfig): readonly Change[] {
     const left = planNeighborsRemoval(after, asn, owned);
     return left.ok ? left.changes : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neighbors with their inbound filter (prefix list and maximum-prefix)
+
+/** What a neighbors resource owns: its neighbors, and the filter lines it put on the device. */
+export interface NeighborsOwnership {
+    readonly neighbors: ReadonlySet<IpAddress>;
+    readonly filter: PrefixFilterOwnership;
+}
+
+/** The neighbors, and the inbound filter and limit wanted on every one of them (null: none). */
+export interface FilteredNeighborsWant extends NeighborsWant {
+    readonly filter: { readonly list: PrefixList | null; readonly maximumPrefix: MaximumPrefix | null };
+}
+
+export interface FilteredNeighborsDecision {
+    readonly ok: true;
+    readonly neighbors: NeighborsDecision;
+    /** Rendered with the neighbors' changes in one batch (`renderNeighborsWithFilter`). */
+    readonly filterChanges: readonly FilterChange[];
+    /** What the resource records when the device cannot be read after sending. */
+    readonly claimed: NeighborsOwnership;
+}
+
+function filterIntentOf(want: FilteredNeighborsWant): PrefixFilterIntent {
+    return { ...want.filter, neighbors: want.neighbors.map((n) => n.address) };
+}
+
+/**
+ * The neighbors' plan and, for the same batch, the filter's: a neighbor the batch creates gets
+ * its filter in it. Refused when either would touch what the resource does not own.
+ */
+export function decideFilteredNeighbors(view: FilterView, owned: NeighborsOwnership, want: FilteredNeighborsWant): FilteredNeighborsDecision | Refused {
+    const neighbors = decideNeighbors(view.running, owned.neighbors, want);
+    if (!neighbors.ok) return neighbors;
+    const intent = filterIntentOf(want);
+    const created = new Set(neighbors.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
+    const filter = planPrefixFilter(view, want.asn, intent, owned.filter, { owned: owned.neighbors, created }, want.adopt);
+    if (!filter.ok) return filter;
+    const claimedFilter: PrefixFilterOwnership = {
+        lists: new Set([...owned.filter.lists, ...(want.filter.list ? [want.filter.list.name] : [])]),
+        limits: new Set([...owned.filter.limits, ...(want.filter.maximumPrefix ? intent.neighbors : [])]),
+    };
+    return { ok: true, neighbors, filterChanges: filter.changes, claimed: { neighbors: neighbors.claimed, filter: claimedFilter } };
+}
+
+export interface FilteredConfirmation {
+    readonly owned: NeighborsOwnership;
+    /** What the device does not show of the plan; null when it could not be read. */
+    readonly missing: { readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] } | null;
+    /** Wanted neighbors the device holds without the wanted inbound list (a batch cut between a neighbor and its filter). */
+    readonly unfiltered: readonly IpAddress[];
+}
+
+/** What the resource owns after the batch (complete or cut off), what is missing, and which neighbors are up unfiltered. */
+export function confirmFilteredNeighbors(decision: FilteredNeighborsDecision, owned: NeighborsOwnership, want: FilteredNeighborsWant, after: FilterView | null): FilteredConfirmation {
+    const neighbors = confirmNeighbors(decision.neighbors, want, after?.running ?? null);
+    if (after === null) return { owned: decision.claimed, missing: null, unfiltered: [] };
+    const intent = filterIntentOf(want);
+    const filter = filterOwnershipAfter(owned.filter, intent, after, want.asn);
+    const rest = planPrefixFilter(after, want.asn, intent, filter, { owned: neighbors.owned, created: new Set() }, true);
+    return {
+        owned: { neighbors: neighbors.owned, filter },
+        missing: { neighbors: neighbors.missing ?? [], filter: rest.ok ? rest.changes : [] },
+        unfiltered: unfilteredNeighbors(intent, after, want.asn),
+    };
+}
+
+export type FilteredNeighborsRemovalDecision = { readonly ok: true; readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] };
+
+/** Removes the owned neighbors and then the owned lists, unless a neighbor the resource does not own still names one. */
+export function decideFilteredNeighborsRemoval(view: FilterView, owned: NeighborsOwnership, asn: Asn): FilteredNeighborsRemovalDecision | Refused {
+    const neighbors = decideNeighborsRemoval(view.running, owned.neighbors, asn);
+    if (!neighbors.ok) return neighbors;
+    const filter = planPrefixFilterRemoval(view, asn, owned.filter, owned.neighbors);
+    return filter.ok ? { ok: true, neighbors: neighbors.changes, filter: filter.changes } : filter;
+}
+
+/** After a removal: what the device did not take. */
+export function confirmFilteredNeighborsRemoval(owned: NeighborsOwnership, asn: Asn, after: FilterView): { readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] } {
+    const filter = planPrefixFilterRemoval(after, asn, owned.filter, owned.neighbors);
+    return { neighbors: confirmNeighborsRemoval(owned.neighbors, asn, after.running), filter: filter.ok ? filter.changes : [] };
 }

@@ -368,3 +368,59 @@ export function applyFilterChanges(
     }
     return { config: next, lists: nextLists };
 }
+
+/**
+ * What the resource owns once the device shows `view`, after an apply that may have stopped
+ * anywhere: of the lists it owned or wanted, those the device holds; of the neighbors whose
+ * limit it owned or set, those that show a limit. (A wanted list that was someone else's was
+ * refused before anything was sent, unless adopted.)
+ */
+export function filterOwnershipAfter(before: PrefixFilterOwnership, intent: PrefixFilterIntent, view: FilterView, asn: Asn): PrefixFilterOwnership {
+    const router = bgpRouter(view.running);
+    const onDevice = router?.asn === asn ? router.neighbors : new Map<IpAddress, RunningNeighbor>();
+    const lists = new Set([...before.lists, ...(intent.list ? [intent.list.name] : [])].filter((n) => view.lists.has(n)));
+    const candidates = new Set([...before.limits, ...(intent.maximumPrefix ? intent.neighbors : [])]);
+    const limits = new Set([...candidates].filter((a) => {
+        const n = onDevice.get(a);
+        return n !== undefined && neighborFilter(n).maximumPrefix !== null;
+    }));
+    return { lists, limits };
+}
+
+/**
+ * How the device's filter differs from the intent on the resource's neighbors, one sentence a
+ * difference (empty when it holds what was asked): what `pulumi refresh` shows as drift beyond
+ * the list's entries.
+ */
+export function filterDrift(intent: PrefixFilterIntent, view: FilterView, asn: Asn): string[] {
+    const drift: string[] = [];
+    const router = bgpRouter(view.running);
+    const onDevice = router?.asn === asn ? router.neighbors : new Map<IpAddress, RunningNeighbor>();
+    if (intent.list) {
+        const have = view.lists.get(intent.list.name) ?? [];
+        const want = intent.list.entries.map(normalEntry);
+        for (const e of have) if (!want.some((w) => sameEntry(w, e))) drift.push(`ip prefix-list ${intent.list.name} ${entryWords(e)} is on the device and not asked for`);
+        for (const w of want) if (!have.some((e) => sameEntry(w, e))) drift.push(`ip prefix-list ${intent.list.name} ${entryWords(w)} is missing`);
+    }
+    for (const address of intent.neighbors) {
+        const n = onDevice.get(address);
+        if (!n) continue;
+        const f = neighborFilter(n);
+        if (intent.list && f.prefixListIn !== intent.list.name) drift.push(`neighbor ${address} ${f.prefixListIn === null ? "has no inbound prefix-list" : `uses prefix-list ${f.prefixListIn} in`} (wanted ${intent.list.name})`);
+        if (intent.maximumPrefix && !sameLimit(f.maximumPrefix, intent.maximumPrefix)) {
+            drift.push(`neighbor ${address} ${f.maximumPrefix === null ? "has no maximum-prefix" : `has maximum-prefix ${f.maximumPrefix.limit}${f.maximumPrefix.warningOnly ? " warning-only" : ""}`} (wanted ${intent.maximumPrefix.limit}${intent.maximumPrefix.warningOnly ? " warning-only" : ""})`);
+        }
+    }
+    return drift;
+}
+
+/** The intent's neighbors the device holds without the wanted inbound list (none when no list is wanted). */
+export function unfilteredNeighbors(intent: PrefixFilterIntent, view: FilterView, asn: Asn): IpAddress[] {
+    if (!intent.list) return [];
+    const router = bgpRouter(view.running);
+    if (!router || router.asn !== asn) return [];
+    return intent.neighbors.filter((a) => {
+        const n = router.neighbors.get(a);
+        return n !== undefined && neighborFilter(n).prefixListIn !== intent.list!.name;
+    });
+}

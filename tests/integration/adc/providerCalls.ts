@@ -22,3 +22,11 @@ export async function checked(p: typeof router, news: Props): Promise<Props> {
     assert.deepEqual(r.failures ?? [], [], JSON.stringify(r.failures));
     return r.inputs as Props;
 }
+
+/** Configuration lines the device received, without the mode changes. */
+export function configLines(sim: Simulator): string[] {
+    return sim
+        .transcript()
+        .filter((l) => (l.mode === "config" || l.mode === "router") && !/^(router bgp \d+|exit|end)$/.test(l.line))
+        .map((l) => l.line);
+}

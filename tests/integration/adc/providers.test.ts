@@ -1,18 +1,9 @@
 import { strict as assert } from "assert";
-import { checked, connection, neighbors, router, type Props } from "./providerCalls";
+import { checked, configLines, connection, neighbors, router, type Props } from "./providerCalls";
 import { AdcAuthenticationError, AdcHostKeyError } from "../../../provider/device/errors";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../../simulator";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
-
-
-/** Configuration lines the device received, without the lines that only move between modes. */
-function configLines(sim: Simulator): string[] {
-    return sim
-        .transcript()
-        .filter((l) => (l.mode === "config" || l.mode === "router") && !/^(router bgp \d+|exit|end)$/.test(l.line))
-        .map((l) => l.line);
-}
 
 const RUNBOOK = [
     { address: "10.102.33.198", remoteAsn: 64512 },
