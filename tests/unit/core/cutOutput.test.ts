@@ -69,6 +69,18 @@ describe("a running-config read that was cut", () => {
         assert.match(conflictError("adc1", plan.conflicts).message, /read was cut[^]*line \d+: neighbor 10\.102\.33\.1$/m);
     });
 
+    it("never shows a password in the lines it quotes, whether the cut fell after it or inside it", () => {
+        const secret = "Foreign-Secret-0123456789";
+        const before = ["!", "router bgp 500", " neighbor 10.9.9.9 remote-as 65000", ` neighbor 10.9.9.9 password ${secret}`];
+        for (const text of [before.join("\n"), `${before.join("\n").slice(0, -6)}`, [...before, "!", "end"].join("\n").replace("10.9.9.9 password", "010.9.9.9 password")]) {
+            const plan = planNeighbors(parseRunningConfig(text), asn(500), [], new Set(), false);
+            assert.ok(!plan.ok, text);
+            const message = conflictError("adc1", plan.conflicts).message;
+            assert.match(message, /password <redacted>/, message);
+            assert.ok(!message.includes(secret.slice(0, 12)), message);
+        }
+    });
+
     it("property: the guide's answer and every corpus entry, cut at any character short of its 'end', is refused by every planner", () => {
         const index: { entries: { file: string }[] } = JSON.parse(readFileSync(join(DIR, "index.json"), "utf8"));
         const texts = index.entries.map((e) => readFileSync(join(DIR, e.file), "utf8")).map((t) => (/(?:^|\n)end\s*$/.test(t) ? t.trimEnd() : `${t.trimEnd()}\nend`));
