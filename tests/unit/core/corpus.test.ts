@@ -128,6 +128,19 @@ describe("running-config corpus (real layouts, sources in tests/fixtures/running
                 assert.deepEqual(renderChanges(removal.changes).map((l) => l.text), empty ? [`no router bgp ${main.asn}`] : []);
             });
 
+            it("refuses everything once a neighbor in a doubtful form (octal IPv4, a zone, IPv4-mapped IPv6) or an undefined name stands among its lines", () => {
+                const lines = text.split("\n");
+                const head = lines.findIndex((l) => /^router bgp /.test(l) && parseRunningConfig(`${l}\nend\n`).routers[0]?.vrf === null);
+                const depth = /^\s+/.exec(lines[head + 1] ?? "")?.[0] ?? " ";
+                for (const form of ["neighbor 010.0.0.1 remote-as 64512", "neighbor fe80::1%eth0 remote-as 64512", "neighbor ::ffff:192.0.2.201 remote-as 64512", "neighbor CALICO-UNDEFINED remote-as 64512"]) {
+                    const withForm = [...lines.slice(0, head + 1), `${depth}${form}`, ...lines.slice(head + 1)].join("\n");
+                    const config = parseRunningConfig(withForm);
+                    assert.ok(doubts(config).some((r) => r.lines.some((l) => l.text === form)), form);
+                    assert.equal(planNeighbors(config, main.asn, OURS, new Set(), true).ok, false, form);
+                    assert.equal(planRouterRemoval(config, main.asn, { ...NOTHING_OWNED, router: true }).ok, false, form);
+                }
+            });
+
             it("refuses to take over a neighbor that is already there, a peer-group member even when adopting", () => {
                 for (const n of main.neighbors.values()) {
                     const wanted: Neighbor = { address: n.address, remoteAsn: 64512 as Asn, description: null, password: null, updateSource: null, ebgpMultihop: null };
