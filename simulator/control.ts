@@ -69,9 +69,13 @@ export class DeviceControl {
         const shell = new Shell(this.device);
         shell.mode = "vtysh";
         const out: string[] = [];
-        for (const line of typeof lines === "string" ? [lines] : lines) {
-            out.push(...(await shell.execute(line)).lines);
-            if ((shell.mode as string) === "nscli") break;
+        try {
+            for (const line of typeof lines === "string" ? [lines] : lines) {
+                out.push(...(await shell.execute(line, { more: true })).lines);
+                if ((shell.mode as string) === "nscli") break;
+            }
+        } finally {
+            await this.device.settleRouting();
         }
         return out.join("\n");
     }
@@ -86,10 +90,14 @@ export class DeviceControl {
         const shell = new Shell(this.device);
         shell.mode = "config";
         shell.parentModeFallback = true;
-        for (const raw of typeof lines === "string" ? lines.split(/\r?\n/) : lines) {
-            const line = raw.trim();
-            const r = await shell.execute(line);
-            if (r.failed) throw new DeviceCommandError(line, r.lines.filter((l) => l.trim() !== "^").join("\n"));
+        try {
+            for (const raw of typeof lines === "string" ? lines.split(/\r?\n/) : lines) {
+                const line = raw.trim();
+                const r = await shell.execute(line, { more: true });
+                if (r.failed) throw new DeviceCommandError(line, r.lines.filter((l) => l.trim() !== "^").join("\n"));
+            }
+        } finally {
+            await this.device.settleRouting();
         }
     }
 

@@ -2,7 +2,7 @@ import { Ipv4Cidr, networkOf } from "./addresses";
 import { DEFAULT_ENABLED_FEATURES, FEATURES } from "./features";
 import { InterfaceConfig, renderRunningConfig, RenderOptions } from "./renderRunningConfig";
 import { cloneZebos, effectiveMaxPaths, emptyZebosConfig, REDISTRIBUTE_SOURCES, ROUTE_INSTALL_KINDS, ZebosConfig } from "./zebos";
-import { RoutingConfig, RoutingEngine } from "../routing/engine";
+import { BgpRoute, BgpSessionStatus, RoutingConfig, RoutingEngine } from "../routing/engine";
 import { nodeState, NodeState } from "./node";
 
 /** Everything about the simulated appliance that does not change while it runs. */
@@ -64,6 +64,8 @@ export class Device {
     private savedZebos: ZebosConfig = emptyZebosConfig();
     private routingChain: Promise<void> = Promise.resolve();
     private routingError: unknown;
+    /** The {@link generation} the routing engine was last given (or is being given). */
+    private routedGeneration = -1;
 
     constructor(
         readonly settings: DeviceSettings,
@@ -182,6 +184,7 @@ export class Device {
      * trouble); the last one is kept for {@link lastRoutingError}.
      */
     syncRouting(): Promise<void> {
+        this.routedGeneration = this.generation;
         const config = this.routingConfig();
         this.routingChain = this.routingChain.then(() =>
             this.engine.apply(config).then(
@@ -194,6 +197,28 @@ export class Device {
             ),
         );
         return this.routingChain;
+    }
+
+    /**
+     * Brings the routing engine up to the configuration, applying it only if it changed since the
+     * last apply, and waits for any apply in flight. Lines of a pipelined batch are applied once,
+     * when the batch is answered (each apply hands the engine the whole configuration, so one per
+     * line would make a batch quadratic); every read of the engine settles first.
+     */
+    settleRouting(): Promise<void> {
+        return this.generation === this.routedGeneration ? this.routingChain : this.syncRouting();
+    }
+
+    /** The engine's sessions, once it runs the current configuration. */
+    async sessions(): Promise<readonly BgpSessionStatus[]> {
+        await this.settleRouting();
+        return this.engine.sessions();
+    }
+
+    /** The engine's learned routes, once it runs the current configuration. */
+    async routes(): Promise<readonly BgpRoute[]> {
+        await this.settleRouting();
+        return this.engine.routes();
     }
 
     get lastRoutingError(): unknown {

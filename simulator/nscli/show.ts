@@ -34,7 +34,7 @@ export async function renderRouteTable(device: Device, filter?: string): Promise
         { network: device.connectedNetwork(), netmask: netmaskOf(s.interfaceAddress.prefixLength), gateway: s.interfaceAddress.address, type: "DIRECT", kind: "DIRECT" },
     ];
     if (device.bgpEnabled && device.zebos.bgp && device.zebos.routeInstall.has("bgp")) {
-        for (const r of await device.engine.routes()) {
+        for (const r of await device.routes()) {
             if (r.prefix.includes(":")) continue;
             const p = splitPrefix(r.prefix);
             rows.push({ network: p.network, netmask: p.netmask, gateway: r.nextHop, type: s.bgpRouteTypeLabel, kind: "BGP" });

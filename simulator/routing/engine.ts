@@ -4,9 +4,11 @@
  * invents these answers; an engine backed by a real BGP daemon applies the same configuration to
  * it and reports its real state.
  *
- * Contract: `apply` is called with the complete desired configuration after every change (and
- * once at start); implementations converge to it and may coalesce calls. Calls are never
- * concurrent: the simulator waits for one `apply` to settle before the next.
+ * Contract: `apply` is called with the complete desired configuration once at start and then
+ * whenever it changed, before a session's answer is printed, except while more input lines
+ * of that session are already waiting (a pipelined batch is applied once, after its last line),
+ * and always before `sessions()` or `routes()` is asked. Calls are never concurrent: the
+ * simulator waits for one `apply` to settle before the next.
  */
 export interface RoutingEngine {
     /** Converges the engine to `config` (complete, not a delta). */

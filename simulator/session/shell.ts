@@ -62,9 +62,12 @@ export class Shell {
         return this.mode === "vtysh" || this.inConfigMode;
     }
 
-    /** Runs one input line in the current mode. */
-    async execute(line: string): Promise<ShellReply> {
-        const before = this.device.generation;
+    /**
+     * Runs one input line in the current mode. What it changed reaches the routing engine before
+     * it returns, unless `more` says further lines are already waiting: the last of them (or a
+     * read of the engine) then applies them all at once.
+     */
+    async execute(line: string, options: { readonly more?: boolean } = {}): Promise<ShellReply> {
         const promptLength = this.prompt().length;
         let result: ShellReply;
         switch (this.mode) {
@@ -77,7 +80,7 @@ export class Shell {
             default:
                 result = await runVtyshLine(this, line, promptLength);
         }
-        if (this.device.generation !== before) await this.device.syncRouting();
+        if (!options.more) await this.device.settleRouting();
         return result;
     }
 

@@ -76,6 +76,8 @@ export class Terminal {
     stop(): void {
         this.stopped = true;
         this.queue.length = 0;
+        // Lines answered with more queued behind them were not applied yet.
+        void this.shell.device.settleRouting();
     }
 
     feed(data: string): void {
@@ -180,7 +182,7 @@ export class Terminal {
         const r: ShellReply =
             verdict.errorReply !== undefined
                 ? { lines: [verdict.errorReply], close: false, failed: true, configCommand: this.shell.inConfigMode && input.text.trim() !== "" }
-                : await executeSafely(this.shell, input.text);
+                : await executeSafely(this.shell, input.text, { more: this.queue.length > 0 });
         this.hooks.lineAnswered(input.text, r, modeBefore);
         if (this.stopped) return;
         this.hooks.write(render(r, this.shell));
@@ -195,9 +197,9 @@ export class Terminal {
  * Runs a line; a defect in the simulator becomes an answer naming it instead of a crash that
  * would take every other session down.
  */
-export async function executeSafely(shell: Shell, line: string): Promise<ShellReply> {
+export async function executeSafely(shell: Shell, line: string, options: { readonly more?: boolean } = {}): Promise<ShellReply> {
     try {
-        return await shell.execute(line);
+        return await shell.execute(line, options);
     } catch (err) {
         const prefix = shell.mode === "nscli" ? "ERROR: " : "% ";
         return { lines: [`${prefix}simulator defect: ${err instanceof Error ? err.message : String(err)}`], close: false, failed: true, configCommand: false };

@@ -11,7 +11,7 @@ export const NO_BGP_INSTANCE = "% BGP instance not found";
 export async function renderBgpSummary(device: Device): Promise<string[]> {
     const bgp = device.zebos.bgp;
     if (!bgp || !device.bgpEnabled) return [NO_BGP_INSTANCE];
-    const sessions = await device.engine.sessions();
+    const sessions = await device.sessions();
     const lines = [
         `BGP router identifier ${device.effectiveRouterId()}, local AS number ${bgp.asn}`,
         "BGP table version is 1",
@@ -77,7 +77,7 @@ export async function renderIpRoute(device: Device, onlyBgp: boolean): Promise<s
         entries.push({ prefix: "127.0.0.0/8", line: "C       127.0.0.0/8 is directly connected, lo0" });
     }
     if (device.bgpEnabled && device.zebos.bgp) {
-        for (const r of await device.engine.routes()) {
+        for (const r of await device.routes()) {
             if (r.prefix.includes(":")) continue;
             entries.push({ prefix: r.prefix, line: bgpRouteLine(r, s.interfaceName) });
         }

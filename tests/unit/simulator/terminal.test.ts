@@ -3,10 +3,20 @@ import { createDevice } from "../../../simulator/model/createDevice";
 import { Shell } from "../../../simulator/session/shell";
 import { EchoMode, executeSafely, MAX_LINE_LENGTH, Terminal, TerminalHooks } from "../../../simulator/session/terminal";
 import { InMemoryRoutingEngine } from "../../../simulator/routing/inMemoryEngine";
+import type { RoutingConfig } from "../../../simulator/routing/engine";
+
+/** An in-memory engine that keeps the neighbors of every configuration it is given. */
+class RecordingEngine extends InMemoryRoutingEngine {
+    readonly applied: string[][] = [];
+    override async apply(config: RoutingConfig): Promise<void> {
+        this.applied.push(config.bgp?.neighbors.map((n) => n.address) ?? []);
+        return super.apply(config);
+    }
+}
 
 /** A terminal over a real shell and device; the hooks record what would go to the SSH channel. */
-async function terminal(echo: EchoMode, overrides: Partial<TerminalHooks> = {}) {
-    const shell = new Shell(await createDevice({ initialConfig: { nscli: ["enable ns feature BGP"] } }));
+async function terminal(echo: EchoMode, overrides: Partial<TerminalHooks> = {}, routing?: InMemoryRoutingEngine) {
+    const shell = new Shell(await createDevice({ initialConfig: { nscli: ["enable ns feature BGP"] }, ...(routing ? { routing } : {}) }));
     const written: string[] = [];
     const events: string[] = [];
     const hooks: TerminalHooks = {
@@ -75,6 +85,27 @@ describe("simulator terminal", () => {
         assert.deepEqual(b.events, ["drop"]);
         assert.equal(b.screen(), "> vtysh\r\nns#", "the dropped line and those after it are not answered");
         assert.equal(b.shell.mode, "vtysh");
+    });
+
+    it("applies a pipelined batch to the routing engine once, after its last line, and before a read of the engine inside it", async () => {
+        const engine = new RecordingEngine();
+        let appliedAtLastPrompt: string[] | undefined;
+        const { t, screen } = await terminal("none", { lineAnswered: (line) => (line === "end" ? (appliedAtLastPrompt = engine.applied.at(-1)) : undefined) }, engine);
+        const before = engine.applied.length;
+        t.feed(["vtysh", "conf t", "router bgp 1", "neighbor 10.0.0.1 remote-as 2", "neighbor 10.0.0.2 remote-as 2", "show ip bgp summary", "neighbor 10.0.0.3 remote-as 2", "end", ""].join("\n"));
+        await settle();
+        assert.deepEqual(engine.applied.slice(before), [["10.0.0.1", "10.0.0.2"], ["10.0.0.1", "10.0.0.2", "10.0.0.3"]]);
+        assert.deepEqual(appliedAtLastPrompt, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "the engine runs the batch before its last prompt is printed");
+        assert.match(screen(), /10\.0\.0\.2 .*\n.*Total number of neighbors 2/s);
+    });
+
+    it("applies the lines answered before a connection is cut in the middle of a batch", async () => {
+        const engine = new RecordingEngine();
+        const { t, events } = await terminal("none", { lineReceived: (line) => (line.includes("10.0.0.3") ? { drop: true } : { drop: false }) }, engine);
+        t.feed(["vtysh", "conf t", "router bgp 1", "neighbor 10.0.0.1 remote-as 2", "neighbor 10.0.0.2 remote-as 2", "neighbor 10.0.0.3 remote-as 2", "end", ""].join("\n"));
+        await settle();
+        assert.deepEqual(events, ["drop"]);
+        assert.deepEqual(engine.applied.at(-1), ["10.0.0.1", "10.0.0.2"]);
     });
 
     it("caps very long lines instead of growing without bound", async () => {
