@@ -187,11 +187,12 @@ function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Obs
     const router = bgpRouter(seen.running);
     const mine = router?.asn === stored.localAsn ? router : undefined;
     const same = samePassword(readRememberedPasswords(stored.passwordForms, stored.neighborPasswords));
+    const wantedPasswords = new Map(spec.neighbors.map((w) => [w.address as string, w.password]));
     const neighbors: Neighbor[] = [];
     for (const address of stored.owned ?? []) {
         const n = mine?.neighbors.get(address as IpAddress);
         if (!n) continue;
-        const wanted = spec.neighbors.find((w) => w.address === address)?.password ?? null;
+        const wanted = wantedPasswords.get(address) ?? null;
         // Show the wanted password while the device still holds it (in clear or in the form it
         // had after we set it); anything else is drift and shows as the device's value.
         const password = n.password !== null && wanted !== null && same(address as IpAddress, n.password, wanted) ? wanted : n.password;
