@@ -23,7 +23,8 @@ async function runCommand(target: RawTarget, script: string): Promise<void> {
             opened = await openRawShell(target);
         } catch (e) {
             if (dials > DIAL_ERROR_LIMIT) throw e;
-            // The Pulumi SDK's retry loop waits between tries, growing the wait (assumed 100 ms x1.5, at most 5 s).
+            // pulumi-command's dial retry waits 100 ms, then 1.5 times longer each time, at most 5 s
+            // (TestDialWithRetry in provider/pkg/provider/remote/connection_test.go).
             await new Promise((r) => setTimeout(r, delay));
             delay = Math.min(delay * 1.5, 5000);
             continue;
@@ -39,14 +40,31 @@ async function runCommand(target: RawTarget, script: string): Promise<void> {
     }
 }
 
-/** Runs one Command per line, `parallel` at a time. */
+/**
+ * Runs one Command per line, `parallel` at a time. As in a Pulumi update, a Command that fails
+ * does not stop the others; the run fails at the end, with how many failed.
+ */
 export async function baseline(target: RawTarget, lines: readonly string[], parallel: number): Promise<void> {
     let next = 0;
+    const failures: unknown[] = [];
     const worker = async (): Promise<void> => {
         while (next < lines.length) {
             const line = lines[next++];
-            await runCommand(target, neighborScript(line));
+            await runCommand(target, neighborScript(line)).catch((e: unknown) => failures.push(e));
         }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, lines.length) }, worker));
+    if (failures.length > 0) throw new BaselineFailure(failures.length, lines.length, failures[0]);
+}
+
+/** Some of a run's Commands failed (each after its dial retries). */
+export class BaselineFailure extends Error {
+    constructor(
+        readonly failed: number,
+        readonly of: number,
+        readonly first: unknown,
+    ) {
+        super(`${failed} of ${of} Commands failed; the first: ${first instanceof Error ? first.message : String(first)}`);
+        this.name = "BaselineFailure";
+    }
 }

@@ -2,7 +2,13 @@
 import { fork, type ChildProcess } from "child_process";
 import { join } from "path";
 import type { SimulatorCounters } from "../../simulator";
+import { NETSCALER } from "../../provider/device/platform";
 import type { SimulatorProcessOptions, SimulatorRequest } from "./simulatorProcess";
+
+/** The bench device's session cap (an assumption: appliances cap management sessions; the number is unconfirmed). */
+export const SESSION_CAP = 20;
+/** The bench device's input buffer: the platform's, which the package's window is sized to. */
+export const INPUT_BUFFER_BYTES = NETSCALER.inputBufferBytes;
 
 type Request = SimulatorRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
@@ -22,7 +28,7 @@ export class BenchDevice {
         });
     }
 
-    static async start(options: SimulatorProcessOptions): Promise<BenchDevice> {
+    static async start(options: SimulatorProcessOptions = { maxSessions: SESSION_CAP, inputBufferBytes: INPUT_BUFFER_BYTES }): Promise<BenchDevice> {
         const child = fork(join(__dirname, "simulatorProcess.js"), [JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
         const first = await new Promise<{ host: string; port: number; hostKeyFingerprint: string }>((resolve, reject) => {
             child.once("message", (m: { value: { host: string; port: number; hostKeyFingerprint: string } }) => resolve(m.value));
