@@ -12,6 +12,7 @@ import { parseConfigTree } from "../../../provider/core/configTree";
 import { bgpRouter, parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { doubts, NOTHING_OWNED, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval } from "../../../provider/core/plan";
 import { conflictError } from "../../../provider/adc/conflicts";
+import { filterView, NO_FILTER_OWNED, planPrefixFilterRemoval } from "../../../provider/core/prefixFilter";
 import type { Asn, IpAddress } from "../../../provider/core/values";
 
 const asn = (n: number) => n as Asn;
@@ -25,13 +26,16 @@ function refusedEverywhere(text: string): boolean {
     const config = parseRunningConfig(text);
     const a = asn(bgpRouter(config)?.asn ?? 500);
     const ours = new Set([ip("10.102.33.198")]);
-    const plans = [
+    const refused = (p: { readonly ok: true } | { readonly ok: false; readonly conflicts: readonly ({ readonly kind: string } & Partial<{ readonly regions: readonly { readonly lines: readonly unknown[] }[] }>)[] }) =>
+        !p.ok && p.conflicts.some((c) => c.kind === "uncertain" && (c.regions ?? []).every((r) => r.lines.length > 0));
+    return [
         planNeighbors(config, a, [{ address: ip("10.102.33.250"), remoteAsn: asn(64512), description: null, password: null, updateSource: null, ebgpMultihop: null }], new Set(), true),
         planNeighborsRemoval(config, a, ours),
         planRouterRemoval(config, a, { ...NOTHING_OWNED, router: true, routerId: true }),
         planRouter(config, { asn: a, routerId: null, maxPaths: { ebgp: null, ibgp: null }, routeInstall: true, redistributeKernel: true }, NOTHING_OWNED, true),
-    ];
-    return plans.every((p) => !p.ok && p.conflicts.some((c) => c.kind === "uncertain" && c.regions.every((r) => r.lines.length > 0)));
+        // The prefix filter too: a list cut short must not be taken for the whole list.
+        planPrefixFilterRemoval(filterView(text, config), a, { ...NO_FILTER_OWNED, lists: new Set(["CALICO-PODS"]) }, ours),
+    ].every(refused);
 }
 
 describe("a running-config read that was cut", () => {
