@@ -9,6 +9,9 @@ export type { SimulatorOptions, SimulatorUser, SimulatorFaults, ErrorReply, Init
 export type { NodeState } from "./model/node";
 export type { EchoMode } from "./session/terminal";
 export type { ModeName } from "./session/shell";
+export { startHaPair, HaPair } from "./haPair";
+export type { HaPairOptions } from "./haPair";
+export type { HaPropagation } from "./model/device";
 export { DeviceControl, DeviceCommandError } from "./control";
 export type { DeviceState, NeighborState } from "./control";
 export type { SavedConfig } from "./model/device";

@@ -4,7 +4,7 @@ import { AuthContext, Connection, ParsedKey, Server as SshServer, ServerChannel,
 import { DeviceControl } from "./control";
 import { loadHostKey } from "./hostKey";
 import { createDevice } from "./model/createDevice";
-import { Device, SavedConfig } from "./model/device";
+import { Device, HaLink, SavedConfig } from "./model/device";
 import { failover, NodeOptions, NodeState, updateNode } from "./model/node";
 import { AuthMethod, LineMatch, SimulatorFaults, SimulatorOptions } from "./options";
 import { DelayLine } from "./network/delayLine";
@@ -36,6 +36,8 @@ export interface SimulatorCounters {
     readonly sessionsRefused: number;
     /** The most TCP connections open at once. */
     readonly peakSessions: number;
+    /** BGP sessions reset by configuration changes (a neighbor removed or its remote AS changed, the router removed or BGP switched off). */
+    readonly bgpSessionsReset: number;
 }
 
 /** One received line, in order of arrival (see {@link Simulator.transcript}). */
@@ -67,6 +69,8 @@ export class Simulator {
     private readonly connections = new Set<Connection>();
     private connectionSeq = 0;
     private closed = false;
+    /** The device's session-reset count at the last {@link resetCounters}. */
+    private resetsBase = 0;
 
     /** @internal use {@link startSimulator} */
     constructor(
@@ -94,18 +98,19 @@ export class Simulator {
         this.networkDelayMs = options.networkDelayMs ?? 0;
     }
 
-    private static zero(): { -readonly [K in keyof SimulatorCounters]: number } {
+    private static zero(): { -readonly [K in Exclude<keyof SimulatorCounters, "bgpSessionsReset">]: number } {
         return { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0, roundTrips: 0, inputBytesDropped: 0, sessionsRefused: 0, peakSessions: 0 };
     }
 
     /** Counters since start or the last {@link resetCounters}. */
     counters(): SimulatorCounters {
-        return { ...this.stats };
+        return { ...this.stats, bgpSessionsReset: this.internals.device.sessionsReset - this.resetsBase };
     }
 
     /** Sets the counters to zero and empties the transcript. */
     resetCounters(): void {
         this.stats = { ...Simulator.zero(), peakSessions: this.sockets.size };
+        this.resetsBase = this.internals.device.sessionsReset;
         this.received = [];
     }
 
@@ -146,6 +151,11 @@ export class Simulator {
     /** Swaps the roles of an HA pair (primary becomes secondary and back), as `force ha failover` does. */
     failover(): void {
         failover(this.internals.device.node);
+    }
+
+    /** @internal Makes this simulator one node of an HA pair with `peer` (see `startHaPair`). */
+    linkHaPeer(peer: Simulator, settings: HaLink["settings"]): void {
+        this.internals.device.haLink = { peer: peer.internals.device, settings };
     }
 
     /** The node as it is now: HA role, peer, cluster, partitions. */

@@ -5,6 +5,20 @@ import { cloneZebos, effectiveMaxPaths, emptyZebosConfig, REDISTRIBUTE_SOURCES, 
 import { BgpRoute, BgpSessionStatus, RoutingConfig, RoutingEngine } from "../routing/engine";
 import { nodeState, NodeState } from "./node";
 
+/**
+ * What an HA pair's primary carries to its secondary. nscli configuration is synced (HA sync
+ * copies the primary's running nscli configuration: documented); whether the ZebOS (vtysh)
+ * configuration follows is not documented, so it is a setting: `synced` copies it after every
+ * change, `not-synced` leaves the secondary's as it was.
+ */
+export type HaPropagation = "synced" | "not-synced";
+
+/** The link between the two devices of a simulated HA pair, shared by both. */
+export interface HaLink {
+    readonly peer: Device;
+    readonly settings: { propagation: HaPropagation };
+}
+
 /** Everything about the simulated appliance that does not change while it runs. */
 export interface DeviceSettings {
     /** vtysh prompt host part (`ns#`). */
@@ -60,6 +74,16 @@ export class Device {
     readonly faults: DeviceFaults = { bgpNotLicensed: false };
     /** HA role, cluster membership and partition (see {@link NodeState}). */
     node: NodeState = nodeState();
+    /** The other node of an HA pair, when this device is one (see `haPair.ts`). */
+    haLink: HaLink | null = null;
+    /**
+     * BGP sessions the configuration has reset since start: a neighbor removed, its remote AS
+     * changed, or the whole router removed or switched off, each counting once per neighbor.
+     * Counted when the routing engine is brought up to the configuration (once per pipelined
+     * batch), so a neighbor removed and re-added in one batch with the same AS is not counted.
+     */
+    sessionsReset = 0;
+    private lastNeighbors = new Map<string, number>();
     private savedFeatures: readonly string[];
     private savedZebos: ZebosConfig = emptyZebosConfig();
     private routingChain: Promise<void> = Promise.resolve();
@@ -186,6 +210,8 @@ export class Device {
     syncRouting(): Promise<void> {
         this.routedGeneration = this.generation;
         const config = this.routingConfig();
+        this.countResets(config);
+        this.propagate();
         this.routingChain = this.routingChain.then(() =>
             this.engine.apply(config).then(
                 () => {
@@ -219,6 +245,23 @@ export class Device {
     async routes(): Promise<readonly BgpRoute[]> {
         await this.settleRouting();
         return this.engine.routes();
+    }
+
+    private countResets(config: RoutingConfig): void {
+        const now = new Map((config.bgp?.neighbors ?? []).map((n) => [n.address, n.remoteAs] as const));
+        for (const [address, remoteAs] of this.lastNeighbors) if (now.get(address) !== remoteAs) this.sessionsReset++;
+        this.lastNeighbors = now;
+    }
+
+    /** On a primary linked to its secondary: what HA sync carries goes across (see {@link HaPropagation}). */
+    private propagate(): void {
+        const link = this.haLink;
+        if (link === null || this.node.role !== "primary") return;
+        const peer = link.peer;
+        for (const [acronym, on] of this.features) peer.features.set(acronym, on);
+        if (link.settings.propagation === "synced") peer.zebos = cloneZebos(this.zebos);
+        peer.changed();
+        void peer.syncRouting();
     }
 
     get lastRoutingError(): unknown {
