@@ -8,10 +8,25 @@ import * as pulumi from "@pulumi/pulumi";
  * state in plain text.
  */
 export interface AdcConnectionArgs {
-    /** Management address (NSIP) or host name of the ADC. */
-    host: pulumi.Input<string>;
+    /** Management address (NSIP) or host name of the ADC. Required unless `nodes` is given. */
+    host?: pulumi.Input<string>;
     /** SSH port. Default: 22. */
     port?: pulumi.Input<number>;
+    /**
+     * For an HA pair: both nodes, each with its own management address and host key, instead of
+     * `host`, `port` and `hostKeyFingerprint`. Changes go to whichever node is primary now (read
+     * from `show ha node`); afterwards the secondary is read and must show the same BGP lines.
+     * Either key is accepted at either address, so a failover (or a shared management address
+     * moving to the other node) is neither a new device nor an attack. The credentials are the
+     * same for both nodes.
+     */
+    nodes?: pulumi.Input<[pulumi.Input<AdcNodeArgs>, pulumi.Input<AdcNodeArgs>]>;
+    /**
+     * For an HA pair: fail `pulumi up` when the secondary does not show the BGP lines applied on
+     * the primary (what was applied is recorded either way). Default: false, a warning naming the
+     * lines and what to run on the ADC.
+     */
+    failOnSecondaryDifference?: pulumi.Input<boolean>;
     /** Login user. Default: `nsroot`. */
     username?: pulumi.Input<string>;
     /** Password, for password or keyboard-interactive login. */
@@ -37,6 +52,16 @@ export interface AdcConnectionArgs {
     commandTimeoutMs?: pulumi.Input<number>;
     /** How many times to retry a connection that fails before login (refused, reset, timed out). Default: 2. */
     connectRetries?: pulumi.Input<number>;
+}
+
+/** One node of an HA pair in {@link AdcConnectionArgs.nodes}. */
+export interface AdcNodeArgs {
+    /** The node's own management address (NSIP) or host name. */
+    host: pulumi.Input<string>;
+    /** SSH port. Default: 22. */
+    port?: pulumi.Input<number>;
+    /** The node's SSH host key fingerprint, `SHA256:<base64>` (see {@link AdcConnectionArgs.hostKeyFingerprint}). */
+    hostKeyFingerprint?: pulumi.Input<string>;
 }
 
 /** One BGP neighbor on the ADC, as the user asks for it. */

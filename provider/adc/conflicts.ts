@@ -17,7 +17,8 @@ function quotedText(line: QuotedLine, before: QuotedLine | undefined): string {
     return wrappedSecret ? `${REDACTED} (the rest of the line above, wrapped)` : line.text;
 }
 
-function describe(c: Conflict | FilterConflict): { message: string; fix: string } {
+/** What a conflict is on the device, and what to do about it. */
+export function describeConflict(c: Conflict | FilterConflict): { message: string; fix: string } {
     switch (c.kind) {
         case "foreign-prefix-list":
             return {
@@ -85,7 +86,7 @@ function describe(c: Conflict | FilterConflict): { message: string; fix: string 
 
 /** One error for all conflicts, so a user sees every problem at once. */
 export function conflictError(host: string, conflicts: readonly (Conflict | FilterConflict)[]): AdcConflictError {
-    const parts = conflicts.map(describe);
+    const parts = conflicts.map(describeConflict);
     if (parts.length === 1) return new AdcConflictError(host, parts[0]!.message, parts[0]!.fix);
     return new AdcConflictError(
         host,

@@ -13,8 +13,7 @@ import { promises as fs } from "fs";
 import { hostname, tmpdir } from "os";
 import { join } from "path";
 import { AdcError } from "../device/errors";
-import { withAdcSession } from "../device";
-import type { AdcConnection, AdcSession } from "../device/types";
+import type { AdcConnection } from "../device/types";
 
 /** How long to wait for another operation on the same device before giving up. */
 const WAIT_MS = 10 * 60 * 1000;
@@ -26,9 +25,13 @@ interface Holder {
     readonly since: string;
 }
 
-/** The device's identity: its host key when known, else the address it is reached at. */
+/** The device's identity: its host key (an HA pair's two, in order) when known, else the address it is reached at. */
 function lockPath(connection: AdcConnection): string {
-    const id = connection.hostKeyFingerprint ?? `${connection.host}:${connection.port}`;
+    const nodes = connection.pair ?? [connection];
+    const id = nodes
+        .map((n) => n.hostKeyFingerprint ?? `${n.host}:${n.port}`)
+        .sort()
+        .join(" ");
     return join(tmpdir(), `pulumi-calico-adc-${createHash("sha256").update(id).digest("hex").slice(0, 16)}.lock`);
 }
 
@@ -83,9 +86,4 @@ export async function withDeviceLock<T>(connection: AdcConnection, fn: () => Pro
         await handle.close();
         await fs.rm(path, { force: true });
     }
-}
-
-/** A session on the device for an operation that reads, plans and changes it: under the device's lock. */
-export function withLockedSession<T>(connection: AdcConnection, fn: (session: AdcSession) => Promise<T>): Promise<T> {
-    return withDeviceLock(connection, () => withAdcSession(connection, fn));
 }

@@ -8,7 +8,7 @@
  * one the resource classes send, where credentials travel in separate secret inputs
  * (`credentials`, `neighborPasswords`) so that the rest stays readable in `pulumi preview`.
  */
-import type { AdcConnection } from "../device/types";
+import type { AdcConnection, AdcNodeAddress } from "../device/types";
 import { parseHostKeyFingerprint, hostKeyFingerprintText } from "../device/hostKey";
 import type { Neighbor } from "../core/model";
 import type { MaximumPrefix, PrefixList, PrefixListEntry } from "../core/prefixFilter";
@@ -143,9 +143,73 @@ export const CONNECTION_KEYS = [
     "connectTimeoutMs",
     "commandTimeoutMs",
     "connectRetries",
+    "nodes",
+    "failOnSecondaryDifference",
 ] as const;
 const CREDENTIAL_KEYS = ["password", "privateKey", "privateKeyPassphrase"] as const;
-const CONNECTION_SHAPE = "{ host, password or privateKey, hostKeyFingerprint } (and optionally port, username, privateKeyPassphrase, insecureIgnoreHostKey, connectTimeoutMs, commandTimeoutMs, connectRetries)";
+const NODE_KEYS = ["host", "port", "hostKeyFingerprint"] as const;
+const CONNECTION_SHAPE =
+    "{ host, password or privateKey, hostKeyFingerprint } or, for an HA pair, { nodes: [{ host, hostKeyFingerprint }, { host, hostKeyFingerprint }], password or privateKey } (and optionally port, username, privateKeyPassphrase, insecureIgnoreHostKey, connectTimeoutMs, commandTimeoutMs, connectRetries)";
+const NODE_SHAPE = "{ host, hostKeyFingerprint } (and optionally port)";
+const FINGERPRINT_HOWTO = "run `ssh-keyscan <host> | ssh-keygen -lf -`, check the SHA256 value on the ADC console, and set it";
+
+/** Where the ADC is reached: one node, or both nodes of an HA pair. */
+type Endpoints = { readonly host: string; readonly port: number; readonly hostKeyFingerprint: string | null; readonly pair?: readonly [AdcNodeAddress, AdcNodeAddress] };
+
+/** `connection.host`, `port` and `hostKeyFingerprint` of a single node. */
+function readSingleNode(r: Reader, c: Record<string, unknown>, insecure: boolean): Endpoints | undefined {
+    const host = r.take("connection.host", c.host, parseHost);
+    const port = c.port === undefined || c.port === null ? 22 : r.take("connection.port", c.port, (v) => parseIntegerInRange(v, 1, 65535, "TCP port"));
+    const fingerprint = r.optional("connection.hostKeyFingerprint", c.hostKeyFingerprint, parseFingerprint);
+    if (fingerprint === null && insecure === false && c.hostKeyFingerprint !== UNKNOWN) {
+        r.fail(
+            "connection.hostKeyFingerprint",
+            `is required so that the password is only ever sent to the real ADC: ${FINGERPRINT_HOWTO}; for a lab only, set connection.insecureIgnoreHostKey: true instead`,
+        );
+    }
+    if (host === undefined || port === undefined || fingerprint === undefined) return undefined;
+    return { host, port, hostKeyFingerprint: fingerprint };
+}
+
+/**
+ * `connection.nodes`: both nodes of an HA pair, each with its own address and host key. The
+ * pair is one device whose identity is both keys, so a failover (another node answering, or a
+ * shared address presenting the other key) is neither an attack nor another device.
+ */
+function readPair(r: Reader, c: Record<string, unknown>, insecure: boolean): Endpoints | undefined {
+    for (const key of ["host", "port", "hostKeyFingerprint"] as const) {
+        if (c[key] !== undefined && c[key] !== null) r.fail(`connection.${key}`, `is given together with connection.nodes; give each node's ${key} inside connection.nodes, and no connection.${key}`);
+    }
+    if (c.nodes === UNKNOWN) {
+        r.unknown = true;
+        return undefined;
+    }
+    if (!Array.isArray(c.nodes) || c.nodes.length !== 2) {
+        r.fail("connection.nodes", `${show(c.nodes)} is not a list of the HA pair's two nodes; give [${NODE_SHAPE}, ${NODE_SHAPE}] (for a standalone ADC, give connection.host instead)`);
+        return undefined;
+    }
+    const nodes: AdcNodeAddress[] = [];
+    c.nodes.forEach((raw: unknown, i: number) => {
+        const at = `connection.nodes[${i}]`;
+        const n = r.object(at, raw, NODE_KEYS, NODE_SHAPE, "a node");
+        if (!n) return;
+        const host = r.take(`${at}.host`, n.host, parseHost);
+        const port = n.port === undefined || n.port === null ? 22 : r.take(`${at}.port`, n.port, (v) => parseIntegerInRange(v, 1, 65535, "TCP port"));
+        const fingerprint = r.optional(`${at}.hostKeyFingerprint`, n.hostKeyFingerprint, parseFingerprint);
+        if (fingerprint === null && insecure === false && n.hostKeyFingerprint !== UNKNOWN) {
+            r.fail(`${at}.hostKeyFingerprint`, `is required for each node, so that the password is only ever sent to the pair's own nodes: ${FINGERPRINT_HOWTO}`);
+        }
+        if (host === undefined || port === undefined || fingerprint === undefined) return;
+        nodes.push({ host, port, ...(fingerprint !== null ? { hostKeyFingerprint: fingerprint } : {}) });
+    });
+    if (nodes.length !== 2) return undefined;
+    const [a, b] = nodes as [AdcNodeAddress, AdcNodeAddress];
+    if (a.host === b.host && a.port === b.port) {
+        r.fail("connection.nodes[1]", `reaches the same address as connection.nodes[0] (${a.host}:${a.port}); give each node's own management address (NSIP)`);
+        return undefined;
+    }
+    return { host: a.host, port: a.port, hostKeyFingerprint: a.hostKeyFingerprint ?? null, pair: [a, b] };
+}
 
 /** Reads `connection` (and `credentials`, which overrides its secret fields). */
 function readConnection(r: Reader, rawConnection: unknown, rawCredentials: unknown): AdcConnection | undefined {
@@ -157,41 +221,37 @@ function readConnection(r: Reader, rawConnection: unknown, rawCredentials: unkno
     const credentials = rawCredentials === undefined || rawCredentials === null ? {} : r.object("credentials", rawCredentials, CREDENTIAL_KEYS, "{ password, privateKey, privateKeyPassphrase }");
     if (!connection || !credentials) return undefined;
     const c = { ...connection, ...stripUndefined(credentials) };
-    const host = r.take("connection.host", c.host, parseHost);
-    const port = c.port === undefined || c.port === null ? 22 : r.take("connection.port", c.port, (v) => parseIntegerInRange(v, 1, 65535, "TCP port"));
     const username = c.username === undefined || c.username === null ? "nsroot" : r.take("connection.username", c.username, (v) => parseCliText(v, "user name", 64, { spaces: false }));
     const password = r.optional("connection.password", c.password, (v) => parseCredential(v, "password"));
     const privateKey = r.optional("connection.privateKey", c.privateKey, (v) => parseCredential(v, "private key", { lines: true }));
     const privateKeyPassphrase = r.optional("connection.privateKeyPassphrase", c.privateKeyPassphrase, (v) => parseCredential(v, "key passphrase"));
     const insecure = r.optional("connection.insecureIgnoreHostKey", c.insecureIgnoreHostKey, bool("connection.insecureIgnoreHostKey")) ?? false;
-    const fingerprint = r.optional("connection.hostKeyFingerprint", c.hostKeyFingerprint, parseFingerprint);
+    const isPair = c.nodes !== undefined && c.nodes !== null;
+    const endpoints = isPair ? readPair(r, c, insecure) : readSingleNode(r, c, insecure);
+    const failOnSecondaryDifference = r.optional("connection.failOnSecondaryDifference", c.failOnSecondaryDifference, bool("connection.failOnSecondaryDifference")) ?? false;
+    if (!isPair && failOnSecondaryDifference) r.fail("connection.failOnSecondaryDifference", "applies to an HA pair only; give both nodes in connection.nodes, or remove it");
     const connectTimeoutMs = r.optional("connection.connectTimeoutMs", c.connectTimeoutMs, (v) => parseIntegerInRange(v, 100, 600_000, "timeout in milliseconds")) ?? 15_000;
     const commandTimeoutMs = r.optional("connection.commandTimeoutMs", c.commandTimeoutMs, (v) => parseIntegerInRange(v, 100, 600_000, "timeout in milliseconds")) ?? 30_000;
     const connectRetries = r.optional("connection.connectRetries", c.connectRetries, (v) => parseIntegerInRange(v, 0, 10, "retry count")) ?? 2;
     if (password === null && privateKey === null && c.password !== UNKNOWN && c.privateKey !== UNKNOWN) {
         r.fail("connection.password", "neither a password nor a privateKey is given: set connection.password (as a secret: `pulumi config set --secret adcPassword ...`) or connection.privateKey");
     }
-    if (fingerprint === null && insecure === false && c.hostKeyFingerprint !== UNKNOWN) {
-        r.fail(
-            "connection.hostKeyFingerprint",
-            "is required so that the password is only ever sent to the real ADC: run `ssh-keyscan <host> | ssh-keygen -lf -`, check the SHA256 value on the ADC console, and set it; for a lab only, set connection.insecureIgnoreHostKey: true instead",
-        );
-    }
-    if (host === undefined || port === undefined || username === undefined || password === undefined || privateKey === undefined || fingerprint === undefined || privateKeyPassphrase === undefined) {
+    if (endpoints === undefined || username === undefined || password === undefined || privateKey === undefined || privateKeyPassphrase === undefined) {
         return undefined;
     }
     return {
-        host,
-        port,
+        host: endpoints.host,
+        port: endpoints.port,
         username,
         ...(password !== null ? { password } : {}),
         ...(privateKey !== null ? { privateKey } : {}),
         ...(privateKeyPassphrase !== null ? { privateKeyPassphrase } : {}),
-        ...(fingerprint !== null ? { hostKeyFingerprint: fingerprint } : {}),
+        ...(endpoints.hostKeyFingerprint !== null ? { hostKeyFingerprint: endpoints.hostKeyFingerprint } : {}),
         insecureIgnoreHostKey: insecure,
         connectTimeoutMs,
         commandTimeoutMs,
         connectRetries,
+        ...(endpoints.pair !== undefined ? { pair: endpoints.pair, failOnSecondaryDifference } : {}),
     };
 }
 

@@ -5,18 +5,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
 import type { AdcBgpNeighborState, BgpSessionState } from "./args";
-import { withAdcSession } from "../device";
 import { AdcError } from "../device/errors";
-import type { AdcSession } from "../device/types";
+import type { AdcConnection, AdcSession } from "../device/types";
 import type { Neighbor, RunningConfig, RunningNeighbor } from "../core/model";
 import { passwordsSent, readRememberedPasswords, rememberAfterApply, samePassword, type RememberedPassword, type RememberedPasswords } from "../core/passwords";
 import { mustSave, savePendingAfter } from "../core/save";
-import { bgpRouter } from "../core/parseRunningConfig";
+import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
 import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilteredNeighbors, decideFilteredNeighborsRemoval, type FilteredNeighborsWant, type NeighborsOwnership } from "../core/ownership";
-import { filterDrift, NO_FILTER_OWNED, renderNeighborsWithFilter, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
+import { filterDrift, filterView, NO_FILTER_OWNED, renderNeighborsWithFilter, type FilterView, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
 import type { IpAddress } from "../core/values";
-import { conflictError } from "./conflicts";
-import { withLockedSession } from "./deviceLock";
+import { conflictError, describeConflict } from "./conflicts";
+import { AFTER_SECONDARY_DIFFERENCE, onPrimary, secondaryDifference, withSecondary, type SecondaryReport } from "./haPair";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
 import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type FullObservation as Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -50,6 +49,10 @@ export interface NeighborsOutputs extends NeighborsInputsState {
      * failed or was cut off): the next `pulumi up` saves, and until then `pulumi refresh` shows it.
      */
     savePending: boolean;
+    /** For an HA pair: whether the secondary showed the owned neighbors as the primary does, at the last `up` or `refresh`. */
+    secondaryInSync?: boolean;
+    /** For an HA pair: the node read as the secondary, and what it differed by. */
+    secondary?: SecondaryReport;
 }
 
 function filterIntent(spec: NeighborsSpec): PrefixFilterIntent {
@@ -100,7 +103,47 @@ function recorded(props: Record<string, unknown>): Recorded {
 }
 
 async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
-    const host = spec.connection.host;
+    let primaryHost = spec.connection.host;
+    const done = await onPrimary(
+        spec.connection,
+        true,
+        (session, node) => {
+            primaryHost = node.host;
+            return applyOn(session, node, id, spec, was, inputs);
+        },
+        (secondary, outs) => secondaryDifferences(secondary, spec, recorded(outs as unknown as Record<string, unknown>)),
+    );
+    const outs = withSecondary(done.result, done.secondary);
+    const failed = secondaryDifference(spec.connection, primaryHost, done.secondary);
+    if (failed) throw partialFailure(failed, id, { ...outs }, inputs, AFTER_SECONDARY_DIFFERENCE);
+    return outs;
+}
+
+/**
+ * For an HA pair: the lines that would make the secondary show the owned neighbors and their
+ * filter as wanted (a password counts as the same in any form the primary showed it in).
+ */
+async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, was: Recorded): Promise<string[]> {
+    const seen = await observe(secondary);
+    const want: FilteredNeighborsWant = {
+        asn: spec.asn,
+        neighbors: spec.neighbors,
+        adopt: true,
+        samePassword: samePassword(was.passwords),
+        filter: { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix },
+    };
+    const decide = (view: FilterView) => decideFilteredNeighbors(view, { neighbors: was.owned, filter: was.filter }, want);
+    const lines = (d: ReturnType<typeof decide>) => (d.ok ? renderNeighborsWithFilter(d.neighbors.changes, d.filterChanges).map((l) => l.redacted ?? l.text) : []);
+    const there = decide(seen.filter);
+    if (there.ok) return lines(there);
+    // Without the router block, every neighbor line is missing too: listed as into an empty block.
+    const empty = `router bgp ${spec.asn}\n!\nend`;
+    const rest = there.conflicts.some((c) => c.kind === "no-router") ? lines(decide(filterView(empty, parseRunningConfig(empty)))) : [];
+    return [...there.conflicts.map((c) => describeConflict(c).message), ...rest];
+}
+
+async function applyOn(session: AdcSession, node: AdcConnection, id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
+    const host = node.host;
     const want: FilteredNeighborsWant = {
         asn: spec.asn,
         neighbors: spec.neighbors,
@@ -109,77 +152,75 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
         filter: { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix },
     };
     const before: NeighborsOwnership = { neighbors: was.owned, filter: was.filter };
-    return withLockedSession(spec.connection, async (session: AdcSession) => {
-        const seen = await observe(session);
-        // Before planning: a node that must not be configured is refused with nothing sent.
-        await session.ensureWritable();
-        const decision = decideFilteredNeighbors(seen.filter, before, want);
-        if (!decision.ok) throw conflictError(host, decision.conflicts);
-        // The filter's lines travel in the same batch as the neighbors': no neighbor is created without its filter.
-        const lines = renderNeighborsWithFilter(decision.neighbors.changes, decision.filterChanges);
-        const changing = lines.length > 0;
-        let saved = false;
-        const pending = () => savePendingAfter(spec.saveConfig, changing, was.savePending, saved);
-        // Nothing to send: what was just read is what the device holds.
-        let after: Observation = seen;
-        // From the first line sent on, any failure leaves the device changed: it is recorded.
+    const seen = await observe(session);
+    // Before planning: a node that must not be configured is refused with nothing sent.
+    await session.ensureWritable();
+    const decision = decideFilteredNeighbors(seen.filter, before, want);
+    if (!decision.ok) throw conflictError(host, decision.conflicts);
+    // The filter's lines travel in the same batch as the neighbors': no neighbor is created without its filter.
+    const lines = renderNeighborsWithFilter(decision.neighbors.changes, decision.filterChanges);
+    const changing = lines.length > 0;
+    let saved = false;
+    const pending = () => savePendingAfter(spec.saveConfig, changing, was.savePending, saved);
+    // Nothing to send: what was just read is what the device holds.
+    let after: Observation = seen;
+    // From the first line sent on, any failure leaves the device changed: it is recorded.
+    try {
+        // The verify read travels with the lines: no round trip of its own.
+        if (changing) after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
+        if (mustSave(spec.saveConfig, changing, was.savePending)) {
+            if (!changing) log(host, "saving the configuration (the last save did not complete)");
+            await session.save();
+            saved = true;
+        }
+    } catch (e) {
+        let now: Observation | null = null;
         try {
-            // The verify read travels with the lines: no round trip of its own.
-            if (changing) after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
-            if (mustSave(spec.saveConfig, changing, was.savePending)) {
-                if (!changing) log(host, "saving the configuration (the last save did not complete)");
-                await session.save();
-                saved = true;
-            }
+            now = await observeAfterFailure(session, node);
+        } catch {
+            // The session is gone: the claim is recorded; the next plan re-checks each against the device.
+        }
+        const confirmed = confirmFilteredNeighbors(decision, before, want, now?.filter ?? null);
+        // A batch cut between a new neighbor's remote-as and its filter leaves it up unfiltered: say so.
+        const open = confirmed.unfiltered.map((a) => `neighbor ${a} is on the device without its inbound filter`);
+        const cause = open.length === 0 ? e : new Error(`${e instanceof Error ? e.message : String(e)}\n  ${open.join("; ")}: run \`pulumi up\` now to attach it`);
+        throw partialFailure(cause, id, { ...outputs(spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter) }, inputs);
+    }
+    const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.neighbors.changes), was.passwords);
+    const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter);
+    const owned = [...confirmed.owned.neighbors].sort();
+    const filterOwned = confirmed.owned.filter;
+    const missingChanges = confirmed.missing ?? { neighbors: [], filter: [] };
+    if (missingChanges.neighbors.length > 0 || missingChanges.filter.length > 0 || notTaken.length > 0) {
+        const missing = renderNeighborsWithFilter(missingChanges.neighbors, missingChanges.filter).map((l) => (l.redacted ?? l.text) || `router bgp ${spec.asn}`);
+        const stale = notTaken.map((a) => `the new password of neighbor ${a} (the device still shows the previous one)`);
+        // One item a line: a redacted password runs to the end of its line.
+        const items = [...missing, ...stale].map((m) => `\n    - ${m}`).join("");
+        throw partialFailure(
+            new AdcError(host, `the device accepted the neighbor configuration but does not show it; still missing:${items}`, "check `show running-config` in vtysh on the ADC"),
+            id,
+            { ...outputs(spec, owned, after, remembered, pending(), filterOwned) },
+            inputs,
+        );
+    }
+    if (lines.length === 0) log(host, `router bgp ${spec.asn}: ${spec.neighbors.length} neighbor(s) up to date`);
+    if (spec.waitForEstablishedSeconds > 0 && spec.neighbors.length > 0) {
+        log(host, `waiting up to ${spec.waitForEstablishedSeconds}s for ${spec.neighbors.length} session(s) to be Established`);
+        try {
+            const sessions = await waitForEstablished({
+                host,
+                expected: spec.neighbors.map((n) => ({ address: n.address, remoteAsn: n.remoteAsn })),
+                localAsn: spec.asn,
+                timeoutMs: spec.waitForEstablishedSeconds * 1000,
+                readSessions: () => readSessions(session),
+            });
+            after = { ...after, sessions };
         } catch (e) {
-            let now: Observation | null = null;
-            try {
-                now = await observeAfterFailure(session, spec.connection);
-            } catch {
-                // The session is gone: the claim is recorded; the next plan re-checks each against the device.
-            }
-            const confirmed = confirmFilteredNeighbors(decision, before, want, now?.filter ?? null);
-            // A batch cut between a new neighbor's remote-as and its filter leaves it up unfiltered: say so.
-            const open = confirmed.unfiltered.map((a) => `neighbor ${a} is on the device without its inbound filter`);
-            const cause = open.length === 0 ? e : new Error(`${e instanceof Error ? e.message : String(e)}\n  ${open.join("; ")}: run \`pulumi up\` now to attach it`);
-            throw partialFailure(cause, id, { ...outputs(spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter) }, inputs);
+            // The neighbors are configured (and saved, when asked): record them, so the next `up` only waits again.
+            throw partialFailure(e, id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs);
         }
-        const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.neighbors.changes), was.passwords);
-        const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter);
-        const owned = [...confirmed.owned.neighbors].sort();
-        const filterOwned = confirmed.owned.filter;
-        const missingChanges = confirmed.missing ?? { neighbors: [], filter: [] };
-        if (missingChanges.neighbors.length > 0 || missingChanges.filter.length > 0 || notTaken.length > 0) {
-            const missing = renderNeighborsWithFilter(missingChanges.neighbors, missingChanges.filter).map((l) => (l.redacted ?? l.text) || `router bgp ${spec.asn}`);
-            const stale = notTaken.map((a) => `the new password of neighbor ${a} (the device still shows the previous one)`);
-            // One item a line: a redacted password runs to the end of its line.
-            const items = [...missing, ...stale].map((m) => `\n    - ${m}`).join("");
-            throw partialFailure(
-                new AdcError(host, `the device accepted the neighbor configuration but does not show it; still missing:${items}`, "check `show running-config` in vtysh on the ADC"),
-                id,
-                { ...outputs(spec, owned, after, remembered, pending(), filterOwned) },
-                inputs,
-            );
-        }
-        if (lines.length === 0) log(host, `router bgp ${spec.asn}: ${spec.neighbors.length} neighbor(s) up to date`);
-        if (spec.waitForEstablishedSeconds > 0 && spec.neighbors.length > 0) {
-            log(host, `waiting up to ${spec.waitForEstablishedSeconds}s for ${spec.neighbors.length} session(s) to be Established`);
-            try {
-                const sessions = await waitForEstablished({
-                    host,
-                    expected: spec.neighbors.map((n) => ({ address: n.address, remoteAsn: n.remoteAsn })),
-                    localAsn: spec.asn,
-                    timeoutMs: spec.waitForEstablishedSeconds * 1000,
-                    readSessions: () => readSessions(session),
-                });
-                after = { ...after, sessions };
-            } catch (e) {
-                // The neighbors are configured (and saved, when asked): record them, so the next `up` only waits again.
-                throw partialFailure(e, id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs);
-            }
-        }
-        return outputs(spec, owned, after, remembered, pending(), filterOwned);
-    });
+    }
+    return outputs(spec, owned, after, remembered, pending(), filterOwned);
 }
 
 /** What the device holds for the owned neighbors, in the shape of the inputs. */
@@ -239,24 +280,31 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const stored = props as unknown as NeighborsOutputs;
         const spec = requireSpec(resolveNeighborsInputs(props as Record<string, unknown>, "state"));
-        return withAdcSession(spec.connection, async (session) => {
-            const seen = await observe(session);
-            const inputs = observedInputs(stored, spec, seen);
-            // Ownership is kept for neighbors removed by hand: they are still this resource's to restore.
-            // Whether the device saved is not observable, so a pending save stays as recorded.
-            const was = recorded(props as Record<string, unknown>);
-            const outs = { ...outputs(spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter), ...inputs, filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
-            return { id, props: outs, inputs: inputs as unknown as Record<string, unknown> };
-        });
+        const was = recorded(props as Record<string, unknown>);
+        const done = await onPrimary(
+            spec.connection,
+            false,
+            async (session) => {
+                const seen = await observe(session);
+                const inputs = observedInputs(stored, spec, seen);
+                // Ownership is kept for neighbors removed by hand: they are still this resource's to restore.
+                // Whether the device saved is not observable, so a pending save stays as recorded.
+                const outs = { ...outputs(spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter), ...inputs, filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
+                return { outs, inputs };
+            },
+            (secondary) => secondaryDifferences(secondary, spec, was),
+        );
+        // A secondary that diverged shows as `secondaryInSync: false`: drift that `pulumi refresh` shows and `up` checks again.
+        return { id, props: withSecondary(done.result.outs, done.secondary), inputs: done.result.inputs as unknown as Record<string, unknown> };
     },
 
     async delete(_id, props) {
         const spec = requireSpec(resolveNeighborsInputs(props, "state"));
         const was = recorded(props);
         const owned: NeighborsOwnership = { neighbors: was.owned, filter: was.filter };
-        const host = spec.connection.host;
         try {
-            await withLockedSession(spec.connection, async (session) => {
+            await onPrimary(spec.connection, true, async (session, node) => {
+                const host = node.host;
                 const seen = await observe(session);
                 // Before planning: a node that must not be configured is refused with nothing sent.
                 await session.ensureWritable();

@@ -4,12 +4,16 @@
  * properties (what was really applied), and the next `pulumi up` updates it from there.
  */
 
-/** The provider code must stay loadable for the later `read`/`delete`, so `__provider` is kept. */
-export function partialFailure(cause: unknown, id: string, properties: Record<string, unknown>, inputs: Record<string, unknown>): Error {
+/**
+ * The provider code must stay loadable for the later `read`/`delete`, so `__provider` is kept.
+ * `next` replaces the advice to run `pulumi up` again, for a failure that another `up` does not
+ * cure (an HA secondary that does not mirror the primary).
+ */
+export function partialFailure(cause: unknown, id: string, properties: Record<string, unknown>, inputs: Record<string, unknown>, next?: string): Error {
     const base = cause instanceof Error ? cause.message : String(cause);
     const unsaved = properties.savePending === true;
     const recorded = `what the device holds now${unsaved ? ", and that its configuration is not saved yet (savePending)," : ""} is recorded in the stack`;
-    const message = `${base}\n  ${recorded}: run \`pulumi up\` again to finish${unsaved ? " and save" : ""}, or \`pulumi refresh\` to see the device`;
+    const message = `${base}\n  ${recorded}: ${next ?? `run \`pulumi up\` again to finish${unsaved ? " and save" : ""}, or \`pulumi refresh\` to see the device`}`;
     const error = new Error(message);
     return Object.assign(error, { id, properties: { ...properties, __provider: inputs.__provider }, reasons: [message] });
 }

@@ -5,17 +5,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
 import type { AdcBgpNeighborState, BgpSessionState } from "./args";
-import { withAdcSession } from "../device";
 import { AdcCommandError, AdcError } from "../device/errors";
-import type { AdcSession } from "../device/types";
+import type { AdcConnection, AdcSession } from "../device/types";
 import { EMPTY_CONFIG } from "../core/model";
 import { bgpRouter } from "../core/parseRunningConfig";
 import { confirmRouter, confirmRouterRemoval, decideRouter, decideRouterRemoval, type RouterDecision, type RouterWant } from "../core/ownership";
 import { NOTHING_OWNED, type RouterOwnership } from "../core/plan";
 import { renderChanges, renderPlan } from "../core/render";
 import { mustSave, savePendingAfter } from "../core/save";
-import { conflictError } from "./conflicts";
-import { withLockedSession } from "./deviceLock";
+import { conflictError, describeConflict } from "./conflicts";
+import { AFTER_SECONDARY_DIFFERENCE, onPrimary, secondaryDifference, withSecondary, type SecondaryReport } from "./haPair";
 import { resolveRouterInputs, type RouterSpec } from "./inputs";
 import { neighborState, observation, observe, observeAfterFailure, observeWithFeature, OBSERVE_SHOWS, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -42,6 +41,10 @@ export interface RouterOutputs extends RouterInputsState {
      * failed or was cut off): the next `pulumi up` saves, and until then `pulumi refresh` shows it.
      */
     savePending: boolean;
+    /** For an HA pair: whether the secondary showed what the primary holds at the last `up` or `refresh`. */
+    secondaryInSync?: boolean;
+    /** For an HA pair: the node read as the secondary, and what it differed by. */
+    secondary?: SecondaryReport;
 }
 
 function outputs(spec: RouterSpec, owned: RouterOwnership, featureOn: boolean, seen: Observation, savePending: boolean): RouterOutputs {
@@ -85,62 +88,86 @@ function observedInputs(stored: RouterOutputs, seen: Observation): RouterInputsS
 }
 
 async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pendingBefore: boolean, inputs: Record<string, unknown>): Promise<RouterOutputs> {
-    const host = spec.connection.host;
+    let primaryHost = spec.connection.host;
+    const done = await onPrimary(
+        spec.connection,
+        true,
+        (session, node) => {
+            primaryHost = node.host;
+            return applyOn(session, node, id, spec, before, pendingBefore, inputs);
+        },
+        (secondary, outs) => secondaryDifferences(secondary, spec, outs.owned),
+    );
+    const outs = withSecondary(done.result, done.secondary);
+    const failed = secondaryDifference(spec.connection, primaryHost, done.secondary);
+    if (failed) throw partialFailure(failed, id, { ...outs }, inputs, AFTER_SECONDARY_DIFFERENCE);
+    return outs;
+}
+
+/** For an HA pair: what would make the secondary show what this resource owns on the primary (nscli commands, then vtysh lines). */
+async function secondaryDifferences(secondary: AdcSession, spec: RouterSpec, owned: RouterOwnership): Promise<string[]> {
+    const seen = await observeWithFeature(secondary);
+    const decision = decideRouter({ running: seen.running, bgpFeature: seen.featureOn }, owned, { intent: spec.intent, adopt: true });
+    if (!decision.ok) return decision.conflicts.map((c) => describeConflict(c).message);
+    const plan = renderPlan(decision.changes);
+    return [...plan.before, ...plan.lines.map((l) => (l.redacted ?? l.text) || `router bgp ${spec.intent.asn}`), ...plan.after];
+}
+
+async function applyOn(session: AdcSession, node: AdcConnection, id: string, spec: RouterSpec, before: RouterOwnership, pendingBefore: boolean, inputs: Record<string, unknown>): Promise<RouterOutputs> {
+    const host = node.host;
     const want: RouterWant = { intent: spec.intent, adopt: spec.adoptExisting };
-    return withLockedSession(spec.connection, async (session: AdcSession) => {
-        const seen = await observeWithFeature(session);
-        // Before planning: a node that must not be configured is refused with nothing sent.
-        await session.ensureWritable();
-        const decision = decideRouter({ running: seen.running, bgpFeature: seen.featureOn }, before, want);
-        if (!decision.ok) throw conflictError(host, decision.conflicts);
-        const plan = renderPlan(decision.changes);
-        const changing = decision.changes.length > 0;
-        let bgpFeature: boolean | null = seen.featureOn;
-        let saved = false;
-        // Whether a change may have reached the device: not when the device refused the first command.
-        let touched = false;
-        const pending = () => savePendingAfter(spec.saveConfig, touched, pendingBefore, saved);
-        // Nothing to send: what was just read is what the device holds.
-        let after: Observation = seen;
-        // From the first line sent on, any failure leaves the device changed: it is recorded.
-        try {
-            for (const command of plan.before) {
-                log(host, `running "${command}"`);
-                const wasTouched = touched;
-                touched = true;
-                await session.cli(command).catch((e: unknown) => {
-                    if (e instanceof AdcCommandError) touched = wasTouched;
-                    throw e;
-                });
-            }
-            // Every command before the lines enables the feature: a ` Done` proves it on.
-            if (plan.before.length > 0) bgpFeature = true;
-            touched ||= plan.lines.length > 0;
-            // The verify read travels with the lines: no round trip of its own.
-            if (plan.lines.length > 0) after = observation(host, await session.configure(plan.lines, OBSERVE_SHOWS));
-            else if (plan.before.length > 0) after = await observe(session);
-            if (mustSave(spec.saveConfig, changing, pendingBefore)) {
-                if (!changing) log(host, "saving the configuration (the last save did not complete)");
-                await session.save();
-                saved = true;
-            }
-        } catch (e) {
-            throw await recordPartial(e, id, spec, decision, before, bgpFeature, pending(), inputs, session);
+    const seen = await observeWithFeature(session);
+    // Before planning: a node that must not be configured is refused with nothing sent.
+    await session.ensureWritable();
+    const decision = decideRouter({ running: seen.running, bgpFeature: seen.featureOn }, before, want);
+    if (!decision.ok) throw conflictError(host, decision.conflicts);
+    const plan = renderPlan(decision.changes);
+    const changing = decision.changes.length > 0;
+    let bgpFeature: boolean | null = seen.featureOn;
+    let saved = false;
+    // Whether a change may have reached the device: not when the device refused the first command.
+    let touched = false;
+    const pending = () => savePendingAfter(spec.saveConfig, touched, pendingBefore, saved);
+    // Nothing to send: what was just read is what the device holds.
+    let after: Observation = seen;
+    // From the first line sent on, any failure leaves the device changed: it is recorded.
+    try {
+        for (const command of plan.before) {
+            log(host, `running "${command}"`);
+            const wasTouched = touched;
+            touched = true;
+            await session.cli(command).catch((e: unknown) => {
+                if (e instanceof AdcCommandError) touched = wasTouched;
+                throw e;
+            });
         }
-        const confirmed = confirmRouter(decision, before, want, { running: after.running, bgpFeature });
-        if (confirmed.missing !== null && confirmed.missing.length > 0) {
-            const missing = renderPlan(confirmed.missing);
-            const texts = [...missing.before, ...missing.lines.map((l) => (l.redacted ?? l.text) || `router bgp ${spec.intent.asn}`)];
-            throw partialFailure(
-                new AdcError(host, `the device accepted the configuration but does not show it: still missing ${texts.join("; ")}`, "check the ADC's `show running-config` in vtysh; report the device's build if it silently ignores these lines"),
-                id,
-                { ...outputs(spec, confirmed.owned, bgpFeature ?? seen.featureOn, after, pending()) },
-                inputs,
-            );
+        // Every command before the lines enables the feature: a ` Done` proves it on.
+        if (plan.before.length > 0) bgpFeature = true;
+        touched ||= plan.lines.length > 0;
+        // The verify read travels with the lines: no round trip of its own.
+        if (plan.lines.length > 0) after = observation(host, await session.configure(plan.lines, OBSERVE_SHOWS));
+        else if (plan.before.length > 0) after = await observe(session);
+        if (mustSave(spec.saveConfig, changing, pendingBefore)) {
+            if (!changing) log(host, "saving the configuration (the last save did not complete)");
+            await session.save();
+            saved = true;
         }
-        if (!changing) log(host, `router bgp ${spec.intent.asn}: up to date`);
-        return outputs(spec, confirmed.owned, bgpFeature ?? seen.featureOn, after, pending());
-    });
+    } catch (e) {
+        throw await recordPartial(e, id, spec, decision, before, bgpFeature, pending(), inputs, session, node);
+    }
+    const confirmed = confirmRouter(decision, before, want, { running: after.running, bgpFeature });
+    if (confirmed.missing !== null && confirmed.missing.length > 0) {
+        const missing = renderPlan(confirmed.missing);
+        const texts = [...missing.before, ...missing.lines.map((l) => (l.redacted ?? l.text) || `router bgp ${spec.intent.asn}`)];
+        throw partialFailure(
+            new AdcError(host, `the device accepted the configuration but does not show it: still missing ${texts.join("; ")}`, "check the ADC's `show running-config` in vtysh; report the device's build if it silently ignores these lines"),
+            id,
+            { ...outputs(spec, confirmed.owned, bgpFeature ?? seen.featureOn, after, pending()) },
+            inputs,
+        );
+    }
+    if (!changing) log(host, `router bgp ${spec.intent.asn}: up to date`);
+    return outputs(spec, confirmed.owned, bgpFeature ?? seen.featureOn, after, pending());
 }
 
 /** Reads what is on the device after a failure (if the session still works) and packs a partial failure. */
@@ -154,10 +181,11 @@ async function recordPartial(
     savePending: boolean,
     inputs: Record<string, unknown>,
     session: AdcSession,
+    node: AdcConnection,
 ): Promise<Error> {
     const want: RouterWant = { intent: spec.intent, adopt: spec.adoptExisting };
     try {
-        const seen = await observeAfterFailure(session, spec.connection);
+        const seen = await observeAfterFailure(session, node);
         const confirmed = confirmRouter(decision, before, want, { running: seen.running, bgpFeature });
         return partialFailure(e, id, { ...outputs(spec, confirmed.owned, true, seen, savePending) }, inputs);
     } catch {
@@ -205,22 +233,28 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
     async read(id, props) {
         const stored = props as unknown as RouterOutputs;
         const spec = requireSpec(resolveRouterInputs(props as Record<string, unknown>, "state"));
-        return withAdcSession(spec.connection, async (session) => {
-            const seen = await observeWithFeature(session);
-            const featureOn = seen.featureOn;
-            const inputs = observedInputs(stored, seen);
-            // Whether the device saved is not observable, so a pending save stays as recorded.
-            const outs = { ...outputs(spec, storedOwnership(props as Record<string, unknown>), featureOn, seen, props.savePending === true), ...inputs };
-            return { id, props: outs, inputs: inputs as unknown as Record<string, unknown> };
-        });
+        const owned = storedOwnership(props as Record<string, unknown>);
+        const done = await onPrimary(
+            spec.connection,
+            false,
+            async (session) => {
+                const seen = await observeWithFeature(session);
+                const inputs = observedInputs(stored, seen);
+                // Whether the device saved is not observable, so a pending save stays as recorded.
+                return { outs: { ...outputs(spec, owned, seen.featureOn, seen, props.savePending === true), ...inputs }, inputs };
+            },
+            (secondary) => secondaryDifferences(secondary, spec, owned),
+        );
+        // A secondary that diverged shows as `secondaryInSync: false`: drift that `pulumi refresh` shows and `up` checks again.
+        return { id, props: withSecondary(done.result.outs, done.secondary), inputs: done.result.inputs as unknown as Record<string, unknown> };
     },
 
     async delete(_id, props) {
         const spec = requireSpec(resolveRouterInputs(props, "state"));
         const owned = storedOwnership(props);
-        const host = spec.connection.host;
         try {
-            await withLockedSession(spec.connection, async (session) => {
+            await onPrimary(spec.connection, true, async (session, node) => {
+                const host = node.host;
                 const seen = await observeWithFeature(session);
                 // Before planning: a node that must not be configured is refused with nothing sent.
                 await session.ensureWritable();

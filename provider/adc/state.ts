@@ -8,7 +8,7 @@
  * can mark exactly those secret while the rest stays readable in `pulumi preview`.
  */
 import { isDeepStrictEqual } from "util";
-import type { AdcConnection } from "../device/types";
+import type { AdcConnection, AdcNodeAddress } from "../device/types";
 import type { Neighbor } from "../core/model";
 import type { NeighborsSpec, RouterSpec } from "./inputs";
 import { UNKNOWN } from "./inputs";
@@ -19,11 +19,24 @@ import { UNKNOWN } from "./inputs";
  */
 export const SCHEMA_VERSION = 2;
 
-export interface PublicConnection {
+/** Where one node is reached and the key it presents. */
+export interface PublicNode {
     host: string;
     port: number;
-    username: string;
     hostKeyFingerprint: string | null;
+}
+
+/**
+ * The connection without its secrets: one node (`host`, `port`, `hostKeyFingerprint`) or an HA
+ * pair (`nodes`, and no top-level address), as the inputs give it.
+ */
+export interface PublicConnection {
+    host?: string;
+    port?: number;
+    hostKeyFingerprint?: string | null;
+    nodes?: [PublicNode, PublicNode];
+    failOnSecondaryDifference?: boolean;
+    username: string;
     insecureIgnoreHostKey: boolean;
     connectTimeoutMs: number;
     commandTimeoutMs: number;
@@ -78,16 +91,26 @@ export interface NeighborsInputsState {
 }
 
 export function publicConnection(c: AdcConnection): PublicConnection {
+    // A single node keeps exactly the shape stored before pairs existed, so that its diff stays empty.
+    const where: Pick<PublicConnection, "host" | "port" | "hostKeyFingerprint" | "nodes" | "failOnSecondaryDifference"> =
+        c.pair === undefined
+            ? { host: c.host, port: c.port, hostKeyFingerprint: c.hostKeyFingerprint ?? null }
+            : {
+                  nodes: [publicNode(c.pair[0]), publicNode(c.pair[1])],
+                  failOnSecondaryDifference: c.failOnSecondaryDifference === true,
+              };
     return {
-        host: c.host,
-        port: c.port,
+        ...where,
         username: c.username,
-        hostKeyFingerprint: c.hostKeyFingerprint ?? null,
         insecureIgnoreHostKey: c.insecureIgnoreHostKey,
         connectTimeoutMs: c.connectTimeoutMs,
         commandTimeoutMs: c.commandTimeoutMs,
         connectRetries: c.connectRetries,
     };
+}
+
+function publicNode(n: AdcNodeAddress): PublicNode {
+    return { host: n.host, port: n.port, hostKeyFingerprint: n.hostKeyFingerprint ?? null };
 }
 
 export function credentials(c: AdcConnection): Credentials {
@@ -132,10 +155,10 @@ export function neighborsInputsState(spec: NeighborsSpec): NeighborsInputsState 
 export { ROUTER_INPUTS as ROUTER_INPUT_KEYS, NEIGHBORS_INPUTS as NEIGHBORS_INPUT_KEYS } from "./inputs";
 
 /**
- * Keys the device reports as missing (a removed router, a disabled feature), and a save recorded
- * as pending, compare against this: any other value is a change, which `up` repairs.
+ * Keys the device reports as missing (a removed router, a disabled feature, an HA secondary
+ * that does not show the owned lines), and a save recorded as pending, compare against this: any other value is a change, which `up` repairs.
  */
-const OBSERVED_DEFAULTS: Record<string, unknown> = { routerPresent: true, bgpFeatureEnabled: true, savePending: false, filterDrift: [] };
+const OBSERVED_DEFAULTS: Record<string, unknown> = { routerPresent: true, bgpFeatureEnabled: true, savePending: false, filterDrift: [], secondaryInSync: true };
 
 function containsUnknown(v: unknown): boolean {
     if (v === UNKNOWN) return true;
@@ -174,18 +197,27 @@ export function diffState(olds: Record<string, unknown>, news: Record<string, un
 
 /**
  * Whether new connection settings may reach another device than the one the state describes.
- * The device is its host key: the same fingerprint at another address or port (a DNS name for
- * the IP, a NAT port) is the same ADC, updated in place without a configuration line, and the
- * connection itself proves it, since the client refuses any other key. Another fingerprint is
- * another device (the preview shows `hostKeyFingerprint` changing). Without a fingerprint on
- * both sides (`insecureIgnoreHostKey`) nothing proves the device, so another address or port is
- * taken as another device.
+ * The device is its host keys: one node's key, or both keys of an HA pair (either node may
+ * answer, and a shared address presents whichever is primary). Settings that share a pinned key
+ * with the stored ones reach the same ADC (a DNS name for the IP, a NAT port, a single node
+ * given as its pair, a failover), updated in place without a configuration line; the connection
+ * itself proves it, since the client refuses any key not pinned. Settings with no pinned key in
+ * common are another device (the preview shows the fingerprints changing). Without fingerprints
+ * on both sides (`insecureIgnoreHostKey`) nothing proves the device, so any other address or
+ * port is taken as another device.
  */
 export function anotherDevice(o: Record<string, unknown>, n: Record<string, unknown>): boolean {
-    const moved = containsUnknown(n.host) || containsUnknown(n.port) || o.host !== n.host || o.port !== n.port;
-    if (containsUnknown(n.hostKeyFingerprint)) return true;
-    const before = typeof o.hostKeyFingerprint === "string" ? o.hostKeyFingerprint : null;
-    const after = typeof n.hostKeyFingerprint === "string" ? n.hostKeyFingerprint : null;
-    if (before !== null && after !== null) return before !== after;
-    return moved;
+    if (containsUnknown(n.host) || containsUnknown(n.port) || containsUnknown(n.nodes) || containsUnknown(n.hostKeyFingerprint)) return true;
+    const before = identity(o);
+    const after = identity(n);
+    if (before.keys.length > 0 && after.keys.length > 0) return !before.keys.some((k) => after.keys.includes(k));
+    return before.addresses.join(" ") !== after.addresses.join(" ");
+}
+
+/** The pinned keys and the addresses of stored connection settings (either shape). */
+function identity(c: Record<string, unknown>): { keys: string[]; addresses: string[] } {
+    const nodes: Record<string, unknown>[] = Array.isArray(c.nodes) ? (c.nodes as Record<string, unknown>[]) : [c];
+    const keys = nodes.map((x) => x.hostKeyFingerprint).filter((k): k is string => typeof k === "string");
+    const addresses = nodes.map((x) => `${String(x.host)}:${String(x.port)}`);
+    return { keys, addresses };
 }

@@ -149,6 +149,8 @@ export type WriteDecision =
           readonly fix: string;
           /** Whether reading the cluster IPs (`show ns ip`) could still make the node writable. */
           readonly needsClusterIps?: boolean;
+          /** Whether the refusal is only that this node of an HA pair is not the primary (the other node may be). */
+          readonly notPrimary?: boolean;
       };
 
 function sameAddress(a: string, b: string): boolean {
@@ -206,6 +208,7 @@ function haDecision(reading: HaReading): WriteDecision {
     return {
         ok: false,
         node,
+        notPrimary: true,
         reason: `this is ${node}; routing configuration is applied on the primary only`,
         fix: primary !== null ? `point \`connection.host\` at the primary, ${primary} (or at the HA pair's shared management address)` : `${pointAt} (\`${NODE_COMMANDS.ha}\` here names no primary)`,
     };

@@ -42,7 +42,7 @@ export class AdcHostKeyError extends AdcError {
             host,
             `SSH host key mismatch: expected ${expected}, the device presented ${actual}`,
             fix ??
-                `if the ADC's key really changed (re-install, HA failover to a node with another key), set connection.hostKeyFingerprint to "${actual}" after checking it on the console; otherwise someone may be intercepting the connection`,
+                `if the ADC's key really changed (re-install), set connection.hostKeyFingerprint to "${actual}" after checking it on the console; if this address is an HA pair's and failed over to the other node, give both nodes with their keys in connection.nodes; otherwise someone may be intercepting the connection`,
         );
         this.expected = expected;
         this.actual = actual;
@@ -154,8 +154,11 @@ export class AdcConflictError extends AdcError {}
 export class AdcNodeRoleError extends AdcError {
     /** What the node is, as read from the device. */
     readonly node: string;
-    constructor(host: string, node: string, reason: string, fix: string) {
+    /** Whether the only trouble is that this node of an HA pair is not its primary. */
+    readonly notPrimary: boolean;
+    constructor(host: string, node: string, reason: string, fix: string, notPrimary = false) {
         super(host, `configuration refused: ${reason}; nothing was sent`, fix);
         this.node = node;
+        this.notPrimary = notPrimary;
     }
 }

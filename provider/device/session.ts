@@ -187,7 +187,7 @@ export class NetScalerSession implements AdcSession {
      */
     async ensureWritable(): Promise<string> {
         const decision = await this.writeDecision();
-        if (!decision.ok) throw new AdcNodeRoleError(this.host, decision.node, decision.reason, decision.fix);
+        if (!decision.ok) throw new AdcNodeRoleError(this.host, decision.node, decision.reason, decision.fix, decision.notPrimary === true);
         return decision.node;
     }
 

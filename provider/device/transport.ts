@@ -85,7 +85,7 @@ export const openShell: OpenShell = async (connection) => {
         });
         client.on("error", (err: Error & { level?: string; code?: string }) => {
             if (hostKeyRejected && presented !== undefined && expected !== "ignore") {
-                fail(hostKeyError(host, expected, presented));
+                fail(hostKeyError(connection, expected, presented));
                 return;
             }
             fail(connectionError(connection, err, tried));
@@ -104,7 +104,7 @@ export const openShell: OpenShell = async (connection) => {
             hostVerifier: (keyBlob: Buffer): boolean => {
                 presented = hostKeyFingerprint(keyBlob);
                 if (expected === "ignore") return true;
-                const ok = expected !== "missing" && hostKeyMatches(keyBlob, expected.digest);
+                const ok = expected !== "missing" && expected.digests.some((d) => hostKeyMatches(keyBlob, d));
                 hostKeyRejected = !ok;
                 return ok;
             },
@@ -145,30 +145,48 @@ export async function fetchHostKeyFingerprint(host: string, port = 22, timeoutMs
     });
 }
 
-type ExpectedHostKey = "ignore" | "missing" | { readonly digest: Buffer; readonly text: string };
+type ExpectedHostKey = "ignore" | "missing" | { readonly digests: readonly Buffer[]; readonly text: string };
 
+/**
+ * The keys the address may present: its own, or, for a node of an HA pair, either node's
+ * (a shared management address moves with the primary, and both keys are the pair's).
+ */
 function expectedHostKey(connection: AdcConnection): ExpectedHostKey {
     if (connection.insecureIgnoreHostKey) return "ignore";
-    if (connection.hostKeyFingerprint === undefined || connection.hostKeyFingerprint === "") return "missing";
-    const digest = parseHostKeyFingerprint(connection.hostKeyFingerprint);
-    if (!digest) {
-        throw new AdcConnectionError(
-            connection.host,
-            `connection.hostKeyFingerprint ${JSON.stringify(connection.hostKeyFingerprint)} is not a SHA-256 fingerprint`,
-            `use the form printed by \`ssh-keygen -lf <key>.pub\` or shown by \`ssh\` on first connection: "SHA256:" followed by 43 base64 characters`,
-            false,
-        );
-    }
-    return { digest, text: connection.hostKeyFingerprint };
+    const pinned = [connection.hostKeyFingerprint, ...(connection.pair ?? []).map((n) => n.hostKeyFingerprint)].filter((f): f is string => f !== undefined && f !== "");
+    const texts = [...new Set(pinned)];
+    if (texts.length === 0) return "missing";
+    const digests = texts.map((text) => {
+        const digest = parseHostKeyFingerprint(text);
+        if (!digest) {
+            throw new AdcConnectionError(
+                connection.host,
+                `connection.hostKeyFingerprint ${JSON.stringify(text)} is not a SHA-256 fingerprint`,
+                `use the form printed by \`ssh-keygen -lf <key>.pub\` or shown by \`ssh\` on first connection: "SHA256:" followed by 43 base64 characters`,
+                false,
+            );
+        }
+        return digest;
+    });
+    return { digests, text: texts.length === 1 ? texts[0]! : `one of the HA pair's keys ${texts.join(", ")}` };
 }
 
-function hostKeyError(host: string, expected: ExpectedHostKey, presented: string): AdcHostKeyError {
+function hostKeyError(connection: AdcConnection, expected: ExpectedHostKey, presented: string): AdcHostKeyError {
+    const host = connection.host;
     if (expected === "missing" || expected === "ignore") {
         return new AdcHostKeyError(
             host,
             "a configured fingerprint (connection.hostKeyFingerprint is not set)",
             presented,
             `check the key on the ADC's console (\`shell ssh-keygen -lf /nsconfig/ssh/ssh_host_ed25519_key.pub\` or the key type the device uses), then set connection.hostKeyFingerprint to "${presented}"; for a lab only, set insecureIgnoreHostKey`,
+        );
+    }
+    if (connection.pair !== undefined) {
+        return new AdcHostKeyError(
+            host,
+            expected.text,
+            presented,
+            `this key is neither node's: if a node of the pair was really replaced or re-keyed, check "${presented}" on its console and set that node's connection.nodes[i].hostKeyFingerprint to it; otherwise someone may be intercepting the connection`,
         );
     }
     return new AdcHostKeyError(host, expected.text, presented);

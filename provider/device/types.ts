@@ -17,6 +17,21 @@ export interface AdcConnection {
     readonly connectTimeoutMs: number;
     readonly commandTimeoutMs: number;
     readonly connectRetries: number;
+    /**
+     * Set when the ADC is an HA pair given by both nodes: each node's address and host key, in
+     * the order given. `host`, `port` and `hostKeyFingerprint` are then those of the first node.
+     */
+    readonly pair?: readonly [AdcNodeAddress, AdcNodeAddress];
+    /** For an HA pair: fail `up` when the secondary does not show the owned lines (default: warn). */
+    readonly failOnSecondaryDifference?: boolean;
+}
+
+/** Where one node of an HA pair is reached, and the host key it presents. */
+export interface AdcNodeAddress {
+    readonly host: string;
+    readonly port: number;
+    /** `SHA256:<base64, no padding>`; absent only when `insecureIgnoreHostKey` is true. */
+    readonly hostKeyFingerprint?: string;
 }
 
 /**

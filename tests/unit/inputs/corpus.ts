@@ -96,6 +96,21 @@ for (const resource of ["router", "neighbors"] as const) {
     accept(resource, "connection.hostKeyFingerprint", `${FINGERPRINT}=`, base);
     accept(resource, "connection.hostKeyFingerprint", FINGERPRINT.slice("SHA256:".length), base);
     accept(resource, "connection.connectRetries", 0, base);
+
+    // An HA pair, given by both nodes (the base's host and key are then refused, so each case names the node's own field).
+    const node = (host: string, extra: Record<string, unknown> = {}) => ({ host, hostKeyFingerprint: FINGERPRINT, ...extra });
+    const pairOf = (a: unknown, b: unknown) => [a, b];
+    refuse(resource, "connection.nodes", ["10.102.33.1", [], [node("10.102.33.1")], [node("10.102.33.1"), node("10.102.33.2"), node("10.102.33.3")], {}, 5]);
+    refuse(resource, "connection.nodes", [pairOf(node("10.102.33.1"), node("10.102.33.2"))], "connection.host");
+    refuse(resource, "connection.nodes", [pairOf(node("10.102.33.1"), node("10.102.33.2"))], "connection.hostKeyFingerprint");
+    refuse(resource, "connection.nodes", [pairOf(node("10.102.33.1"), { host: "10.102.33.2" })], "connection.nodes[1].hostKeyFingerprint");
+    refuse(resource, "connection.nodes", [pairOf(node("010.0.0.1"), node("10.102.33.2"))], "connection.nodes[0].host");
+    refuse(resource, "connection.nodes", [pairOf(node("10.102.33.1"), node("10.102.33.2", { port: 0 }))], "connection.nodes[1].port");
+    refuse(resource, "connection.nodes", [pairOf(node("10.102.33.1"), node("10.102.33.2", { hostKeyFingerprint: "MD5:aa:bb" }))], "connection.nodes[1].hostKeyFingerprint");
+    refuse(resource, "connection.nodes", [pairOf(node("10.102.33.1"), node("10.102.33.1"))], "connection.nodes[1]");
+    refuse(resource, "connection.nodes", [pairOf(node("10.102.33.1"), node("10.102.33.2", { hostKeyFingerprnt: FINGERPRINT }))], "connection.nodes[1].hostKeyFingerprnt");
+    refuse(resource, "connection.failOnSecondaryDifference", [true], "connection.failOnSecondaryDifference");
+    refuse(resource, "connection.failOnSecondaryDifference", ["yes", 1]);
 }
 
 // ---- AdcBgpRouter -----------------------------------------------------------------------
