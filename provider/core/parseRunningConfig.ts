@@ -85,10 +85,11 @@ function declaredNames(lines: readonly ConfigNode[]): { groups: Set<string>; int
     const interfaces = new Set<string>();
     for (const line of lines) {
         const w = words(line.text);
-        if (w[0]?.toLowerCase() !== "neighbor" || !w[1] || parseNeighborRef(w[1]).kind !== "name") continue;
+        if (w[0]?.toLowerCase() !== "neighbor" || !w[1]) continue;
         const attr = attribute(w);
-        if (attr.name === "peer-group" && w.length === attr.value) groups.add(w[1]);
-        else if (attr.name === "interface") interfaces.add(w[1]);
+        const declares = (attr.name === "peer-group" && w.length === attr.value) || attr.name === "interface";
+        if (!declares || parseNeighborRef(w[1]).kind !== "name") continue;
+        (attr.name === "interface" ? interfaces : groups).add(w[1]);
     }
     return { groups, interfaces };
 }

@@ -103,9 +103,13 @@ export function parseNeighborRef(word: string): NeighborRef {
         if (v6 === null || !ipaddr.IPv6.isValid(v6)) return { kind: "doubtful", why: `${shown} has a ":" but is not an IPv6 address the package can read, so which neighbor it is is not certain` };
         const ip = ipaddr.IPv6.parse(v6);
         const parts = ip.parts;
-        const range = ip.range();
-        const compatible = parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || parts[7]! > 1);
-        if (range === "ipv4Mapped" || range === "rfc6145" || compatible || word.includes(".")) {
+        // ::a.b.c.d (compatible), ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (RFC 6145), by their
+        // groups: ipaddr.js's range() walks every special range for each of thousands of neighbors.
+        const zeros = (n: number) => parts.slice(0, n).every((p) => p === 0);
+        const compatible = zeros(6) && (parts[6] !== 0 || parts[7]! > 1);
+        const mapped = zeros(5) && parts[5] === 0xffff;
+        const translated = zeros(4) && parts[4] === 0xffff && parts[5] === 0;
+        if (compatible || mapped || translated || word.includes(".")) {
             const v4 = [parts[6]! >> 8, parts[6]! & 0xff, parts[7]! >> 8, parts[7]! & 0xff].join(".");
             return { kind: "doubtful", why: `${shown} is an IPv6 address with an IPv4 part, which a stack may take as the IPv4 neighbor ${v4}, so which neighbor it is is not certain` };
         }
