@@ -26,6 +26,13 @@ export interface ServiceFieldConflict {
     current: unknown;
 }
 
+/**
+ * The manager the apiserver names for fields written while an object had no managedFields
+ * (updates to such an object are not tracked; the first server-side apply then attributes every
+ * existing field to this name and conflicts with it).
+ */
+export const BEFORE_FIRST_APPLY = "before-first-apply";
+
 interface ManagedFieldsEntry {
     manager?: string;
     operation?: string;
@@ -35,7 +42,9 @@ interface ManagedFieldsEntry {
 /**
  * The fields of `wanted` that a manager other than `ownManager` owns in `bgpConfiguration` (the
  * object as read, with `metadata.managedFields`) with a value other than the wanted one. An
- * equal value is shared ownership in server-side apply, not a conflict.
+ * equal value is shared ownership in server-side apply, not a conflict. An object without
+ * managedFields (its last manager released it, or it was restored without them) holds its fields
+ * untracked: server-side apply conflicts with them as {@link BEFORE_FIRST_APPLY}'s.
  */
 export function serviceFieldConflicts(bgpConfiguration: unknown, wanted: ServiceAdvertisementSpec, ownManager: string): ServiceFieldConflict[] {
     const obj = (bgpConfiguration ?? {}) as { metadata?: { managedFields?: ManagedFieldsEntry[] }; spec?: Record<string, unknown> };
@@ -45,7 +54,9 @@ export function serviceFieldConflicts(bgpConfiguration: unknown, wanted: Service
         if (want === undefined) continue;
         const current = obj.spec?.[field];
         if (isDeepStrictEqual(current ?? [], want)) continue;
-        for (const entry of obj.metadata?.managedFields ?? []) {
+        const entries = obj.metadata?.managedFields ?? [];
+        if (entries.length === 0 && current !== undefined) conflicts.push({ field, manager: BEFORE_FIRST_APPLY, operation: "Update", current });
+        for (const entry of entries) {
             if (entry.manager === ownManager) continue;
             if (entry.fieldsV1?.["f:spec"]?.[`f:${field}`] === undefined) continue;
             conflicts.push({ field, manager: entry.manager ?? "(unnamed)", operation: entry.operation ?? "", current });

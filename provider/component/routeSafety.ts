@@ -6,7 +6,7 @@
 import { BgpFilterImportSpec, adcImportFilterSpec } from "../calico/bgpFilter";
 import { PodPool, canonicalCidr } from "../calico/ipPool";
 import { NextHopPolicy, nextHopFields } from "../calico/nextHop";
-import { ServiceAdvertisementSpec, serviceFieldConflicts } from "../calico/serviceAdvertisement";
+import { BEFORE_FIRST_APPLY, ServiceAdvertisementSpec, serviceFieldConflicts } from "../calico/serviceAdvertisement";
 import { BGP_PEER_FIELD_SINCE, CalicoRelease, compareCalicoReleases, formatCalicoRelease, parseCalicoRelease } from "../calico/spec";
 import type { PrefixList } from "../core/prefixFilter";
 import { AdmittedPrefix, GivenCidr, adcPrefixList, admittedPrefixes, defaultMaximumPrefix, parseCidrList } from "./prefixFilter";
@@ -103,7 +103,9 @@ export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" 
             fail(
                 `advertiseServices`,
                 c.current,
-                `BGPConfiguration "default" ${c.field} is owned by field manager "${c.manager}" (${c.operation}) with another value; ` +
+                `BGPConfiguration "default" ${c.field} is owned by field manager "${c.manager}" (${c.operation}) with another value` +
+                    (c.manager === BEFORE_FIRST_APPLY ? " (written while default had no managedFields, so no tool is recorded; server-side apply gives it this name)" : "") +
+                    "; " +
                     `this component changes only fields no other tool holds. Make ${c.field} there equal to what you ask here, remove it from "${c.manager}" ` +
                     `(e.g. \`kubectl patch bgpconfiguration default --type=json -p '[{"op":"remove","path":"/spec/${c.field}"}]'\`), or leave it out of advertiseServices`,
             );

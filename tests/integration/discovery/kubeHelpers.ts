@@ -180,6 +180,15 @@ export async function serverSideApply(kubeconfig: string, body: { apiVersion: st
     return rawRequest(kubeconfig, "PATCH", apiPath, "application/apply-patch+yaml", body);
 }
 
+/**
+ * A JSON merge patch of a cluster-scoped Calico object as `fieldManager` (what `kubectl patch`,
+ * `kubectl edit` and calicoctl send: an `Update` in managedFields, not an `Apply`).
+ */
+export async function mergePatch(kubeconfig: string, apiVersion: string, plural: string, name: string, patch: unknown, fieldManager: string): Promise<{ status: number; body: any }> {
+    const apiPath = `/apis/${apiVersion}/${plural}/${name}?fieldManager=${encodeURIComponent(fieldManager)}`;
+    return rawRequest(kubeconfig, "PATCH", apiPath, "application/merge-patch+json", patch);
+}
+
 /** A cluster-scoped Calico object as stored (with its managedFields). */
 export async function getCalicoObject(kubeconfig: string, apiVersion: string, plural: string, name: string): Promise<Record<string, any>> {
     const { custom } = await clients(kubeconfig);

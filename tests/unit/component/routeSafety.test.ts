@@ -175,6 +175,18 @@ describe("route safety: the plan", () => {
         ]);
     });
 
+    it("a field of a default without managedFields conflicts as before-first-apply's, as server-side apply will say", () => {
+        const untracked = { metadata: { name: "default" }, spec: { serviceClusterIPs: [{ cidr: "10.100.0.0/16" }] } };
+        assert.deepEqual(serviceFieldConflicts(untracked, { serviceClusterIPs: [{ cidr: "10.96.0.0/12" }] }, "me"), [
+            { field: "serviceClusterIPs", manager: "before-first-apply", operation: "Update", current: [{ cidr: "10.100.0.0/16" }] },
+        ]);
+        assert.deepEqual(serviceFieldConflicts(untracked, { serviceClusterIPs: [{ cidr: "10.100.0.0/16" }] }, "me"), [], "the same value");
+        assert.deepEqual(serviceFieldConflicts(untracked, { serviceExternalIPs: [{ cidr: "10.2.0.0/16" }] }, "me"), [], "a field it does not hold");
+        assert.deepEqual(serviceFieldConflicts(null, { serviceExternalIPs: [{ cidr: "10.2.0.0/16" }] }, "me"), [], "no default at all");
+        const { problems } = plan({ advertiseServices: { clusterIPs: ["10.96.0.0/12"] }, bgpConfiguration: untracked });
+        assert.match(problems[0]!.reason, /owned by field manager "before-first-apply" \(Update\) with another value \(written while default had no managedFields/);
+    });
+
     it("the conflict check ignores the component's own field manager", () => {
         const ours = { metadata: { managedFields: [{ manager: "me", operation: "Apply", fieldsV1: { "f:spec": { "f:serviceExternalIPs": {} } } }] }, spec: { serviceExternalIPs: [{ cidr: "10.1.0.0/16" }] } };
         assert.deepEqual(serviceFieldConflicts(ours, { serviceExternalIPs: [{ cidr: "10.2.0.0/16" }] }, "me"), []);
