@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { renderCalicoBird, type BirdConfigFiles, type CalicoTemplateVersion, type IpamBlock } from "./support/calicoBird";
 import { renderInputFromResources, servicesFromKubeYaml } from "./support/calicoResources";
+import { serviceRoutesForNode, type KubeService, type ServiceAdvertisementConfig } from "./support/calicoServiceRoutes";
 
 const FIXTURES = path.resolve(__dirname, "../../../tests/lab/fixtures/calico-confd");
 
@@ -91,6 +92,40 @@ describe("lab: BIRD config renderer against Calico's compiled confd fixtures", (
             }
         }
     }
+
+    describe("the service routes confd's route generator gives one node (routes.go, client.go)", () => {
+        const cluster = (over: Partial<KubeService> = {}): KubeService => ({ name: "s", type: "LoadBalancer", clusterIPs: ["10.96.0.7"], externalTrafficPolicy: "Cluster", endpoints: [{ nodeName: "n2" }], ...over });
+        const routes = (cfg: ServiceAdvertisementConfig, services: KubeService[], version: CalicoTemplateVersion = "v3.32") => serviceRoutesForNode(cfg, services, "n1", version);
+
+        it("a single-address external IP is no global route; a Cluster Service using it is advertised from every node, endpoints elsewhere or not", () => {
+            const cfg = { serviceExternalIPs: [{ cidr: "198.51.100.0/24" }, { cidr: "203.0.113.9/32" }] };
+            assert.deepEqual(routes(cfg, [cluster({ externalIPs: ["203.0.113.9"], endpoints: [] })]), { staticRoutes: ["198.51.100.0/24", "203.0.113.9/32"], rejectCidrs: ["198.51.100.0/24"] });
+            assert.deepEqual(routes(cfg, [cluster({ externalIPs: ["198.51.100.4"] })]).staticRoutes, ["198.51.100.0/24"], "covered by the CIDR: no /32 for a Cluster Service");
+        });
+
+        it("with serviceLoadBalancerAggregation Disabled, LB CIDRs are not global and a Cluster Service's LB IPs are /32s from every node while it has endpoints", () => {
+            const cfg = { serviceLoadBalancerIPs: [{ cidr: "80.15.0.0/24" }], serviceLoadBalancerAggregation: "Disabled" as const };
+            assert.deepEqual(routes(cfg, [cluster({ loadBalancerIngressIPs: ["80.15.0.1", "90.15.0.1"] })]), { staticRoutes: ["80.15.0.1/32"], rejectCidrs: [] });
+            assert.deepEqual(routes(cfg, [cluster({ loadBalancerIngressIPs: ["80.15.0.1"], endpoints: [] })]).staticRoutes, []);
+            assert.deepEqual(routes({ ...cfg, serviceLoadBalancerAggregation: "Enabled" }, [cluster({ loadBalancerIngressIPs: ["80.15.0.1"] })]).staticRoutes, ["80.15.0.0/24"]);
+        });
+
+        it("a Local Service only where an endpoint is; v3.31.7 skips endpoints that are not ready, v3.32.1 does not", () => {
+            const cfg = { serviceClusterIPs: [{ cidr: "10.96.0.0/12" }] };
+            const local = (endpoints: KubeService["endpoints"]) => [cluster({ externalTrafficPolicy: "Local", endpoints })];
+            assert.deepEqual(routes(cfg, local([{ nodeName: "n1" }])).staticRoutes, ["10.96.0.0/12", "10.96.0.7/32"]);
+            assert.deepEqual(routes(cfg, local([{ nodeName: "n2" }])).staticRoutes, ["10.96.0.0/12"]);
+            assert.deepEqual(routes(cfg, local([{ nodeName: "n1", ready: false }]), "v3.31").staticRoutes, ["10.96.0.0/12"]);
+            assert.deepEqual(routes(cfg, local([{ nodeName: "n1", ready: false }]), "v3.32").staticRoutes, ["10.96.0.0/12", "10.96.0.7/32"]);
+            assert.deepEqual(routes({}, local([{ nodeName: "n1" }])), { staticRoutes: [], rejectCidrs: [] }, "nothing configured: no route generator");
+        });
+
+        it("headless and ExternalName Services are never advertised", () => {
+            const cfg = { serviceClusterIPs: [{ cidr: "10.96.0.0/12" }] };
+            const local = { externalTrafficPolicy: "Local" as const, endpoints: [{ nodeName: "n1" }] };
+            assert.deepEqual(routes(cfg, [cluster({ ...local, clusterIPs: ["None"] }), cluster({ ...local, type: "ExternalName", clusterIPs: [] })]).staticRoutes, ["10.96.0.0/12"]);
+        });
+    });
 
     it("the lab variant (no krt_tunnel, log file) parses with the installed BIRD", function () {
         if (!birdAvailable()) this.skip();
