@@ -4,6 +4,7 @@
 import { AdcConflictError } from "../device/errors";
 import { REDACTED, redactSecretShapes } from "../device/redact";
 import type { Conflict } from "../core/plan";
+import { markedDescription, type MarkToken } from "../core/marks";
 import type { FilterConflict } from "../core/prefixFilter";
 
 type QuotedLine = { readonly lineNo: number; readonly text: string };
@@ -73,6 +74,23 @@ export function describeConflict(c: Conflict | FilterConflict): { message: strin
             return {
                 message: `${c.address} is not a neighbor of the main "router bgp" but the device uses it elsewhere: ${c.lines.join("; ")}`,
                 fix: `remove ${c.address} from this resource's list, or remove those lines on the ADC if they are left over`,
+            };
+        case "marked-neighbor":
+            return {
+                message: `neighbor ${c.address} belongs to another resource: its description on the device, "${markedDescription(c.token as MarkToken, c.description)}", carries the mark of the AdcBgpNeighbors resource whose id ends in /${c.token} (\`pulumi stack --show-ids\` lists ids), in this stack or another`,
+                fix: `remove ${c.address} from this resource's list; if that resource's stack is gone for good (its state lost), remove the neighbor on the ADC (no neighbor ${c.address}) and run again`,
+            };
+        case "foreign-lines":
+            return {
+                message: `neighbor ${c.address} is this resource's, but the device also holds lines for it that this resource did not write, which removing it (no neighbor ${c.address}) would take with it: ${c.lines.join("; ")}`,
+                fix: `remove those lines on the ADC (${c.lines.map((l) => `no ${l}`).join("; ")}) and run again, or keep ${c.address} in the list`,
+            };
+        case "lost-race":
+            return {
+                message: `another writer configured neighbor ${c.address} at the same time as this operation${
+                    c.token === null ? (c.description === null ? "" : ` (description "${c.description}")`) : `: its description "${markedDescription(c.token as MarkToken, c.description)}" carries the mark of the AdcBgpNeighbors resource whose id ends in /${c.token}`
+                }, so it is that writer's; what this operation overwrote of it was restored${c.notRestored.length > 0 ? `, except: ${c.notRestored.join(", ")} (check them on the ADC)` : ""}`,
+                fix: `remove ${c.address} from this resource's list (the other writer owns it), then run again`,
             };
         case "uncertain":
             return {

@@ -11,9 +11,10 @@
  * resource owns now and what the device still lacks. The providers only execute.
  */
 import { applyChanges, type Change, type DeviceView } from "./changes";
-import type { Neighbor, RunningConfig } from "./model";
+import { readMark, marked, type MarkToken } from "./marks";
+import type { BgpRouter, Neighbor, RunningConfig, RunningNeighbor } from "./model";
 import { bgpRouter } from "./parseRunningConfig";
-import { planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
+import { NEIGHBOR_ATTRIBUTES, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
 import {
     filterOwnershipAfter,
     planPrefixFilter,
@@ -166,10 +167,28 @@ export function confirmRouterRemoval(decision: RouterRemovalDecision, owned: Rou
 export interface NeighborsWant {
     readonly asn: Asn;
     readonly neighbors: readonly Neighbor[];
-    /** Take over a listed neighbor that exists without being this resource's. */
+    /** Take over a listed neighbor that exists without being this resource's (never one that carries another resource's mark). */
     readonly adopt: boolean;
     /** Whether the device's form of a password stands for the wanted one (some builds show an encrypted form). */
     readonly samePassword?: (address: IpAddress, shown: string, wanted: string) => boolean;
+    /**
+     * This resource's mark token (see marks.ts): every neighbor it writes carries it, and a
+     * neighbor carrying another token is never this resource's. `null`: no marks (nothing is
+     * known of other writers beyond this resource's state).
+     */
+    readonly token?: MarkToken | null;
+}
+
+/** What the neighbors resource's state says, as far as ownership goes. */
+export interface NeighborsState {
+    readonly owned: ReadonlySet<IpAddress>;
+    /**
+     * The descriptions it wrote before marks existed (from its stored inputs): an unmarked
+     * description equal to one of these is still its own line.
+     */
+    readonly written?: ReadonlyMap<IpAddress, string | null>;
+    /** Other `neighbor X ...` lines (the text after the address) that are this resource's too (its filter's). */
+    readonly ownsLine?: (address: IpAddress, line: string) => boolean;
 }
 
 export interface NeighborsDecision {
@@ -182,41 +201,176 @@ export interface NeighborsDecision {
      * wanted (the next plan re-checks each against the device).
      */
     readonly claimed: ReadonlySet<IpAddress>;
+    /** The addresses this plan adds: the device showed no such neighbor when it was read. */
+    readonly adds: ReadonlySet<IpAddress>;
 }
 
-export function decideNeighbors(running: RunningConfig, owned: ReadonlySet<IpAddress>, want: NeighborsWant): NeighborsDecision | Refused {
-    const plan = planNeighbors(running, want.asn, want.neighbors, owned, want.adopt, want.samePassword);
-    if (!plan.ok) return plan;
-    return { ok: true, changes: plan.changes, owns: plan.owned, claimed: new Set([...owned, ...want.neighbors.map((n) => n.address)]) };
+function asState(state: ReadonlySet<IpAddress> | NeighborsState): NeighborsState {
+    return state instanceof Set ? { owned: state as ReadonlySet<IpAddress> } : (state as NeighborsState);
+}
+
+/**
+ * The owned set as the device corrects it: a neighbor carrying this resource's token is its
+ * own (the token is drawn for this resource alone), one carrying another token is not.
+ */
+function ownedOnDevice(router: BgpRouter | null, owned: ReadonlySet<IpAddress>, token: MarkToken | null): Set<IpAddress> {
+    const effective = new Set(owned);
+    if (token === null || router === null) return effective;
+    for (const [address, n] of router.neighbors) {
+        const mark = readMark(n.description).token;
+        if (mark === token) effective.add(address);
+        else if (mark !== null) effective.delete(address);
+    }
+    return effective;
+}
+
+/** Lines of a neighbor this resource did not write, which `no neighbor X` would remove with it. */
+function foreignLines(n: RunningNeighbor, token: MarkToken | null, written: ReadonlyMap<IpAddress, string | null>, ownsLine: NeighborsState["ownsLine"]): string[] {
+    const lines = n.otherLines.filter((l) => !ownsLine?.(n.address, l)).map((l) => `neighbor ${n.address} ${l}`);
+    if (token !== null && n.description !== null) {
+        const mark = readMark(n.description);
+        const ours = mark.token === token || (mark.token === null && written.get(n.address) === n.description);
+        if (!ours) lines.push(`neighbor ${n.address} description ${n.description}`);
+    }
+    return lines;
+}
+
+function removalRefusals(router: BgpRouter, leaving: Iterable<IpAddress>, token: MarkToken | null, written: ReadonlyMap<IpAddress, string | null>, ownsLine: NeighborsState["ownsLine"]): Conflict[] {
+    const conflicts: Conflict[] = [];
+    for (const address of leaving) {
+        const n = router.neighbors.get(address);
+        const lines = n ? foreignLines(n, token, written, ownsLine) : [];
+        if (lines.length > 0) conflicts.push({ kind: "foreign-lines", address, lines });
+    }
+    return conflicts;
+}
+
+/**
+ * The neighbors' plan. On top of {@link planNeighbors}: with a token, the wanted neighbors are
+ * written with the mark; a listed neighbor carrying another resource's mark is refused (even
+ * with `adopt`: two resources adopting from each other would fight); and a neighbor leaving the
+ * list is refused while it holds lines this resource did not write (`no neighbor X` would take
+ * them too).
+ */
+export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAddress> | NeighborsState, want: NeighborsWant): NeighborsDecision | Refused {
+    const { owned, written = new Map(), ownsLine } = asState(state);
+    const token = want.token ?? null;
+    const found = bgpRouter(running);
+    const router = found?.asn === want.asn ? found : null;
+    const effective = ownedOnDevice(router, owned, token);
+    const marks: Conflict[] = [];
+    const free: Neighbor[] = [];
+    for (const n of want.neighbors) {
+        const mark = readMark(router?.neighbors.get(n.address)?.description ?? null);
+        if (token !== null && mark.token !== null && mark.token !== token) marks.push({ kind: "marked-neighbor", address: n.address, token: mark.token, description: mark.description });
+        else free.push(token === null ? n : marked(token, n));
+    }
+    const plan = planNeighbors(running, want.asn, free, effective, want.adopt, want.samePassword);
+    if (!plan.ok && plan.conflicts.some((c) => c.kind === "uncertain" || c.kind === "no-router" || c.kind === "other-router")) return plan;
+    const wanted = new Set(want.neighbors.map((n) => n.address));
+    const refusals = router ? removalRefusals(router, [...effective].filter((a) => !wanted.has(a)), token, written, ownsLine) : [];
+    const conflicts = [...marks, ...(plan.ok ? [] : plan.conflicts), ...refusals];
+    if (conflicts.length > 0 || !plan.ok) return { ok: false, conflicts };
+    const adds = new Set(plan.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
+    return { ok: true, changes: plan.changes, owns: plan.owned, claimed: new Set([...effective, ...wanted]), adds };
+}
+
+export interface NeighborsConfirmation extends Confirmation<ReadonlySet<IpAddress>> {
+    /** Neighbors another writer configured at the same time: not this resource's. */
+    readonly lost: readonly Conflict[];
+    /** Changes that restore what this resource overwrote of a neighbor another writer configured first. */
+    readonly undo: readonly Change[];
+}
+
+/** The changes that take a neighbor from `now` back to `before` (managed fields only), and what cannot be restored. */
+function restore(asn: Asn, before: RunningNeighbor, now: RunningNeighbor): { changes: Change[]; notRestored: string[] } {
+    const changes: Change[] = [];
+    const notRestored: string[] = [];
+    if (before.remoteAsn !== now.remoteAsn) {
+        if (typeof before.remoteAsn === "number") changes.push({ op: "set-neighbor-remote-as", asn, address: before.address, remoteAsn: before.remoteAsn });
+        else notRestored.push(`remote-as ${before.remoteAsn ?? "(none)"}`);
+    }
+    for (const attribute of NEIGHBOR_ATTRIBUTES) {
+        if (before[attribute] === now[attribute]) continue;
+        // The device may show a password in another form than it was given: sending that form back would set another password.
+        if (attribute === "password") notRestored.push("password");
+        else changes.push({ op: "set-neighbor-attribute", asn, address: before.address, attribute, value: before[attribute] });
+    }
+    return { changes, notRestored };
 }
 
 /**
  * What the neighbors resource owns after its plan was sent: all it wanted when the device
  * shows the whole plan; otherwise (cut off, or a line not taken) each neighbor it owned or
- * wanted that the device shows.
+ * wanted that the device shows. `precheck` is the device read in the same exchange right
+ * before the lines: a neighbor this plan adds that it shows was configured by another writer
+ * first, who keeps it (what this plan overwrote is restored); one that shows another mark
+ * after the lines was written over by another writer since, who keeps it too.
  */
-export function confirmNeighbors(decision: NeighborsDecision, want: NeighborsWant, after: RunningConfig | null): Confirmation<ReadonlySet<IpAddress>> {
-    if (after === null) return { owned: decision.claimed, missing: null };
+export function confirmNeighbors(decision: NeighborsDecision, want: NeighborsWant, after: RunningConfig | null, precheck: RunningConfig | null = null): NeighborsConfirmation {
+    if (after === null) return { owned: decision.claimed, missing: null, lost: [], undo: [] };
+    const token = want.token ?? null;
+    const routerOf = (c: RunningConfig | null) => {
+        const r = c && bgpRouter(c);
+        return r?.asn === want.asn ? r : null;
+    };
+    const now = routerOf(after);
+    const first = routerOf(precheck);
+    const lost: Conflict[] = [];
+    const undo: Change[] = [];
+    for (const address of decision.adds) {
+        const before = first?.neighbors.get(address);
+        const shown = now?.neighbors.get(address);
+        if (!before) continue;
+        const mark = readMark(before.description);
+        const restored = shown ? restore(want.asn, before, shown) : { changes: [], notRestored: [] };
+        undo.push(...restored.changes);
+        lost.push({ kind: "lost-race", address, token: mark.token, description: mark.description, notRestored: restored.notRestored });
+    }
+    if (token !== null && now) {
+        for (const address of decision.claimed) {
+            const mark = readMark(now.neighbors.get(address)?.description ?? null);
+            if (mark.token !== null && mark.token !== token && !lost.some((c) => "address" in c && c.address === address)) {
+                lost.push({ kind: "lost-race", address, token: mark.token, description: mark.description, notRestored: [] });
+            }
+        }
+    }
+    const gone = new Set(lost.map((c) => (c as { address: IpAddress }).address));
+    const kept: NeighborsWant = { ...want, neighbors: want.neighbors.filter((n) => !gone.has(n.address)) };
+    const owns = new Set([...decision.owns].filter((a) => !gone.has(a)));
+    const claimed = new Set([...decision.claimed].filter((a) => !gone.has(a)));
     // Against the claim, not only the wanted set: a removal the device did not take is missing too.
-    const rest = planNeighbors(after, want.asn, want.neighbors, decision.claimed, true, want.samePassword);
+    const rest = planNeighbors(after, want.asn, token === null ? kept.neighbors : kept.neighbors.map((n) => marked(token, n)), claimed, true, want.samePassword);
     const missing = rest.ok ? rest.changes : [{ op: "create-router", asn: want.asn } as const];
-    if (missing.length === 0) return { owned: decision.owns, missing };
-    const router = bgpRouter(after);
-    const present = router?.asn === want.asn ? router.neighbors : new Map<IpAddress, unknown>();
-    return { owned: new Set([...decision.claimed].filter((a) => present.has(a))), missing };
+    if (missing.length === 0) return { owned: owns, missing, lost, undo };
+    const present = now?.neighbors ?? new Map<IpAddress, unknown>();
+    return { owned: new Set([...claimed].filter((a) => present.has(a))), missing, lost, undo };
 }
 
 export type NeighborsRemovalDecision = { readonly ok: true; readonly changes: readonly Change[] };
 
-/** Removes the owned neighbors the device still shows. */
-export function decideNeighborsRemoval(running: RunningConfig, owned: ReadonlySet<IpAddress>, asn: Asn): NeighborsRemovalDecision | Refused {
-    const plan = planNeighborsRemoval(running, asn, owned);
-    return plan.ok ? { ok: true, changes: plan.changes } : plan;
+/**
+ * Removes the owned neighbors the device still shows, except those carrying another
+ * resource's mark (theirs now); refused while one holds lines this resource did not write.
+ */
+export function decideNeighborsRemoval(running: RunningConfig, state: ReadonlySet<IpAddress> | NeighborsState, asn: Asn, token: MarkToken | null = null): NeighborsRemovalDecision | Refused {
+    const { owned, written = new Map(), ownsLine } = asState(state);
+    const found = bgpRouter(running);
+    const router = found?.asn === asn ? found : null;
+    const effective = ownedOnDevice(router, owned, token);
+    // Only what the state claims: a neighbor carrying this token but not in the state is left (never recorded, never removed).
+    const mine = new Set([...owned].filter((a) => effective.has(a)));
+    const plan = planNeighborsRemoval(running, asn, mine);
+    if (!plan.ok) return plan;
+    const refusals = router ? removalRefusals(router, mine, token, written, ownsLine) : [];
+    return refusals.length > 0 ? { ok: false, conflicts: refusals } : { ok: true, changes: plan.changes };
 }
 
 /** After a removal: the removals the device did not take. */
-export function confirmNeighborsRemoval(owned: ReadonlySet<IpAddress>, asn: Asn, after: RunningConfig): readonly Change[] {
-    const left = planNeighborsRemoval(after, asn, owned);
+export function confirmNeighborsRemoval(owned: ReadonlySet<IpAddress>, asn: Asn, after: RunningConfig, token: MarkToken | null = null): readonly Change[] {
+    const found = bgpRouter(after);
+    const effective = ownedOnDevice(found?.asn === asn ? found : null, owned, token);
+    const left = planNeighborsRemoval(after, asn, new Set([...owned].filter((a) => effective.has(a))));
     return left.ok ? left.changes : [];
 }
 
@@ -226,6 +380,8 @@ export function confirmNeighborsRemoval(owned: ReadonlySet<IpAddress>, asn: Asn,
 /** What a neighbors resource owns: its neighbors, and the filter lines it put on the device. */
 export interface NeighborsOwnership {
     readonly neighbors: ReadonlySet<IpAddress>;
+    /** See {@link NeighborsState.written}. */
+    readonly written?: ReadonlyMap<IpAddress, string | null>;
     readonly filter: PrefixFilterOwnership;
 }
 
@@ -243,6 +399,17 @@ export interface FilteredNeighborsDecision {
     readonly claimed: NeighborsOwnership;
 }
 
+/** The filter lines a neighbor carries that the resource's filter put there. */
+function filterLines(owned: NeighborsOwnership): NeighborsState {
+    const ownsLine = (address: IpAddress, line: string): boolean => {
+        const words = line.split(/\s+/);
+        if (words[0] === "prefix-list") return owned.filter.lists.has(words[1] ?? "");
+        if (words[0] === "maximum-prefix") return owned.filter.limits.has(address);
+        return false;
+    };
+    return { owned: owned.neighbors, written: owned.written, ownsLine };
+}
+
 function filterIntentOf(want: FilteredNeighborsWant): PrefixFilterIntent {
     return { ...want.filter, neighbors: want.neighbors.map((n) => n.address) };
 }
@@ -252,7 +419,7 @@ function filterIntentOf(want: FilteredNeighborsWant): PrefixFilterIntent {
  * its filter in it. Refused when either would touch what the resource does not own.
  */
 export function decideFilteredNeighbors(view: FilterView, owned: NeighborsOwnership, want: FilteredNeighborsWant): FilteredNeighborsDecision | Refused {
-    const neighbors = decideNeighbors(view.running, owned.neighbors, want);
+    const neighbors = decideNeighbors(view.running, filterLines(owned), want);
     if (!neighbors.ok) return neighbors;
     const intent = filterIntentOf(want);
     const created = new Set(neighbors.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
@@ -271,12 +438,21 @@ export interface FilteredConfirmation {
     readonly missing: { readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] } | null;
     /** Wanted neighbors the device holds without the wanted inbound list (a batch cut between a neighbor and its filter). */
     readonly unfiltered: readonly IpAddress[];
+    /** See {@link NeighborsConfirmation}. */
+    readonly lost: readonly Conflict[];
+    readonly undo: readonly Change[];
 }
 
 /** What the resource owns after the batch (complete or cut off), what is missing, and which neighbors are up unfiltered. */
-export function confirmFilteredNeighbors(decision: FilteredNeighborsDecision, owned: NeighborsOwnership, want: FilteredNeighborsWant, after: FilterView | null): FilteredConfirmation {
-    const neighbors = confirmNeighbors(decision.neighbors, want, after?.running ?? null);
-    if (after === null) return { owned: decision.claimed, missing: null, unfiltered: [] };
+export function confirmFilteredNeighbors(
+    decision: FilteredNeighborsDecision,
+    owned: NeighborsOwnership,
+    want: FilteredNeighborsWant,
+    after: FilterView | null,
+    precheck: RunningConfig | null = null,
+): FilteredConfirmation {
+    const neighbors = confirmNeighbors(decision.neighbors, want, after?.running ?? null, precheck);
+    if (after === null) return { owned: decision.claimed, missing: null, unfiltered: [], lost: [], undo: [] };
     const intent = filterIntentOf(want);
     const filter = filterOwnershipAfter(owned.filter, intent, after, want.asn);
     const rest = planPrefixFilter(after, want.asn, intent, filter, { owned: neighbors.owned, created: new Set() }, true);
@@ -284,21 +460,28 @@ export function confirmFilteredNeighbors(decision: FilteredNeighborsDecision, ow
         owned: { neighbors: neighbors.owned, filter },
         missing: { neighbors: neighbors.missing ?? [], filter: rest.ok ? rest.changes : [] },
         unfiltered: unfilteredNeighbors(intent, after, want.asn),
+        lost: neighbors.lost,
+        undo: neighbors.undo,
     };
 }
 
 export type FilteredNeighborsRemovalDecision = { readonly ok: true; readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] };
 
 /** Removes the owned neighbors and then the owned lists, unless a neighbor the resource does not own still names one. */
-export function decideFilteredNeighborsRemoval(view: FilterView, owned: NeighborsOwnership, asn: Asn): FilteredNeighborsRemovalDecision | Refused {
-    const neighbors = decideNeighborsRemoval(view.running, owned.neighbors, asn);
+export function decideFilteredNeighborsRemoval(view: FilterView, owned: NeighborsOwnership, asn: Asn, token: MarkToken | null = null): FilteredNeighborsRemovalDecision | Refused {
+    const neighbors = decideNeighborsRemoval(view.running, filterLines(owned), asn, token);
     if (!neighbors.ok) return neighbors;
     const filter = planPrefixFilterRemoval(view, asn, owned.filter, owned.neighbors);
     return filter.ok ? { ok: true, neighbors: neighbors.changes, filter: filter.changes } : filter;
 }
 
 /** After a removal: what the device did not take. */
-export function confirmFilteredNeighborsRemoval(owned: NeighborsOwnership, asn: Asn, after: FilterView): { readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] } {
+export function confirmFilteredNeighborsRemoval(
+    owned: NeighborsOwnership,
+    asn: Asn,
+    after: FilterView,
+    token: MarkToken | null = null,
+): { readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] } {
     const filter = planPrefixFilterRemoval(after, asn, owned.filter, owned.neighbors);
-    return { neighbors: confirmNeighborsRemoval(owned.neighbors, asn, after.running), filter: filter.ok ? filter.changes : [] };
+    return { neighbors: confirmNeighborsRemoval(owned.neighbors, asn, after.running, token), filter: filter.ok ? filter.changes : [] };
 }

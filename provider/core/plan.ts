@@ -60,6 +60,12 @@ export type Conflict =
     | { readonly kind: "peer-group-member"; readonly address: IpAddress; readonly group: string }
     /** The address is configured below the router level or in another instance, not as a neighbor of the main one. */
     | { readonly kind: "neighbor-elsewhere"; readonly address: IpAddress; readonly lines: readonly string[] }
+    /** The neighbor's description carries another resource's mark (see marks.ts): it is that resource's, whatever this one's state says. */
+    | { readonly kind: "marked-neighbor"; readonly address: IpAddress; readonly token: string; readonly description: string | null }
+    /** Removing the neighbor (`no neighbor X`) would also remove these lines, which this resource did not write. */
+    | { readonly kind: "foreign-lines"; readonly address: IpAddress; readonly lines: readonly string[] }
+    /** Another writer configured the neighbor between this operation's read and its lines: the lines it overwrote were restored where possible. */
+    | { readonly kind: "lost-race"; readonly address: IpAddress; readonly token: string | null; readonly description: string | null; readonly notRestored: readonly string[] }
     /** The device's layout does not prove what these lines belong to, so nothing is planned in the block. */
     | { readonly kind: "uncertain"; readonly regions: readonly UncertainRegion[] };
 
@@ -171,7 +177,8 @@ function foreignContent(r: BgpRouter, owned: RouterOwnership): string | null {
     return parts.length > 0 ? parts.join(", ") : null;
 }
 
-const ATTRIBUTES: readonly NeighborAttribute[] = ["description", "password", "updateSource", "ebgpMultihop"];
+/** The neighbor attributes the planner manages besides `remote-as`. */
+export const NEIGHBOR_ATTRIBUTES: readonly NeighborAttribute[] = ["description", "password", "updateSource", "ebgpMultihop"];
 
 /**
  * Neighbors: add the missing, reconcile the owned, remove the owned ones no longer wanted. A
@@ -221,7 +228,7 @@ export function planNeighbors(
             continue;
         }
         if (current.remoteAsn !== n.remoteAsn) changes.push({ op: "set-neighbor-remote-as", asn, address: n.address, remoteAsn: n.remoteAsn });
-        for (const attribute of ATTRIBUTES) {
+        for (const attribute of NEIGHBOR_ATTRIBUTES) {
             const have = current[attribute];
             const want = n[attribute];
             const same = attribute === "password" && have !== null && want !== null ? samePassword(n.address, String(have), String(want)) : have === want;

@@ -278,15 +278,16 @@ export class NetScalerSession implements AdcSession {
      * of the wrong mode) becomes an AdcCommandError naming it, with the lines accepted before and
      * after it. Sends nothing when `lines` is empty (the shows still run if given).
      */
-    async configure(lines: readonly ConfigLine[], then: readonly string[] = []): Promise<ShowAnswer[]> {
-        for (const c of then) this.checkShow(c);
-        const shows = then.map((command): Step => ({ kind: "command", mode: "vtysh", command }));
+    async configure(lines: readonly ConfigLine[], then: readonly string[] = [], first: readonly string[] = []): Promise<ShowAnswer[]> {
+        for (const c of [...first, ...then]) this.checkShow(c);
+        const show = (command: string): Step => ({ kind: "command", mode: "vtysh", command });
+        const shows = [...first.map(show), ...then.map(show)];
         if (lines.length === 0) return shows.length > 0 ? this.exchange(shows) : [];
         for (const line of lines) this.checkLine(line);
         await this.guardWrite();
         const count = lines.length;
         this.log(`adc ${this.host}: applying ${count} configuration line${count === 1 ? "" : "s"}`);
-        return this.exchange([{ kind: "config", lines }, ...shows]);
+        return this.exchange([...first.map(show), { kind: "config", lines }, ...then.map(show)]);
     }
 
     /**

@@ -78,9 +78,11 @@ export interface AdcSession {
      * replies matched to lines by prompt count), then runs the `then` show commands in the same
      * stream and returns their answers; it ends at vtysh's `ns#`. Throws AdcCommandError naming
      * the first line the device rejected (`% ...`), with the lines it accepted before it. Sends
-     * no configuration line when `lines` is empty.
+     * no configuration line when `lines` is empty. `first`: show commands run in the same
+     * exchange right before the lines (a read as close to the write as the dialogue allows);
+     * their answers come first.
      */
-    configure(lines: readonly ConfigLine[], then?: readonly string[]): Promise<ShowAnswer[]>;
+    configure(lines: readonly ConfigLine[], then?: readonly string[], first?: readonly string[]): Promise<ShowAnswer[]>;
     /**
      * Throws AdcNodeRoleError unless this node may be configured: the primary of an HA pair (or a
      * standalone node), a cluster reached on its cluster IP, the default admin partition. The

@@ -7,10 +7,12 @@ import {
     confirmRouter,
     confirmRouterRemoval,
     decideNeighbors,
+    decideNeighborsRemoval,
     decideRouter,
     decideRouterRemoval,
     type RouterWant,
 } from "../../../provider/core/ownership";
+import { markedDescription, readMark, tokenOfId, type MarkToken } from "../../../provider/core/marks";
 import { bgpRouter, parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { NOTHING_OWNED, type RouterOwnership } from "../../../provider/core/plan";
 import { renderPlan, renderRunningConfig } from "../../../provider/core/render";
@@ -218,6 +220,100 @@ describe("ownership: neighbors", () => {
     it("records the claim (all it owned or wanted) when the device cannot be read after sending", () => {
         const want = { asn: asn(500), neighbors: [n("10.0.0.2")], adopt: false };
         const d = decided(decideNeighbors(withRouter([n("10.0.0.1")]), new Set([ip("10.0.0.1")]), want));
-        assert.deepEqual(confirmNeighbors(d, want, null), { owned: new Set(["10.0.0.1", "10.0.0.2"]), missing: null });
+        assert.deepEqual(confirmNeighbors(d, want, null), { owned: new Set(["10.0.0.1", "10.0.0.2"]), missing: null, lost: [], undo: [] });
+    });
+});
+
+describe("ownership: marks on the device", () => {
+    const A = "1a2b3c4d" as MarkToken;
+    const B = "99887766" as MarkToken;
+    const n = (address: string, description: string | null = null): Neighbor => ({ address: ip(address), remoteAsn: asn(64512), description, password: null, updateSource: null, ebgpMultihop: null });
+    const device = (...lines: string[]) => parseRunningConfig(["router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
+    const want = (token: MarkToken, neighbors: Neighbor[], adopt = false) => ({ asn: asn(500), neighbors, adopt, token });
+
+    it("reads and writes the mark in front of the user's description, and takes the token from the resource id", () => {
+        assert.equal(markedDescription(A, null), "pca:1a2b3c4d");
+        assert.equal(markedDescription(A, "cluster-a node-1"), "pca:1a2b3c4d cluster-a node-1");
+        assert.deepEqual(readMark("pca:1a2b3c4d cluster-a node-1"), { token: A, description: "cluster-a node-1" });
+        assert.deepEqual(readMark("pca:1a2b3c4d"), { token: A, description: null });
+        assert.deepEqual(readMark("pca:1a2b3c4 x"), { token: null, description: "pca:1a2b3c4 x" }, "not a mark: text");
+        assert.deepEqual(readMark("uplink pca:1a2b3c4d"), { token: null, description: "uplink pca:1a2b3c4d" });
+        assert.equal(tokenOfId("10.0.0.5:22/router-bgp-500/neighbors/1a2b3c4d"), A);
+        assert.equal(tokenOfId("id"), null);
+    });
+
+    it("writes the mark with the neighbor's remote-as, in the same batch", () => {
+        const d = decided(decideNeighbors(device(), new Set(), want(A, [n("10.0.0.1", "node-1")])));
+        assert.deepEqual(renderPlan(d.changes).lines.map((l) => l.text), ["neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description pca:1a2b3c4d node-1"]);
+    });
+
+    it("refuses a neighbor carrying another resource's mark, even with adoptExisting and even when its own state lists it", () => {
+        const running = device("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description pca:99887766 node-1");
+        for (const [owned, adopt] of [[new Set<IpAddress>(), false], [new Set([ip("10.0.0.1")]), true]] as const) {
+            assert.deepEqual(decideNeighbors(running, owned, want(A, [n("10.0.0.1")], adopt)), {
+                ok: false,
+                conflicts: [{ kind: "marked-neighbor", address: "10.0.0.1", token: B, description: "node-1" }],
+            });
+        }
+        // Dropped from the list, it is not removed either: it is the other resource's now.
+        assert.deepEqual(decided(decideNeighbors(running, new Set([ip("10.0.0.1")]), want(A, []))).changes, []);
+        assert.deepEqual(decided(decideNeighborsRemoval(running, new Set([ip("10.0.0.1")]), asn(500), B)).changes, [{ op: "remove-neighbor", asn: 500, address: "10.0.0.1" }]);
+        assert.deepEqual(decided(decideNeighborsRemoval(running, new Set([ip("10.0.0.1")]), asn(500), A)).changes, []);
+    });
+
+    it("recognizes its own mark without its state, but removes on delete only what its state records", () => {
+        const running = device("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description pca:1a2b3c4d");
+        const d = decided(decideNeighbors(running, new Set(), want(A, [n("10.0.0.1")])));
+        assert.deepEqual(d.changes, []);
+        assert.deepEqual([...d.owns], ["10.0.0.1"]);
+        assert.deepEqual(decided(decideNeighborsRemoval(running, new Set(), asn(500), A)).changes, []);
+    });
+
+    it("refuses to remove an owned neighbor that holds lines it did not write, quoting them", () => {
+        const running = device("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description pca:1a2b3c4d", "neighbor 10.0.0.1 route-map ADMIN in");
+        const refused = { ok: false, conflicts: [{ kind: "foreign-lines", address: "10.0.0.1", lines: ["neighbor 10.0.0.1 route-map ADMIN in"] }] };
+        assert.deepEqual(decideNeighborsRemoval(running, new Set([ip("10.0.0.1")]), asn(500), A), refused);
+        assert.deepEqual(decideNeighbors(running, new Set([ip("10.0.0.1")]), want(A, [])), refused);
+        // Still listed: nothing is removed, so nothing is refused.
+        assert.deepEqual(decided(decideNeighbors(running, new Set([ip("10.0.0.1")]), want(A, [n("10.0.0.1")]))).changes, []);
+        // Without marks too.
+        assert.deepEqual(decideNeighborsRemoval(running, new Set([ip("10.0.0.1")]), asn(500)), refused);
+    });
+
+    it("counts a description as foreign unless it carries its mark or is the one it wrote before marks", () => {
+        const admin = device("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description ask noc first");
+        const owned = new Set([ip("10.0.0.1")]);
+        assert.deepEqual(decideNeighborsRemoval(admin, owned, asn(500), A), {
+            ok: false,
+            conflicts: [{ kind: "foreign-lines", address: "10.0.0.1", lines: ["neighbor 10.0.0.1 description ask noc first"] }],
+        });
+        const legacy = { owned, written: new Map([[ip("10.0.0.1"), "ask noc first"]]) };
+        assert.deepEqual(decided(decideNeighborsRemoval(admin, legacy, asn(500), A)).changes, [{ op: "remove-neighbor", asn: 500, address: "10.0.0.1" }]);
+    });
+
+    it("two writers racing for one neighbor: the one that wrote first keeps it, the other restores what it overwrote and owns nothing of it", () => {
+        const empty = device();
+        // Both planned from a device without 10.0.0.1.
+        const a = decided(decideNeighbors(empty, new Set(), want(A, [n("10.0.0.1", "a node-1"), n("10.0.0.2")])));
+        const b = decided(decideNeighbors(empty, new Set(), want(B, [n("10.0.0.1", "b node-1")])));
+        // B's lines land first; A's precheck (read in A's exchange right before its lines) shows them.
+        const afterB = applyChanges(empty, b.changes);
+        const afterA = applyChanges(afterB, a.changes);
+        const loser = confirmNeighbors(a, want(A, [n("10.0.0.1", "a node-1"), n("10.0.0.2")]), afterA, afterB);
+        assert.deepEqual(loser.lost, [{ kind: "lost-race", address: "10.0.0.1", token: B, description: "b node-1", notRestored: [] }]);
+        assert.deepEqual(renderPlan(loser.undo).lines.map((l) => l.text), ["neighbor 10.0.0.1 description pca:99887766 b node-1"]);
+        assert.deepEqual([...loser.owned], ["10.0.0.2"], "its other neighbor is its own");
+        assert.deepEqual(loser.missing, []);
+        const restored = applyChanges(afterA, loser.undo);
+        assert.equal(bgpRouter(restored)!.neighbors.get(ip("10.0.0.1"))!.description, "pca:99887766 b node-1");
+        // B reads back after A's undo (or before A's lines): its mark is there, it owns the neighbor.
+        const winner = confirmNeighbors(b, want(B, [n("10.0.0.1", "b node-1")]), restored, empty);
+        assert.deepEqual(winner.lost, []);
+        assert.deepEqual([...winner.owned], ["10.0.0.1"]);
+        // A writer that reads back another's mark after its own lines lost too, and undoes nothing.
+        const overwritten = confirmNeighbors(a, want(A, [n("10.0.0.1", "a node-1"), n("10.0.0.2")]), applyChanges(applyChanges(empty, a.changes), b.changes), empty);
+        assert.deepEqual(overwritten.lost.map((c) => c.kind), ["lost-race"]);
+        assert.deepEqual(overwritten.undo, []);
+        assert.deepEqual([...overwritten.owned], ["10.0.0.2"]);
     });
 });
