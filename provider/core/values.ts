@@ -41,12 +41,18 @@ export function parseDeviceAsn(raw: string | undefined): Parsed<Asn> {
     return parseAsn(high * 65536 + low);
 }
 
+/** A dotted quad already in canonical form (four decimal octets 0-255, no leading zeros), which is its own canonical form. */
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /**
  * Parses IPv4 or IPv6 (no prefix length, no zone) into canonical form, so that IPv6 spellings
  * (case, leading zeros, zero compression, an IPv4 tail) compare equal. IPv4 must be four plain
  * decimal octets: a shorthand or leading-zero form is refused, since stacks read it differently.
  */
 export function parseIpAddress(raw: unknown): Parsed<IpAddress> {
+    // Every address of a running config and of the inputs comes this way, thousands at a time:
+    // the common, canonical IPv4 spelling skips ipaddr.js's three parses.
+    if (typeof raw === "string" && CANONICAL_IPV4.test(raw)) return ok(raw as IpAddress);
     if (typeof raw !== "string" || !ipaddr.isValid(raw.trim()) || raw.includes("%") || raw.includes("/")) {
         return fail(`${show(raw)} is not an IPv4 or IPv6 address (give the address alone, without a prefix length)`);
     }
@@ -93,6 +99,8 @@ export type NeighborRef =
  * neighbor) is doubtful, never a name and never another address.
  */
 export function parseNeighborRef(word: string): NeighborRef {
+    // Once or twice per neighbor line of a running config: the canonical IPv4 spelling first.
+    if (CANONICAL_IPV4.test(word)) return { kind: "address", address: word as IpAddress };
     const shown = show(word);
     if (word.includes(":")) {
         const zone = word.indexOf("%");
@@ -131,7 +139,8 @@ export function parseIpv4Address(raw: unknown): Parsed<Ipv4Address> {
 
 /** Why an address cannot be a BGP peer (or the ADC's end of a session), by ipaddr.js's ranges; undefined if it can. */
 function unusableAddress(text: string): string | undefined {
-    const ip = ipaddr.parse(text);
+    // A canonical dotted quad's octets are its digits: ipaddr.js's ranges without its string parser.
+    const ip = CANONICAL_IPV4.test(text) ? new ipaddr.IPv4(text.split(".").map(Number)) : ipaddr.parse(text);
     const range = ip.range();
     if (ip.kind() === "ipv6" && (range === "ipv4Mapped" || range === "rfc6145")) {
         const [, , , , , , high, low] = (ip as ipaddr.IPv6).parts;

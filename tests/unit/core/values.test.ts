@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
+import fc from "fast-check";
+import * as ipaddr from "ipaddr.js";
 import { parseBgpSummary, parseFeatures } from "../../../provider/core/parseShowOutputs";
-import { parseAsn, parseCliText, parseIpAddress, parseIpv4Address, parseUpdateSource } from "../../../provider/core/values";
+import { parseAsn, parseCliText, parseIpAddress, parseIpv4Address, parseNeighborRef, parseUpdateSource } from "../../../provider/core/values";
 
 describe("value parsers", () => {
     it("ASNs: 1..4294967295, numbers or decimal strings", () => {
@@ -21,6 +23,25 @@ describe("value parsers", () => {
             assert.equal(parseIpAddress(bad).ok, false, `accepted ${String(bad)}`);
         }
         assert.equal(parseIpv4Address("2001:db8::1").ok, false);
+    });
+
+    it("IPv4 addresses, in the inputs and as a running config names a neighbor: accepted exactly when ipaddr.js reads four plain decimal octets, in its canonical form", () => {
+        const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.integer({ min: 0, max: 999 }).map(String), fc.integer({ min: 0, max: 99 }).map((n) => `0${n}`), fc.constantFrom("", "x", "0x1f", "-1", "1e2"));
+        const spelling = fc.tuple(fc.array(octet, { minLength: 3, maxLength: 5 }), fc.constantFrom("", " ", "\t")).map(([parts, pad]) => `${pad}${parts.join(".")}${pad}`);
+        fc.assert(
+            fc.property(spelling, (text) => {
+                const trimmed = text.trim();
+                const got = parseIpAddress(text);
+                const plain = ipaddr.IPv4.isValidFourPartDecimal(trimmed);
+                if (plain) assert.deepEqual(got, { ok: true, value: ipaddr.parse(trimmed).toString() }, text);
+                else assert.equal(got.ok, false, `accepted ${JSON.stringify(text)}`);
+                // A running config's neighbor word: an address exactly when it is one.
+                const ref = parseNeighborRef(trimmed);
+                if (plain) assert.deepEqual(ref, { kind: "address", address: ipaddr.parse(trimmed).toString() }, trimmed);
+                else assert.notEqual(ref.kind, "address", trimmed);
+            }),
+            { numRuns: 2000 },
+        );
     });
 
     it("CLI text refuses anything that could smuggle another command", () => {
