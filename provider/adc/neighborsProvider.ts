@@ -167,11 +167,16 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
     // From the first line sent on, any failure leaves the device changed: it is recorded.
     try {
         // The verify read travels with the lines: no round trip of its own.
-        if (changing) after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
-        if (mustSave(spec.saveConfig, changing, was.savePending)) {
-            if (!changing) log(host, "saving the configuration (the last save did not complete)");
-            await session.save();
-            saved = true;
+        const readBack = changing ? await session.configure(lines, OBSERVE_SHOWS) : undefined;
+        const saveNow = mustSave(spec.saveConfig, changing, was.savePending);
+        if (saveNow && !changing) log(host, "saving the configuration (the last save did not complete)");
+        // The save goes out before the read-back is parsed (the save does not depend on it),
+        // so that the parse of thousands of neighbors runs while the device saves.
+        const saving = saveNow ? session.save().then(() => void (saved = true)) : Promise.resolve();
+        try {
+            if (readBack) after = observation(host, readBack);
+        } finally {
+            await saving;
         }
     } catch (e) {
         let now: Observation | null = null;
