@@ -28,7 +28,8 @@ export class BenchDevice {
         });
     }
 
-    static async start(options: SimulatorProcessOptions = { maxSessions: SESSION_CAP, inputBufferBytes: INPUT_BUFFER_BYTES }): Promise<BenchDevice> {
+    static async start(overrides: Partial<SimulatorProcessOptions> = {}): Promise<BenchDevice> {
+        const options: SimulatorProcessOptions = { maxSessions: SESSION_CAP, inputBufferBytes: INPUT_BUFFER_BYTES, ...overrides };
         const child = fork(join(__dirname, "simulatorProcess.js"), [JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
         const first = await new Promise<{ host: string; port: number; hostKeyFingerprint: string }>((resolve, reject) => {
             child.once("message", (m: { value: { host: string; port: number; hostKeyFingerprint: string } }) => resolve(m.value));

@@ -57,7 +57,8 @@ export async function engineLevel(n: number, rtt: number, reps: number, progress
         cleanup.push(() => kube.stop());
         await createCalicoStartupObjects(kube);
         await createNodes(kube, n);
-        const device = await BenchDevice.start();
+        // No router yet: the peering creates it.
+        const device = await BenchDevice.start({ routerBgp: false });
         cleanup.push(() => device.close());
         await device.setRtt(rtt);
         const peering: EngineStack = await createEngineStack({

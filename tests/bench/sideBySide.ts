@@ -88,7 +88,7 @@ export interface Ratio {
 export function table(samples: Samples, rtts: readonly number[], sizes: readonly number[]): { text: string; ratios: Ratio[]; extrapolated: boolean } {
     const pick = (op: Op, n: number, rtt: number, impl: Impl) => samples.get(key(op, n, rtt, impl)) ?? [];
     const med = (xs: readonly Sample[], f: (s: Sample) => number) => median(xs.map(f));
-    const head = ["op", "N", "RTT", "package ms", "bound ms", "ratio", "DIY serial", "DIY 10", "DIY unbounded", "pkg conn", "pkg RTs", "bound RTs", "pkg lines", "DIY conn", "DIY refused", "reps"];
+    const head = ["op", "N", "RTT", "package ms", "bound ms", "ratio", "pkg CPU", "bound CPU", "DIY serial", "DIY 10", "DIY unbounded", "pkg conn", "pkg RTs", "bound RTs", "pkg lines", "DIY conn", "DIY refused", "reps"];
     const rows: string[][] = [head];
     const ratios: Ratio[] = [];
     let extrapolated = false;
@@ -120,6 +120,8 @@ export function table(samples: Samples, rtts: readonly number[], sizes: readonly
                     fmt(med(pkg, (s) => s.ms)),
                     fmt(med(bound, (s) => s.ms)),
                     ratio.toFixed(2),
+                    fmt(med(pkg, (s) => s.cpuMs)),
+                    fmt(med(bound, (s) => s.cpuMs)),
                     diy("DIY serial"),
                     diy("DIY 10"),
                     diy("DIY unbounded"),

@@ -16,13 +16,15 @@ export type SimulatorRequest =
 export interface SimulatorProcessOptions {
     readonly maxSessions: number;
     readonly inputBufferBytes: number;
+    /** Whether `router bgp 500` is configured from the start (the neighbors resource's case); default true. */
+    readonly routerBgp?: boolean;
 }
 
 async function main(): Promise<void> {
     const options = JSON.parse(process.argv[2] ?? "{}") as SimulatorProcessOptions;
     const sim: Simulator = await startSimulator({
         banner: [],
-        initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 500"] },
+        initialConfig: { enabledFeatures: ["BGP"], zebos: options.routerBgp === false ? [] : ["router bgp 500"] },
         maxSessions: options.maxSessions,
         inputBufferBytes: options.inputBufferBytes,
     });
