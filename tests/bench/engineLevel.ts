@@ -30,12 +30,27 @@ async function createNodes(kube: KubeApiServer, n: number): Promise<void> {
     await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-/** The inputs the engine gave a provider, from the stack's state, with the secret credentials put back in clear. */
-function providerInputs(resources: readonly Props[], type: string, device: BenchDevice): Props {
+/** Pulumi's mark of a secret value in a deployment. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A state value with its secrets in clear: the stack's own export gives their plaintext. */
+function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v === null || typeof v !== "object") return v;
+    const o = v as Props;
+    if (o[SECRET_SIG] !== undefined) {
+        if (typeof o.plaintext !== "string") throw new Error("the state holds a secret without its plaintext");
+        return unwrapSecrets(JSON.parse(o.plaintext));
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+}
+
+/** The inputs the engine gave a provider, from the stack's state. */
+function providerInputs(resources: readonly Props[], type: string): Props {
     const r = resources.find((x) => x.type === type);
     if (!r) throw new Error(`the stack holds no ${type}`);
-    const { __provider: _omitted, ...inputs } = r.inputs as Props;
-    return { ...inputs, connection: { ...(inputs.connection as Props), host: device.host, port: device.port, hostKeyFingerprint: device.hostKeyFingerprint }, credentials: { password: PASSWORD } };
+    const { __provider: _omitted, ...inputs } = unwrapSecrets(r.inputs) as Props;
+    return inputs;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -81,6 +96,8 @@ export async function engineLevel(n: number, rtt: number, reps: number, progress
 
         const ups: number[] = [];
         const insideUp: number[] = [];
+        const beforeNeighbors: number[] = [];
+        const afterNeighbors: number[] = [];
         const floors: number[] = [];
         const direct: number[] = [];
         const directNeighbors: number[] = [];
@@ -95,15 +112,18 @@ export async function engineLevel(n: number, rtt: number, reps: number, progress
                 if (e.resourcePreEvent?.metadata.type === NEIGHBORS_TYPE) started = performance.now();
                 if (e.resOutputsEvent?.metadata.type === NEIGHBORS_TYPE) finished = performance.now();
             };
+            const t0 = performance.now();
             const up = await timed(() => peering.stack.up({ onEvent }));
             if (up.value.summary.result !== "succeeded") throw new Error(`pulumi up: ${up.value.summary.result}`);
             ups.push(up.ms);
             insideUp.push(finished - started);
+            beforeNeighbors.push(started - t0);
+            afterNeighbors.push(t0 + up.ms - finished);
             neighborsConfigured = await device.neighbors();
             if (!routerInputs || !neighborsInputs) {
                 const resources = ((await peering.stack.exportStack()).deployment?.resources ?? []) as Props[];
-                routerInputs = providerInputs(resources, ROUTER_TYPE, device);
-                neighborsInputs = providerInputs(resources, NEIGHBORS_TYPE, device);
+                routerInputs = providerInputs(resources, ROUTER_TYPE);
+                neighborsInputs = providerInputs(resources, NEIGHBORS_TYPE);
             }
             await peering.stack.destroy();
             if ((await device.neighbors()) !== 0) throw new Error("pulumi destroy left neighbors on the device");
@@ -136,6 +156,7 @@ export async function engineLevel(n: number, rtt: number, reps: number, progress
             `  overhead: ${(up / apply).toFixed(1)}x the provider-level apply (target < 2x)`,
             `  of which the engine's own floor (an up of an empty program): ${s(floor)}; above it: ${((up - floor) / apply).toFixed(1)}x`,
             `  the neighbors resource inside the up (from its engine events): ${s(median(insideUp))}, against its provider-level create: ${s(median(directNeighbors))}`,
+            `  the up before the neighbors resource starts (engine, program, node discovery, router, BGPPeer): ${s(median(beforeNeighbors))}; after it ends: ${s(median(afterNeighbors))}`,
         ];
     } finally {
         for (const c of cleanup.reverse()) await c().catch(() => undefined);
