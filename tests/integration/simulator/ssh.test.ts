@@ -403,6 +403,7 @@ describe("simulator over SSH", () => {
                 inputBytesDropped: 0,
                 sessionsRefused: 0,
                 peakSessions: 2,
+                bgpSessionsReset: 0,
             });
             const t = sim.transcript();
             assert.deepEqual(
@@ -417,7 +418,7 @@ describe("simulator over SSH", () => {
             assert.deepEqual(t.at(-1), { connection: 2, channel: "exec", mode: "nscli", line: "show route" });
             sim.resetCounters();
             // The peak starts again from the connections still open.
-            assert.deepEqual(sim.counters(), { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0, roundTrips: 0, inputBytesDropped: 0, sessionsRefused: 0, peakSessions: 2 });
+            assert.deepEqual(sim.counters(), { connectionsAccepted: 0, linesReceived: 0, configLinesReceived: 0, roundTrips: 0, inputBytesDropped: 0, sessionsRefused: 0, peakSessions: 2, bgpSessionsReset: 0 });
             assert.deepEqual(sim.transcript(), []);
         });
     });
