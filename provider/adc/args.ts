@@ -130,15 +130,15 @@ export interface AdcBgpNeighborsArgs {
      * resource's: one of that name made by someone else is refused unless `adoptExisting`, and
      * it is removed on delete or when this is unset. A new neighbor gets it in the same batch,
      * on the line after its `remote-as`. IPv4 only (an IPv6 neighbor is refused while it is set).
-     * Default: none.
+     * Default (or null): none.
      */
-    prefixFilter?: pulumi.Input<AdcPrefixFilterArgs>;
+    prefixFilter?: pulumi.Input<AdcPrefixFilterArgs | null>;
     /**
      * `neighbor <address> maximum-prefix <limit> [warning-only]` on every neighbor: above the
      * limit the device tears the session down (or, with `warningOnly`, only logs). Limits this
-     * resource set are removed when this is unset. Default: none.
+     * resource set are removed when this is unset. Default (or null): none.
      */
-    maximumPrefix?: pulumi.Input<{ limit: pulumi.Input<number>; warningOnly?: pulumi.Input<boolean> }>;
+    maximumPrefix?: pulumi.Input<{ limit: pulumi.Input<number>; warningOnly?: pulumi.Input<boolean> } | null>;
 }
 
 /** An inbound prefix filter: see {@link AdcBgpNeighborsArgs.prefixFilter}. */

@@ -138,6 +138,12 @@ export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" 
         const extra = pf === true ? [] : parseCidrList("adc.prefixFilter.extraPrefixes", (pf as { extraPrefixes?: unknown }).extraPrefixes, fail);
         if (pools.length === 0 && r.ipPools !== undefined) fail("cluster.ipPools", [], `is empty (${r.ipPools.source}): the ADC's prefix filter needs the pod pools; list them, or set adc.prefixFilter: false`);
         const prefixes = admittedPrefixes(pools, [...services, ...extra]).filter((p) => family === undefined || p.family === family);
+        if (family === "ipv6") {
+            // `ip prefix-list` holds IPv4 prefixes only: an IPv6 session would accept every route.
+            fail("adc.prefixFilter", pf, "cannot filter an IPv6 peering yet (the ADC's ip prefix-list holds IPv4 prefixes only), and the nodes' routes must not be accepted unfiltered by default; set adc.prefixFilter: false to peer over IPv6 without an inbound filter, knowingly");
+        } else if (prefixes.length === 0 && pools.length > 0) {
+            fail("adc.prefixFilter", pf, `admits nothing of the ${family === undefined ? "" : `${family} `}pools and services, so every route would be refused; check cluster.ipPools and adc.peerAddress, or set adc.prefixFilter: false`);
+        }
         adcPrefixFilter = { prefixes, prefixList: adcPrefixList(r.prefixListName ?? "pca-in", prefixes) };
     } else {
         fail("adc.prefixFilter", pf, "must be true, false or { extraPrefixes: [...] }");

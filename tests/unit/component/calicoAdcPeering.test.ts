@@ -312,6 +312,25 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         assert.equal(n.saveConfig, false);
     });
 
+    it("puts the plan's prefix filter and maximum-prefix on the neighbors resource by default, and passes the opt-outs", async () => {
+        const p = new CalicoAdcPeering("adc", runbookArgs());
+        await settle(p);
+        const n = find(regs, NEIGHBORS, "adc-neighbors").inputs as Record<string, any>;
+        const plan = await valueOf(p.routeSafety);
+        assert.match(n.prefixFilter.name, /^pca-.+-adc-in$/);
+        assert.equal(n.prefixFilter.name, plan.adcPrefixFilter!.prefixList.name);
+        assert.deepEqual(n.prefixFilter.entries, [{ prefix: "192.168.0.0/16", ge: 26, le: 32 }], "the pool's blocks, /26 to /32");
+        assert.deepEqual(n.maximumPrefix, { limit: plan.maximumPrefix!.limit, warningOnly: false });
+        assert.equal(n.maximumPrefix.limit, 1024, "a /16 of /26 blocks");
+
+        regs.length = 0;
+        const off = new CalicoAdcPeering("off", runbookArgs({ adc: { connection, asn: 500, peerAddress: "10.102.33.208", prefixFilter: false, maximumPrefix: { limit: 50, warningOnly: true } } }));
+        await settle(off);
+        const o = find(regs, NEIGHBORS, "off-neighbors").inputs;
+        assert.equal(o.prefixFilter ?? null, null);
+        assert.deepEqual(o.maximumPrefix, { limit: 50, warningOnly: true });
+    });
+
     describe("resource options, as Pulumi components pass them", () => {
         it("protect reaches every child", async () => {
             const rec = recordOptions();

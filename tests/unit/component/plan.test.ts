@@ -119,9 +119,13 @@ describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", ()
         assert.ok(p.neighbors.neighbors.every((n) => n.remoteAsn === 64512 && p.neighbors.localAsn === 64512));
     });
 
-    it("plans an IPv6 peering with IPv6 nodes", () => {
-        const p = plan(runbook({ adc: { asn: 500, peerAddress: "fd00::208", router: "create" }, cluster: { asn: 64512, asnSource: "x", nodesSource: "x", nodes: [{ name: "n", address: "fd00::201" }] } }));
+    it("plans an IPv6 peering with IPv6 nodes once the ADC's filter is opted out; with it on, refuses rather than peer unfiltered", () => {
+        const v6 = { adc: { asn: 500, peerAddress: "fd00::208", router: "create" as const }, cluster: { asn: 64512, asnSource: "x", nodesSource: "x", nodes: [{ name: "n", address: "fd00::201" }] } };
+        const pools = { ...runbook().routeSafety, ipPools: { listed: [{ cidr: "fd00:10::/48", blockSize: 122 }], source: "cluster.ipPools" as const } };
+        assert.match(problemAt(runbook({ ...v6, routeSafety: pools }), "adc.prefixFilter").reason, /IPv6 peering.*adc\.prefixFilter: false/);
+        const p = plan(runbook({ ...v6, routeSafety: { ...pools, prefixFilter: false } }));
         assert.equal(p.bgpPeer.spec.peerIP, "fd00::208");
+        assert.equal(p.routeSafety.adcPrefixFilter, undefined);
     });
 
     describe("refuses, naming the input, the value and the fix", () => {
