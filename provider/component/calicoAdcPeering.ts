@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { AdcBgpNeighbors } from "../adc/adcBgpNeighbors";
-import type { AdcPrefixFilterArgs } from "../adc/args";
 import { AdcBgpRouter } from "../adc/adcBgpRouter";
 import type { AdcBgpNeighborState, BgpSessionState } from "../adc/args";
 import { CalicoBgpPeer } from "../calico/calicoBgpPeer";
@@ -121,13 +120,6 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
  * `parent`. Every child's inputs derive from the one plan, so a refused input stops them all
  * before anything is applied.
  */
-/** The plan's prefix list in the shape {@link AdcBgpNeighbors} takes; null when opted out. */
-function adcPrefixFilterArgs(r: RouteSafetyPlan): AdcPrefixFilterArgs | null {
-    const f = r.adcPrefixFilter;
-    if (!f) return null;
-    return { name: f.prefixList.name, entries: f.prefixList.entries.map((e) => ({ prefix: e.prefix, ...(e.ge !== null ? { ge: e.ge } : {}), ...(e.le !== null ? { le: e.le } : {}) })) };
-}
-
 function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.ComponentResource) {
     const calicoApi: CalicoApiVersion = args.calicoApi ?? DEFAULT_CALICO_API_VERSION;
     const cluster = args.cluster ?? {};
@@ -368,8 +360,8 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
             adoptExisting: args.adc.adoptExisting,
             waitForEstablishedSeconds: n.waitForEstablishedSeconds,
             // The ADC's inbound filter and limit from the plan, on every node neighbor (null when opted out).
-            prefixFilter: plan.apply((p) => adcPrefixFilterArgs(p.routeSafety)),
-            maximumPrefix: plan.apply((p) => (p.routeSafety.maximumPrefix ? { limit: p.routeSafety.maximumPrefix.limit, warningOnly: p.routeSafety.maximumPrefix.warningOnly } : null)),
+            prefixFilter: n.prefixFilter,
+            maximumPrefix: n.maximumPrefix,
         },
         { parent, dependsOn: [...(routerDep ? [routerDep] : []), bgpPeer] },
     );

@@ -113,6 +113,10 @@ export interface PeeringPlan {
         saveConfig?: boolean;
         adoptExisting?: boolean;
         waitForEstablishedSeconds: number;
+        /** The ADC's inbound filter on every node neighbor, as AdcBgpNeighbors takes it; null when opted out. */
+        prefixFilter: { name: string; entries: { prefix: string; ge?: number; le?: number }[] } | null;
+        /** `maximum-prefix` on every node neighbor; null when opted out. */
+        maximumPrefix: { limit: number; warningOnly: boolean } | null;
     };
     /** Next hop, the BGPFilter, service advertisement, the ADC's prefix filter and maximum-prefix. */
     routeSafety: RouteSafetyPlan;
@@ -244,6 +248,13 @@ export function planPeering(r: ResolvedPeering): PeeringPlanResult {
                 ...(ebgpMultihop !== undefined ? { ebgpMultihop: ebgpMultihop as number } : {}),
             })),
             waitForEstablishedSeconds: waitSeconds,
+            prefixFilter: routeSafety.adcPrefixFilter
+                ? {
+                      name: routeSafety.adcPrefixFilter.prefixList.name,
+                      entries: routeSafety.adcPrefixFilter.prefixList.entries.map((e) => ({ prefix: e.prefix, ...(e.ge !== null ? { ge: e.ge } : {}), ...(e.le !== null ? { le: e.le } : {}) })),
+                  }
+                : null,
+            maximumPrefix: routeSafety.maximumPrefix ? { limit: routeSafety.maximumPrefix.limit, warningOnly: routeSafety.maximumPrefix.warningOnly } : null,
             ...optionalBool("saveConfig", r.adc.saveConfig),
             ...optionalBool("adoptExisting", r.adc.adoptExisting),
         },

@@ -116,6 +116,13 @@ describe("the lifecycle through the Pulumi engine", function () {
         assert.deepEqual(neighborLines(sim), NODES.map((n) => `neighbor ${n.ipv4Address.split("/")[0]} remote-as 64512`));
         assert.ok(sim.device.state().enabledFeatures.includes("BGP"));
         assert.match(sim.saved().zebos, /neighbor 10\.102\.33\.203 remote-as 64512/, "the configuration was saved");
+        // The ADC accepts only the pool's blocks from every node, and at most as many routes as the pool has blocks.
+        assert.match(running, /^ip prefix-list pca-dev-runbook-in seq 5 permit 192\.168\.0\.0\/16 ge 26$/m);
+        for (const n of NODES) {
+            const address = n.ipv4Address.split("/")[0]!.replace(/\./g, "\\.");
+            assert.match(running, new RegExp(`^ neighbor ${address} prefix-list pca-dev-runbook-in in$`, "m"));
+            assert.match(running, new RegExp(`^ neighbor ${address} maximum-prefix 1024$`, "m"));
+        }
         const peer = await bgpPeer();
         assert.deepEqual({ peerIP: peer?.spec.peerIP, asNumber: peer?.spec.asNumber, nextHopMode: peer?.spec.nextHopMode }, { peerIP: "10.102.33.208", asNumber: 500, nextHopMode: "Keep" });
         // The filter it names exists: the nodes accept nothing from the ADC.
@@ -154,7 +161,11 @@ describe("the lifecycle through the Pulumi engine", function () {
         await engine.stack.up();
         assert.deepEqual(neighborLines(sim), NODES.map((n) => `neighbor ${n.ipv4Address.split("/")[0]} remote-as 64512`));
         const repaired = sim.transcript().filter((l) => l.mode === "router").map((l) => l.line);
-        assert.deepEqual(repaired, ["neighbor 10.102.33.202 remote-as 64512", "neighbor 10.102.33.202 description k8s-node-2", "end"], "only the missing neighbor was sent");
+        assert.deepEqual(
+            repaired,
+            ["neighbor 10.102.33.202 remote-as 64512", "neighbor 10.102.33.202 prefix-list pca-dev-runbook-in in", "neighbor 10.102.33.202 maximum-prefix 1024", "neighbor 10.102.33.202 description k8s-node-2", "end"],
+            "only the missing neighbor was sent, its filter right after its remote-as",
+        );
         assert.equal((await bgpPeer())?.spec.asNumber, 500);
         const after = await engine.stack.preview();
         assert.deepEqual(changes(after.changeSummary), {});
@@ -175,7 +186,7 @@ describe("the lifecycle through the Pulumi engine", function () {
         sim.resetCounters();
         await engine.stack.up();
         const sent = sim.transcript().filter((l) => l.mode === "router").map((l) => l.line);
-        assert.deepEqual(sent, ["neighbor 10.102.33.204 remote-as 64512", "neighbor 10.102.33.204 description k8s-node-4", "end"]);
+        assert.deepEqual(sent, ["neighbor 10.102.33.204 remote-as 64512", "neighbor 10.102.33.204 prefix-list pca-dev-runbook-in in", "neighbor 10.102.33.204 maximum-prefix 1024", "neighbor 10.102.33.204 description k8s-node-4", "end"]);
     });
 
     it("6. stack export holds no password, key or token in plain text", async () => {
@@ -201,6 +212,7 @@ describe("the lifecycle through the Pulumi engine", function () {
         assert.equal(await bgpPeer(), undefined);
         const state = sim.device.state();
         assert.equal(state.bgp, null);
+        assert.doesNotMatch(sim.device.runningConfig(), /prefix-list/);
         assert.deepEqual(state.routeInstall, ["default"]);
         assert.deepEqual([...state.enabledFeatures].sort(), ["LB", "SSL"]);
     });

@@ -63,6 +63,9 @@ describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", ()
                 { address: "10.102.33.203", remoteAsn: 64512, description: "k8s-worker-2" },
             ],
             waitForEstablishedSeconds: 0,
+            // The ADC accepts the pool's blocks only, and at most as many routes as the pool has blocks.
+            prefixFilter: { name: "pca-in", entries: [{ prefix: "192.168.0.0/16", ge: 26, le: 32 }] },
+            maximumPrefix: { limit: 1024, warningOnly: false },
         });
         assert.equal(p.password, undefined);
         assert.deepEqual(p.clusterAsn, { value: 64512, source: "cluster.asn" });
