@@ -9,6 +9,7 @@ import * as fc from "fast-check";
 import type { ConfigLine } from "../../../provider/device/types";
 import { parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { planNeighbors, planNeighborsRemoval } from "../../../provider/core/plan";
+import { confirmFilteredNeighbors, decideFilteredNeighbors, type FilteredNeighborsWant, type NeighborsOwnership } from "../../../provider/core/ownership";
 import {
     applyFilterChanges,
     neighborFilter,
@@ -240,6 +241,42 @@ describe("core: the ADC's inbound prefix filter", () => {
         const after = await read(c);
         const again = planPrefixFilter(after.view, ASN, { ...PODS, neighbors: wanted.map((n) => n.address) }, filter.owned, { owned: neighbors.owned, created: new Set() }, false);
         assert.deepEqual(again.ok && again.changes, []);
+    });
+
+    it("a batch cut after any line: ownership is what the device shows, an unfiltered neighbor is named, and the next plan finishes with only what is missing", async () => {
+        const fresh = ["10.102.33.203", "10.102.33.204"] as IpAddress[];
+        const want: FilteredNeighborsWant = {
+            asn: ASN,
+            neighbors: [...NODES, ...fresh].map((address) => ({ address, remoteAsn: 64512 as Asn, description: "node", password: null, updateSource: null, ebgpMultihop: null })),
+            adopt: false,
+            filter: { list: PODS.list, maximumPrefix: PODS.maximumPrefix },
+        };
+        const owned: NeighborsOwnership = { neighbors: new Set(NODES), filter: NO_FILTER_OWNED };
+        const start = await read(await device());
+        const d = decideFilteredNeighbors(start.view, owned, want);
+        assert.ok(d.ok);
+        const lines = renderNeighborsWithFilter(d.neighbors.changes, d.filterChanges);
+        for (let cut = 0; cut <= lines.length; cut++) {
+            const c = await device();
+            assert.deepEqual(await send(c, lines.slice(0, cut)), []);
+            const after = await read(c);
+            const confirmed = confirmFilteredNeighbors(d, owned, want, after.view);
+            const router = after.config.routers[0]!;
+            for (const a of confirmed.owned.neighbors) assert.ok(router.neighbors.has(a), `cut ${cut}: owns ${a}, which the device shows`);
+            for (const l of confirmed.owned.filter.lists) assert.ok(after.lists.has(l), `cut ${cut}: owns list ${l}, which the device shows`);
+            for (const a of confirmed.owned.filter.limits) assert.ok(neighborFilter(router.neighbors.get(a)!).maximumPrefix, `cut ${cut}: owns ${a}'s limit, which the device shows`);
+            const unfiltered = [...router.neighbors.values()].filter((n) => neighborFilter(n).prefixListIn === null).map((n) => n.address);
+            assert.deepEqual(confirmed.unfiltered, unfiltered, `cut ${cut}: every neighbor without the list is named`);
+            assert.equal((confirmed.missing?.neighbors.length ?? 0) + (confirmed.missing?.filter.length ?? 0) === 0, cut === lines.length);
+            const next = decideFilteredNeighbors(after.view, confirmed.owned, want);
+            assert.ok(next.ok, `cut ${cut}: ${JSON.stringify(!next.ok && next.conflicts)}`);
+            const rest = renderNeighborsWithFilter(next.neighbors.changes, next.filterChanges);
+            assert.deepEqual(rest.map((l) => l.text).sort(), lines.slice(cut).map((l) => l.text).sort(), `cut ${cut}: exactly the lines not sent`);
+            assert.deepEqual(await send(c, rest), []);
+            const done = await read(c);
+            const again = decideFilteredNeighbors(done.view, confirmFilteredNeighbors(next, confirmed.owned, want, done.view).owned, want);
+            assert.ok(again.ok && again.neighbors.changes.length === 0 && again.filterChanges.length === 0, `cut ${cut}: converged`);
+        }
     });
 
     it("an ADC whose vtysh lacks prefix lists or maximum-prefix answers each line with an error, and keeps nothing of it", async () => {
