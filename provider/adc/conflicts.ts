@@ -38,6 +38,13 @@ export function describeConflict(c: Conflict | FilterConflict): { message: strin
                 }; removing the list would change that neighbor's filter, so nothing was changed`,
                 fix: `on the ADC, give neighbor ${c.address} a list of its own (\`neighbor ${c.address} prefix-list <its own list> in\`) or remove the reference (\`no neighbor ${c.address} prefix-list ${c.name} in\`) if it was left over, then retry`,
             };
+        case "list-referenced-elsewhere":
+            return {
+                message: `"ip prefix-list ${c.name}", which this resource created and would now remove, is also used by lines this resource does not own (${c.lines
+                    .map((l) => `line ${l.lineNo}: ${l.text}`)
+                    .join("; ")}); removing the list would change what they do, so nothing was changed`,
+                fix: `on the ADC, point those lines at a list of their own, or remove them if they were left over, then retry`,
+            };
         case "ipv6-neighbor-unfiltered":
             return {
                 message: `neighbor ${c.address} is IPv6, and the inbound filter "ip prefix-list ${c.name}" holds IPv4 prefixes only, so the neighbor would accept every route unfiltered`,

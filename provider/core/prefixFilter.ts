@@ -9,7 +9,7 @@
  * compared in that normal form whichever form the device shows.
  */
 import type { ConfigLine } from "../device/types";
-import { parseConfigTree, type UncertainRegion } from "./configTree";
+import { parseConfigTree, type ConfigNode, type UncertainRegion } from "./configTree";
 import type { Change } from "./changes";
 import type { RunningConfig, RunningNeighbor } from "./model";
 import { renderChanges } from "./render";
@@ -64,11 +64,35 @@ export interface FilterView {
     readonly lists: ReadonlyMap<string, readonly PrefixListEntry[]>;
     /** Regions around `ip prefix-list` lines whose layout does not prove what they are. */
     readonly listDoubts: readonly UncertainRegion[];
+    /** Every line, at any depth, that names a prefix list (other than the list's own `ip prefix-list` lines), by list name. */
+    readonly listReferences: ReadonlyMap<string, readonly ListReference[]>;
+}
+
+/** A line that uses a prefix list: a neighbor's filter, a route-map's `match ip address prefix-list`, ... */
+export interface ListReference {
+    readonly lineNo: number;
+    readonly text: string;
+    readonly parents: readonly string[];
 }
 
 /** The filter's view of `show running-config` (`running` is its parse, passed when the caller has it). */
 export function filterView(runningConfig: string, running: RunningConfig = parseRunningConfig(runningConfig)): FilterView {
-    return { running, lists: parsePrefixLists(runningConfig), listDoubts: prefixListDoubts(runningConfig) };
+    return { running, lists: parsePrefixLists(runningConfig), listDoubts: prefixListDoubts(runningConfig), listReferences: prefixListReferences(runningConfig) };
+}
+
+/**
+ * The lines that name a prefix list, wherever they stand: removing a list changes what each of
+ * them does (a route-map's match, a neighbor's filter in an address family or another router).
+ */
+export function prefixListReferences(runningConfig: string): ReadonlyMap<string, readonly ListReference[]> {
+    const refs = new Map<string, ListReference[]>();
+    const visit = (n: ConfigNode) => {
+        const m = /(?:^|\s)prefix-list\s+(\S+)/i.exec(n.text);
+        if (m && !/^(?:no\s+)?ipv?6?\s+prefix-list\s/i.test(n.text)) refs.set(m[1]!, [...(refs.get(m[1]!) ?? []), { lineNo: n.lineNo, text: n.text, parents: n.parents }]);
+        n.children.forEach(visit);
+    };
+    parseConfigTree(runningConfig).blocks.forEach(visit);
+    return refs;
 }
 
 /**
@@ -96,6 +120,8 @@ export type FilterConflict =
     | { readonly kind: "no-neighbor"; readonly address: IpAddress }
     /** A neighbor the resource does not own names a list the resource would remove. */
     | { readonly kind: "list-used-by-foreign-neighbor"; readonly name: string; readonly address: IpAddress; readonly description: string | null }
+    /** Lines other than the main router's neighbor lines (a route-map, an address family, another router) name a list the resource would remove. */
+    | { readonly kind: "list-referenced-elsewhere"; readonly name: string; readonly lines: readonly { readonly lineNo: number; readonly text: string }[] }
     /** `ip prefix-list` holds IPv4 prefixes only: an IPv6 neighbor would run unfiltered. */
     | { readonly kind: "ipv6-neighbor-unfiltered"; readonly address: IpAddress; readonly name: string }
     /** The layout does not prove what the lines belong to, so nothing is planned. */
@@ -226,6 +252,10 @@ export function planPrefixFilter(
             if (neighborFilter(n).prefixListIn !== old || wanted.has(n.address) || neighbors.owned.has(n.address)) continue;
             conflicts.push({ kind: "list-used-by-foreign-neighbor", name: old, address: n.address, description: n.description });
         }
+        // The main router's own neighbor lines are judged above; any other line naming the list is not the resource's.
+        const head = router ? `router bgp ${router.asn}` : null;
+        const elsewhere = (view.listReferences.get(old) ?? []).filter((r) => !(r.parents.length === 1 && r.parents[0]!.toLowerCase() === head && /^neighbor\s/i.test(r.text)));
+        if (elsewhere.length > 0) conflicts.push({ kind: "list-referenced-elsewhere", name: old, lines: elsewhere.map((r) => ({ lineNo: r.lineNo, text: r.text })) });
         changes.push({ op: "remove-prefix-list", name: old });
     }
     if (conflicts.length > 0) return { ok: false, conflicts };
