@@ -35,6 +35,10 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
      * save failed or was cut off): `pulumi refresh` shows it, and the next `pulumi up` saves.
      */
     declare readonly savePending: pulumi.Output<boolean>;
+    /** For an HA pair (`connection.nodes`): whether the secondary showed what this resource owns on the primary, at the last `up` or `refresh`. */
+    declare readonly secondaryInSync: pulumi.Output<boolean | undefined>;
+    /** For an HA pair: the node read as the secondary, and the lines it differed by (passwords redacted). */
+    declare readonly secondary: pulumi.Output<{ host: string; port: number; differences: string[] } | undefined>;
     /** The prefix lists this resource created (or adopted) on the ADC, and the neighbors whose `maximum-prefix` it set. */
     declare readonly filterOwned: pulumi.Output<{ lists: string[]; limits: string[] }>;
     /** After `pulumi refresh`: how the device's inbound filter differs from the inputs, one sentence a difference. */
@@ -60,6 +64,8 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
                 configuredNeighbors: undefined,
                 sessions: undefined,
                 savePending: undefined,
+                secondaryInSync: undefined,
+                secondary: undefined,
                 filterOwned: undefined,
                 filterDrift: undefined,
             },

@@ -44,6 +44,10 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
      * save failed or was cut off): `pulumi refresh` shows it, and the next `pulumi up` saves.
      */
     declare readonly savePending: pulumi.Output<boolean>;
+    /** For an HA pair (`connection.nodes`): whether the secondary showed what this resource owns on the primary, at the last `up` or `refresh`. */
+    declare readonly secondaryInSync: pulumi.Output<boolean | undefined>;
+    /** For an HA pair: the node read as the secondary, and the lines it differed by (passwords redacted). */
+    declare readonly secondary: pulumi.Output<{ host: string; port: number; differences: string[] } | undefined>;
 
     constructor(name: string, args: AdcBgpRouterArgs, opts?: pulumi.CustomResourceOptions) {
         refuseImport("AdcBgpRouter", name, opts);
@@ -57,6 +61,7 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
                 maxPaths: args.maxPaths,
                 routeInstall: args.routeInstall,
                 redistributeKernel: args.redistributeKernel,
+                gracefulRestart: args.gracefulRestart,
                 saveConfig: args.saveConfig,
                 adoptExisting: args.adoptExisting,
                 host: undefined,
@@ -66,6 +71,8 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
                 configuredNeighbors: undefined,
                 sessions: undefined,
                 savePending: undefined,
+                secondaryInSync: undefined,
+                secondary: undefined,
             },
             withSecretOutputs(opts, ["credentials"]),
             "pulumi-calico-adc",

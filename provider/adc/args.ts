@@ -94,6 +94,12 @@ export interface AdcBgpRouterArgs {
     routeInstall?: pulumi.Input<boolean>;
     /** `redistribute kernel`: advertise VIP host routes to the neighbors. Default: false. */
     redistributeKernel?: pulumi.Input<boolean>;
+    /**
+     * `bgp graceful-restart`: the Kubernetes nodes keep the routes learned from the ADC while its
+     * BGP restarts, as in an HA failover (NetScaler recommends it for HA pairs). Pair it with
+     * Calico's `maxRestartTime` on the BGPPeer. Default: false.
+     */
+    gracefulRestart?: pulumi.Input<boolean>;
     /** Save the configuration (`write` in vtysh and `save ns config`) after each change. Default: true. */
     saveConfig?: pulumi.Input<boolean>;
     /**

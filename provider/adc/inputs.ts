@@ -268,7 +268,7 @@ export interface RouterSpec {
 }
 
 /** The router resource's inputs, as {@link AdcBgpRouter} sends them and the state stores them. */
-export const ROUTER_INPUTS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "redistributeKernel", "saveConfig", "adoptExisting"] as const;
+export const ROUTER_INPUTS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "redistributeKernel", "gracefulRestart", "saveConfig", "adoptExisting"] as const;
 
 export function resolveRouterInputs(raw: Record<string, unknown>, source: InputSource = "inputs"): Resolved<RouterSpec> {
     const r = new Reader();
@@ -285,9 +285,10 @@ export function resolveRouterInputs(raw: Record<string, unknown>, source: InputS
     const redistributeKernel = r.optional("redistributeKernel", raw.redistributeKernel, bool("redistributeKernel")) ?? false;
     const saveConfig = r.optional("saveConfig", raw.saveConfig, bool("saveConfig")) ?? true;
     const adoptExisting = r.optional("adoptExisting", raw.adoptExisting, bool("adoptExisting")) ?? false;
+    const gracefulRestart = r.optional("gracefulRestart", raw.gracefulRestart, bool("gracefulRestart")) ?? false;
     return r.result(() => ({
         connection: connection!,
-        intent: { asn: asn!, routerId: routerId!, maxPaths: { ebgp: ebgp!, ibgp: ibgp! }, routeInstall, redistributeKernel },
+        intent: { asn: asn!, routerId: routerId!, maxPaths: { ebgp: ebgp!, ibgp: ibgp! }, routeInstall, redistributeKernel, gracefulRestart },
         saveConfig,
         adoptExisting,
     }));

@@ -82,6 +82,7 @@ function observedInputs(stored: RouterOutputs, seen: Observation): RouterInputsS
         },
         routeInstall: stored.routeInstall && seen.running.routeInstall.has("bgp"),
         redistributeKernel: stored.redistributeKernel && (mine?.redistribute.has("kernel") ?? false),
+        ...(stored.gracefulRestart === true ? { gracefulRestart: (mine?.gracefulRestart ?? null) !== null } : {}),
         saveConfig: stored.saveConfig,
         adoptExisting: stored.adoptExisting,
     };

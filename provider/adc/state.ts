@@ -65,6 +65,8 @@ export interface RouterInputsState {
     maxPaths: { ebgp: number | null; ibgp: number | null };
     routeInstall: boolean;
     redistributeKernel: boolean;
+    /** Stored only when asked for, so that state written before the setting existed shows no change. */
+    gracefulRestart?: boolean;
     saveConfig: boolean;
     adoptExisting: boolean;
 }
@@ -127,6 +129,7 @@ export function routerInputsState(spec: RouterSpec): RouterInputsState {
         maxPaths: { ebgp: i.maxPaths.ebgp, ibgp: i.maxPaths.ibgp },
         routeInstall: i.routeInstall,
         redistributeKernel: i.redistributeKernel,
+        ...(i.gracefulRestart === true ? { gracefulRestart: true } : {}),
         saveConfig: spec.saveConfig,
         adoptExisting: spec.adoptExisting,
     };

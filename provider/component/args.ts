@@ -53,6 +53,13 @@ export interface AdcPeeringArgs {
     maxPaths?: AdcBgpRouterArgs["maxPaths"];
     /** `redistribute kernel` on the router this component creates (advertise VIPs to the nodes). Default: false. */
     redistributeKernel?: pulumi.Input<boolean>;
+    /**
+     * BGP graceful restart on both sides: `bgp graceful-restart` on the router this component
+     * creates, and `maxRestartTime` (120s unless `bgpPeerOptions.maxRestartTime` says otherwise,
+     * on Calico 3.20+) on the BGPPeer, so that the nodes keep the ADC's routes through an HA
+     * failover. Default: true when `connection.nodes` gives an HA pair, else false.
+     */
+    gracefulRestart?: pulumi.Input<boolean>;
     /** Save the ADC configuration after each change. Default: true. */
     saveConfig?: pulumi.Input<boolean>;
     /**
@@ -223,7 +230,7 @@ export interface CalicoAdcPeeringArgs {
 /** The keys each part of {@link CalicoAdcPeeringArgs} takes (checked at run time for JavaScript programs and typos). */
 const PEERING_KEYS: Record<string, readonly string[]> = {
     "": ["adc", "cluster", "calicoApi", "calicoVersion", "bgpPeerName", "bgpPeerOptions", "bgpPassword", "calicoNamespace", "calicoNodeServiceAccount", "routeInstall", "waitForEstablished", "nextHop", "advertiseServices", "acceptFromAdc"],
-    adc: ["connection", "asn", "peerAddress", "router", "adoptExisting", "routerId", "maxPaths", "redistributeKernel", "saveConfig", "ebgpMultihop", "prefixFilter", "maximumPrefix"],
+    adc: ["connection", "asn", "peerAddress", "router", "adoptExisting", "routerId", "maxPaths", "redistributeKernel", "gracefulRestart", "saveConfig", "ebgpMultihop", "prefixFilter", "maximumPrefix"],
     "adc.connection": CONNECTION_KEYS,
     "adc.maxPaths": ["ebgp", "ibgp"],
     cluster: ["asn", "nodes", "kubeconfig", "context", "ipPools"],

@@ -186,6 +186,8 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
     // The ADC prefix list's name says which stack and component own it (a ZebOS WORD).
     const prefixListName = `pca-${pulumi.getStack()}-${name}-in`.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 63);
 
+    // Only whether the connection lists both nodes, never its secrets.
+    const haPair = pulumi.unsecret(pulumi.output(args.adc.connection).apply((c) => Array.isArray((c as { nodes?: unknown }).nodes)));
     const plan: pulumi.Output<PeeringPlan> = pulumi
         .all([
             pulumi.all([args.adc.asn, args.adc.peerAddress, givenRouterAsn, args.adc.routerId, args.adc.maxPaths, args.adc.redistributeKernel, args.adc.saveConfig, args.adc.adoptExisting, args.adc.ebgpMultihop]),
@@ -193,13 +195,14 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
             discovery,
             pulumi.all([args.bgpPeerName, args.bgpPeerOptions ?? {}, args.calicoNamespace, args.calicoNodeServiceAccount, passwordProblem, args.routeInstall, args.waitForEstablished]),
             pulumi.all([cluster.ipPools, args.adc.prefixFilter, args.adc.maximumPrefix, args.advertiseServices, args.acceptFromAdc]),
+            pulumi.all([args.adc.gracefulRestart, haPair]),
         ])
-        .apply(([[asn, peerAddress, routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop], [clusterAsn, nodes], found, [bgpPeerName, bgpPeerOptions, namespace, serviceAccount, pwProblem, routeInstall, waitForEstablished], [ipPools, prefixFilter, maximumPrefix, advertiseServices, acceptFromAdc]]) => {
+        .apply(([[asn, peerAddress, routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop], [clusterAsn, nodes], found, [bgpPeerName, bgpPeerOptions, namespace, serviceAccount, pwProblem, routeInstall, waitForEstablished], [ipPools, prefixFilter, maximumPrefix, advertiseServices, acceptFromAdc], [gracefulRestart, pair]]) => {
             const calicoRelease: { value?: string; source: string } =
                 args.calicoVersion !== undefined ? { value: args.calicoVersion, source: "calicoVersion" } : found?.calicoRelease ?? { source: "unknown (no calicoVersion, no ClusterInformation default)" };
             const result = planPeering({
                 name,
-                adc: { asn, peerAddress, router: routerMode, givenRouterAsn: routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop },
+                adc: { asn, peerAddress, router: routerMode, givenRouterAsn: routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop, gracefulRestart, haPair: pair },
                 cluster: {
                     asn: clusterAsn ?? found?.asn?.value,
                     asnSource: clusterAsn !== undefined ? "cluster.asn" : found?.asn?.source ?? "",
@@ -342,6 +345,7 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                 routerId: args.adc.routerId,
                 maxPaths: args.adc.maxPaths,
                 redistributeKernel: args.adc.redistributeKernel,
+                gracefulRestart: r.apply((x) => x.gracefulRestart === true),
                 saveConfig: args.adc.saveConfig,
                 adoptExisting: args.adc.adoptExisting,
             },

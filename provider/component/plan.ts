@@ -4,7 +4,7 @@
  * the whole wiring is testable with plain values; the component only resolves inputs and
  * instantiates what this returns.
  */
-import { BgpPeerSpec, CalicoApiVersion } from "../calico/spec";
+import { BGP_PEER_FIELD_SINCE, BgpPeerSpec, CalicoApiVersion, compareCalicoReleases, parseCalicoRelease } from "../calico/spec";
 import { MAX_INT32, ValidBgpPeerSpec, ipFamily, validateBgpPeer } from "../calico/validate";
 import type { PeeringInputProblem } from "./errors";
 import { MAX_ASN, NodeAddressSource } from "./nodeAddresses";
@@ -46,6 +46,10 @@ export interface ResolvedPeering {
         saveConfig?: unknown;
         adoptExisting?: unknown;
         ebgpMultihop?: unknown;
+        /** `adc.gracefulRestart` as given (undefined: on exactly when the connection is an HA pair). */
+        gracefulRestart?: unknown;
+        /** Whether `adc.connection` gives both nodes of an HA pair. */
+        haPair?: boolean;
     };
     cluster: {
         asn: unknown;
@@ -104,6 +108,7 @@ export interface PeeringPlan {
         routerId?: string;
         maxPaths?: { ebgp?: number; ibgp?: number };
         redistributeKernel?: boolean;
+        gracefulRestart?: boolean;
         saveConfig?: boolean;
         adoptExisting?: boolean;
     };
@@ -124,6 +129,9 @@ export interface PeeringPlan {
 
 /** The result of {@link planPeering}. */
 export type PeeringPlanResult = { ok: true; plan: PeeringPlan } | { ok: false; problems: PeeringInputProblem[] };
+
+/** The BGPPeer's `maxRestartTime` the component sets for graceful restart: BIRD's own default. */
+export const DEFAULT_MAX_RESTART_TIME = "120s";
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -153,6 +161,13 @@ export function planPeering(r: ResolvedPeering): PeeringPlanResult {
     const family = typeof r.adc.peerAddress === "string" ? ipFamily(r.adc.peerAddress) : undefined;
     const routeSafety = planRouteSafety({ ...r.routeSafety, peerOptions: options }, family, fail);
     const spec: Record<string, unknown> = { peerIP: r.adc.peerAddress, asNumber: r.adc.asn, ...routeSafety.nextHop.fields, ...options };
+    // Graceful restart on both sides, by default for an HA pair (NetScaler recommends it there): the
+    // nodes keep the ADC's routes through a failover for maxRestartTime (BIRD's default, 120 s).
+    const gracefulRestart = r.adc.gracefulRestart !== undefined ? r.adc.gracefulRestart === true : r.adc.haPair === true;
+    const release = r.calicoVersion !== undefined ? parseCalicoRelease(r.calicoVersion) : undefined;
+    const calicoHasRestartTime = release === undefined || compareCalicoReleases(release, BGP_PEER_FIELD_SINCE.maxRestartTime) >= 0;
+    if (gracefulRestart && options.maxRestartTime === undefined && calicoHasRestartTime) spec.maxRestartTime = DEFAULT_MAX_RESTART_TIME;
+    if (r.adc.gracefulRestart !== undefined && typeof r.adc.gracefulRestart !== "boolean") fail("adc.gracefulRestart", r.adc.gracefulRestart, "must be true or false");
     // The component's BGPFilter goes last: the user's filters decide first, it rejects the rest.
     if (routeSafety.bgpFilter) spec.filters = [...((options.filters as string[] | undefined) ?? []), BGP_FILTER_STAND_IN];
     // Checked with a stand-in for the Secret's generated name; the real name is valid whenever the stand-in is.
@@ -267,6 +282,7 @@ export function planPeering(r: ResolvedPeering): PeeringPlanResult {
             ...(r.adc.routerId !== undefined ? { routerId: r.adc.routerId as string } : {}),
             ...(r.adc.maxPaths !== undefined ? { maxPaths: r.adc.maxPaths as { ebgp?: number; ibgp?: number } } : {}),
             ...optionalBool("redistributeKernel", r.adc.redistributeKernel),
+            ...(gracefulRestart ? { gracefulRestart: true } : {}),
             ...optionalBool("saveConfig", r.adc.saveConfig),
             ...optionalBool("adoptExisting", r.adc.adoptExisting),
         };

@@ -19,6 +19,8 @@ export type Change =
     | { readonly op: "set-router-id"; readonly asn: Asn; readonly value: string | null }
     | { readonly op: "set-max-paths"; readonly asn: Asn; readonly kind: "ebgp" | "ibgp"; readonly value: number | null }
     | { readonly op: "set-redistribute"; readonly asn: Asn; readonly source: string; readonly present: boolean }
+    /** `bgp graceful-restart` (NetScaler shows it without arguments) or its `no` form. */
+    | { readonly op: "set-graceful-restart"; readonly asn: Asn; readonly present: boolean }
     | { readonly op: "add-neighbor"; readonly asn: Asn; readonly neighbor: Neighbor }
     | { readonly op: "remove-neighbor"; readonly asn: Asn; readonly address: IpAddress }
     | { readonly op: "set-neighbor-remote-as"; readonly asn: Asn; readonly address: IpAddress; readonly remoteAsn: Asn }
@@ -81,6 +83,8 @@ function applyChange(config: RunningConfig, c: Change): RunningConfig {
             return updateRouter(config, c.asn, (r) => ({ ...r, routerId: c.value }));
         case "set-max-paths":
             return updateRouter(config, c.asn, (r) => ({ ...r, maxPaths: { ...r.maxPaths, [c.kind]: c.value } }));
+        case "set-graceful-restart":
+            return updateRouter(config, c.asn, (r) => ({ ...r, gracefulRestart: c.present ? "" : null }));
         case "set-redistribute":
             return updateRouter(config, c.asn, (r) => {
                 const redistribute = new Map(r.redistribute);

@@ -51,6 +51,8 @@ export interface BgpRouter {
     readonly maxPaths: { readonly ebgp: number | null; readonly ibgp: number | null };
     /** `redistribute <source>` lines, by source (`kernel`, `static`, ...), verbatim remainder (e.g. `route-map X`) as value. */
     readonly redistribute: ReadonlyMap<string, string>;
+    /** `bgp graceful-restart [...]`: null when absent, else what follows the two words (`""`, or e.g. `restart-time 120`). */
+    readonly gracefulRestart: string | null;
     /** In the order the device lists them. */
     readonly neighbors: ReadonlyMap<IpAddress, RunningNeighbor>;
     readonly peerGroups: ReadonlyMap<string, PeerGroup>;
@@ -84,6 +86,7 @@ export function emptyRouter(asn: Asn): BgpRouter {
         routerId: null,
         maxPaths: { ebgp: null, ibgp: null },
         redistribute: new Map(),
+        gracefulRestart: null,
         neighbors: new Map(),
         peerGroups: new Map(),
         otherLines: [],

@@ -104,6 +104,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     let routerId: string | null = null;
     const maxPaths: { ebgp: number | null; ibgp: number | null } = { ebgp: null, ibgp: null };
     const redistribute = new Map<string, string>();
+    let gracefulRestart: string | null = null;
     const neighbors = new Map<IpAddress, MutableNeighbor>();
     /** A defined group's own remote-as, by name. */
     const groupAsn = new Map<string, RemoteAs | null>();
@@ -160,6 +161,8 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         const ref = key === "neighbor" && w[1] ? parseNeighborRef(w[1]) : null;
         if (key === "bgp" && w[1]?.toLowerCase() === "router-id" && w[2]) {
             routerId = w[2];
+        } else if (key === "bgp" && w[1]?.toLowerCase() === "graceful-restart" && gracefulRestart === null) {
+            gracefulRestart = after(line, 2);
         } else if (key === "max-paths" && (w[1] === "ebgp" || w[1] === "ibgp") && /^\d+$/.test(w[2] ?? "")) {
             maxPaths[w[1]] = Number(w[2]);
         } else if (key === "redistribute" && w[1]) {
@@ -213,7 +216,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         const fromGroup = n.peerGroup !== null ? peerGroups.get(n.peerGroup)?.remoteAsn ?? null : null;
         complete.set(n.address, { ...n, remoteAsn: n.remoteAsn ?? fromGroup });
     }
-    const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, neighbors: complete, peerGroups, otherLines, mentions, uncertain: [...uncertain, ...addressDoubts] };
+    const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, gracefulRestart, neighbors: complete, peerGroups, otherLines, mentions, uncertain: [...uncertain, ...addressDoubts] };
     return { router, addressDoubts };
 }
 

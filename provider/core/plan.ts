@@ -18,6 +18,8 @@ export interface RouterIntent {
     readonly maxPaths: { readonly ebgp: number | null; readonly ibgp: number | null };
     readonly routeInstall: boolean;
     readonly redistributeKernel: boolean;
+    /** `bgp graceful-restart`: peers keep the routes learned from the ADC while its BGP restarts (an HA failover). Default false. */
+    readonly gracefulRestart?: boolean;
 }
 
 /** What a router resource has put on the device (and so may remove). */
@@ -31,6 +33,8 @@ export interface RouterOwnership {
     readonly maxPathsEbgp: boolean;
     readonly maxPathsIbgp: boolean;
     readonly redistributeKernel: boolean;
+    /** Absent in state written before the setting existed: not owned. */
+    readonly gracefulRestart?: boolean;
     /**
      * Settings a router created by this resource showed right after creation without being
      * asked (some builds display `max-paths ebgp 8` / `ibgp 8` as defaults): part of the block,
@@ -128,10 +132,14 @@ export function planRouter(config: RunningConfig, intent: RouterIntent, owned: R
     const redistributeKernel = take(
         presence(existing?.redistribute.has("kernel") ?? false, intent.redistributeKernel, owned.redistributeKernel, (present) => ({ op: "set-redistribute", asn, source: "kernel", present })),
     );
+    // Any form the device shows (with a restart-time, say) counts as on; only the plain line is ever sent or removed.
+    const gracefulRestart = take(
+        presence((existing?.gracefulRestart ?? null) !== null, intent.gracefulRestart === true, owned.gracefulRestart === true, (present) => ({ op: "set-graceful-restart", asn, present })),
+    );
     return {
         ok: true,
         changes,
-        owned: { router: owned.router || !existing, feature: owned.feature, routeInstall, routerId, maxPathsEbgp, maxPathsIbgp, redistributeKernel },
+        owned: { router: owned.router || !existing, feature: owned.feature, routeInstall, routerId, maxPathsEbgp, maxPathsIbgp, redistributeKernel, ...(gracefulRestart ? { gracefulRestart } : {}) },
     };
 }
 
@@ -160,6 +168,7 @@ export function planRouterRemoval(
     if (owned.maxPathsEbgp && existing.maxPaths.ebgp !== null) changes.push({ op: "set-max-paths", asn, kind: "ebgp", value: null });
     if (owned.maxPathsIbgp && existing.maxPaths.ibgp !== null) changes.push({ op: "set-max-paths", asn, kind: "ibgp", value: null });
     if (owned.redistributeKernel && existing.redistribute.has("kernel")) changes.push({ op: "set-redistribute", asn, source: "kernel", present: false });
+    if (owned.gracefulRestart === true && existing.gracefulRestart !== null) changes.push({ op: "set-graceful-restart", asn, present: false });
     return { ok: true, changes, keptRouterBecause: owned.router ? foreign : null };
 }
 
@@ -174,6 +183,7 @@ function foreignContent(r: BgpRouter, owned: RouterOwnership): string | null {
     if (r.maxPaths.ebgp !== null && !owned.maxPathsEbgp && r.maxPaths.ebgp !== defaults.maxPathsEbgp) parts.push(`max-paths ebgp ${r.maxPaths.ebgp}`);
     if (r.maxPaths.ibgp !== null && !owned.maxPathsIbgp && r.maxPaths.ibgp !== defaults.maxPathsIbgp) parts.push(`max-paths ibgp ${r.maxPaths.ibgp}`);
     for (const source of r.redistribute.keys()) if (source !== "kernel" || !owned.redistributeKernel) parts.push(`redistribute ${source}`);
+    if (r.gracefulRestart !== null && owned.gracefulRestart !== true) parts.push(`bgp graceful-restart${r.gracefulRestart ? ` ${r.gracefulRestart}` : ""}`);
     return parts.length > 0 ? parts.join(", ") : null;
 }
 

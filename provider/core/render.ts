@@ -80,6 +80,9 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
             case "set-redistribute":
                 inRouter({ text: `${c.present ? "" : "no "}redistribute ${c.source}` });
                 break;
+            case "set-graceful-restart":
+                inRouter({ text: `${c.present ? "" : "no "}bgp graceful-restart` });
+                break;
             case "add-neighbor":
                 neighborLines(c.neighbor).forEach(inRouter);
                 break;
@@ -115,6 +118,7 @@ function runningNeighborLines(r: BgpRouter, n: RunningNeighbor): string[] {
 function renderRouter(r: BgpRouter): string[] {
     const lines = [`router bgp ${r.asn}${!r.vrf ? "" : r.vrf.startsWith("view ") ? ` ${r.vrf}` : ` vrf ${r.vrf}`}`];
     if (r.routerId !== null) lines.push(` bgp router-id ${r.routerId}`);
+    if (r.gracefulRestart !== null) lines.push(` bgp graceful-restart${r.gracefulRestart ? ` ${r.gracefulRestart}` : ""}`);
     if (r.maxPaths.ebgp !== null) lines.push(` max-paths ebgp ${r.maxPaths.ebgp}`);
     if (r.maxPaths.ibgp !== null) lines.push(` max-paths ibgp ${r.maxPaths.ibgp}`);
     for (const [source, rest] of r.redistribute) lines.push(` redistribute ${source}${rest ? ` ${rest}` : ""}`);

@@ -50,6 +50,7 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
     if (bgp) {
         lines.push(`router bgp ${bgp.asn}`);
         if (bgp.routerId !== undefined) lines.push(` bgp router-id ${bgp.routerId}`);
+        if (bgp.gracefulRestart !== undefined) lines.push(` bgp graceful-restart${bgp.gracefulRestart.restartTime !== undefined ? ` restart-time ${bgp.gracefulRestart.restartTime}` : ""}`);
         const maxPaths = effectiveMaxPaths(bgp, options.defaultMaxPaths);
         if (maxPaths.ebgp !== undefined) lines.push(` max-paths ebgp ${maxPaths.ebgp}`);
         if (maxPaths.ibgp !== undefined) lines.push(` max-paths ibgp ${maxPaths.ibgp}`);

@@ -70,6 +70,8 @@ export interface PrefixListEntry {
 export interface BgpRouterConfig {
     readonly asn: number;
     routerId?: string;
+    /** `bgp graceful-restart [restart-time N]` (NetScaler shows the plain form; the restart-time form is ZebOS's on F5). */
+    gracefulRestart?: { restartTime?: number };
     /** Configured values only; see {@link effectiveMaxPaths}. */
     maxPaths: { ebgp?: number; ibgp?: number };
     readonly redistribute: Set<RedistributeSource>;
@@ -111,6 +113,7 @@ export function cloneZebos(config: ZebosConfig): ZebosConfig {
         bgp: config.bgp && {
             asn: config.bgp.asn,
             ...(config.bgp.routerId !== undefined ? { routerId: config.bgp.routerId } : {}),
+            ...(config.bgp.gracefulRestart !== undefined ? { gracefulRestart: { ...config.bgp.gracefulRestart } } : {}),
             maxPaths: { ...config.bgp.maxPaths },
             redistribute: new Set(config.bgp.redistribute),
             neighbors: new Map([...config.bgp.neighbors].map(([k, n]) => [k, { ...n, ...(n.maximumPrefix ? { maximumPrefix: { ...n.maximumPrefix } } : {}) }])),

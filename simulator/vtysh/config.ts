@@ -106,6 +106,20 @@ export function routerCommands(t: Table): Table {
             }),
         )
         .add(
+            // Assumption: the restart-time form and its range (ZebOS on F5 shows restart-time 120).
+            "bgp graceful-restart [restart-time <secs:1-4095>]",
+            onRouter((r, _s, a) => {
+                const secs = a.get("secs");
+                r.gracefulRestart = secs !== undefined ? { restartTime: Number(secs) } : {};
+            }),
+        )
+        .add(
+            "no bgp graceful-restart [restart-time <secs:1-4095>]",
+            onRouter((r) => {
+                delete r.gracefulRestart;
+            }),
+        )
+        .add(
             // Assumption: the range (ZebOS documents max-paths without one on NetScaler).
             "max-paths {type:ebgp|ibgp} <n:1-64>",
             onRouter((r, _s, a) => {

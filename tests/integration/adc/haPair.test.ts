@@ -239,4 +239,25 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         });
         assert.deepEqual([...writes(pair.nodes[0]), ...writes(pair.nodes[1])], []);
     });
+
+    it("graceful restart on the pair: set on the primary, verified on the secondary, reported where it is missing, removed on delete", async () => {
+        await start({ propagation: "synced" });
+        const [primary, secondary] = pair.nodes;
+        const inputs = await routerInputs();
+        const r = await router.create({ ...inputs, gracefulRestart: true });
+        assert.match(routerBlock(primary), /^ bgp graceful-restart$/m);
+        assert.match(routerBlock(secondary), /^ bgp graceful-restart$/m);
+        assert.equal((r.outs as Props).secondaryInSync, true);
+        assert.equal((r.outs as Props).owned.gracefulRestart, true);
+
+        pair.setPropagation("not-synced");
+        await secondary.device.configure(["router bgp 500", "no bgp graceful-restart"]);
+        const read = await router.read!(r.id, r.outs);
+        assert.deepEqual(read.props!.secondary.differences, ["bgp graceful-restart"]);
+        assert.equal(read.props!.gracefulRestart, true, "the primary still has it");
+
+        pair.setPropagation("synced");
+        await router.delete!(r.id, r.outs);
+        assert.doesNotMatch(primary.device.runningConfig(), /graceful-restart/);
+    });
 });

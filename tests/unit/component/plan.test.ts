@@ -229,3 +229,23 @@ describe("bgpPasswordProblem", () => {
         assert.doesNotMatch(bgpPasswordProblem("x".repeat(81))!, /81/);
     });
 });
+
+describe("planPeering: graceful restart for HA pairs", () => {
+    it("an HA pair turns it on on both sides: bgp graceful-restart on the router, maxRestartTime 120s on the BGPPeer", () => {
+        const p = plan(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "create", haPair: true } }));
+        assert.equal(p.router?.gracefulRestart, true);
+        assert.equal(p.bgpPeer.spec.maxRestartTime, "120s");
+    });
+    it("a single node leaves both off; adc.gracefulRestart decides either way; the user's maxRestartTime is kept", () => {
+        const single = plan(runbook());
+        assert.equal(single.router?.gracefulRestart, undefined);
+        assert.equal(single.bgpPeer.spec.maxRestartTime, undefined);
+        const off = plan(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "create", haPair: true, gracefulRestart: false } }));
+        assert.equal(off.router?.gracefulRestart, undefined);
+        assert.equal(off.bgpPeer.spec.maxRestartTime, undefined);
+        const on = plan(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "create", gracefulRestart: true }, bgpPeerOptions: { maxRestartTime: "300s" } }));
+        assert.equal(on.router?.gracefulRestart, true);
+        assert.equal(on.bgpPeer.spec.maxRestartTime, "300s");
+        assert.equal(problemAt(runbook({ adc: { asn: 500, peerAddress: "10.102.33.208", router: "create", gracefulRestart: "yes" } }), "adc.gracefulRestart").value, "yes");
+    });
+});
