@@ -69,6 +69,8 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
             if (n.ebgpMultihop !== undefined) lines.push(`${p} ebgp-multihop ${n.ebgpMultihop}`);
             if (n.prefixListIn !== undefined) lines.push(`${p} prefix-list ${n.prefixListIn} in`);
             if (n.prefixListOut !== undefined) lines.push(`${p} prefix-list ${n.prefixListOut} out`);
+            if (n.routeMapIn !== undefined) lines.push(`${p} route-map ${n.routeMapIn} in`);
+            if (n.routeMapOut !== undefined) lines.push(`${p} route-map ${n.routeMapOut} out`);
             if (n.maximumPrefix !== undefined) lines.push(`${p} ${maximumPrefixWords(n.maximumPrefix)}`);
         }
         const ipv6 = neighbors.filter((n) => n.address.includes(":"));

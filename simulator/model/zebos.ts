@@ -37,6 +37,9 @@ export interface NeighborConfig {
     /** `neighbor X prefix-list NAME in|out`: the list's name, which need not exist (yet). */
     prefixListIn?: string;
     prefixListOut?: string;
+    /** `neighbor X route-map NAME in|out`. */
+    routeMapIn?: string;
+    routeMapOut?: string;
     /** `neighbor X maximum-prefix N [threshold] [warning-only]`. */
     maximumPrefix?: MaximumPrefix;
     /** `neighbor X peer-group G`: a member takes its remote AS from the group. */

@@ -149,6 +149,25 @@ export function neighborPrefixListCommands(t: Table): Table {
         );
 }
 
+/** `ns(config-router)#`: a neighbor's route-maps (the name need not exist yet, as with prefix lists). */
+export function neighborRouteMapCommands(t: Table): Table {
+    return t
+        .add(
+            "neighbor <peer:word> route-map <name:word> {dir:in|out}",
+            onNeighbor((n, a) => {
+                if (a.req("dir") === "in") n.routeMapIn = a.req("name");
+                else n.routeMapOut = a.req("name");
+            }),
+        )
+        .add(
+            "no neighbor <peer:word> route-map [<name:word>] {dir:in|out}",
+            onNeighbor((n, a) => {
+                if (a.req("dir") === "in") delete n.routeMapIn;
+                else delete n.routeMapOut;
+            }),
+        );
+}
+
 /** `ns(config-router)#`: a neighbor's prefix limit. */
 export function maximumPrefixCommands(t: Table): Table {
     return t

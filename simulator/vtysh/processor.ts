@@ -2,7 +2,7 @@ import { Args, CommandTable, MatchResult } from "../grammar/commandTable";
 import { reply, Shell, ShellReply } from "../session/shell";
 import { routerCommands, configCommands } from "./config";
 import { commonCommands, execCommands } from "./exec";
-import { maximumPrefixCommands, neighborPrefixListCommands, prefixListConfigCommands } from "./filters";
+import { maximumPrefixCommands, neighborPrefixListCommands, neighborRouteMapCommands, prefixListConfigCommands } from "./filters";
 
 /**
  * A vtysh command: its handler prints lines (an error is a line starting with `%`), and
@@ -42,7 +42,7 @@ function tables(support: Support): Record<Mode, Table> {
         t = {
             vtysh: build(execCommands, commonCommands),
             config: build(configCommands, support.prefixLists ? prefixListConfigCommands : none, commonCommands),
-            router: build(routerCommands, support.prefixLists ? neighborPrefixListCommands : none, support.maximumPrefix ? maximumPrefixCommands : none, commonCommands),
+            router: build(routerCommands, support.prefixLists ? neighborPrefixListCommands : none, support.maximumPrefix ? maximumPrefixCommands : none, neighborRouteMapCommands, commonCommands),
         };
         tableCache.set(key, t);
     }

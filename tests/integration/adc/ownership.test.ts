@@ -77,6 +77,27 @@ describe("ownership over SSH: concurrent stacks, the same device reached another
         );
     });
 
+    it("never removes lines an admin added to a neighbor it owns: destroy and dropping it from the list are refused, quoting them, with nothing sent", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 500"] } });
+        const two = [{ address: "10.33.7.1", remoteAsn: 64512 }, { address: "10.33.7.2", remoteAsn: 64512 }];
+        const created = await neighbors.create(await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: two }));
+        await sim.device.configure(["router bgp 500", "neighbor 10.33.7.1 route-map ADMIN in"]);
+        const before = sim.device.runningConfig();
+        sim.resetCounters();
+
+        const quoted = /neighbor 10\.33\.7\.1 is this resource's, but the device also holds lines for it that this resource did not write, which removing it \(no neighbor 10\.33\.7\.1\) would take with it: neighbor 10\.33\.7\.1 route-map ADMIN in\n  fix: remove those lines on the ADC \(no neighbor 10\.33\.7\.1 route-map ADMIN in\)/;
+        await assert.rejects(neighbors.delete!(created.id, created.outs), quoted);
+        const dropped = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [two[1]!] });
+        await assert.rejects(neighbors.update!(created.id, created.outs, dropped), quoted);
+        assert.equal(sim.counters().configLinesReceived, 0, "nothing sent");
+        assert.equal(sim.device.runningConfig(), before);
+
+        // Once the admin's line is gone, the neighbor is this resource's alone again.
+        await sim.device.configure(["router bgp 500", "no neighbor 10.33.7.1 route-map ADMIN in"]);
+        await neighbors.delete!(created.id, created.outs);
+        assert.deepEqual(sim.device.state().bgp?.neighbors.map((n) => n.address), []);
+    });
+
     it("the same device at another port is an update in place that sends no neighbor line", async () => {
         sim = await startSimulator({ banner: [] });
         const r = await router.create(await checked(router, { connection: connection(sim), localAsn: 500 }));
