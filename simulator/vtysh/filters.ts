@@ -130,42 +130,31 @@ function onNeighbor(fn: (n: NeighborConfig, a: Args) => string[] | void): VtyshC
     });
 }
 
-/** `ns(config-router)#`: a neighbor's prefix lists. */
-export function neighborPrefixListCommands(t: Table): Table {
+/** `[no] neighbor X <keyword> NAME in|out`: a named policy on each direction (the name need not exist yet). */
+function directional(t: Table, keyword: string, fields: { readonly in: "prefixListIn" | "routeMapIn"; readonly out: "prefixListOut" | "routeMapOut" }): Table {
     return t
         .add(
-            "neighbor <peer:word> prefix-list <name:word> {dir:in|out}",
+            `neighbor <peer:word> ${keyword} <name:word> {dir:in|out}`,
             onNeighbor((n, a) => {
-                if (a.req("dir") === "in") n.prefixListIn = a.req("name");
-                else n.prefixListOut = a.req("name");
+                n[a.req("dir") === "in" ? fields.in : fields.out] = a.req("name");
             }),
         )
         .add(
-            "no neighbor <peer:word> prefix-list [<name:word>] {dir:in|out}",
+            `no neighbor <peer:word> ${keyword} [<name:word>] {dir:in|out}`,
             onNeighbor((n, a) => {
-                if (a.req("dir") === "in") delete n.prefixListIn;
-                else delete n.prefixListOut;
+                delete n[a.req("dir") === "in" ? fields.in : fields.out];
             }),
         );
 }
 
-/** `ns(config-router)#`: a neighbor's route-maps (the name need not exist yet, as with prefix lists). */
+/** `ns(config-router)#`: a neighbor's prefix lists. */
+export function neighborPrefixListCommands(t: Table): Table {
+    return directional(t, "prefix-list", { in: "prefixListIn", out: "prefixListOut" });
+}
+
+/** `ns(config-router)#`: a neighbor's route-maps. */
 export function neighborRouteMapCommands(t: Table): Table {
-    return t
-        .add(
-            "neighbor <peer:word> route-map <name:word> {dir:in|out}",
-            onNeighbor((n, a) => {
-                if (a.req("dir") === "in") n.routeMapIn = a.req("name");
-                else n.routeMapOut = a.req("name");
-            }),
-        )
-        .add(
-            "no neighbor <peer:word> route-map [<name:word>] {dir:in|out}",
-            onNeighbor((n, a) => {
-                if (a.req("dir") === "in") delete n.routeMapIn;
-                else delete n.routeMapOut;
-            }),
-        );
+    return directional(t, "route-map", { in: "routeMapIn", out: "routeMapOut" });
 }
 
 /** `ns(config-router)#`: a neighbor's prefix limit. */
