@@ -64,6 +64,11 @@ export interface FilterView {
     readonly lists: ReadonlyMap<string, readonly PrefixListEntry[]>;
     /** Regions around `ip prefix-list` lines whose layout does not prove what they are. */
     readonly listDoubts: readonly UncertainRegion[];
+    /**
+     * Top-level `ip prefix-list NAME ...` lines this package cannot read as an entry (FRR's and
+     * Quagga's `permit any`, a form of another build), by list name: an entry it cannot see.
+     */
+    readonly unreadListLines: ReadonlyMap<string, readonly { readonly lineNo: number; readonly text: string }[]>;
     /** Every line, at any depth, that names a prefix list (other than the list's own `ip prefix-list` lines), by list name. */
     readonly listReferences: ReadonlyMap<string, readonly ListReference[]>;
 }
@@ -77,7 +82,18 @@ export interface ListReference {
 
 /** The filter's view of `show running-config` (`running` is its parse, passed when the caller has it). */
 export function filterView(runningConfig: string, running: RunningConfig = parseRunningConfig(runningConfig)): FilterView {
-    return { running, lists: parsePrefixLists(runningConfig), listDoubts: prefixListDoubts(runningConfig), listReferences: prefixListReferences(runningConfig) };
+    return { running, lists: parsePrefixLists(runningConfig), listDoubts: prefixListDoubts(runningConfig), unreadListLines: unreadPrefixListLines(runningConfig), listReferences: prefixListReferences(runningConfig) };
+}
+
+/** Top-level lines of a list that are not an entry this package reads (its `description` line aside). */
+export function unreadPrefixListLines(runningConfig: string): ReadonlyMap<string, readonly { lineNo: number; text: string }[]> {
+    const unread = new Map<string, { lineNo: number; text: string }[]>();
+    for (const block of parseConfigTree(runningConfig).blocks) {
+        const m = /^ip prefix-list (\S+) (\S+)/.exec(block.text);
+        if (block.indent > 0 || !m || m[2] === "description" || parsePrefixListLine(block.text)) continue;
+        unread.set(m[1]!, [...(unread.get(m[1]!) ?? []), { lineNo: block.lineNo, text: block.text }]);
+    }
+    return unread;
 }
 
 /**
@@ -201,7 +217,13 @@ export function planPrefixFilter(
     neighbors: { readonly owned: ReadonlySet<IpAddress>; readonly created: ReadonlySet<IpAddress> },
     adopt: boolean,
 ): FilterPlan {
-    const regions = [...doubts(view.running), ...view.listDoubts];
+    // A list the plan edits or removes with an entry it cannot read: its plan would be a guess.
+    const touched = new Set([...owned.lists, ...(intent.list ? [intent.list.name] : [])]);
+    const unread = [...touched].flatMap((n) => {
+        const lines = view.unreadListLines.get(n);
+        return lines ? [{ reason: `a line of "ip prefix-list ${n}" that is not an entry this package reads (ip prefix-list NAME seq N permit|deny A.B.C.D/M [ge G] [le L])`, lines }] : [];
+    });
+    const regions = [...doubts(view.running), ...view.listDoubts, ...unread];
     if (regions.length > 0) return { ok: false, conflicts: [{ kind: "uncertain", regions }] };
     const conflicts: FilterConflict[] = [];
     const changes: FilterChange[] = [];
@@ -431,6 +453,7 @@ export function filterDrift(intent: PrefixFilterIntent, view: FilterView, asn: A
         const want = intent.list.entries.map(normalEntry);
         for (const e of have) if (!want.some((w) => sameEntry(w, e))) drift.push(`ip prefix-list ${intent.list.name} ${entryWords(e)} is on the device and not asked for`);
         for (const w of want) if (!have.some((e) => sameEntry(w, e))) drift.push(`ip prefix-list ${intent.list.name} ${entryWords(w)} is missing`);
+        for (const l of view.unreadListLines.get(intent.list.name) ?? []) drift.push(`"${l.text}" is on the device and is not an entry this package reads`);
     }
     for (const address of intent.neighbors) {
         const n = onDevice.get(address);

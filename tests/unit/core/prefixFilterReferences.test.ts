@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { describeConflict } from "../../../provider/adc/conflicts";
-import { filterView, planPrefixFilter, planPrefixFilterRemoval } from "../../../provider/core/prefixFilter";
+import { filterDrift, filterView, planPrefixFilter, planPrefixFilterRemoval } from "../../../provider/core/prefixFilter";
 import type { Asn, IpAddress } from "../../../provider/core/values";
 
 const ASN = 500 as Asn;
@@ -54,5 +54,29 @@ describe("core: an owned prefix list that lines the resource does not own still 
         assert.deepEqual(kept.ok && kept.changes, []);
         const removal = planPrefixFilterRemoval(filterView(config([])), ASN, OWNED, new Set(NODES));
         assert.deepEqual(removal.ok && removal.changes, [{ op: "remove-prefix-list", name: "pca-dev-adc-in" }]);
+    });
+});
+
+describe("core: an owned prefix list holding a line the parser does not read as an entry", () => {
+    // FRR and Quagga print `permit 0.0.0.0/0 le 32` as `permit any`: a filter that admits every route.
+    const text = config([]).replace("!\nrouter bgp", "ip prefix-list pca-dev-adc-in seq 100 permit any\n!\nrouter bgp");
+    const intent = { list: { name: "pca-dev-adc-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: null, neighbors: NODES };
+    const mine = { owned: new Set(NODES), created: new Set<IpAddress>() };
+
+    it("is not planned over as if the entry were absent: up, opt-out and removal refuse, quoting the line", () => {
+        const view = filterView(text);
+        for (const p of [planPrefixFilter(view, ASN, intent, OWNED, mine, false), planPrefixFilter(view, ASN, intent, { lists: new Set(), limits: new Set() }, mine, true), planPrefixFilterRemoval(view, ASN, OWNED, new Set(NODES))]) {
+            assert.ok(!p.ok, JSON.stringify(p.ok && p.changes));
+            assert.match(describeConflict(p.conflicts[0]!).message, /line \d+: ip prefix-list pca-dev-adc-in seq 100 permit any/);
+        }
+    });
+
+    it("shows as drift on refresh", () => {
+        assert.deepEqual(filterDrift(intent, filterView(text), ASN), ['"ip prefix-list pca-dev-adc-in seq 100 permit any" is on the device and is not an entry this package reads']);
+    });
+
+    it("such a line in a list the resource neither owns nor wants blocks nothing", () => {
+        const foreign = text.replace("pca-dev-adc-in seq 100 permit any", "OTHER seq 100 permit any");
+        assert.deepEqual(planPrefixFilter(filterView(foreign), ASN, intent, OWNED, mine, false).ok, true);
     });
 });
