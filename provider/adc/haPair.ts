@@ -98,14 +98,32 @@ async function onPairPrimary<T>(
         }
         if (readSecondary === undefined) return { result, secondary: null };
         const node = nodes[primary === 0 ? 1 : 0];
-        const secondary = other ?? (await open(primary === 0 ? 1 : 0));
-        // The node read as the secondary must be one: a second primary (or a standalone node) is not this pair's mirror.
-        const differences = (await mayBePrimary(secondary))
-            ? [`(the node shows itself as primary or standalone in \`show ha node\`, not as the secondary of ${nodes[primary].host})`]
-            : await readSecondary(secondary, result);
+        const differences = await checkSecondary(other ?? null, () => open(primary === 0 ? 1 : 0), nodes[primary].host, (s) => readSecondary(s, result));
         return { result, secondary: { host: node.host, port: node.port, differences } };
     } finally {
         for (const s of sessions) await closeSession(s);
+    }
+}
+
+/**
+ * What the secondary differs by. The primary's work is done by now and must be recorded, so a
+ * secondary that cannot be reached or read is a difference to report, never a failure that
+ * would lose what was applied.
+ */
+async function checkSecondary(
+    held: NetScalerSession | null,
+    open: () => Promise<NetScalerSession>,
+    primaryHost: string,
+    read: (secondary: AdcSession) => Promise<readonly string[]>,
+): Promise<readonly string[]> {
+    try {
+        const secondary = held ?? (await open());
+        // The node read as the secondary must be one: a second primary (or a standalone node) is not this pair's mirror.
+        if (await mayBePrimary(secondary)) return [`(the node shows itself as primary or standalone in \`show ha node\`, not as the secondary of ${primaryHost})`];
+        return await read(secondary);
+    } catch (e) {
+        const reason = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+        return [`(the secondary could not be read: ${reason})`];
     }
 }
 

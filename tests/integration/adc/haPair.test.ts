@@ -260,4 +260,16 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         await router.delete!(r.id, r.outs);
         assert.doesNotMatch(primary.device.runningConfig(), /graceful-restart/);
     });
+
+    it("a secondary that cannot be reached after the apply: up succeeds and records what the primary holds, reporting the secondary unread", async () => {
+        await start({ propagation: "synced" });
+        const [primary, secondary] = pair.nodes;
+        const inputs = await routerInputs();
+        await secondary.close();
+        const r = await router.create(inputs);
+        assert.match(primary.device.runningConfig(), /router bgp 500/);
+        assert.equal((r.outs as Props).secondaryInSync, false);
+        assert.match((r.outs as Props).secondary.differences[0], /^\(the secondary could not be read: /);
+        assert.equal((r.outs as Props).owned.router, true, "what was applied is recorded, so destroy can remove it");
+    });
 });
