@@ -62,6 +62,8 @@ interface Row {
     device: (ctx: Ctx) => void;
     /** Between the failure and the next run: the fix applied to the inputs, a reboot, sessions coming up... */
     beforeConverge?: (ctx: Ctx) => Promise<void> | void;
+    /** What the device holds once converged, beyond what every row checks. */
+    converged?: (ctx: Ctx) => void;
 }
 
 const ours = (ctx: Ctx) => (ctx.sim.device.state().bgp?.neighbors ?? []).filter((n) => n.address.startsWith("10.100.")).map((n) => n.address);
@@ -263,6 +265,30 @@ const ROWS: Row[] = [
             assert.match(ctx.sim.saved().zebos, /ns route-install bgp/, "not saved");
         },
     },
+    {
+        name: "the connection drops at `enable ns feature BGP`, the plan's first change (nothing taken)",
+        op: "router",
+        sim: { initialConfig: { zebos: "" } },
+        faults: { dropOnLine: { match: /^enable ns feature BGP/ } },
+        expect: { partial: true, savePending: true, command: /waiting for the answer to "(exit|enable ns feature BGP)"/, answer: /connection closed/, fix: /pulumi up/ },
+        device: (ctx) => {
+            assert.ok(!ctx.sim.device.state().enabledFeatures.includes("BGP"), "the feature is still off");
+            assert.equal(ctx.sim.device.state().bgp, null, "no router: nothing after the feature was sent");
+        },
+    },
+    {
+        name: "destroy of a router it created is cut off at `disable ns feature BGP`, after the router was removed",
+        op: "destroy-router",
+        sim: { initialConfig: { zebos: "" } },
+        faults: { dropOnLine: { match: /^disable ns feature BGP/ } },
+        expect: { partial: false, command: /waiting for the answer to "(exit|disable ns feature BGP)"/, answer: /connection closed/, fix: /run `pulumi destroy` again/ },
+        device: (ctx) => {
+            assert.equal(ctx.sim.device.state().bgp, null, "the router went first");
+            assert.ok(ctx.sim.device.state().enabledFeatures.includes("BGP"), "the feature is still on");
+        },
+        beforeConverge: (ctx) => assert.equal(ctx.engine.state.get("router")!.outs.owned.feature, true, "still owned: the next destroy turns it off"),
+        converged: (ctx) => assert.ok(!ctx.sim.device.state().enabledFeatures.includes("BGP"), "the feature this stack enabled is off again"),
+    },
 ];
 
 const routerInputs = (i: Inputs) => ({ connection: i.connection, localAsn: i.localAsn, adoptExisting: true });
@@ -375,6 +401,7 @@ describe("fault matrix: SSH to the simulator, providers driven as the engine dri
             }
             assert.deepEqual(s.device.running(), s.saved(), "everything is saved");
             assert.deepEqual(foreignNeighbor(s), foreignBefore, "the foreign neighbor is untouched");
+            row.converged?.(ctx);
         });
 
         if (row.expect.partial) {
