@@ -258,7 +258,10 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     const token = want.token ?? null;
     const found = bgpRouter(running);
     const router = found?.asn === want.asn ? found : null;
-    const effective = ownedOnDevice(router, owned, token);
+    // The mark reclaims a listed neighbor (a lost state); one neither listed nor in the state may be
+    // a copy of the resource's lines someone made (its mark with it), so it is never removed for the mark alone.
+    const listed = new Set(want.neighbors.map((n) => n.address));
+    const effective = new Set([...ownedOnDevice(router, owned, token)].filter((a) => owned.has(a) || listed.has(a)));
     const marks: Conflict[] = [];
     const free: Neighbor[] = [];
     for (const n of want.neighbors) {

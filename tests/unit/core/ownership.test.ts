@@ -269,6 +269,15 @@ describe("ownership: marks on the device", () => {
         assert.deepEqual(decided(decideNeighborsRemoval(running, new Set(), asn(500), A)).changes, []);
     });
 
+    it("never removes, on update, a neighbor carrying its mark that neither its list nor its state holds (a copy of its lines someone made)", () => {
+        const running = device("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description pca:1a2b3c4d", "neighbor 10.0.0.9 remote-as 65009", "neighbor 10.0.0.9 description pca:1a2b3c4d");
+        const d = decided(decideNeighbors(running, new Set([ip("10.0.0.1")]), want(A, [n("10.0.0.1")])));
+        assert.deepEqual(d.changes, []);
+        assert.deepEqual([...d.claimed], ["10.0.0.1"]);
+        // Listed again, it is reclaimed by its mark, as on delete only the state's neighbors go.
+        assert.deepEqual([...decided(decideNeighbors(running, new Set([ip("10.0.0.1")]), want(A, [n("10.0.0.1"), { ...n("10.0.0.9"), remoteAsn: asn(65009) }]))).owns].sort(), ["10.0.0.1", "10.0.0.9"]);
+    });
+
     it("refuses to remove an owned neighbor that holds lines it did not write, quoting them", () => {
         const running = device("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description pca:1a2b3c4d", "neighbor 10.0.0.1 route-map ADMIN in");
         const refused = { ok: false, conflicts: [{ kind: "foreign-lines", address: "10.0.0.1", lines: ["neighbor 10.0.0.1 route-map ADMIN in"] }] };
