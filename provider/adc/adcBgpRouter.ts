@@ -60,6 +60,7 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
                 routerId: args.routerId,
                 maxPaths: args.maxPaths,
                 routeInstall: args.routeInstall,
+                routeInstallIpv6: args.routeInstallIpv6,
                 redistributeKernel: args.redistributeKernel,
                 gracefulRestart: args.gracefulRestart,
                 saveConfig: args.saveConfig,

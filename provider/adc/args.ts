@@ -92,6 +92,12 @@ export interface AdcBgpRouterArgs {
     maxPaths?: pulumi.Input<{ ebgp?: pulumi.Input<number>; ibgp?: pulumi.Input<number> }>;
     /** `ns route-install bgp`: install BGP-learned routes in the ADC's packet engine. Default: true. */
     routeInstall?: pulumi.Input<boolean>;
+    /**
+     * `ns route-install ipv6 bgp`: install IPv6 BGP-learned routes too (a command of its own on
+     * NetScaler, whose exact text is unconfirmed: a device that refuses it fails the update,
+     * naming the line and its answer). Default: false.
+     */
+    routeInstallIpv6?: pulumi.Input<boolean>;
     /** `redistribute kernel`: advertise VIP host routes to the neighbors. Default: false. */
     redistributeKernel?: pulumi.Input<boolean>;
     /**

@@ -268,7 +268,7 @@ export interface RouterSpec {
 }
 
 /** The router resource's inputs, as {@link AdcBgpRouter} sends them and the state stores them. */
-export const ROUTER_INPUTS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "redistributeKernel", "gracefulRestart", "saveConfig", "adoptExisting"] as const;
+export const ROUTER_INPUTS = ["connection", "credentials", "localAsn", "routerId", "maxPaths", "routeInstall", "routeInstallIpv6", "redistributeKernel", "gracefulRestart", "saveConfig", "adoptExisting"] as const;
 
 export function resolveRouterInputs(raw: Record<string, unknown>, source: InputSource = "inputs"): Resolved<RouterSpec> {
     const r = new Reader();
@@ -282,13 +282,14 @@ export function resolveRouterInputs(raw: Record<string, unknown>, source: InputS
     const ebgp = maxPath("ebgp");
     const ibgp = maxPath("ibgp");
     const routeInstall = r.optional("routeInstall", raw.routeInstall, bool("routeInstall")) ?? true;
+    const routeInstallIpv6 = r.optional("routeInstallIpv6", raw.routeInstallIpv6, bool("routeInstallIpv6")) ?? false;
     const redistributeKernel = r.optional("redistributeKernel", raw.redistributeKernel, bool("redistributeKernel")) ?? false;
     const saveConfig = r.optional("saveConfig", raw.saveConfig, bool("saveConfig")) ?? true;
     const adoptExisting = r.optional("adoptExisting", raw.adoptExisting, bool("adoptExisting")) ?? false;
     const gracefulRestart = r.optional("gracefulRestart", raw.gracefulRestart, bool("gracefulRestart")) ?? false;
     return r.result(() => ({
         connection: connection!,
-        intent: { asn: asn!, routerId: routerId!, maxPaths: { ebgp: ebgp!, ibgp: ibgp! }, routeInstall, redistributeKernel, gracefulRestart },
+        intent: { asn: asn!, routerId: routerId!, maxPaths: { ebgp: ebgp!, ibgp: ibgp! }, routeInstall, routeInstallIpv6, redistributeKernel, gracefulRestart },
         saveConfig,
         adoptExisting,
     }));

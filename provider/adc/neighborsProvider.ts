@@ -13,7 +13,7 @@ import { mustSave, savePendingAfter } from "../core/save";
 import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
 import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilteredNeighbors, decideFilteredNeighborsRemoval, type FilteredNeighborsWant, type NeighborsOwnership } from "../core/ownership";
 import { filterDrift, filterView, NO_FILTER_OWNED, renderNeighborsWithFilter, type FilterView, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
-import type { IpAddress } from "../core/values";
+import { addressFamilyOf, type IpAddress } from "../core/values";
 import { conflictError, describeConflict } from "./conflicts";
 import { AFTER_SECONDARY_DIFFERENCE, onPrimary, secondaryDifference, withSecondary, type SecondaryReport } from "./haPair";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
@@ -245,7 +245,9 @@ function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Obs
         // `external`, `internal` or none (changed by hand) is kept as shown, so it reads as drift.
         neighbors.push({ ...n, password, remoteAsn: n.remoteAsn as Neighbor["remoteAsn"] });
     }
-    return neighborsInputsState({ ...spec, neighbors });
+    const state = neighborsInputsState({ ...spec, neighbors });
+    const inactive = (a: string) => addressFamilyOf(a as IpAddress) === "ipv6" && !mine?.ipv6.active.has(a as IpAddress);
+    return { ...state, neighbors: state.neighbors.map((n) => (inactive(n.address) ? { ...n, notActivated: true as const } : n)) };
 }
 
 /** The filter intent on the owned neighbors, as `read` compares it with the device. */

@@ -10,7 +10,7 @@ import type { AdcConnection, AdcSession } from "../device/types";
 import { EMPTY_CONFIG } from "../core/model";
 import { bgpRouter } from "../core/parseRunningConfig";
 import { confirmRouter, confirmRouterRemoval, decideRouter, decideRouterRemoval, type RouterDecision, type RouterWant } from "../core/ownership";
-import { NOTHING_OWNED, type RouterOwnership } from "../core/plan";
+import { IPV6_ROUTE_INSTALL, NOTHING_OWNED, type RouterOwnership } from "../core/plan";
 import { renderChanges, renderPlan } from "../core/render";
 import { mustSave, savePendingAfter } from "../core/save";
 import { conflictError, describeConflict } from "./conflicts";
@@ -81,6 +81,8 @@ function observedInputs(stored: RouterOutputs, seen: Observation): RouterInputsS
             ibgp: stored.maxPaths.ibgp === null ? null : mine?.maxPaths.ibgp ?? null,
         },
         routeInstall: stored.routeInstall && seen.running.routeInstall.has("bgp"),
+        // Off stays off (null): a line someone else set is not this resource's drift.
+        routeInstallIpv6: stored.routeInstallIpv6 === true ? seen.running.routeInstall.has(IPV6_ROUTE_INSTALL) : null,
         redistributeKernel: stored.redistributeKernel && (mine?.redistribute.has("kernel") ?? false),
         ...(stored.gracefulRestart === true ? { gracefulRestart: (mine?.gracefulRestart ?? null) !== null } : {}),
         saveConfig: stored.saveConfig,

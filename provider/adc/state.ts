@@ -55,6 +55,11 @@ export interface StoredNeighbor {
     description: string | null;
     updateSource: string | null;
     ebgpMultihop: number | null;
+    /**
+     * Only in what `read` saw: an IPv6 neighbor whose `neighbor X activate` is missing from
+     * `address-family ipv6` (it carries no IPv6 route). Drift, which the next `up` repairs.
+     */
+    notActivated?: true;
 }
 
 export interface RouterInputsState {
@@ -64,6 +69,11 @@ export interface RouterInputsState {
     routerId: string | null;
     maxPaths: { ebgp: number | null; ibgp: number | null };
     routeInstall: boolean;
+    /**
+     * True when asked for, null when not (states written before the setting existed have no key,
+     * which reads the same); false only as read from a device that lost the line (drift).
+     */
+    routeInstallIpv6: boolean | null;
     redistributeKernel: boolean;
     /** Stored only when asked for, so that state written before the setting existed shows no change. */
     gracefulRestart?: boolean;
@@ -128,6 +138,7 @@ export function routerInputsState(spec: RouterSpec): RouterInputsState {
         routerId: i.routerId,
         maxPaths: { ebgp: i.maxPaths.ebgp, ibgp: i.maxPaths.ibgp },
         routeInstall: i.routeInstall,
+        routeInstallIpv6: i.routeInstallIpv6 ? true : null,
         redistributeKernel: i.redistributeKernel,
         ...(i.gracefulRestart === true ? { gracefulRestart: true } : {}),
         saveConfig: spec.saveConfig,

@@ -24,6 +24,8 @@ export type Change =
     | { readonly op: "add-neighbor"; readonly asn: Asn; readonly neighbor: Neighbor }
     | { readonly op: "remove-neighbor"; readonly asn: Asn; readonly address: IpAddress }
     | { readonly op: "set-neighbor-remote-as"; readonly asn: Asn; readonly address: IpAddress; readonly remoteAsn: Asn }
+    /** `neighbor X activate` (or its `no` form) in the address family's section; only IPv6 unicast is planned. */
+    | { readonly op: "set-neighbor-activate"; readonly asn: Asn; readonly address: IpAddress; readonly family: "ipv6"; readonly active: boolean }
     | {
           readonly op: "set-neighbor-attribute";
           readonly asn: Asn;
@@ -102,7 +104,18 @@ function applyChange(config: RunningConfig, c: Change): RunningConfig {
             return updateRouter(config, c.asn, (r) => {
                 const neighbors = new Map(r.neighbors);
                 neighbors.delete(c.address);
-                return { ...r, neighbors };
+                // `no neighbor X` takes the neighbor out of every address family, as in Quagga.
+                const active = new Set(r.ipv6.active);
+                active.delete(c.address);
+                return { ...r, neighbors, ipv6: { ...r.ipv6, active } };
+            });
+        case "set-neighbor-activate":
+            return updateRouter(config, c.asn, (r) => {
+                if (!r.neighbors.has(c.address)) return r;
+                const active = new Set(r.ipv6.active);
+                if (c.active) active.add(c.address);
+                else active.delete(c.address);
+                return { ...r, ipv6: { ...r.ipv6, active } };
             });
         case "set-neighbor-remote-as":
             return updateRouter(config, c.asn, (r) => updateNeighbor(r, c.address, (n) => ({ ...n, remoteAsn: c.remoteAsn })));

@@ -43,6 +43,18 @@ export interface PeerGroup {
     readonly remoteAsn: RemoteAs | null;
 }
 
+/**
+ * One address family's section of a `router bgp` block: the neighbors activated in it, and
+ * every other line of it verbatim (someone else's: the package only writes `activate`).
+ */
+export interface AddressFamilySection {
+    /** `neighbor <address> activate`, in the order the device lists them. */
+    readonly active: ReadonlySet<IpAddress>;
+    readonly otherLines: readonly string[];
+}
+
+export const EMPTY_SECTION: AddressFamilySection = { active: new Set(), otherLines: [] };
+
 export interface BgpRouter {
     readonly asn: Asn;
     /** `router bgp <asn> vrf <name>` (or ZebOS's `view <name>`); null for the main instance. */
@@ -56,7 +68,9 @@ export interface BgpRouter {
     /** In the order the device lists them. */
     readonly neighbors: ReadonlyMap<IpAddress, RunningNeighbor>;
     readonly peerGroups: ReadonlyMap<string, PeerGroup>;
-    /** Lines inside the block the package does not manage (address-family sections, peer groups, timers, ...), verbatim. */
+    /** The IPv6 unicast address family (`address-family ipv6` or `address-family ipv6 unicast` sections). */
+    readonly ipv6: AddressFamilySection;
+    /** Lines inside the block the package does not manage (other address-family sections, peer groups, timers, ...), verbatim. */
     readonly otherLines: readonly string[];
     /**
      * Addresses named by lines below the router level (inside `address-family` sections, or
@@ -89,6 +103,7 @@ export function emptyRouter(asn: Asn): BgpRouter {
         gracefulRestart: null,
         neighbors: new Map(),
         peerGroups: new Map(),
+        ipv6: EMPTY_SECTION,
         otherLines: [],
         mentions: new Map(),
         uncertain: [],

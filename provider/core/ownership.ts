@@ -14,7 +14,7 @@ import { applyChanges, type Change, type DeviceView } from "./changes";
 import { readMark, marked, type MarkToken } from "./marks";
 import type { BgpRouter, Neighbor, RunningConfig, RunningNeighbor } from "./model";
 import { bgpRouter } from "./parseRunningConfig";
-import { NEIGHBOR_ATTRIBUTES, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
+import { IPV6_ROUTE_INSTALL, NEIGHBOR_ATTRIBUTES, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
 import {
     filterOwnershipAfter,
     planPrefixFilter,
@@ -116,6 +116,7 @@ export function confirmRouter(decision: RouterDecision, owned: RouterOwnership, 
             router: keep(owned.router, claimed.router, mine !== undefined),
             feature,
             routeInstall: keep(owned.routeInstall, claimed.routeInstall, after.running.routeInstall.has("bgp")),
+            routeInstallIpv6: keep(owned.routeInstallIpv6, claimed.routeInstallIpv6, after.running.routeInstall.has(IPV6_ROUTE_INSTALL)),
             routerId: keep(owned.routerId, claimed.routerId, mine?.routerId != null),
             maxPathsEbgp: keep(owned.maxPathsEbgp, claimed.maxPathsEbgp, mine?.maxPaths.ebgp != null),
             maxPathsIbgp: keep(owned.maxPathsIbgp, claimed.maxPathsIbgp, mine?.maxPaths.ibgp != null),

@@ -25,6 +25,14 @@ interface MutableNeighbor {
     otherLines: string[];
 }
 
+/**
+ * The IPv6 unicast section in the spellings ZebOS (and Quagga) accept for it. Any other IPv6
+ * head (`ipv6 multicast`, `ipv6 vrf X`, `ipv6 labeled-unicast`) is another section, whose
+ * addresses are foreign to this one.
+ */
+const IPV6_UNICAST = /^address-family\s+ipv6(?:\s+unicast)?$/i;
+const ACTIVATE = /^neighbor\s+(\S+)\s+activate$/i;
+
 /** Heads of the sub-blocks a `router bgp` block may hold (ZebOS, FRR, IOS, EOS). */
 const SUB_BLOCK = /^(?:address-family|vrf|segment-routing|bmp|rpki|vnc|vrf-policy|vni|template|owner-node)(?:\s|$)/i;
 
@@ -111,6 +119,8 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     const mentions = new Map<IpAddress, string[]>();
     const otherLines: string[] = [];
     const addressDoubts: UncertainRegion[] = [];
+    const ipv6Active = new Set<IpAddress>();
+    const ipv6Other: string[] = [];
 
     const neighbor = (address: IpAddress): MutableNeighbor => {
         let n = neighbors.get(address);
@@ -147,11 +157,19 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
                     lines: [child, ...child.children].slice(0, 6).map((n) => ({ lineNo: n.lineNo, text: n.text })),
                 });
             }
-            if (section) otherLines.push(child.text);
+            const ipv6 = section && IPV6_UNICAST.test(child.text);
+            if (section && !ipv6) otherLines.push(child.text);
             for (const d of descendants(child)) {
                 if (d.kind === "separator") continue;
-                otherLines.push(d.text);
                 mention(d);
+                if (!ipv6) otherLines.push(d.text);
+                else if (d.kind === "section-end") continue;
+                else {
+                    const activated = ACTIVATE.exec(d.text);
+                    const ref = activated ? parseNeighborRef(activated[1]!) : null;
+                    if (ref?.kind === "address" && d.children.length === 0) ipv6Active.add(ref.address);
+                    else ipv6Other.push(d.text);
+                }
             }
         }
         if (section) continue;
@@ -216,7 +234,8 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         const fromGroup = n.peerGroup !== null ? peerGroups.get(n.peerGroup)?.remoteAsn ?? null : null;
         complete.set(n.address, { ...n, remoteAsn: n.remoteAsn ?? fromGroup });
     }
-    const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, gracefulRestart, neighbors: complete, peerGroups, otherLines, mentions, uncertain: [...uncertain, ...addressDoubts] };
+    const ipv6 = { active: ipv6Active, otherLines: ipv6Other };
+    const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, gracefulRestart, neighbors: complete, peerGroups, ipv6, otherLines, mentions, uncertain: [...uncertain, ...addressDoubts] };
     return { router, addressDoubts };
 }
 

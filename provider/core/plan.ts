@@ -9,7 +9,7 @@ import type { Change, NeighborAttribute } from "./changes";
 import type { UncertainRegion } from "./configTree";
 import type { BgpRouter, Neighbor, RemoteAs, RunningConfig } from "./model";
 import { bgpRouter } from "./parseRunningConfig";
-import type { Asn, IpAddress } from "./values";
+import { addressFamilyOf, type Asn, type IpAddress } from "./values";
 
 /** What the user asked of the router. `null` means "not managed": leave whatever is there. */
 export interface RouterIntent {
@@ -17,6 +17,12 @@ export interface RouterIntent {
     readonly routerId: string | null;
     readonly maxPaths: { readonly ebgp: number | null; readonly ibgp: number | null };
     readonly routeInstall: boolean;
+    /**
+     * `ns route-install ipv6 bgp`: IPv6 BGP routes into the packet engine's table. A command of
+     * its own on NetScaler (the IPv6 variants of `ns route-install`); its exact text is unconfirmed.
+     * Default false.
+     */
+    readonly routeInstallIpv6?: boolean;
     readonly redistributeKernel: boolean;
     /** `bgp graceful-restart`: peers keep the routes learned from the ADC while its BGP restarts (an HA failover). Default false. */
     readonly gracefulRestart?: boolean;
@@ -29,6 +35,7 @@ export interface RouterOwnership {
     /** The resource enabled the BGP feature. */
     readonly feature: boolean;
     readonly routeInstall: boolean;
+    readonly routeInstallIpv6: boolean;
     readonly routerId: boolean;
     readonly maxPathsEbgp: boolean;
     readonly maxPathsIbgp: boolean;
@@ -47,6 +54,7 @@ export const NOTHING_OWNED: RouterOwnership = {
     router: false,
     feature: false,
     routeInstall: false,
+    routeInstallIpv6: false,
     routerId: false,
     maxPathsEbgp: false,
     maxPathsIbgp: false,
@@ -125,6 +133,9 @@ export function planRouter(config: RunningConfig, intent: RouterIntent, owned: R
         return r.owned;
     };
     const routeInstall = take(presence(config.routeInstall.has("bgp"), intent.routeInstall, owned.routeInstall, (present) => ({ op: "set-route-install", kind: "bgp", present })));
+    const routeInstallIpv6 = take(
+        presence(config.routeInstall.has(IPV6_ROUTE_INSTALL), intent.routeInstallIpv6 === true, owned.routeInstallIpv6, (present) => ({ op: "set-route-install", kind: IPV6_ROUTE_INSTALL, present })),
+    );
     if (!existing) changes.push({ op: "create-router", asn });
     const routerId = take(scalar(existing?.routerId ?? null, intent.routerId, owned.routerId, (value) => ({ op: "set-router-id", asn, value })));
     const maxPathsEbgp = take(scalar(existing?.maxPaths.ebgp ?? null, intent.maxPaths.ebgp, owned.maxPathsEbgp, (value) => ({ op: "set-max-paths", asn, kind: "ebgp", value })));
@@ -139,7 +150,7 @@ export function planRouter(config: RunningConfig, intent: RouterIntent, owned: R
     return {
         ok: true,
         changes,
-        owned: { router: owned.router || !existing, feature: owned.feature, routeInstall, routerId, maxPathsEbgp, maxPathsIbgp, redistributeKernel, ...(gracefulRestart ? { gracefulRestart } : {}) },
+        owned: { router: owned.router || !existing, feature: owned.feature, routeInstall, routeInstallIpv6, routerId, maxPathsEbgp, maxPathsIbgp, redistributeKernel, ...(gracefulRestart ? { gracefulRestart } : {}) },
     };
 }
 
@@ -158,6 +169,7 @@ export function planRouterRemoval(
     const changes: Change[] = [];
     const existing = bgpRouter(config);
     if (owned.routeInstall && config.routeInstall.has("bgp")) changes.push({ op: "set-route-install", kind: "bgp", present: false });
+    if (owned.routeInstallIpv6 && config.routeInstall.has(IPV6_ROUTE_INSTALL)) changes.push({ op: "set-route-install", kind: IPV6_ROUTE_INSTALL, present: false });
     if (!existing || existing.asn !== asn) return { ok: true, changes, keptRouterBecause: null };
     const foreign = foreignContent(existing, owned);
     if (owned.router && foreign === null) {
@@ -178,6 +190,8 @@ function foreignContent(r: BgpRouter, owned: RouterOwnership): string | null {
     if (r.neighbors.size > 0) parts.push(`${r.neighbors.size} neighbor(s) (${[...r.neighbors.keys()].join(", ")})`);
     if (r.peerGroups.size > 0) parts.push(`peer group(s) ${[...r.peerGroups.keys()].join(", ")}`);
     if (r.otherLines.length > 0) parts.push(`other settings (${r.otherLines.join("; ")})`);
+    const ipv6 = [...[...r.ipv6.active].map((a) => `neighbor ${a} activate`), ...r.ipv6.otherLines];
+    if (ipv6.length > 0) parts.push(`address-family ipv6 (${ipv6.join("; ")})`);
     if (r.routerId !== null && !owned.routerId) parts.push(`bgp router-id ${r.routerId}`);
     const defaults = owned.createdWith ?? { maxPathsEbgp: null, maxPathsIbgp: null };
     if (r.maxPaths.ebgp !== null && !owned.maxPathsEbgp && r.maxPaths.ebgp !== defaults.maxPathsEbgp) parts.push(`max-paths ebgp ${r.maxPaths.ebgp}`);
@@ -186,6 +200,9 @@ function foreignContent(r: BgpRouter, owned: RouterOwnership): string | null {
     if (r.gracefulRestart !== null && owned.gracefulRestart !== true) parts.push(`bgp graceful-restart${r.gracefulRestart ? ` ${r.gracefulRestart}` : ""}`);
     return parts.length > 0 ? parts.join(", ") : null;
 }
+
+/** The `ns route-install` kind for IPv6 BGP routes. */
+export const IPV6_ROUTE_INSTALL = "ipv6 bgp";
 
 /** The neighbor attributes the planner manages besides `remote-as`. */
 export const NEIGHBOR_ATTRIBUTES: readonly NeighborAttribute[] = ["description", "password", "updateSource", "ebgpMultihop"];
@@ -216,7 +233,7 @@ export function planNeighbors(
     const changes: Change[] = [];
     const wantedAddresses = new Set(wanted.map((n) => n.address));
     for (const address of owned) {
-        if (!wantedAddresses.has(address) && router.neighbors.has(address)) changes.push({ op: "remove-neighbor", asn, address });
+        if (!wantedAddresses.has(address) && router.neighbors.has(address)) changes.push(...removal(router, asn, address));
     }
     for (const n of wanted) {
         const current = router.neighbors.get(n.address);
@@ -230,7 +247,7 @@ export function planNeighbors(
             continue;
         }
         if (!current) {
-            changes.push({ op: "add-neighbor", asn, neighbor: n });
+            changes.push({ op: "add-neighbor", asn, neighbor: n }, ...activation(router, asn, n.address));
             continue;
         }
         if (!owned.has(n.address) && !adopt) {
@@ -244,10 +261,31 @@ export function planNeighbors(
             const same = attribute === "password" && have !== null && want !== null ? samePassword(n.address, String(have), String(want)) : have === want;
             if (!same) changes.push({ op: "set-neighbor-attribute", asn, address: n.address, attribute, value: want });
         }
+        changes.push(...activation(router, asn, n.address));
     }
     if (conflicts.length > 0) return { ok: false, conflicts };
     const nowOwned = new Set<IpAddress>(wanted.map((n) => n.address));
     return { ok: true, changes, owned: nowOwned };
+}
+
+/**
+ * An IPv6 neighbor carries IPv6 routes only once activated in the IPv6 unicast address family
+ * (ZebOS, like Quagga, activates new neighbors in IPv4 unicast alone). IPv4 neighbors are left
+ * out of it, and their IPv4 activation is the device's default (`bgp default ipv4-unicast`),
+ * never planned: turning it off is router-wide and would stop every other IPv4 neighbor too.
+ */
+function activation(router: BgpRouter, asn: Asn, address: IpAddress): Change[] {
+    if (addressFamilyOf(address) !== "ipv6" || router.ipv6.active.has(address)) return [];
+    return [{ op: "set-neighbor-activate", asn, address, family: "ipv6", active: true }];
+}
+
+/**
+ * Deactivate first, then `no neighbor`: the section's own lines are only ever touched one
+ * `activate` at a time, and the section itself (with whatever else it holds) is never removed.
+ */
+function removal(router: BgpRouter, asn: Asn, address: IpAddress): Change[] {
+    const deactivate: Change[] = router.ipv6.active.has(address) ? [{ op: "set-neighbor-activate", asn, address, family: "ipv6", active: false }] : [];
+    return [...deactivate, { op: "remove-neighbor", asn, address }];
 }
 
 /** Lines outside the main instance's router level that use the address (sections, other instances). */
@@ -267,6 +305,6 @@ export function planNeighborsRemoval(config: RunningConfig, asn: Asn, owned: Rea
     if (refused) return refused;
     const router = bgpRouter(config);
     if (!router || router.asn !== asn) return { ok: true, changes: [], owned: new Set() };
-    const changes = [...owned].filter((a) => router.neighbors.has(a)).map((address) => ({ op: "remove-neighbor", asn, address }) as const);
+    const changes = [...owned].filter((a) => router.neighbors.has(a)).flatMap((address) => removal(router, asn, address));
     return { ok: true, changes, owned: new Set() };
 }

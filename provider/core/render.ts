@@ -55,6 +55,10 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
     const global: ConfigLine[] = [];
     const routerLines: ConfigLine[] = [];
     const removals: ConfigLine[] = [];
+    // Deactivations before any router-level line (`no neighbor X` after its `no ... activate`),
+    // activations after them all (a neighbor exists once its `remote-as` is in).
+    const deactivations: ConfigLine[] = [];
+    const activations: ConfigLine[] = [];
     for (const c of changes) {
         const inRouter = (line: { text: string; redacted?: string }): void => {
             routerLines.push({ context: { routerBgp: (c as { asn: number }).asn }, ...line });
@@ -95,12 +99,18 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
             case "set-neighbor-attribute":
                 inRouter(attributeLine(c.address, c.attribute, c.value));
                 break;
+            case "set-neighbor-activate":
+                (c.active ? activations : deactivations).push({
+                    context: { routerBgp: c.asn, addressFamily: c.family },
+                    text: `${c.active ? "" : "no "}neighbor ${c.address} activate`,
+                });
+                break;
         }
     }
     // A bare "enter the block" line is only needed when nothing else enters it.
     const routers = new Set(routerLines.filter((l) => l.text !== "").map((l) => JSON.stringify(l.context)));
     const body = routerLines.filter((l) => l.text !== "" || !routers.has(JSON.stringify(l.context)));
-    return [...global, ...body, ...removals];
+    return [...global, ...deactivations, ...body, ...activations, ...removals];
 }
 
 function runningNeighborLines(r: BgpRouter, n: RunningNeighbor): string[] {
@@ -127,6 +137,10 @@ function renderRouter(r: BgpRouter): string[] {
         for (const other of n.otherLines) lines.push(` neighbor ${n.address} ${other}`);
     }
     for (const other of r.otherLines) lines.push(` ${other}`);
+    if (r.ipv6.active.size > 0 || r.ipv6.otherLines.length > 0) {
+        // ZebOS on F5 prints the section after an inner ` !`, its lines as deep as its head.
+        lines.push(" !", " address-family ipv6", ...[...r.ipv6.active].map((a) => ` neighbor ${a} activate`), ...r.ipv6.otherLines.map((l) => ` ${l}`), " exit-address-family");
+    }
     return lines;
 }
 

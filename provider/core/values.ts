@@ -130,6 +130,11 @@ export function parseNeighborRef(word: string): NeighborRef {
     return { kind: "name", name: word };
 }
 
+/** The address family of a parsed address (canonical IPv6 text always holds a colon, IPv4 never). */
+export function addressFamilyOf(address: IpAddress): "ipv4" | "ipv6" {
+    return address.includes(":") ? "ipv6" : "ipv4";
+}
+
 export function parseIpv4Address(raw: unknown): Parsed<Ipv4Address> {
     const parsed = parseIpAddress(raw);
     if (!parsed.ok) return parsed;

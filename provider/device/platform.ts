@@ -8,6 +8,7 @@
  */
 
 import { NODE_COMMANDS } from "../core/node";
+import type { AddressFamily } from "./types";
 
 /** A CLI mode of the appliance. */
 export type ModeName =
@@ -99,6 +100,12 @@ export interface PlatformDefinition {
         readonly routerBgpEnter: string;
         readonly routerBgpMode: ModeName;
         readonly routerBgpLeave: string;
+        /**
+         * How an address family's section of the block is opened (its head, as the platform's
+         * `show running-config` prints it) and left.
+         */
+        readonly addressFamilyEnter: { readonly [F in AddressFamily]: string };
+        readonly addressFamilyLeave: string;
     };
     /**
      * The bytes of input the device is sure to hold while it works through earlier lines: a
@@ -178,6 +185,10 @@ export const NETSCALER: PlatformDefinition = {
         routerBgpEnter: "router bgp {asn}",
         routerBgpMode: "configRouter",
         routerBgpLeave: "exit",
+        // ZebOS's (and Quagga's) short form of IPv6 unicast, as F5's ZebOS prints its head; FRR
+        // would take `address-family ipv6 unicast`. Unconfirmed on NetScaler.
+        addressFamilyEnter: { ipv6: "address-family ipv6" },
+        addressFamilyLeave: "exit-address-family",
     },
     save: {
         // `write` and `write memory` both exist in ZebOS IMI; which one NetScaler's vtysh knows is unconfirmed.

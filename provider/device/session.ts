@@ -4,7 +4,7 @@ import { AdcCommandError, AdcConnectionError, AdcDisconnectedError, AdcError, Ad
 import { compilePlatform, CompiledPlatform, Dialect, ModeName, NETSCALER, PlatformDefinition } from "./platform";
 import { Redactor } from "./redact";
 import { openShell as sshOpenShell, OpenShell, ShellConnection } from "./transport";
-import type { AdcConnection, AdcSession, ConfigLine, ShowAnswer } from "./types";
+import type { AdcConnection, AdcSession, AddressFamily, ConfigLine, ShowAnswer } from "./types";
 
 /** How a session is opened; everything has a default that talks SSH to a NetScaler. */
 export interface SessionOptions {
@@ -548,13 +548,22 @@ export class NetScalerSession implements AdcSession {
             role: { kind: "config", expect, lineLabel },
         });
         let block: number | undefined;
+        let section: AddressFamily | undefined;
+        const leaveSection = (): void => {
+            if (section === undefined) return;
+            const leaveAf = configuration.addressFamilyLeave;
+            items.push(config(leaveAf, leaveAf, { exactly: configuration.routerBgpMode }));
+            section = undefined;
+        };
         const leave = (): void => {
+            leaveSection();
             items.push(config(configuration.routerBgpLeave, configuration.routerBgpLeave, { exactly: configuration.mode }));
         };
         for (const line of lines) {
             this.redactor.addLine(line.text, line.redacted);
             const label = line.redacted ?? line.text;
             const asn = line.context === "global" ? undefined : line.context.routerBgp;
+            const family = line.context === "global" ? undefined : line.context.addressFamily;
             let carriedByEnter = false;
             if (asn !== block) {
                 if (block !== undefined) leave();
@@ -569,6 +578,16 @@ export class NetScalerSession implements AdcSession {
                 continue;
             }
             if (carriedByEnter) continue;
+            if (family !== section) {
+                leaveSection();
+                if (family !== undefined) {
+                    const enter = configuration.addressFamilyEnter[family];
+                    // The section's prompt is unconfirmed: any mode inside the block is taken, and
+                    // the read that follows the batch shows whether the line landed in the section.
+                    items.push(config(enter, enter, { within: configuration.routerBgpMode }));
+                    section = family;
+                }
+            }
             items.push(config(line.text, label, { within: asn === undefined ? configuration.mode : configuration.routerBgpMode }, label));
         }
         if (block !== undefined) leave();
@@ -586,11 +605,14 @@ export class NetScalerSession implements AdcSession {
         if (/[\x00-\x1f\x7f]/.test(line.text)) bad("it contains a line break or control character");
         if (line.context !== "global") {
             const asn = line.context.routerBgp;
+            const family = line.context.addressFamily;
+            if (family !== undefined && this.platform.platform.configuration.addressFamilyEnter[family] === undefined) bad(`the platform has no address family ${family}`);
+            if (family !== undefined && line.text.trim() === "") bad("a line in an address family needs text");
             if (!Number.isInteger(asn) || asn < 1 || asn > 4294967295) bad(`router bgp ${asn} is not an AS number (1..4294967295)`);
         } else if (line.text.trim() === "") {
             bad("a global line needs text");
         }
-        if (/^\s*(?:exit|end|quit)\s*$|^\s*conf(?:igure)?\b|^\s*router\s+bgp\b/i.test(line.text)) {
+        if (/^\s*(?:exit|end|quit)\s*$|^\s*conf(?:igure)?\b|^\s*router\s+bgp\b|^\s*(?:exit-)?address-family\b/i.test(line.text)) {
             bad("mode changes are generated from the lines' context, not sent as lines");
         }
     }

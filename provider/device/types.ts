@@ -34,16 +34,20 @@ export interface AdcNodeAddress {
     readonly hostKeyFingerprint?: string;
 }
 
+/** An address family section under `router bgp`; the platform says how its head is spelt. */
+export type AddressFamily = "ipv6";
+
 /**
  * One line of vtysh configuration, relative to `configure terminal`. A line whose `context` is
  * `router bgp <asn>` is sent inside that block (the session sends `router bgp <asn>` when it
  * enters the block and `exit` when it leaves it, as part of the same pipelined batch); `global`
  * lines at `ns(config)#`. A `routerBgp` line with empty `text` only enters the block, which is
  * how a router without any setting is created: the session sends no line for it beyond
- * `router bgp <asn>` (and its `exit`).
+ * `router bgp <asn>` (and its `exit`). A line with an `addressFamily` is sent inside that
+ * section of the block, which the session enters and leaves around it.
  */
 export interface ConfigLine {
-    readonly context: "global" | { readonly routerBgp: number };
+    readonly context: "global" | { readonly routerBgp: number; readonly addressFamily?: AddressFamily };
     /** The command, e.g. `neighbor 10.0.0.1 remote-as 64512` or `no neighbor 10.0.0.1`. */
     readonly text: string;
     /**

@@ -58,6 +58,10 @@ function applyToText(text: string, asn: number, lines: readonly ConfigLine[]): s
     // The device prints its lines at the depth it prints the rest of the block.
     const depth = /^\s+/.exec(out[head + 1] ?? "")?.[0] ?? " ";
     for (const line of lines) {
+        if (line.context !== "global" && line.context.addressFamily === "ipv6") {
+            applyInIpv6Section(out, head, line.text);
+            continue;
+        }
         assert.deepEqual(line.context, { routerBgp: asn }, `only router lines: ${line.text}`);
         const removal = /^no neighbor (\S+)$/.exec(line.text);
         if (removal) {
@@ -70,6 +74,38 @@ function applyToText(text: string, asn: number, lines: readonly ConfigLine[]): s
         out.splice(head + 1 + inserted++, 0, `${depth}${line.text}`);
     }
     return out.join("\n");
+}
+
+/**
+ * A line typed in `address-family ipv6`: `neighbor X activate` joins the block's IPv6 unicast
+ * section (`address-family ipv6` or `ipv6 unicast`, ended by `exit-address-family`) before its
+ * end, at the depth of its lines, or opens one at the end of the block; `no neighbor X activate`
+ * takes the line out, and a section left empty by it is no longer printed (as Quagga and FRR do).
+ */
+function applyInIpv6Section(out: string[], head: number, text: string): void {
+    let end = head + 1;
+    while (end < out.length && !/^\S/.test(out[end]!)) end++;
+    let open = -1;
+    for (let i = head + 1; i < end; i++) if (/^\s*address-family ipv6(?: unicast)?\s*$/.test(out[i]!)) open = i;
+    let close = -1;
+    if (open >= 0) for (let i = open + 1; i < end && close < 0; i++) if (/^\s*exit-address-family\s*$/.test(out[i]!)) close = i;
+    const m = /^(no )?neighbor (\S+) activate$/.exec(text);
+    assert.ok(m, `only activation in the section: ${text}`);
+    if (m[1] === undefined) {
+        if (open < 0 || close < 0) {
+            const depth = /^\s+/.exec(out[head + 1] ?? "")?.[0] ?? " ";
+            out.splice(end, 0, `${depth}address-family ipv6`, `${depth}${text}`, `${depth}exit-address-family`);
+            return;
+        }
+        const depth = /^\s+/.exec(out[close - 1 > open ? close - 1 : open]!)?.[0] ?? " ";
+        out.splice(close, 0, `${depth}${text}`);
+        return;
+    }
+    assert.ok(open >= 0 && close >= 0, `a section to deactivate ${m[2]} in`);
+    const at = out.findIndex((l, i) => i > open && i < close && l.trim() === `neighbor ${m[2]} activate`);
+    assert.ok(at >= 0, `neighbor ${m[2]} activate in the section`);
+    out.splice(at, 1);
+    if (close - 1 === open + 1) out.splice(open, 2);
 }
 
 describe("running-config corpus (real layouts, sources in tests/fixtures/running-configs/index.json)", () => {
@@ -124,7 +160,7 @@ describe("running-config corpus (real layouts, sources in tests/fixtures/running
             it("deleting a router it created keeps the block and everything in it that is not its own", () => {
                 const removal = planRouterRemoval(config, main.asn, { ...NOTHING_OWNED, router: true });
                 assert.ok(removal.ok);
-                const empty = main.neighbors.size === 0 && main.otherLines.length === 0 && main.routerId === null && main.redistribute.size === 0 && main.maxPaths.ebgp === null && main.maxPaths.ibgp === null;
+                const empty = main.neighbors.size === 0 && main.otherLines.length === 0 && main.ipv6.active.size === 0 && main.ipv6.otherLines.length === 0 && main.routerId === null && main.redistribute.size === 0 && main.maxPaths.ebgp === null && main.maxPaths.ibgp === null;
                 assert.deepEqual(renderChanges(removal.changes).map((l) => l.text), empty ? [`no router bgp ${main.asn}`] : []);
             });
 

@@ -32,7 +32,7 @@ function refusedEverywhere(text: string): boolean {
         planNeighbors(config, a, [{ address: ip("10.102.33.250"), remoteAsn: asn(64512), description: null, password: null, updateSource: null, ebgpMultihop: null }], new Set(), true),
         planNeighborsRemoval(config, a, ours),
         planRouterRemoval(config, a, { ...NOTHING_OWNED, router: true, routerId: true }),
-        planRouter(config, { asn: a, routerId: null, maxPaths: { ebgp: null, ibgp: null }, routeInstall: true, redistributeKernel: true }, NOTHING_OWNED, true),
+        planRouter(config, { asn: a, routerId: null, maxPaths: { ebgp: null, ibgp: null }, routeInstall: true, routeInstallIpv6: false, redistributeKernel: true }, NOTHING_OWNED, true),
         // The prefix filter too: a list cut short must not be taken for the whole list.
         planPrefixFilterRemoval(filterView(text, config), a, { ...NO_FILTER_OWNED, lists: new Set(["CALICO-PODS"]) }, ours),
     ].every(refused);

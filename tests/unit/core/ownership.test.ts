@@ -20,7 +20,7 @@ import type { Asn, IpAddress } from "../../../provider/core/values";
 
 const asn = (n: number) => n as Asn;
 const ip = (s: string) => s as IpAddress;
-const WANT: RouterWant = { intent: { asn: asn(500), routerId: null, maxPaths: { ebgp: null, ibgp: null }, routeInstall: true, redistributeKernel: false }, adopt: false };
+const WANT: RouterWant = { intent: { asn: asn(500), routerId: null, maxPaths: { ebgp: null, ibgp: null }, routeInstall: true, routeInstallIpv6: false, redistributeKernel: false }, adopt: false };
 const FRESH: DeviceView = { running: EMPTY_CONFIG, bgpFeature: false };
 
 function decided<T extends { ok: boolean }>(d: T): Extract<T, { ok: true }> {
@@ -119,6 +119,7 @@ describe("ownership: the router, circular", () => {
         routerId: fc.option(fc.constantFrom("10.0.0.1", "10.0.0.2"), { nil: null }),
         maxPaths: fc.record({ ebgp: fc.option(fc.integer({ min: 1, max: 64 }), { nil: null }), ibgp: fc.option(fc.integer({ min: 1, max: 64 }), { nil: null }) }),
         routeInstall: fc.boolean(),
+        routeInstallIpv6: fc.boolean(),
         redistributeKernel: fc.boolean(),
     });
     const router = fc.record({
@@ -168,7 +169,7 @@ describe("ownership: the router, circular", () => {
                 const partial = applyToDevice(d0, sent);
                 const cutOff = confirmRouter(first, NOTHING_OWNED, want, partial);
                 assert.equal(cutOff.missing!.length === 0, sent.length === first.changes.length);
-                for (const key of ["router", "routeInstall", "routerId", "maxPathsEbgp", "maxPathsIbgp", "redistributeKernel"] as const) {
+                for (const key of ["router", "routeInstall", "routeInstallIpv6", "routerId", "maxPathsEbgp", "maxPathsIbgp", "redistributeKernel"] as const) {
                     if (cutOff.owned[key]) assert.ok(first.claimed[key], `${key} is owned only if claimed`);
                 }
                 const second = decided(decideRouter(partial, cutOff.owned, want));

@@ -85,8 +85,10 @@ describe("parseRunningConfig", () => {
         // 10.0.0.9 has no remote-as, but the device holds lines for it: a neighbor with no AS shown.
         assert.equal(r.neighbors.get("10.0.0.9" as never)!.remoteAsn, null);
         assert.deepEqual(r.neighbors.get("10.0.0.9" as never)!.otherLines, ["route-map IN in"]);
-        assert.ok(r.otherLines.includes("address-family ipv6"));
-        assert.ok(r.otherLines.includes("neighbor 2001:db8::1 activate"));
+        // The IPv6 unicast section is read, not kept as foreign lines: who is activated there.
+        assert.deepEqual([...r.ipv6.active], ["2001:db8::1"]);
+        assert.deepEqual(r.ipv6.otherLines, []);
+        assert.ok(!r.otherLines.some((l) => /address-family|activate/.test(l)));
     });
 
     it("skips decorations some builds print around the configuration", () => {

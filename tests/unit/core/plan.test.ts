@@ -31,7 +31,7 @@ function removalChanges<T extends { ok: boolean }>(plan: T): T extends { ok: tru
     return (plan as unknown as { changes: never }).changes;
 }
 
-const INTENT: RouterIntent = { asn: asn(500), routerId: null, maxPaths: { ebgp: null, ibgp: null }, routeInstall: true, redistributeKernel: false };
+const INTENT: RouterIntent = { asn: asn(500), routerId: null, maxPaths: { ebgp: null, ibgp: null }, routeInstall: true, routeInstallIpv6: false, redistributeKernel: false };
 
 /** Compares configurations through the device text, so Map/Set identity does not matter. */
 function sameConfig(a: RunningConfig, b: RunningConfig): void {
@@ -190,7 +190,10 @@ describe("planNeighbors", () => {
 
 describe("planner, circular", () => {
     const octet = fc.integer({ min: 1, max: 254 });
-    const address = fc.tuple(octet, octet).map(([a, b]) => ip(`10.${a}.0.${b}`));
+    const address = fc.oneof(
+        fc.tuple(octet, octet).map(([a, b]) => ip(`10.${a}.0.${b}`)),
+        fc.tuple(octet, octet).map(([a, b]) => ip(`fd00::${a.toString(16)}:${b.toString(16)}`)),
+    );
     const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
     const arbNeighbor = fc.record({
         address,
@@ -207,13 +210,19 @@ describe("planner, circular", () => {
             fc.property(neighbors, neighbors, neighbors, (before, after, foreignRaw) => {
                 const ours = new Set(before.map((n) => n.address));
                 const foreign = foreignRaw.filter((n) => !ours.has(n.address) && !after.some((a) => a.address === n.address));
-                const device = config([...before, ...foreign]);
+                // Someone else's IPv6 neighbors are active or not, as they left them; ours are active.
+                const foreignActive = foreign.filter((n, i) => n.address.includes(":") && i % 2 === 0).map((n) => n.address);
+                const base = config([...before, ...foreign]);
+                const device = { ...base, routers: [{ ...bgpRouter(base)!, ipv6: { active: new Set(foreignActive), otherLines: ["neighbor fd00::ffff route-map X in"] } }] };
                 const plan = planNeighbors(device, asn(500), after, ours, false);
                 assert.ok(plan.ok);
                 const result = bgpRouter(applyChanges(device, plan.changes))!;
                 const expected = new Map([...foreign, ...after].map((n) => [n.address, n]));
                 assert.deepEqual(new Set(result.neighbors.keys()), new Set(expected.keys()));
                 for (const [a, n] of expected) assert.deepEqual(result.neighbors.get(a), runningNeighbor(n));
+                const active = new Set([...foreignActive, ...after.filter((n) => n.address.includes(":")).map((n) => n.address)]);
+                assert.deepEqual(new Set(result.ipv6.active), active);
+                assert.deepEqual(result.ipv6.otherLines, ["neighbor fd00::ffff route-map X in"]);
                 // and re-planning from the result is a no-op
                 const again = planNeighbors(applyChanges(device, plan.changes), asn(500), after, plan.owned, false);
                 assert.ok(again.ok);
