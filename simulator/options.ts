@@ -156,10 +156,20 @@ export interface SimulatorOptions {
     /** How `show running-config` prints neighbor passwords. Default `clear` (ZebOS does). */
     readonly passwordDisplay?: "clear" | "encrypted";
     /**
-     * `show running-config` prints IPv6 neighbors' `activate` in an ` address-family ipv6`
-     * section after an inner ` !` (ZebOS on F5 prints it; unconfirmed on NetScaler). Default off.
+     * How `show running-config` prints the ` address-family ipv6` section that holds IPv6
+     * unicast activation (`neighbor X activate`): after an inner ` !` (`innerSeparator`) and
+     * ended by ` exit-address-family` (`exitLine`), its lines as deep as its head, as ZebOS on F5
+     * prints it. Both are unconfirmed on NetScaler. Default both true.
      */
-    readonly ipv6AddressFamily?: boolean;
+    readonly ipv6Section?: { readonly innerSeparator?: boolean; readonly exitLine?: boolean };
+    /** Whether vtysh takes `ns route-install ipv6 bgp` (unconfirmed spelling of the IPv6 variant). Default true. */
+    readonly ipv6RouteInstallSupport?: boolean;
+    /**
+     * The vtysh command that lists IPv6 unicast sessions (unconfirmed on NetScaler; Quagga's and
+     * ZebOS's `show bgp ipv6 summary`). Other spellings are unknown commands. Default
+     * `show bgp ipv6 summary`.
+     */
+    readonly ipv6SummaryCommand?: string;
     /** `Type` column of BGP routes in nscli `show route` (unconfirmed). Default `BGP`. */
     readonly bgpRouteTypeLabel?: string;
     /** nscli error text for an unknown command (after `ERROR: `). Default `No such command`. */

@@ -2,7 +2,7 @@ import { Ipv4Cidr, networkOf } from "./addresses";
 import { DEFAULT_ENABLED_FEATURES, FEATURES } from "./features";
 import { InterfaceConfig, renderRunningConfig, RenderOptions } from "./renderRunningConfig";
 import { cloneZebos, effectiveMaxPaths, emptyZebosConfig, REDISTRIBUTE_SOURCES, ROUTE_INSTALL_KINDS, ZebosConfig } from "./zebos";
-import { BgpRoute, BgpSessionStatus, RoutingConfig, RoutingEngine } from "../routing/engine";
+import { BgpRoute, BgpSessionStatus, RoutingConfig, RoutingEngine, RoutingFamily } from "../routing/engine";
 import { nodeState, NodeState } from "./node";
 
 /**
@@ -32,7 +32,9 @@ export interface DeviceSettings {
     readonly defaultGateway: string;
     readonly defaultMaxPaths: number | null;
     readonly passwordDisplay: "clear" | "encrypted";
-    readonly ipv6AddressFamily: boolean;
+    readonly ipv6Section: { readonly innerSeparator: boolean; readonly exitLine: boolean };
+    readonly ipv6RouteInstallSupport: boolean;
+    readonly ipv6SummaryCommand: string;
     readonly bgpRouteTypeLabel: string;
     readonly unknownCommandError: string;
     readonly bgpNotEnabledError: string;
@@ -127,7 +129,7 @@ export class Device {
     }
 
     private renderOptions(): RenderOptions {
-        return { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay, ipv6AddressFamily: this.settings.ipv6AddressFamily, defaultMaxPaths: this.settings.defaultMaxPaths };
+        return { interfaces: this.interfaces(), passwordDisplay: this.settings.passwordDisplay, ipv6Section: this.settings.ipv6Section, defaultMaxPaths: this.settings.defaultMaxPaths };
     }
 
     /** max-paths in effect (configured, else the default). */
@@ -235,10 +237,10 @@ export class Device {
         return this.generation === this.routedGeneration ? this.routingChain : this.syncRouting();
     }
 
-    /** The engine's sessions, once it runs the current configuration. */
-    async sessions(): Promise<readonly BgpSessionStatus[]> {
+    /** The engine's sessions in `family` (default IPv4 unicast), once it runs the current configuration. */
+    async sessions(family?: RoutingFamily): Promise<readonly BgpSessionStatus[]> {
         await this.settleRouting();
-        return this.engine.sessions();
+        return this.engine.sessions(family);
     }
 
     /** The engine's learned routes, once it runs the current configuration. */

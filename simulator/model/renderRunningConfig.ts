@@ -15,10 +15,11 @@ export interface RenderOptions {
     /** `clear` prints neighbor passwords as typed (ZebOS does); `encrypted` prints a hashed form. */
     readonly passwordDisplay: "clear" | "encrypted";
     /**
-     * Print IPv6 neighbors' activation in an ` address-family ipv6` section after an inner ` !`,
-     * its lines as deep as its head, as ZebOS on F5 BIG-IP prints it (unconfirmed on NetScaler).
+     * The ` address-family ipv6` section (printed when a neighbor is activated in it), its lines
+     * as deep as its head as ZebOS on F5 BIG-IP prints it: after an inner ` !`, and ended by
+     * ` exit-address-family` (each unconfirmed on NetScaler).
      */
-    readonly ipv6AddressFamily: boolean;
+    readonly ipv6Section: { readonly innerSeparator: boolean; readonly exitLine: boolean };
 }
 
 /**
@@ -73,9 +74,11 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
             if (n.routeMapOut !== undefined) lines.push(`${p} route-map ${n.routeMapOut} out`);
             if (n.maximumPrefix !== undefined) lines.push(`${p} ${maximumPrefixWords(n.maximumPrefix)}`);
         }
-        const ipv6 = neighbors.filter((n) => n.address.includes(":"));
-        if (options.ipv6AddressFamily && ipv6.length > 0) {
-            lines.push(" !", " address-family ipv6", ...ipv6.map((n) => ` neighbor ${n.address} activate`), " exit-address-family");
+        const active = neighbors.filter((n) => n.ipv6Active === true);
+        if (active.length > 0) {
+            if (options.ipv6Section.innerSeparator) lines.push(" !");
+            lines.push(" address-family ipv6", ...active.map((n) => ` neighbor ${n.address} activate`));
+            if (options.ipv6Section.exitLine) lines.push(" exit-address-family");
         }
         lines.push("!");
     }

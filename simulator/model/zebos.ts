@@ -44,6 +44,11 @@ export interface NeighborConfig {
     maximumPrefix?: MaximumPrefix;
     /** `neighbor X peer-group G`: a member takes its remote AS from the group. */
     peerGroup?: string;
+    /**
+     * `neighbor X activate` under `address-family ipv6`: the session carries IPv6 unicast. As in
+     * Quagga, a new neighbor is active in IPv4 unicast alone (`bgp default ipv4-unicast`).
+     */
+    ipv6Active?: boolean;
 }
 
 /** `neighbor G peer-group`, with the group's `remote-as` once set. */

@@ -13,13 +13,20 @@
 export interface RoutingEngine {
     /** Converges the engine to `config` (complete, not a delta). */
     apply(config: RoutingConfig): Promise<void>;
-    /** One entry per configured neighbor while BGP runs; empty when it does not. */
-    sessions(): Promise<readonly BgpSessionStatus[]>;
+    /**
+     * While BGP runs, one entry per neighbor active in `family` (default IPv4 unicast, where
+     * every neighbor is, as with `bgp default ipv4-unicast`; IPv6 unicast: those activated
+     * there), its prefix count that family's; empty when BGP does not run.
+     */
+    sessions(family?: RoutingFamily): Promise<readonly BgpSessionStatus[]>;
     /** Routes learned over BGP (best paths, as they appear in the routing table). */
     routes(): Promise<readonly BgpRoute[]>;
     /** Releases whatever the engine started. The simulator calls it on `close()`. */
     close(): Promise<void>;
 }
+
+/** The unicast address families the simulator models. */
+export type RoutingFamily = "ipv4" | "ipv6";
 
 /** What the engine is told to run. */
 export interface RoutingConfig {
@@ -62,6 +69,8 @@ export interface BgpNeighborConfig {
     readonly prefixListIn?: string;
     readonly prefixListOut?: string;
     readonly maximumPrefix?: { readonly limit: number; readonly threshold?: number; readonly warningOnly: boolean };
+    /** Activated in IPv6 unicast (`address-family ipv6` / `neighbor X activate`). */
+    readonly ipv6Active?: boolean;
 }
 
 /** BGP finite-state-machine states, as `show ip bgp summary` names them. */

@@ -20,6 +20,11 @@
  * - A neighbor's `prefix-list` and `maximum-prefix` (router level in ZebOS) belong to FRR's IPv4
  *   address family; `ip prefix-list` lines are global in both, written as ZebOS stores them
  *   (`ge N le 32` kept as `ge N`, as Quagga and FRR do).
+ * - IPv6 unicast: a neighbor activated under ZebOS's `address-family ipv6` is activated under
+ *   FRR's `address-family ipv6 unicast`; `ns route-install ipv6 bgp` lifts the same zebra filter
+ *   for IPv6 (`ipv6 protocol bgp route-map <deny>`). IPv4 unicast activation of IPv6 neighbors
+ *   stays FRR's default, as ZebOS's (`bgp default ipv4-unicast`): BIRD6 offers IPv6 alone, so
+ *   the session negotiates IPv6 unicast only.
  * - `neighbor X update-source <interface name>`: the appliance's interface names (`vlan0`) do
  *   not exist in the namespace; its only interface carries the interface address, so the name
  *   becomes that address.
@@ -29,11 +34,12 @@ import type { RoutingConfig } from "./engine";
 /** zebra route-map that keeps BGP routes out of the kernel table while route-install is off. */
 export const NO_ROUTE_INSTALL_MAP = "NS-NO-ROUTE-INSTALL";
 
-/** One `router bgp` block as FRR prints it: router-level lines and IPv4 unicast address-family lines. */
+/** One `router bgp` block as FRR prints it: router-level lines and the IPv4 and IPv6 unicast address-family lines. */
 export interface FrrBgpBlock {
     readonly asn: number;
     readonly router: readonly string[];
     readonly ipv4: readonly string[];
+    readonly ipv6: readonly string[];
 }
 
 /** The part of FRR's configuration the engine owns. */
@@ -41,6 +47,8 @@ export interface FrrState {
     readonly bgp: FrrBgpBlock | null;
     /** True when BGP routes are kept out of the kernel table (route-install off). */
     readonly routeInstallBlocked: boolean;
+    /** The same for IPv6 BGP routes (`ns route-install ipv6 bgp` off). */
+    readonly routeInstallBlockedIpv6: boolean;
     /** True when the deny route-map the block relies on exists. */
     readonly denyMapPresent: boolean;
     /** `ip prefix-list` lines, as FRR prints them. */
@@ -60,14 +68,17 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** What FRR should run for `config`. */
 export function desiredFrrState(config: RoutingConfig, options: TranslateOptions = {}): FrrState {
     const routeInstallBlocked = !config.routeInstall.includes("bgp");
+    const routeInstallBlockedIpv6 = !config.routeInstall.includes("ipv6 bgp");
+    const denyMapPresent = routeInstallBlocked || routeInstallBlockedIpv6;
     const prefixLists = config.prefixLists.flatMap((l) =>
         l.entries.map((e) => `ip prefix-list ${l.name} seq ${e.seq} ${e.action} ${e.prefix}${e.ge !== undefined ? ` ge ${e.ge}` : ""}${e.le !== undefined ? ` le ${e.le}` : ""}`),
     );
     const bgp = config.bgp;
-    if (!bgp) return { bgp: null, routeInstallBlocked, denyMapPresent: routeInstallBlocked, prefixLists };
+    if (!bgp) return { bgp: null, routeInstallBlocked, routeInstallBlockedIpv6, denyMapPresent, prefixLists };
     const ownAddress = config.interfaceAddress.split("/")[0]!;
     const router = [`bgp router-id ${bgp.routerId}`, "no bgp ebgp-requires-policy"];
     const ipv4: string[] = [];
+    const ipv6: string[] = [];
     for (const source of bgp.redistribute) ipv4.push(`redistribute ${source}`);
     for (const n of bgp.neighbors) {
         router.push(`neighbor ${n.address} remote-as ${n.remoteAs}`);
@@ -83,20 +94,22 @@ export function desiredFrrState(config: RoutingConfig, options: TranslateOptions
         if (n.prefixListIn !== undefined) ipv4.push(`neighbor ${n.address} prefix-list ${n.prefixListIn} in`);
         if (n.prefixListOut !== undefined) ipv4.push(`neighbor ${n.address} prefix-list ${n.prefixListOut} out`);
         const m = n.maximumPrefix;
+        if (n.ipv6Active === true) ipv6.push(`neighbor ${n.address} activate`);
         if (m !== undefined) ipv4.push(`neighbor ${n.address} maximum-prefix ${m.limit}${m.threshold !== undefined ? ` ${m.threshold}` : ""}${m.warningOnly ? " warning-only" : ""}`);
     }
     if (bgp.maxPaths.ebgp !== undefined) ipv4.push(`maximum-paths ${bgp.maxPaths.ebgp}`);
     if (bgp.maxPaths.ibgp !== undefined) ipv4.push(`maximum-paths ibgp ${bgp.maxPaths.ibgp}`);
-    return { bgp: { asn: bgp.asn, router, ipv4 }, routeInstallBlocked, denyMapPresent: routeInstallBlocked, prefixLists };
+    return { bgp: { asn: bgp.asn, router, ipv4, ipv6 }, routeInstallBlocked, routeInstallBlockedIpv6, denyMapPresent, prefixLists };
 }
 
 /** Reads the engine-owned parts out of FRR's `show running-config`. */
 export function parseFrrRunningConfig(text: string): FrrState {
-    let bgp: { asn: number; router: string[]; ipv4: string[] } | null = null;
+    let bgp: { asn: number; router: string[]; ipv4: string[]; ipv6: string[] } | null = null;
     let routeInstallBlocked = false;
+    let routeInstallBlockedIpv6 = false;
     let denyMapPresent = false;
     const prefixLists: string[] = [];
-    let block: "none" | "router" | "ipv4" | "other-af" = "none";
+    let block: "none" | "router" | "ipv4" | "ipv6" | "other-af" = "none";
     for (const raw of text.split(/\r?\n/)) {
         const line = raw.trimEnd();
         const top = /^\S/.test(line);
@@ -105,10 +118,12 @@ export function parseFrrRunningConfig(text: string): FrrState {
             const m = /^router bgp (\d+)$/.exec(line);
             if (m) {
                 // A second instance (`router bgp N vrf X`) does not match and is left alone.
-                bgp = { asn: Number(m[1]), router: [], ipv4: [] };
+                bgp = { asn: Number(m[1]), router: [], ipv4: [], ipv6: [] };
                 block = "router";
             } else if (line === `ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`) {
                 routeInstallBlocked = true;
+            } else if (line === `ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`) {
+                routeInstallBlockedIpv6 = true;
             } else if (new RegExp(`^route-map ${NO_ROUTE_INSTALL_MAP} deny 10$`).test(line)) {
                 denyMapPresent = true;
             } else if (line.startsWith("ip prefix-list ")) {
@@ -125,13 +140,15 @@ export function parseFrrRunningConfig(text: string): FrrState {
         }
         const af = /^address-family (\S+)(?: (\S+))?$/.exec(t);
         if (af) {
-            block = af[1] === "ipv4" && (af[2] ?? "unicast") === "unicast" ? "ipv4" : "other-af";
+            const unicast = (af[2] ?? "unicast") === "unicast";
+            block = af[1] === "ipv4" && unicast ? "ipv4" : af[1] === "ipv6" && unicast ? "ipv6" : "other-af";
             continue;
         }
         if (block === "router") bgp.router.push(t);
         else if (block === "ipv4") bgp.ipv4.push(t);
+        else if (block === "ipv6") bgp.ipv6.push(t);
     }
-    return { bgp, routeInstallBlocked, denyMapPresent, prefixLists };
+    return { bgp, routeInstallBlocked, routeInstallBlockedIpv6, denyMapPresent, prefixLists };
 }
 
 /** Lines that replace each other: setting one with another value needs no `no` first. */
@@ -188,6 +205,8 @@ export function frrCommands(current: FrrState, desired: FrrState): string[] {
     if (desired.denyMapPresent && !current.denyMapPresent) cmds.push(`route-map ${NO_ROUTE_INSTALL_MAP} deny 10`, "exit");
     if (desired.routeInstallBlocked && !current.routeInstallBlocked) cmds.push(`ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
     if (!desired.routeInstallBlocked && current.routeInstallBlocked) cmds.push(`no ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
+    if (desired.routeInstallBlockedIpv6 && !current.routeInstallBlockedIpv6) cmds.push(`ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
+    if (!desired.routeInstallBlockedIpv6 && current.routeInstallBlockedIpv6) cmds.push(`no ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`);
     // Entries go before they are added, so a number reused for another rule is replaced cleanly.
     const wantLists = new Set(desired.prefixLists);
     const haveLists = new Set(current.prefixLists);
@@ -215,9 +234,12 @@ export function frrCommands(current: FrrState, desired: FrrState): string[] {
             removed,
         );
         if (explicitActivation) ipv4.push(...[...wanted].map((n) => `neighbor ${n} activate`));
-        if (!cur || router.length > 0 || ipv4.length > 0) {
+        // IPv6 activation is explicit in both: the lines are diffed like any other.
+        const ipv6 = diffSection(cur?.ipv6 ?? [], want.ipv6, removed);
+        if (!cur || router.length > 0 || ipv4.length > 0 || ipv6.length > 0) {
             cmds.push(`router bgp ${want.asn}`, ...router);
             if (ipv4.length > 0) cmds.push("address-family ipv4 unicast", ...ipv4, "exit-address-family");
+            if (ipv6.length > 0) cmds.push("address-family ipv6 unicast", ...ipv6, "exit-address-family");
             cmds.push("exit");
         }
     }

@@ -9,7 +9,7 @@
  * route-map; `close()` removes both.
  */
 import { execFile } from "node:child_process";
-import type { BgpRoute, BgpSessionStatus, RoutingConfig, RoutingEngine } from "./engine";
+import type { BgpRoute, BgpSessionStatus, RoutingConfig, RoutingEngine, RoutingFamily } from "./engine";
 import { desiredFrrState, frrCommands, NO_ROUTE_INSTALL_MAP, parseFrrRunningConfig, type FrrState } from "./frrConfig";
 import { routesFromFrr, sessionsFromFrr, type FrrBgpTableJson, type FrrRouteJson, type FrrSummaryJson } from "./frrState";
 
@@ -57,16 +57,23 @@ export class FrrRoutingEngine implements RoutingEngine {
         await this.converge(desiredFrrState(config, connectRetry(this.options)));
     }
 
-    async sessions(): Promise<readonly BgpSessionStatus[]> {
+    async sessions(family: RoutingFamily = "ipv4"): Promise<readonly BgpSessionStatus[]> {
         const bgp = this.config?.bgp;
         if (!bgp || this.closed) return [];
-        return sessionsFromFrr(bgp.neighbors, await this.json<FrrSummaryJson>("show bgp summary json"));
+        const neighbors = family === "ipv4" ? bgp.neighbors : bgp.neighbors.filter((n) => n.ipv6Active === true);
+        return sessionsFromFrr(neighbors, await this.json<FrrSummaryJson>("show bgp summary json"), family);
     }
 
+    /** IPv4 and IPv6 BGP routes of zebra's RIB. */
     async routes(): Promise<readonly BgpRoute[]> {
         if (!this.config?.bgp || this.closed) return [];
-        const [rib, table] = await Promise.all([this.json<FrrRouteJson>("show ip route json"), this.json<FrrBgpTableJson>("show bgp ipv4 unicast json")]);
-        return routesFromFrr(rib, table);
+        const [rib, table, rib6, table6] = await Promise.all([
+            this.json<FrrRouteJson>("show ip route json"),
+            this.json<FrrBgpTableJson>("show bgp ipv4 unicast json"),
+            this.json<FrrRouteJson>("show ipv6 route json"),
+            this.json<FrrBgpTableJson>("show bgp ipv6 unicast json"),
+        ]);
+        return [...routesFromFrr(rib, table), ...routesFromFrr(rib6, table6)];
     }
 
     /** Removes the `router bgp` instance, the prefix lists and the route-install filter, leaving the daemons as they were before. */
@@ -74,7 +81,7 @@ export class FrrRoutingEngine implements RoutingEngine {
         if (this.closed) return;
         this.closed = true;
         const current = parseFrrRunningConfig(await this.vtysh(["show running-config"]).catch(() => ""));
-        const lines = frrCommands(current, { bgp: null, routeInstallBlocked: false, denyMapPresent: current.denyMapPresent, prefixLists: [] }).slice(1, -1);
+        const lines = frrCommands(current, { bgp: null, routeInstallBlocked: false, routeInstallBlockedIpv6: false, denyMapPresent: current.denyMapPresent, prefixLists: [] }).slice(1, -1);
         if (current.denyMapPresent) lines.push(`no route-map ${NO_ROUTE_INSTALL_MAP}`);
         if (lines.length > 0) await this.vtysh(["configure terminal", ...lines, "end"]).catch(() => undefined);
     }

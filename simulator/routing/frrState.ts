@@ -2,7 +2,7 @@
  * FRR's JSON show output (`show bgp summary json`, `show ip route json`,
  * `show bgp ipv4 unicast json`) as the engine's session and route records. Pure.
  */
-import { BGP_SESSION_STATES, type BgpNeighborConfig, type BgpRoute, type BgpSessionState, type BgpSessionStatus } from "./engine";
+import { BGP_SESSION_STATES, type BgpNeighborConfig, type BgpRoute, type BgpSessionState, type BgpSessionStatus, type RoutingFamily } from "./engine";
 
 interface FrrSummaryPeer {
     remoteAs?: number;
@@ -17,6 +17,7 @@ interface FrrSummaryPeer {
 /** `show bgp summary json` (FRR 8.x): `{ ipv4Unicast: { peers: { "<ip>": {...} } } }`; `{}` without BGP. */
 export interface FrrSummaryJson {
     ipv4Unicast?: { peers?: Record<string, FrrSummaryPeer> };
+    ipv6Unicast?: { peers?: Record<string, FrrSummaryPeer> };
 }
 
 /**
@@ -24,8 +25,8 @@ export interface FrrSummaryJson {
  * yet created, or removed behind the simulator's back) is `Idle`; FRR's transient `Clearing` and
  * `Deleted` are reported as `Idle`, the state ZebOS shows while a session is torn down.
  */
-export function sessionsFromFrr(neighbors: readonly BgpNeighborConfig[], summary: FrrSummaryJson): BgpSessionStatus[] {
-    const peers = summary.ipv4Unicast?.peers ?? {};
+export function sessionsFromFrr(neighbors: readonly BgpNeighborConfig[], summary: FrrSummaryJson, family: RoutingFamily = "ipv4"): BgpSessionStatus[] {
+    const peers = (family === "ipv4" ? summary.ipv4Unicast : summary.ipv6Unicast)?.peers ?? {};
     return neighbors.map((n) => {
         const p = peers[n.address];
         if (!p) return { address: n.address, remoteAs: n.remoteAs, state: "Idle", prefixesReceived: 0, messagesReceived: 0, messagesSent: 0 };

@@ -1,5 +1,5 @@
 import { canonicalAddress } from "../model/addresses";
-import { BgpRoute, BgpRoutingConfig, BgpSessionState, BgpSessionStatus, RoutingConfig, RoutingEngine } from "./engine";
+import { BgpRoute, BgpRoutingConfig, BgpSessionState, BgpSessionStatus, RoutingConfig, RoutingEngine, RoutingFamily } from "./engine";
 
 /** What a test says about one neighbor's session (see {@link InMemoryRoutingEngine.setSession}). */
 export interface SessionOverride {
@@ -58,27 +58,33 @@ export class InMemoryRoutingEngine implements RoutingEngine {
         this.overrides.delete(normalise(address));
     }
 
-    async sessions(): Promise<readonly BgpSessionStatus[]> {
+    async sessions(family: RoutingFamily = "ipv4"): Promise<readonly BgpSessionStatus[]> {
         if (!this.config) return [];
         const t = this.now();
-        return this.config.neighbors.map((n) => {
-            const o = this.overrides.get(n.address);
-            const state = o?.override.state ?? this.defaultState;
-            const since = Math.max(o?.since ?? 0, this.configuredSince.get(n.address) ?? t);
-            const seconds = Math.max(0, Math.floor((t - since) / 1000));
-            const established = state === "Established";
-            const prefixes = established ? this.routesOf(n.address).length : 0;
-            return {
-                address: n.address,
-                remoteAs: n.remoteAs,
-                state,
-                prefixesReceived: established ? (o?.override.prefixes ?? prefixes) : 0,
-                // An open, an update per prefix and a keepalive a minute, roughly what a real peer exchanges.
-                messagesReceived: established ? 3 + Math.floor(seconds / 60) + prefixes : 0,
-                messagesSent: established ? 3 + Math.floor(seconds / 60) : 0,
-                ...(established ? { upDownSeconds: seconds } : {}),
-            };
-        });
+        const inFamily = (prefix: string) => prefix.includes(":") === (family === "ipv6");
+        return this.config.neighbors
+            .filter((n) => family === "ipv4" || n.ipv6Active === true)
+            .map((n) => {
+                const o = this.overrides.get(n.address);
+                const state = o?.override.state ?? this.defaultState;
+                const since = Math.max(o?.since ?? 0, this.configuredSince.get(n.address) ?? t);
+                const seconds = Math.max(0, Math.floor((t - since) / 1000));
+                const established = state === "Established";
+                const own = this.routesOf(n.address);
+                const prefixes = established ? own.filter(inFamily).length : 0;
+                // A count without routes stands for IPv4 prefixes.
+                const counted = o?.override.routes === undefined && family === "ipv4" ? o?.override.prefixes : undefined;
+                return {
+                    address: n.address,
+                    remoteAs: n.remoteAs,
+                    state,
+                    prefixesReceived: established ? (counted ?? prefixes) : 0,
+                    // An open, an update per prefix and a keepalive a minute, roughly what a real peer exchanges.
+                    messagesReceived: established ? 3 + Math.floor(seconds / 60) + prefixes : 0,
+                    messagesSent: established ? 3 + Math.floor(seconds / 60) : 0,
+                    ...(established ? { upDownSeconds: seconds } : {}),
+                };
+            });
     }
 
     async routes(): Promise<readonly BgpRoute[]> {

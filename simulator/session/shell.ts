@@ -5,7 +5,7 @@ import { runFreebsdLine } from "../nscli/freebsd";
 import { runVtyshLine } from "../vtysh/processor";
 
 /** The mode a session is in; each has its own prompt and command table. */
-export type ModeName = "nscli" | "freebsd" | "vtysh" | "config" | "router";
+export type ModeName = "nscli" | "freebsd" | "vtysh" | "config" | "router" | "router-af";
 
 /** What the device prints for one input line (without echo or prompt). */
 export interface ShellReply {
@@ -50,12 +50,15 @@ export class Shell {
                 return `${host}(config)#`;
             case "router":
                 return `${host}(config-router)#`;
+            case "router-af":
+                // Quagga's prompt for an address family; ZebOS's is unconfirmed.
+                return `${host}(config-router-af)#`;
         }
     }
 
     /** True in `ns(config)#` and below, where lines change configuration. */
     get inConfigMode(): boolean {
-        return this.mode === "config" || this.mode === "router";
+        return this.mode === "config" || this.mode === "router" || this.mode === "router-af";
     }
 
     get inVtysh(): boolean {

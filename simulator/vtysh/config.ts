@@ -47,9 +47,51 @@ export function configCommands(t: Table): Table {
             }),
         )
         .add("ns route-install {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, a.req("kind") as RouteInstallKind, true)))
+        .add("no ns route-install {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, a.req("kind") as RouteInstallKind, false)));
+}
+
+/** `ns(config)#`: the IPv6 variants of `ns route-install` (their spelling is unconfirmed: the `ipv6RouteInstallSupport` option). */
+export function ipv6RouteInstallCommands(t: Table): Table {
+    return t
         .add("ns route-install ipv6 {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, `ipv6 ${a.req("kind")}` as RouteInstallKind, true)))
-        .add("no ns route-install {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, a.req("kind") as RouteInstallKind, false)))
         .add("no ns route-install ipv6 {kind:default|bgp|ospf|rip|isis}", cfg((shell, a) => setRouteInstall(shell, `ipv6 ${a.req("kind")}` as RouteInstallKind, false)));
+}
+
+/**
+ * `ns(config-router)#` → `ns(config-router-af)#`: the IPv6 unicast address family, in both of
+ * Quagga's spellings. Other families are unknown commands (only IPv6 unicast is modelled).
+ */
+export function addressFamilyEnterCommands(t: Table): Table {
+    // Entering a mode changes no configuration.
+    const enter: VtyshCommand = {
+        config: false,
+        run: (shell) => {
+            const router = shell.device.zebos.bgp;
+            if (!router || router.asn !== shell.routerAsn || !shell.device.bgpConfigurable) return [NO_BGP_INSTANCE];
+            shell.mode = "router-af";
+            return [];
+        },
+    };
+    return t.add("address-family ipv6", enter).add("address-family ipv6 unicast", enter);
+}
+
+/** `ns(config-router-af)#` under `address-family ipv6`: activation, and leaving the section. */
+export function addressFamilyCommands(t: Table): Table {
+    const activate = (on: boolean) =>
+        onNeighbor((n) => {
+            if (on) n.ipv6Active = true;
+            else delete n.ipv6Active;
+        });
+    return t
+        .add("neighbor <peer:word> activate", activate(true))
+        .add("no neighbor <peer:word> activate", activate(false))
+        .add("exit-address-family", {
+            config: false,
+            run: (shell) => {
+                shell.mode = "router";
+                return [];
+            },
+        });
 }
 
 function setRouteInstall(shell: Shell, kind: RouteInstallKind, on: boolean): string[] {

@@ -21,6 +21,9 @@ export function execCommands(t: CommandTable<VtyshCommand>): CommandTable<VtyshC
 
 function exit(shell: Shell): readonly string[] {
     switch (shell.mode) {
+        case "router-af":
+            shell.mode = "router";
+            return [];
         case "router":
             shell.mode = "config";
             return [];
@@ -34,6 +37,11 @@ function exit(shell: Shell): readonly string[] {
     }
 }
 
+/** The command that lists IPv6 unicast sessions, in every vtysh mode (its spelling is the `ipv6SummaryCommand` option). */
+export function ipv6SummaryCommands(t: CommandTable<VtyshCommand>, command: string): CommandTable<VtyshCommand> {
+    return t.add(command, nav((shell) => renderBgpSummary(shell.device, "ipv6")));
+}
+
 /**
  * Commands every vtysh mode accepts: ZebOS runs show commands from configuration modes too
  * (the seed transcript runs `show running-config` at `ns(config-router)#`).
@@ -42,7 +50,7 @@ export function commonCommands(t: CommandTable<VtyshCommand>): CommandTable<Vtys
     return t
         .add("show running-config", nav((shell) => shell.device.runningConfig()))
         .add("write terminal", nav((shell) => shell.device.runningConfig()))
-        .add("show ip bgp summary", nav((shell) => renderBgpSummary(shell.device)))
+        .add("show ip bgp summary", nav((shell) => renderBgpSummary(shell.device, "ipv4")))
         .add("show ip route", nav((shell) => renderIpRoute(shell.device, false)))
         .add("show ip route bgp", nav((shell) => renderIpRoute(shell.device, true)))
         .add(

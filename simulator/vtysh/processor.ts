@@ -1,7 +1,7 @@
 import { Args, CommandTable, MatchResult } from "../grammar/commandTable";
 import { reply, Shell, ShellReply } from "../session/shell";
-import { routerCommands, configCommands } from "./config";
-import { commonCommands, execCommands } from "./exec";
+import { addressFamilyCommands, addressFamilyEnterCommands, configCommands, ipv6RouteInstallCommands, routerCommands } from "./config";
+import { commonCommands, execCommands, ipv6SummaryCommands } from "./exec";
 import { maximumPrefixCommands, neighborPrefixListCommands, neighborRouteMapCommands, prefixListConfigCommands } from "./filters";
 
 /**
@@ -23,26 +23,31 @@ function build(...groups: ((t: Table) => Table)[]): Table {
     return groups.reduce((t, g) => g(t), new CommandTable<VtyshCommand>());
 }
 
-type Mode = "vtysh" | "config" | "router";
+type Mode = "vtysh" | "config" | "router" | "router-af";
 
 /** What the appliance's ZebOS takes beyond the runbook's commands (settings; unconfirmed on NetScaler). */
 interface Support {
     readonly prefixLists: boolean;
     readonly maximumPrefix: boolean;
+    readonly ipv6RouteInstall: boolean;
+    /** The command that lists IPv6 unicast sessions. */
+    readonly ipv6Summary: string;
 }
 
 const tableCache = new Map<string, Record<Mode, Table>>();
 
 /** One explicit command table per vtysh mode, for what the appliance supports. */
 function tables(support: Support): Record<Mode, Table> {
-    const key = `${support.prefixLists}/${support.maximumPrefix}`;
+    const key = JSON.stringify(support);
     let t = tableCache.get(key);
     if (!t) {
         const none = (x: Table) => x;
+        const common = (x: Table) => ipv6SummaryCommands(commonCommands(x), support.ipv6Summary);
         t = {
-            vtysh: build(execCommands, commonCommands),
-            config: build(configCommands, support.prefixLists ? prefixListConfigCommands : none, commonCommands),
-            router: build(routerCommands, support.prefixLists ? neighborPrefixListCommands : none, support.maximumPrefix ? maximumPrefixCommands : none, neighborRouteMapCommands, commonCommands),
+            vtysh: build(execCommands, common),
+            config: build(configCommands, support.ipv6RouteInstall ? ipv6RouteInstallCommands : none, support.prefixLists ? prefixListConfigCommands : none, common),
+            router: build(routerCommands, addressFamilyEnterCommands, support.prefixLists ? neighborPrefixListCommands : none, support.maximumPrefix ? maximumPrefixCommands : none, neighborRouteMapCommands, common),
+            "router-af": build(addressFamilyCommands, common),
         };
         tableCache.set(key, t);
     }
@@ -58,7 +63,12 @@ export async function runVtyshLine(shell: Shell, line: string, promptLength: num
     const mode = shell.mode as Mode;
     const inConfig = shell.inConfigMode;
     const settings = shell.device.settings;
-    const TABLES = tables({ prefixLists: settings.prefixListSupport, maximumPrefix: settings.maximumPrefixSupport });
+    const TABLES = tables({
+        prefixLists: settings.prefixListSupport,
+        maximumPrefix: settings.maximumPrefixSupport,
+        ipv6RouteInstall: settings.ipv6RouteInstallSupport,
+        ipv6Summary: settings.ipv6SummaryCommand,
+    });
     let m: MatchResult<VtyshCommand> = TABLES[mode].match(line);
     if (m.kind !== "matched" && m.kind !== "empty" && mode === "router" && shell.parentModeFallback) {
         const parent = TABLES.config.match(line);

@@ -1,5 +1,5 @@
 import { Device } from "../model/device";
-import { BgpRoute, BgpSessionStatus } from "../routing/engine";
+import { BgpRoute, BgpSessionStatus, RoutingFamily } from "../routing/engine";
 
 /**
  * Assumption: what vtysh answers for BGP show commands when no BGP instance runs (no
@@ -7,11 +7,14 @@ import { BgpRoute, BgpSessionStatus } from "../routing/engine";
  */
 export const NO_BGP_INSTANCE = "% BGP instance not found";
 
-/** `show ip bgp summary` in the Zebra/ZebOS layout (the column header is what parsers key on). */
-export async function renderBgpSummary(device: Device): Promise<string[]> {
+/**
+ * `show ip bgp summary` (IPv4 unicast) or the IPv6 unicast summary, in the Zebra/ZebOS layout
+ * (the column header is what parsers key on); the IPv6 one lists the neighbors activated there.
+ */
+export async function renderBgpSummary(device: Device, family: RoutingFamily): Promise<string[]> {
     const bgp = device.zebos.bgp;
     if (!bgp || !device.bgpEnabled) return [NO_BGP_INSTANCE];
-    const sessions = await device.sessions();
+    const sessions = await device.sessions(family);
     const lines = [
         `BGP router identifier ${device.effectiveRouterId()}, local AS number ${bgp.asn}`,
         "BGP table version is 1",

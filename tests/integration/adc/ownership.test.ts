@@ -143,10 +143,20 @@ describe("ownership over SSH: concurrent stacks, the same device reached another
     it("meets peer groups and an address-family section after an inner ' !' over SSH, and destroy leaves them as they were", async () => {
         sim = await startSimulator({
             banner: [],
-            ipv6AddressFamily: true,
             initialConfig: {
                 enabledFeatures: ["BGP"],
-                zebos: ["router bgp 500", " neighbor CALICO peer-group", " neighbor CALICO remote-as 64512", " neighbor 10.33.5.1 peer-group CALICO", " neighbor 2001:db8::5 remote-as 64999", " neighbor 10.33.5.9 remote-as 65010"],
+                zebos: [
+                    "router bgp 500",
+                    " neighbor CALICO peer-group",
+                    " neighbor CALICO remote-as 64512",
+                    " neighbor 10.33.5.1 peer-group CALICO",
+                    " neighbor 2001:db8::5 remote-as 64999",
+                    " neighbor 10.33.5.9 remote-as 65010",
+                    " !",
+                    " address-family ipv6",
+                    " neighbor 2001:db8::5 activate",
+                    " exit-address-family",
+                ],
             },
         });
         const before = sim.device.runningConfig();

@@ -9,7 +9,7 @@ const neighbor = (address: string, extra: Partial<BgpNeighborConfig> = {}): BgpN
 function config(neighbors: BgpNeighborConfig[], extra: Partial<RoutingConfig> = {}, asn = 500): RoutingConfig {
     return {
         interfaceAddress: "192.0.2.1/24",
-        routeInstall: ["bgp"],
+        routeInstall: ["bgp", "ipv6 bgp"],
         prefixLists: [],
         bgp: { asn, routerId: "192.0.2.1", maxPaths: { ebgp: 8, ibgp: 8 }, redistribute: [], neighbors },
         ...extra,
@@ -61,8 +61,11 @@ end
 function printFrr(state: FrrState): string {
     const out = ["!", "frr version 8.4.4", "!"];
     if (state.routeInstallBlocked) out.push(`ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "!");
+    if (state.routeInstallBlockedIpv6) out.push(`ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "!");
     if (state.bgp) {
-        out.push(`router bgp ${state.bgp.asn}`, ...state.bgp.router.map((l) => ` ${l}`), " !", " address-family ipv4 unicast", ...state.bgp.ipv4.map((l) => `  ${l}`), " exit-address-family", "exit", "!");
+        out.push(`router bgp ${state.bgp.asn}`, ...state.bgp.router.map((l) => ` ${l}`), " !", " address-family ipv4 unicast", ...state.bgp.ipv4.map((l) => `  ${l}`), " exit-address-family");
+        if (state.bgp.ipv6.length > 0) out.push(" !", " address-family ipv6 unicast", ...state.bgp.ipv6.map((l) => `  ${l}`), " exit-address-family");
+        out.push("exit", "!");
     }
     if (state.denyMapPresent) out.push(`route-map ${NO_ROUTE_INSTALL_MAP} deny 10`, "exit", "!");
     out.push("end");
@@ -123,6 +126,7 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
             `route-map ${NO_ROUTE_INSTALL_MAP} deny 10`,
             "exit",
             `ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`,
+            `ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`,
             "router bgp 500",
             "neighbor 192.0.2.11 remote-as 64512",
             "bgp router-id 192.0.2.1",
@@ -169,12 +173,16 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
         const current = parseFrrRunningConfig(FRR_RUNNING);
         const moved = frrCommands(current, desiredFrrState(config([neighbor("192.0.2.11")], {}, 501)));
         assert.deepEqual(moved.slice(0, 5), ["configure terminal", `no ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "no router bgp 500", "router bgp 501", "neighbor 192.0.2.11 remote-as 64512"]);
-        assert.deepEqual(frrCommands(current, desiredFrrState({ interfaceAddress: "192.0.2.1/24", routeInstall: [], prefixLists: [], bgp: null })), ["configure terminal", "no router bgp 500", "end"]);
+        assert.deepEqual(frrCommands(current, desiredFrrState({ interfaceAddress: "192.0.2.1/24", routeInstall: [], prefixLists: [], bgp: null })), ["configure terminal", `ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "no router bgp 500", "end"]);
     });
 
     it("sends nothing once FRR runs the desired configuration, whatever that configuration is", () => {
         const arbNeighbor = fc.record({
-            address: fc.integer({ min: 2, max: 250 }).map((n) => `192.0.2.${n}`),
+            address: fc.oneof(
+                fc.integer({ min: 2, max: 250 }).map((n) => `192.0.2.${n}`),
+                fc.integer({ min: 2, max: 250 }).map((n) => `2001:db8::${n.toString(16)}`),
+            ),
+            ipv6Active: fc.option(fc.constant(true), { nil: undefined }),
             remoteAs: fc.integer({ min: 1, max: 4294967295 }),
             description: fc.option(fc.stringMatching(/^[a-z][a-z0-9 -]{0,20}[a-z0-9]$/), { nil: undefined }),
             password: fc.option(fc.stringMatching(/^[A-Za-z0-9]{1,20}$/), { nil: undefined }),
@@ -184,7 +192,7 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
         const arbConfig = fc.record({
             asn: fc.integer({ min: 1, max: 4294967295 }),
             neighbors: fc.uniqueArray(arbNeighbor, { selector: (n) => n.address, maxLength: 6 }),
-            routeInstall: fc.subarray(["bgp", "default"]),
+            routeInstall: fc.subarray(["bgp", "default", "ipv6 bgp"]),
             ebgp: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }),
             redistribute: fc.subarray(["kernel", "static", "connected"]),
             retry: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
@@ -208,7 +216,7 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
                 // From another configuration there is something to do, unless it is the same one.
                 const from = desiredFrrState(toConfig(a), opts(a));
                 const cmds = frrCommands(parseFrrRunningConfig(printFrr(from)), want);
-                const key = (st: FrrState) => JSON.stringify([st.bgp?.asn, [...(st.bgp?.router ?? [])].sort(), [...(st.bgp?.ipv4 ?? [])].sort(), st.routeInstallBlocked]);
+                const key = (st: FrrState) => JSON.stringify([st.bgp?.asn, [...(st.bgp?.router ?? [])].sort(), [...(st.bgp?.ipv4 ?? [])].sort(), [...(st.bgp?.ipv6 ?? [])].sort(), st.routeInstallBlocked, st.routeInstallBlockedIpv6]);
                 assert.equal(cmds.length === 0, key(from) === key(want));
                 assert.deepEqual(frrCommands(parseFrrRunningConfig(printFrr(want)), want), []);
             }),
