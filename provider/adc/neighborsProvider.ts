@@ -217,7 +217,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
                 expected: spec.neighbors.map((n) => ({ address: n.address, remoteAsn: n.remoteAsn })),
                 localAsn: spec.asn,
                 timeoutMs: spec.waitForEstablishedSeconds * 1000,
-                readSessions: () => readSessions(session),
+                readSessions: () => readSessions(session, spec.neighbors.some((n) => addressFamilyOf(n.address) === "ipv6")),
             });
             after = { ...after, sessions };
         } catch (e) {

@@ -13,7 +13,10 @@ import { filterView, type FilterView } from "../core/prefixFilter";
 
 export interface Observation {
     readonly running: RunningConfig;
+    /** IPv4 neighbors' sessions from the IPv4 summary, IPv6 neighbors' from the IPv6 one. */
     readonly sessions: readonly BgpSessionState[];
+    /** The device's answer when it refused the IPv6 summary: IPv6 sessions are then unknown, not absent. */
+    readonly ipv6SummaryFailure?: string;
 }
 
 /** An observation read from the device's answers, with the prefix lists the filter plan reads. */
@@ -25,8 +28,17 @@ export async function bgpFeatureEnabled(session: AdcSession): Promise<boolean> {
     return parseFeatures(await session.cli("show ns feature")).get("BGP") === true;
 }
 
+/**
+ * The IPv6 unicast summary: Quagga's and ZebOS's `show bgp ipv6 summary`. Unconfirmed on
+ * NetScaler; a device that does not know it leaves IPv6 sessions unknown, and a wait for them
+ * fails naming the command and the answer.
+ */
+export const IPV6_SUMMARY = "show bgp ipv6 summary";
+/** The summaries, IPv4 unicast first: with `bgp default ipv4-unicast` it lists IPv6 neighbors too, but only the IPv6 one counts their IPv6 routes. */
+const SUMMARIES: readonly string[] = ["show ip bgp summary", IPV6_SUMMARY];
+
 /** The show commands an observation reads, in one exchange. */
-export const OBSERVE_SHOWS: readonly string[] = ["show running-config", "show ip bgp summary"];
+export const OBSERVE_SHOWS: readonly string[] = ["show running-config", ...SUMMARIES];
 
 /** Reads the configuration and the sessions in one round trip. */
 export async function observe(session: AdcSession): Promise<FullObservation> {
@@ -44,20 +56,39 @@ export async function observeWithFeature(session: AdcSession): Promise<Observati
  * The answers to {@link OBSERVE_SHOWS} as an observation. A device without a BGP instance
  * answers the summary with a `%` line: that means no sessions.
  */
-export function observation(host: string, [config, summary]: readonly ShowAnswer[]): FullObservation {
+export function observation(host: string, [config, ...summaries]: readonly ShowAnswer[]): FullObservation {
     if (config.failure !== undefined) throw new AdcCommandError(host, "show running-config", config.failure, "check that the account may run vtysh's `show running-config`");
     const running = parseRunningConfig(config.output);
-    return { running, filter: filterView(config.output, running), sessions: bgpRouter(running) && summary.failure === undefined ? parseBgpSummary(summary.output) : [] };
+    const filter = filterView(config.output, running);
+    if (!bgpRouter(running)) return { running, filter, sessions: [] };
+    return { running, filter, ...sessionsOf(summaries) };
 }
 
-/** A device without a BGP instance answers the summary with a `%` line; that means no sessions. */
-export async function readSessions(session: AdcSession): Promise<BgpSessionState[]> {
-    try {
-        return parseBgpSummary(await session.vtyshShow("show ip bgp summary"));
-    } catch (e) {
-        if (e instanceof AdcCommandError) return [];
-        throw e;
+/**
+ * The two summaries' answers as sessions: each neighbor from its own family's summary. A device
+ * without a BGP instance answers a summary with a `%` line: no sessions.
+ */
+export function sessionsOf([ipv4, ipv6]: readonly ShowAnswer[]): { sessions: BgpSessionState[]; ipv6SummaryFailure?: string } {
+    const read = (a: ShowAnswer | undefined) => (a === undefined || a.failure !== undefined ? [] : parseBgpSummary(a.output));
+    const sessions = [...read(ipv4).filter((s) => !s.address.includes(":")), ...read(ipv6).filter((s) => s.address.includes(":"))];
+    return ipv6?.failure !== undefined ? { sessions, ipv6SummaryFailure: ipv6.failure } : { sessions };
+}
+
+/**
+ * Reads the sessions (both summaries, one exchange). With `ipv6Needed`, a device that refuses
+ * the IPv6 summary is an error naming the command and its answer, never an empty list.
+ */
+export async function readSessions(session: AdcSession, ipv6Needed = false): Promise<BgpSessionState[]> {
+    const { sessions, ipv6SummaryFailure } = sessionsOf(await session.vtyshShows(SUMMARIES));
+    if (ipv6Needed && ipv6SummaryFailure !== undefined) {
+        throw new AdcCommandError(
+            session.host,
+            IPV6_SUMMARY,
+            ipv6SummaryFailure,
+            "the ADC's vtysh does not list IPv6 sessions with this command, so their state cannot be read: set waitForEstablishedSeconds to 0 for the IPv6 neighbors and check them on the ADC by hand",
+        );
     }
+    return sessions;
 }
 
 /** A neighbor as users see it in outputs: never the password itself. */

@@ -116,9 +116,18 @@ export interface PlatformDefinition {
     readonly save: { readonly vtysh: readonly string[]; readonly cli: string };
     /** Advice for known answers; the first match wins. */
     readonly answerFixes: readonly AnswerFix[];
+    /**
+     * Advice for a command whose very spelling is unconfirmed, when the device answers that it
+     * does not know it (`answer`): the fix names the input that stops the package sending it.
+     * Tried before {@link answerFixes}.
+     */
+    readonly commandFixes: readonly (AnswerFix & { readonly command: RegExp })[];
     /** Advice when no `answerFixes` entry matches. */
     readonly defaultFix: { readonly [D in Dialect]: string };
 }
+
+/** How ZebOS, Quagga and nscli say they do not know a command or an argument. */
+const UNKNOWN_COMMAND = /No such (?:command|resource)|Invalid input|Unknown command|Unrecognized command/i;
 
 /** Host part of a vtysh prompt: `ns` by default; the appliance may show its hostname instead (unconfirmed). */
 const HOST = String.raw`[\w.-]+`;
@@ -195,6 +204,18 @@ export const NETSCALER: PlatformDefinition = {
         vtysh: ["write", "write memory"],
         cli: "save ns config",
     },
+    commandFixes: [
+        {
+            command: /^(?:no )?ns route-install ipv6 /i,
+            match: UNKNOWN_COMMAND,
+            fix: "this ADC's vtysh does not take the IPv6 route install in this spelling (unconfirmed on NetScaler): set routeInstallIpv6 to false (the component: adc.routeInstallIpv6) and install IPv6 routes on the ADC by hand",
+        },
+        {
+            command: /^(?:address-family ipv6|(?:no )?neighbor \S+ activate)$/i,
+            match: UNKNOWN_COMMAND,
+            fix: "this ADC's vtysh does not take IPv6 unicast activation in this spelling (`address-family ipv6` / `neighbor X activate`, unconfirmed on NetScaler), so an IPv6 neighbor would carry no IPv6 route: remove the IPv6 neighbors (the component: leave adc.ipv6Address unset)",
+        },
+    ],
     answerFixes: [
         {
             match: /BGP is already running; AS is (\d+)/,
@@ -209,7 +230,7 @@ export const NETSCALER: PlatformDefinition = {
             fix: "enable the BGP feature on the ADC (`enable ns feature BGP`; it needs a license that includes dynamic routing)",
         },
         {
-            match: /No such (?:command|resource)|Invalid input|Unknown command|Unrecognized command/i,
+            match: UNKNOWN_COMMAND,
             fix: "the firmware does not know this command or argument: check the ADC's release and its command reference",
         },
         { match: /Ambiguous command/i, fix: "spell the command out in full" },
@@ -240,8 +261,8 @@ export interface CompiledPlatform {
     path(from: ModeName, to: ModeName): ModeEdge[] | undefined;
     /** Whether a reply line is a failure indicator in `dialect`. */
     isFailureLine(line: string, dialect: Dialect): boolean;
-    /** The advice for a device answer. */
-    fixFor(answer: string, dialect: Dialect): string;
+    /** The advice for a device answer (to `command`, when known). */
+    fixFor(answer: string, dialect: Dialect, command?: string): string;
 }
 
 /** Builds the regular expressions and the mode graph of a platform once. */
@@ -323,7 +344,9 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
         return platform.failureIndicators[dialect].some((re) => re.test(line));
     }
 
-    function fixFor(answer: string, dialect: Dialect): string {
+    function fixFor(answer: string, dialect: Dialect, command?: string): string {
+        const known = command === undefined ? undefined : platform.commandFixes.find((f) => f.command.test(command.trim()) && f.match.test(answer));
+        if (known) return known.fix;
         for (const f of platform.answerFixes) {
             const m = f.match.exec(answer);
             if (m) return f.fix.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? "");

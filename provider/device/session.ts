@@ -480,7 +480,7 @@ export class NetScalerSession implements AdcSession {
         const before = this.acceptedLabels(items.slice(0, failed), replies.slice(0, failed));
         const after = this.acceptedLabels(items.slice(failed + 1), replies.slice(failed + 1));
         const sentAfter = items.slice(failed + 1).filter((i) => i.role.lineLabel !== undefined).length;
-        let fix = this.platform.fixFor(answer, "vtysh");
+        let fix = this.platform.fixFor(answer, "vtysh", item.text);
         if (sentAfter > 0) {
             fix += `. The ${sentAfter} line${sentAfter === 1 ? "" : "s"} after it went out in the same batch and the device accepted ${after.length}: run \`pulumi refresh\` to read what it now holds`;
         }

@@ -41,6 +41,7 @@ describe("ADC providers over SSH against the simulator", function () {
             router: true,
             feature: true,
             routeInstall: true,
+            routeInstallIpv6: false,
             routerId: false,
             maxPathsEbgp: false,
             maxPathsIbgp: false,
@@ -71,7 +72,7 @@ describe("ADC providers over SSH against the simulator", function () {
         // One exchange: which node this is, the config and the sessions read once, no verify read, no save.
         assert.deepEqual(
             sim.transcript().map((r) => r.line),
-            ["set cli mode -page OFF", "show ha node", "show cluster instance", "show ns partition", "vtysh", "terminal length 0", "show running-config", "show ip bgp summary"],
+            ["set cli mode -page OFF", "show ha node", "show cluster instance", "show ns partition", "vtysh", "terminal length 0", "show running-config", "show ip bgp summary", "show bgp ipv6 summary"],
         );
         assert.equal(sim.counters().roundTrips, 1);
         assert.equal((await neighbors.diff!(created.id, again.outs!, inputs)).changes, false);
