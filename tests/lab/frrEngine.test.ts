@@ -28,7 +28,7 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
 
     const arbNeighbor = fc.record(
         {
-            address: fc.constantFrom(`${LAB_NET}.11`, `${LAB_NET}.12`, `${LAB_NET}.13`, "198.51.100.7"),
+            address: fc.constantFrom(`${LAB_NET}.11`, `${LAB_NET}.12`, `${LAB_NET}.13`, "198.51.100.7", "fd00:5ab::11", "fd00:5ab::12"),
             remoteAs: fc.constantFrom(64512, 64513, 500),
             description: fc.constantFrom("node one", "calico-node"),
             password: fc.constantFrom("s3cret", "other-pw"),
@@ -36,6 +36,7 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
             ebgpMultihop: fc.integer({ min: 1, max: 255 }),
             prefixListIn: fc.constantFrom("PODS-IN", "OTHER"),
             maximumPrefix: fc.record({ limit: fc.integer({ min: 1, max: 5000 }), warningOnly: fc.boolean() }),
+            ipv6Active: fc.constant(true),
         },
         { requiredKeys: ["address", "remoteAs"] },
     );
@@ -44,7 +45,7 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
             running: fc.boolean(),
             asn: fc.constantFrom(500, 501),
             neighbors: fc.uniqueArray(arbNeighbor, { selector: (n) => n.address, maxLength: 4 }),
-            routeInstall: fc.subarray(["bgp"]),
+            routeInstall: fc.subarray(["bgp", "ipv6 bgp"]),
             ebgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
             ibgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
             redistribute: fc.subarray(["kernel", "static", "connected"]),
@@ -109,6 +110,6 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
         assert.ok(applies >= 12);
         await engine.close();
         const after = parseFrrRunningConfig(await lab.adc.router.vtysh(["show running-config"]));
-        assert.deepEqual(after, { bgp: null, routeInstallBlocked: false, denyMapPresent: false, prefixLists: [] }, "close() leaves no router bgp, no prefix list and no route-map behind");
+        assert.deepEqual(after, { bgp: null, routeInstallBlocked: false, routeInstallBlockedIpv6: false, denyMapPresent: false, prefixLists: [] }, "close() leaves no router bgp, no prefix list and no route-map behind");
     });
 });
