@@ -200,6 +200,11 @@ export function parseConfigTree(text: string): ConfigTree {
             // `!` comments (`!RANCID-CONTENT-TYPE`, `!!! imish configuration starts here`) end a block as `!` does;
             // only a whole `end` line does ("end of rack 4" is the rest of a wrapped line).
             if (l.text.startsWith("!") || l.text.toLowerCase() === "end" || l.text === "exit") {
+                // The closing `end` comes last, after a `!`: one right after a block's lines with more output
+                // after it is the rest of a wrapped line (`description rack 4 back` + `end`), hiding what it cut.
+                if (block !== null && block.children.length > 0 && i < all.length - 1 && l.text.toLowerCase() === "end") {
+                    mark(block, 'an "end" line right after the block\'s lines, before the end of the output: the rest of a line the terminal wrapped, so that line is not whole', [previous ?? l, l]);
+                }
                 closeBlock();
                 continue;
             }

@@ -224,3 +224,15 @@ describe("layouts that hide a neighbor from the router level", () => {
         );
     });
 });
+
+describe("configTree: a wrapped line whose rest is exactly `end`", () => {
+    it("is a doubt in the block it cuts, not the end of the block, when output follows", () => {
+        const text = ["!", "router bgp 500", " neighbor 10.0.0.1 remote-as 64512", " neighbor 10.0.0.1 description rack 4 back", "end", "ip prefix-list X seq 5 permit 10.0.0.0/8", "!", "end"].join("\n");
+        const router = parseConfigTree(text).blocks.find((b) => b.text === "router bgp 500")!;
+        assert.deepEqual(router.uncertain.map((r) => r.lines.map((l) => l.text)), [["neighbor 10.0.0.1 description rack 4 back", "end"]]);
+        // The closing `end` after `!`, and one that closes a block as the last line, stay plain.
+        for (const whole of [text.replace("back\nend\n", "back\n!\n"), ["router bgp 500", " neighbor 10.0.0.1 remote-as 64512", "end"].join("\n")]) {
+            assert.deepEqual(parseConfigTree(whole).blocks.flatMap((b) => b.uncertain), []);
+        }
+    });
+});
