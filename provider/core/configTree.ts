@@ -18,7 +18,8 @@
  *   marked uncertain (also right after the block's head: a body printed without indentation);
  * - a block head that follows a block's lines without `!` starts a new block, but the block
  *   before is marked uncertain: the head may be the rest of a wrapped line, and the lines after
- *   it the open block's; only a whole `end` line is the end (`end of rack 4` is a wrapped rest);
+ *   it the open block's; only a whole `end` line is the end (`end of rack 4` is a wrapped rest),
+ *   and one right after a block's lines with output after it is a wrapped rest too (doubt);
  * - a pager remnant counts only at the start of a line (inside one, `--More--` is text);
  * - the whole output of `show running-config` ends with a column-0 `end` line (ZebOS on
  *   NetScaler and F5, FRR, IOS and EOS all close it so): text whose last line is anything else
