@@ -15,7 +15,9 @@ export interface AdcConnectionArgs {
     /**
      * For an HA pair: both nodes, each with its own management address and host key, instead of
      * `host`, `port` and `hostKeyFingerprint`. Changes go to whichever node is primary now (read
-     * from `show ha node`); afterwards the secondary is read and must show the same BGP lines.
+     * from `show ha node` on both nodes before anything is written); afterwards the secondary is
+     * read and must show the same BGP lines. A node that cannot be reached leaves the work to the
+     * other if it is primary (and is reported as unread); both nodes primary is refused.
      * Either key is accepted at either address, so a failover (or a shared management address
      * moving to the other node) is neither a new device nor an attack. The credentials are the
      * same for both nodes.

@@ -5,10 +5,12 @@
  * copies the primary's nscli configuration; whether the vtysh (ZebOS) configuration follows is
  * not documented, so it is verified rather than assumed, and never written on the secondary.
  *
- * One connection per node, and the node that answered first stays connected while the other
- * works, so that no node is logged in to twice.
+ * Both nodes are reached and their roles read before anything is written, in parallel: a node
+ * that cannot be reached leaves the work to the other if it is primary (the old primary died),
+ * and two nodes that both claim to be primary (a split brain) are refused before a line is sent.
+ * One connection per node: the secondary is read afterwards on the connection that found it.
  */
-import { AdcError, AdcNodeRoleError, openAdcSession, type NetScalerSession } from "../device";
+import { AdcConnectionError, AdcError, AdcNodeRoleError, NetScalerSession, openAdcSession } from "../device";
 import type { AdcConnection, AdcSession } from "../device/types";
 import { withDeviceLock } from "./deviceLock";
 import { withAdcSession } from "../device";
@@ -29,15 +31,38 @@ export function nodeConnection(connection: AdcConnection, i: 0 | 1): AdcConnecti
     return { ...rest, host: node.host, port: node.port, ...(node.hostKeyFingerprint !== undefined ? { hostKeyFingerprint: node.hostKeyFingerprint } : {}) };
 }
 
-/** Whether a node may be the one to work on: anything but "this node of an HA pair is not its primary". */
-async function mayBePrimary(session: AdcSession): Promise<boolean> {
+/**
+ * What a node's `show ha node` (and the rest of the write check) makes it: the primary (or a
+ * standalone node) that may be written, the secondary, or a node refused for another reason
+ * (a cluster node, another partition, an HA state that cannot be read).
+ */
+type NodeRole =
+    | { readonly kind: "writable"; readonly node: string }
+    | { readonly kind: "not-primary"; readonly refusal: AdcNodeRoleError }
+    | { readonly kind: "refused"; readonly refusal: AdcNodeRoleError };
+
+async function nodeRole(session: AdcSession): Promise<NodeRole> {
     try {
-        await session.ensureWritable();
-        return true;
+        return { kind: "writable", node: await session.ensureWritable() };
     } catch (e) {
-        if (e instanceof AdcNodeRoleError) return !e.notPrimary;
+        if (e instanceof AdcNodeRoleError) return e.notPrimary ? { kind: "not-primary", refusal: e } : { kind: "refused", refusal: e };
         throw e;
     }
+}
+
+/**
+ * Whether opening a node failed only because it cannot be reached now (refused, reset, timed
+ * out), as a node that is down fails: the pair may go on with the other node. A host key
+ * neither node was pinned to, a refused login or a handshake the client cannot do are no such
+ * failure: they stop the operation before anything is sent.
+ */
+function unreachable(e: unknown): e is AdcConnectionError {
+    return e instanceof AdcConnectionError && e.transient;
+}
+
+/** The first line of an error's message, for a list naming several. */
+function firstLine(e: unknown): string {
+    return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
 }
 
 /**
@@ -66,64 +91,99 @@ async function onPairPrimary<T>(
 ): Promise<{ readonly result: T; readonly secondary: SecondaryReport | null }> {
     const nodes = [nodeConnection(connection, 0), nodeConnection(connection, 1)] as const;
     const sessions: NetScalerSession[] = [];
-    const open = async (i: 0 | 1): Promise<NetScalerSession> => {
-        const s = await openAdcSession(nodes[i]);
-        sessions.push(s);
-        return s;
-    };
     try {
-        const first = await open(0);
-        const firstIsPrimary = await mayBePrimary(first);
-        let primary = 0 as 0 | 1;
-        let result: T;
-        let other: NetScalerSession | undefined;
-        if (firstIsPrimary) {
-            result = await work(first, nodes[0]);
-            await closeSession(first);
-        } else {
-            const second = await open(1);
-            if (!(await mayBePrimary(second))) {
-                throw new AdcNodeRoleError(
-                    `${nodes[0].host} and ${nodes[1].host}`,
-                    "an HA pair without a primary",
-                    "neither node of connection.nodes shows itself as the primary in `show ha node`",
-                    "wait until the HA pair has settled (`show ha node` on either node shows one Primary), then run again",
-                    true,
-                );
-            }
-            primary = 1;
-            result = await work(second, nodes[1]);
-            await closeSession(second);
-            other = first;
-        }
+        // Both nodes at once, and both roles before anything is written: a node that is down is
+        // no reason to fail when the other is primary, and two nodes that both claim the pair
+        // (a split brain) must be refused before a line goes to either. In parallel, so that
+        // the check of the other node costs no round trip of its own.
+        const opened = await Promise.allSettled(
+            nodes.map(async (node) => {
+                const s = await openAdcSession(node);
+                sessions.push(s);
+                return s;
+            }),
+        );
+        for (const o of opened) if (o.status === "rejected" && !unreachable(o.reason)) throw o.reason;
+        const reached = opened.map((o) => (o.status === "fulfilled" ? o.value : null));
+        const roles = await Promise.all(reached.map((s) => (s === null ? null : nodeRole(s))));
+        const primary = pairPrimary(nodes, opened.map((o) => (o.status === "rejected" ? (o.reason as AdcConnectionError) : null)), roles);
+        const other = primary === 0 ? 1 : 0;
+        const result = await work(reached[primary]!, nodes[primary]);
+        await closeSession(reached[primary]!);
         if (readSecondary === undefined) return { result, secondary: null };
-        const node = nodes[primary === 0 ? 1 : 0];
-        const differences = await checkSecondary(other ?? null, () => open(primary === 0 ? 1 : 0), nodes[primary].host, (s) => readSecondary(s, result));
-        return { result, secondary: { host: node.host, port: node.port, differences } };
+        const held = opened[other]!;
+        const differences = await checkSecondary(held.status === "fulfilled" ? held.value : held.reason, (s) => readSecondary(s, result));
+        return { result, secondary: { host: nodes[other].host, port: nodes[other].port, differences } };
     } finally {
         for (const s of sessions) await closeSession(s);
     }
 }
 
 /**
- * What the secondary differs by. The primary's work is done by now and must be recorded, so a
- * secondary that cannot be reached or read is a difference to report, never a failure that
- * would lose what was applied.
+ * Which node of the pair to work on, from what each node was found to be (`null` for one that
+ * could not be reached, with its error in `unreached`); throws, before anything is sent, when
+ * no single node may be written.
  */
-async function checkSecondary(
-    held: NetScalerSession | null,
-    open: () => Promise<NetScalerSession>,
-    primaryHost: string,
-    read: (secondary: AdcSession) => Promise<readonly string[]>,
-): Promise<readonly string[]> {
+function pairPrimary(
+    nodes: readonly [AdcConnection, AdcConnection],
+    unreached: readonly (AdcConnectionError | null)[],
+    roles: readonly (NodeRole | null)[],
+): 0 | 1 {
+    const both = `${where(nodes[0])} and ${where(nodes[1])}`;
+    const [a, b] = roles;
+    if (a === null && b === null) {
+        const reasons = nodes.map((n, i) => `\n    - ${where(n)}: ${firstLine(unreached[i]).replace(`${n.host}: `, "")}`).join("");
+        throw new AdcConnectionError(
+            both,
+            `neither node of connection.nodes can be reached; nothing was sent:${reasons}`,
+            `check that at least the pair's primary answers SSH at its connection.nodes[i].host and port: ${[...new Set(unreached.map((e) => e!.fix))].join("; ")}`,
+            true,
+        );
+    }
+    // A node refused for its own reason (a cluster node, another partition, an HA state that
+    // cannot be read) may be anything, a second primary included: its refusal stands.
+    for (const r of roles) if (r?.kind === "refused") throw r.refusal;
+    if (a?.kind === "writable" && b?.kind === "writable") {
+        throw new AdcNodeRoleError(
+            both,
+            "an HA pair with two primaries",
+            `both nodes of connection.nodes may be written: ${where(nodes[0])} shows itself as ${a.node} and ${where(nodes[1])} as ${b.node} in \`show ha node\` (a split brain, or two nodes that are not one pair)`,
+            "restore the HA heartbeat between the nodes until `show ha node` shows one Primary and one Secondary (or give connection.nodes the two nodes of one pair), then run again",
+        );
+    }
+    if (a?.kind === "writable") return 0;
+    if (b?.kind === "writable") return 1;
+    if (a === null || b === null) {
+        const down = a === null ? 0 : 1;
+        const up = roles[1 - down] as Extract<NodeRole, { kind: "not-primary" }>;
+        throw new AdcNodeRoleError(
+            both,
+            "an HA pair whose reachable node is not the primary",
+            `${where(nodes[1 - down]!)} shows itself as ${up.refusal.node} in \`show ha node\`, and ${where(nodes[down])} cannot be reached (${firstLine(unreached[down]).replace(`${nodes[down].host}: `, "")})`,
+            `bring back SSH access to ${where(nodes[down])}, or wait until ${where(nodes[1 - down]!)} has taken over as primary (\`show ha node\`), then run again`,
+            true,
+        );
+    }
+    throw new AdcNodeRoleError(
+        both,
+        "an HA pair without a primary",
+        "neither node of connection.nodes shows itself as the primary in `show ha node`",
+        "wait until the HA pair has settled (`show ha node` on either node shows one Primary), then run again",
+        true,
+    );
+}
+
+/**
+ * What the secondary differs by. The primary's work is done by now and must be recorded, so a
+ * secondary that could not be reached (`held` is then the error, not a session) or read is a difference to report,
+ * never a failure that would lose what was applied.
+ */
+async function checkSecondary(held: unknown, read: (secondary: AdcSession) => Promise<readonly string[]>): Promise<readonly string[]> {
     try {
-        const secondary = held ?? (await open());
-        // The node read as the secondary must be one: a second primary (or a standalone node) is not this pair's mirror.
-        if (await mayBePrimary(secondary)) return [`(the node shows itself as primary or standalone in \`show ha node\`, not as the secondary of ${primaryHost})`];
-        return await read(secondary);
+        if (!(held instanceof NetScalerSession)) throw held;
+        return await read(held);
     } catch (e) {
-        const reason = (e instanceof Error ? e.message : String(e)).split("\n")[0];
-        return [`(the secondary could not be read: ${reason})`];
+        return [`(the secondary could not be read: ${firstLine(e)})`];
     }
 }
 

@@ -255,10 +255,13 @@ export class Device {
         this.lastNeighbors = now;
     }
 
-    /** On a primary linked to its secondary: what HA sync carries goes across (see {@link HaPropagation}). */
+    /**
+     * On a primary linked to its secondary: what HA sync carries goes across (see {@link HaPropagation}).
+     * Two nodes that both claim primary (a split brain) have lost each other: nothing goes across.
+     */
     private propagate(): void {
         const link = this.haLink;
-        if (link === null || this.node.role !== "primary") return;
+        if (link === null || this.node.role !== "primary" || link.peer.node.role !== "secondary") return;
         const peer = link.peer;
         for (const [acronym, on] of this.features) peer.features.set(acronym, on);
         if (link.settings.propagation === "synced") peer.zebos = cloneZebos(this.zebos);

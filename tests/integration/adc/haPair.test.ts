@@ -261,7 +261,7 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.doesNotMatch(primary.device.runningConfig(), /graceful-restart/);
     });
 
-    it("a secondary that cannot be reached after the apply: up succeeds and records what the primary holds, reporting the secondary unread", async () => {
+    it("a secondary that cannot be reached: up applies on the primary and records what the primary holds, reporting the secondary unread", async () => {
         await start({ propagation: "synced" });
         const [primary, secondary] = pair.nodes;
         const inputs = await routerInputs();
@@ -271,5 +271,90 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.equal((r.outs as Props).secondaryInSync, false);
         assert.match((r.outs as Props).secondary.differences[0], /^\(the secondary could not be read: /);
         assert.equal((r.outs as Props).owned.router, true, "what was applied is recorded, so destroy can remove it");
+    });
+
+    it("the first node down and the second primary (the old primary died): up applies on the second, reports the first unread, and refresh still works", async () => {
+        await start({ primary: 1, propagation: "synced" });
+        const [down, primary] = pair.nodes;
+        await down.close();
+        const r = await router.create(await routerInputs());
+        const n = await neighbors.create(await neighborInputs());
+        assert.match(primary.device.runningConfig(), /router bgp 500/);
+        assert.equal(neighborLines(primary).length, 3);
+        for (const outs of [r.outs, n.outs] as Props[]) {
+            assert.equal(outs.secondaryInSync, false);
+            assert.equal(outs.secondary.host, down.host);
+            assert.equal(outs.secondary.port, down.port);
+            assert.match(outs.secondary.differences[0], new RegExp(`^\\(the secondary could not be read: .*connection refused at ${down.host} port ${down.port}`));
+        }
+        assert.deepEqual((n.outs as Props).owned, ["10.102.33.198", "10.102.33.199"]);
+        const read = await neighbors.read!(n.id, n.outs);
+        assert.deepEqual(read.props!.configuredNeighbors.map((c: Props) => c.address), ["10.102.33.198", "10.102.33.199"]);
+    });
+
+    it("the first node down and the second only secondary: refused naming both nodes and why, nothing written", async () => {
+        await start({ primary: 0 });
+        const [down, secondary] = pair.nodes;
+        await down.close();
+        await assert.rejects(router.create(await routerInputs()), (e: Error) => {
+            assert.ok(e.message.includes(`${down.host} port ${down.port} and ${secondary.host} port ${secondary.port}`), e.message);
+            assert.match(e.message, /shows itself as the secondary node of an HA pair/);
+            assert.ok(e.message.includes(`cannot be reached (connection refused at ${down.host} port ${down.port})`), e.message);
+            assert.match(e.message, /nothing was sent/);
+            return true;
+        });
+        assert.deepEqual(writes(secondary), []);
+    });
+
+    it("neither node reachable: fails naming both nodes and each one's error", async () => {
+        await start();
+        const [a, b] = pair.nodes;
+        await pair.close();
+        await assert.rejects(router.create(await routerInputs()), (e: Error) => {
+            assert.match(e.message, /neither node of connection\.nodes can be reached; nothing was sent/);
+            for (const n of [a, b]) assert.ok(e.message.includes(`- ${n.host} port ${n.port}: connection refused at ${n.host} port ${n.port}`), e.message);
+            return true;
+        });
+    });
+
+    it("split brain (both nodes primary): refused naming both before anything is written on either, in either order", async () => {
+        await start();
+        pair.nodes[1].setNode({ role: "primary" });
+        for (const order of [[0, 1], [1, 0]] as const) {
+            const connection = pairConnection(pair, {}, order);
+            await assert.rejects(router.create(await checked(router, { connection, localAsn: 500 })), (e: Error) => {
+                assert.match(e.message, /both nodes of connection\.nodes may be written/);
+                for (const n of pair.nodes) assert.ok(e.message.includes(`${n.host} port ${n.port} shows itself as the primary node of an HA pair`) || e.message.includes(`${n.host} port ${n.port} as the primary node of an HA pair`), e.message);
+                assert.match(e.message, /split brain/);
+                assert.match(e.message, /nothing was sent/);
+                return true;
+            });
+        }
+        assert.deepEqual([...writes(pair.nodes[0]), ...writes(pair.nodes[1])], []);
+        assert.equal(pair.counters().configLinesReceived, 0);
+    });
+
+    it("a split brain whose other node is down cannot be told from a failover: up applies on the primary it reaches, reporting the other unread", async () => {
+        await start({ propagation: "synced" });
+        const [primary, down] = pair.nodes;
+        down.setNode({ role: "primary" });
+        await down.close();
+        const r = await router.create(await routerInputs());
+        assert.match(primary.device.runningConfig(), /router bgp 500/);
+        assert.match((r.outs as Props).secondary.differences[0], /^\(the secondary could not be read: /);
+    });
+
+    it("the second node presenting a key neither node was pinned to is refused before anything is sent, although the first is primary", async () => {
+        await start();
+        const [first, second] = pair.nodes;
+        const connection = pairConnection(pair);
+        connection.nodes[1] = { ...connection.nodes[1]!, hostKeyFingerprint: STRANGER };
+        await assert.rejects(router.create(await checked(router, { connection, localAsn: 500 })), (e: Error) => {
+            assert.match(e.message, /SSH host key mismatch/);
+            assert.ok(e.message.includes(second.hostKeyFingerprint), "names the key presented");
+            return true;
+        });
+        assert.equal(first.counters().linesReceived + second.counters().linesReceived, 0);
+        assert.doesNotMatch(first.device.runningConfig(), /router bgp 500/);
     });
 });
