@@ -10,6 +10,7 @@ import type { RunningConfig, RunningNeighbor } from "../core/model";
 import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
 import { parseBgpSummary, parseFeatures } from "../core/parseShowOutputs";
 import { filterView, type FilterView } from "../core/prefixFilter";
+import { addressFamilyOf } from "../core/values";
 
 export interface Observation {
     readonly running: RunningConfig;
@@ -34,8 +35,13 @@ export async function bgpFeatureEnabled(session: AdcSession): Promise<boolean> {
  * fails naming the command and the answer.
  */
 export const IPV6_SUMMARY = "show bgp ipv6 summary";
-/** The summaries, IPv4 unicast first: with `bgp default ipv4-unicast` it lists IPv6 neighbors too, but only the IPv6 one counts their IPv6 routes. */
-const SUMMARIES: readonly string[] = ["show ip bgp summary", IPV6_SUMMARY];
+/** What a refusal of {@link IPV6_SUMMARY} means, for the fixes that follow it. */
+export const IPV6_SUMMARY_REFUSED = "the ADC's vtysh does not list IPv6 sessions with this command, so their state cannot be read";
+/**
+ * The summaries, IPv4 unicast first: with `bgp default ipv4-unicast` it lists IPv6 neighbors
+ * too, but only the IPv6 one counts their IPv6 routes. {@link sessionsOf} reads their answers.
+ */
+export const SUMMARIES: readonly string[] = ["show ip bgp summary", IPV6_SUMMARY];
 
 /** The show commands an observation reads, in one exchange. */
 export const OBSERVE_SHOWS: readonly string[] = ["show running-config", ...SUMMARIES];
@@ -70,7 +76,7 @@ export function observation(host: string, [config, ...summaries]: readonly ShowA
  */
 export function sessionsOf([ipv4, ipv6]: readonly ShowAnswer[]): { sessions: BgpSessionState[]; ipv6SummaryFailure?: string } {
     const read = (a: ShowAnswer | undefined) => (a === undefined || a.failure !== undefined ? [] : parseBgpSummary(a.output));
-    const sessions = [...read(ipv4).filter((s) => !s.address.includes(":")), ...read(ipv6).filter((s) => s.address.includes(":"))];
+    const sessions = [...read(ipv4).filter((s) => addressFamilyOf(s.address) === "ipv4"), ...read(ipv6).filter((s) => addressFamilyOf(s.address) === "ipv6")];
     return ipv6?.failure !== undefined ? { sessions, ipv6SummaryFailure: ipv6.failure } : { sessions };
 }
 
@@ -85,7 +91,7 @@ export async function readSessions(session: AdcSession, ipv6Needed = false): Pro
             session.host,
             IPV6_SUMMARY,
             ipv6SummaryFailure,
-            "the ADC's vtysh does not list IPv6 sessions with this command, so their state cannot be read: set waitForEstablishedSeconds to 0 for the IPv6 neighbors and check them on the ADC by hand",
+            `${IPV6_SUMMARY_REFUSED}: set waitForEstablishedSeconds to 0 for the IPv6 neighbors and check them on the ADC by hand`,
         );
     }
     return sessions;

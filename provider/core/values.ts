@@ -130,8 +130,11 @@ export function parseNeighborRef(word: string): NeighborRef {
     return { kind: "name", name: word };
 }
 
-/** The address family of a parsed address (canonical IPv6 text always holds a colon, IPv4 never). */
-export function addressFamilyOf(address: IpAddress): "ipv4" | "ipv6" {
+/**
+ * The address family of an address: a parsed one, or one as a device lists it (IPv6 text in any
+ * spelling holds a colon, IPv4 text never).
+ */
+export function addressFamilyOf(address: IpAddress | string): "ipv4" | "ipv6" {
     return address.includes(":") ? "ipv6" : "ipv4";
 }
 

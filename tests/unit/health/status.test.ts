@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { bgpRoutes, parseShowRoute, prefixLength, routeCidr } from "../../../provider/health/showRoute";
-import { buildStatus, parseSummaryHeader, renderStatus } from "../../../provider/health/status";
+import { AdcCommandError } from "../../../provider/device/errors";
+import type { ShowAnswer } from "../../../provider/device/types";
+import { buildStatus, parseSummaryHeader, readable, renderStatus, statusAnswers, type StatusAnswers } from "../../../provider/health/status";
 import { parseStatusArgs } from "../../../provider/health/statusCli";
 import { renderTable } from "../../../provider/health/table";
 
@@ -93,7 +95,7 @@ describe("health: show route and the status report", () => {
     });
 
     it("reports sessions, installed routes and, per failing neighbor, what to check", () => {
-        const status = buildStatus("adc.example", SUMMARY, SHOW_ROUTE, { expected: ["192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.14"].map((address) => ({ address, remoteAsn: 64512 })) });
+        const status = buildStatus("adc.example", answers(SUMMARY), { expected: ["192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.14"].map((address) => ({ address, remoteAsn: 64512 })) });
         assert.deepEqual(
             status.problems.map((p) => [p.address, p.state]),
             [
@@ -111,12 +113,94 @@ describe("health: show route and the status report", () => {
     });
 
     it("says so when BGP does not run or nothing is installed", () => {
-        const text = renderStatus(buildStatus("adc", "% BGP instance not found", SHOW_ROUTE.replace(/^[45]\).*\n/gm, "")));
+        const text = renderStatus(buildStatus("adc", answers("", "", SHOW_ROUTE.replace(/^[45]\).*\n/gm, ""))));
         assert.match(text, /BGP is not running/);
-        assert.match(text, /No IPv4 peers found\./);
+        assert.match(text, /IPv4 BGP status\nNo IPv4 peers found\.\n\nIPv6 BGP status\nNo IPv6 peers found\.\n/);
         assert.match(text, /No BGP routes installed\. Without `ns route-install bgp`/);
     });
+
+    it("shows IPv4 and IPv6 peers each in its family's table, from its family's summary, as calicoctl splits them", () => {
+        // With `bgp default ipv4-unicast`, the IPv4 summary lists IPv6 neighbors too: their IPv6 routes count only in the IPv6 one.
+        const ipv4 = SUMMARY.replace("\n\nTotal", "\nfd00:6::1       4      64512       9       9        1    0    0 00:01:00        0\n\nTotal");
+        const status = buildStatus("adc", answers(ipv4, SUMMARY_V6));
+        assert.deepEqual(
+            status.sessions.map((s) => [s.address, s.state, s.prefixesReceived]),
+            [
+                ["192.0.2.11", "Established", 1],
+                ["192.0.2.12", "Established", 1],
+                ["192.0.2.13", "Active", null],
+                ["fd00:6::1", "Established", 2],
+                ["fd00:6::2", "Connect", null],
+            ],
+        );
+        const text = renderStatus(status);
+        const [v4, v6] = text.split("IPv6 BGP status\n") as [string, string];
+        assert.match(v4, /IPv4 BGP status\n\+/);
+        assert.doesNotMatch(v4, /fd00/);
+        assert.equal(
+            v6.slice(0, v6.indexOf("\n\n")),
+            [
+                "+--------------+---------+-----------+-------+----------+-------------+----------+",
+                "| PEER ADDRESS | PEER AS | PEER TYPE | STATE |  SINCE   |    INFO     | PREFIXES |",
+                "+--------------+---------+-----------+-------+----------+-------------+----------+",
+                "| fd00:6::1    | 64512   | eBGP      | up    | 00:01:00 | Established | 2        |",
+                "| fd00:6::2    | 64512   | eBGP      | start | never    | Connect     |          |",
+                "+--------------+---------+-----------+-------+----------+-------------+----------+",
+            ].join("\n"),
+        );
+        assert.deepEqual(
+            status.problems.map((p) => [p.address, p.state]),
+            [
+                ["192.0.2.13", "Active"],
+                ["fd00:6::2", "Connect"],
+            ],
+        );
+    });
+
+    it("keeps the IPv4 report whole when the ADC refuses the IPv6 summary, names the command once, and calls expected IPv6 neighbors unknown, not missing", () => {
+        const refused = answers(SUMMARY, { output: "", failure: "% Unknown command." });
+        const status = buildStatus("adc", refused, { expected: [{ address: "192.0.2.11" }, { address: "fd00:6::1" }] });
+        assert.deepEqual(status.ipv6Refused, { command: "show bgp ipv6 summary", answer: "% Unknown command." });
+        assert.deepEqual(
+            status.problems.map((p) => [p.address, p.state]),
+            [["fd00:6::1", "unknown"]],
+        );
+        assert.deepEqual(readable([{ address: "192.0.2.11" }, { address: "FD00:6::1" }], status.ipv6Refused), [{ address: "192.0.2.11" }]);
+        const text = renderStatus(status);
+        assert.match(text, /\| 192\.0\.2\.11 +\| 64512 +\| eBGP +\| up +\|/);
+        assert.equal(text.match(/show bgp ipv6 summary/g)?.length, 2, "the line, and the unknown neighbor's hint pointing at it");
+        assert.match(
+            text,
+            /IPv6 BGP status\nIPv6 sessions unknown: the ADC answered `show bgp ipv6 summary` with "% Unknown command\.": the ADC's vtysh does not list IPv6 sessions with this command, so their state cannot be read here; check the IPv6 neighbors on the ADC by hand\.\n\n/,
+        );
+        assert.doesNotMatch(text, /not configured/);
+        // Without --expect, only the sessions the ADC could list are expected: IPv4 ones.
+        assert.deepEqual(buildStatus("adc", refused).problems.map((p) => p.address), ["192.0.2.13"]);
+    });
+
+    it("fails with the command and the answer when the IPv4 summary or show route is refused", () => {
+        assert.throws(() => buildStatus("adc", answers({ output: "", failure: "% Permission denied" })), (e: Error) => e instanceof AdcCommandError && /show ip bgp summary/.test(e.message) && /Permission denied/.test(e.message));
+        assert.throws(() => buildStatus("adc", answers(SUMMARY, SUMMARY_V6, { output: "", failure: "ERROR: Not authorized to execute this command" })), (e: Error) => e instanceof AdcCommandError && /show route/.test(e.message));
+    });
 });
+
+/** Quagga's `show bgp ipv6 summary` layout (the same columns as the IPv4 summary). */
+const SUMMARY_V6 = [
+    "BGP router identifier 192.0.2.1, local AS number 500",
+    "BGP table version is 1",
+    "",
+    "Neighbor        V         AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd",
+    "fd00:6::1       4      64512       9       9        1    0    0 00:01:00        2",
+    "fd00:6::2       4      64512       0       0        0    0    0 never    Connect",
+    "",
+    "Total number of neighbors 2",
+].join("\n");
+
+/** The answers to STATUS_SHOWS: `show route`, then the IPv4 and IPv6 summaries. */
+function answers(ipv4: string | ShowAnswer, ipv6: string | ShowAnswer = SUMMARY_V6.replace(/^fd00.*\n/gm, ""), showRoute: string | ShowAnswer = SHOW_ROUTE): StatusAnswers {
+    const answer = (a: string | ShowAnswer): ShowAnswer => (typeof a === "string" ? { output: a } : a);
+    return statusAnswers([answer(showRoute), answer(ipv4), answer(ipv6)]);
+}
 
 const errorOf = (r: ReturnType<typeof parseStatusArgs>): string => (r.kind === "error" ? r.message : `(no error: ${r.kind})`);
 
