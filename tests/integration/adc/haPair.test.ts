@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { createServer, type Server, type Socket } from "net";
 import { checked, neighbors, router, type Props } from "./providerCalls";
 import { startHaPair, type HaPair, type HaPairOptions, type Simulator } from "../../../simulator";
 
@@ -290,6 +291,27 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.deepEqual((n.outs as Props).owned, ["10.102.33.198", "10.102.33.199"]);
         const read = await neighbors.read!(n.id, n.outs);
         assert.deepEqual(read.props!.configuredNeighbors.map((c: Props) => c.address), ["10.102.33.198", "10.102.33.199"]);
+    });
+
+    it("the first node answering TCP but never SSH (a hung node): its login times out and up applies on the second, the primary", async () => {
+        await start({ primary: 1 });
+        const [, primary] = pair.nodes;
+        // Accepts and never speaks: the SSH handshake can only time out.
+        const held: Socket[] = [];
+        const hung: Server = createServer((socket) => void held.push(socket));
+        await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+        const port = (hung.address() as { port: number }).port;
+        try {
+            const connection = pairConnection(pair, { connectTimeoutMs: 2000 });
+            connection.nodes[0] = { ...connection.nodes[0]!, port };
+            const r = await router.create(await checked(router, { connection, localAsn: 500 }));
+            assert.match(primary.device.runningConfig(), /router bgp 500/);
+            assert.equal((r.outs as Props).secondary.port, port);
+            assert.match((r.outs as Props).secondary.differences[0], /^\(the secondary could not be read: .*no SSH login within 2000 ms/);
+        } finally {
+            for (const s of held) s.destroy();
+            await new Promise((resolve) => hung.close(resolve));
+        }
     });
 
     it("the first node down and the second only secondary: refused naming both nodes and why, nothing written", async () => {
