@@ -21,7 +21,8 @@ export function parseFeatures(text: string): ReadonlyMap<string, boolean> {
 const STATES = new Set(["idle", "active", "connect", "opensent", "openconfirm", "established"]);
 
 /**
- * `show ip bgp summary` → one entry per neighbor. Columns are found from the header, since
+ * `show ip bgp summary` (and `show bgp ipv6 summary`) → one entry per neighbor, a long address
+ * wrapped onto a line of its own included. Columns are found from the header, since
  * builds differ (FRR adds `PfxSnt Desc` after `State/PfxRcd`). The State/PfxRcd column holds the
  * prefix count when the session is Established, otherwise the state name (`Idle (Admin)` spans
  * two words).
@@ -29,8 +30,17 @@ const STATES = new Set(["idle", "active", "connect", "opensent", "openconfirm", 
 export function parseBgpSummary(text: string): BgpSessionState[] {
     const sessions: BgpSessionState[] = [];
     let columns: { as: number; upDown: number; state: number } | null = null;
+    // Quagga (bgp_show_summary) and the vtysh shells like it print an address of 16 characters or
+    // more, common for IPv6, on a line of its own and the row's other columns on the next.
+    let wrapped: string | undefined;
     for (const line of text.split(/\r?\n/)) {
-        const words = line.trim().split(/\s+/);
+        let words = line.trim().split(/\s+/);
+        if (columns && words.length === 1 && parseIpAddress(words[0]).ok) {
+            wrapped = words[0];
+            continue;
+        }
+        if (wrapped !== undefined && !parseIpAddress(words[0]).ok) words = [wrapped, ...words];
+        wrapped = undefined;
         if (words[0] === "Neighbor" && words.includes("AS")) {
             const state = words.findIndex((w) => /^State/i.test(w));
             columns = { as: words.indexOf("AS"), upDown: words.findIndex((w) => /^Up\/Down$/i.test(w)), state };

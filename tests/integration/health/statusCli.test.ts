@@ -14,11 +14,11 @@ const ZEBOS = [
     "router bgp 500",
     " neighbor 10.33.6.1 remote-as 64512",
     " neighbor fd00:6::1 remote-as 64512",
-    " neighbor fd00:6::2 remote-as 64512",
+    " neighbor fd00:10:96:6::22 remote-as 64512",
     " !",
     " address-family ipv6",
     " neighbor fd00:6::1 activate",
-    " neighbor fd00:6::2 activate",
+    " neighbor fd00:10:96:6::22 activate",
     " exit-address-family",
 ];
 
@@ -31,7 +31,7 @@ describe("status command over SSH: IPv4 and IPv6 sessions", function () {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"], zebos: ZEBOS }, ...extra });
         sim.setSession("10.33.6.1", { state: "Established", routes: ["10.244.1.0/26"] });
         sim.setSession("fd00:6::1", { state: "Established", routes: ["fd00:10:244:1::/122", "fd00:10:244:2::/122"] });
-        sim.setSession("fd00:6::2", { state: "Active" });
+        sim.setSession("fd00:10:96:6::22", { state: "Active" });
     };
     const status = async (...args: string[]) => {
         let stdout = "";
@@ -68,14 +68,14 @@ describe("status command over SSH: IPv4 and IPv6 sessions", function () {
         assert.doesNotMatch(v4, /fd00/, "IPv6 neighbors stay out of the IPv4 table");
         assert.match(v6, /^\+-+/);
         assert.match(v6, /\| fd00:6::1 +\| 64512 +\| eBGP +\| up +\| \S+ +\| Established \| 2 +\|/);
-        assert.match(v6, /\| fd00:6::2 +\| 64512 +\| eBGP +\| start +\| \S+ +\| Active +\| +\|/);
-        assert.match(r.stdout, /1 session\(s\) not Established:\n {2}fd00:6::2: Active\n {4}no BGP session over TCP port 179 with fd00:6::2/);
+        assert.match(v6, /\| fd00:10:96:6::22 \| 64512 +\| eBGP +\| start +\| \S+ +\| Active +\| +\|/);
+        assert.match(r.stdout, /1 session\(s\) not Established:\n {2}fd00:10:96:6::22: Active\n {4}no BGP session over TCP port 179 with fd00:10:96:6::22/);
     });
 
     it("waits for an IPv6 session with --wait and exits 0 once both families are up", async () => {
         await start();
-        sim.setSession("fd00:6::2", { state: "Established" });
-        const r = await status("--wait", "10", "--expect", "10.33.6.1,fd00:6::1,fd00:6::2", "--node-asn", "64512");
+        sim.setSession("fd00:10:96:6::22", { state: "Established" });
+        const r = await status("--wait", "10", "--expect", "10.33.6.1,fd00:6::1,fd00:10:96:6::22", "--node-asn", "64512");
         assert.equal(r.code, 0, r.stdout + r.stderr);
         assert.doesNotMatch(r.stdout, /not Established/);
     });

@@ -123,6 +123,27 @@ describe("show output parsers", () => {
         ]);
     });
 
+    it("reads a row whose address is too long for its column and stands on a line of its own (Quagga's layout, common for IPv6)", () => {
+        const text = [
+            "BGP router identifier 10.102.33.208, local AS number 500",
+            "",
+            "Neighbor        V    AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd",
+            "2001:db8:1234::11",
+            "                4 64512      12      14        1    0    0 00:05:12        2",
+            "fd00:6::1       4 64512       0       0        0    0    0 never    Active",
+            "2001:db8:1234::12",
+            "2001:db8:1234::13",
+            "                4 64513       0       0        0    0    0 never    Connect",
+            "",
+            "Total number of neighbors 4",
+        ].join("\n");
+        assert.deepEqual(parseBgpSummary(text), [
+            { address: "2001:db8:1234::11", remoteAsn: 64512, state: "Established", prefixesReceived: 2, upDown: "00:05:12" },
+            { address: "fd00:6::1", remoteAsn: 64512, state: "Active", prefixesReceived: null, upDown: "never" },
+            { address: "2001:db8:1234::13", remoteAsn: 64513, state: "Connect", prefixesReceived: null, upDown: "never" },
+        ]);
+    });
+
     it("finds no sessions where there is no table", () => {
         assert.deepEqual(parseBgpSummary("% BGP instance not found\n"), []);
     });
