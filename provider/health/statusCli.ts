@@ -2,9 +2,8 @@
 /**
  * `pulumi-calico-adc-status`: the ADC's side of the Calico peering at a glance, as
  * `calicoctl node status` shows the node's side. Connects over SSH, prints the BGP sessions (IPv4
- * and IPv6) and
- * the BGP routes the ADC installed, explains each session that is not Established, and exits
- * non-zero when any is not.
+ * and IPv6) and the BGP routes the ADC installed, explains each session that is not Established,
+ * and exits non-zero when any is not.
  *
  *     ADC_PASSWORD=... npx pulumi-calico-adc-status --host 10.0.0.5 --fingerprint SHA256:...
  *
