@@ -15,6 +15,7 @@ import type { AdcConnection, AdcSession } from "../device/types";
 import { withDeviceLock } from "./deviceLock";
 import { withAdcSession } from "../device";
 import { log } from "./providerSupport";
+import { partialFailure } from "./partialFailure";
 
 /** What the secondary of a pair showed after the operation. */
 export interface SecondaryReport {
@@ -187,6 +188,35 @@ async function checkSecondary(held: unknown, read: (secondary: AdcSession) => Pr
     }
 }
 
+/**
+ * A create or update on the primary: `work` there, then (for a pair) `readSecondary` on the other
+ * node. The outputs carry what the secondary showed; a secondary that differs is a warning, or,
+ * with `connection.failOnSecondaryDifference`, a partial failure that still records what the
+ * primary took.
+ */
+export async function applyOnPrimary<T extends object>(
+    connection: AdcConnection,
+    id: string,
+    inputs: Record<string, unknown>,
+    work: (session: AdcSession, node: AdcConnection) => Promise<T>,
+    readSecondary: (secondary: AdcSession, result: T) => Promise<readonly string[]>,
+): Promise<T> {
+    let primaryHost = connection.host;
+    const done = await onPrimary(
+        connection,
+        true,
+        (session, node) => {
+            primaryHost = node.host;
+            return work(session, node);
+        },
+        readSecondary,
+    );
+    const outs = withSecondary(done.result, done.secondary);
+    const failed = secondaryDifference(connection, primaryHost, done.secondary);
+    if (failed) throw partialFailure(failed, id, { ...outs } as Record<string, unknown>, inputs, AFTER_SECONDARY_DIFFERENCE);
+    return outs;
+}
+
 /** Closes a session once (closing twice is harmless). */
 async function closeSession(session: NetScalerSession): Promise<void> {
     await session.close();
@@ -204,14 +234,14 @@ function where(node: { readonly host: string; readonly port: number }): string {
 }
 
 /** What follows a recorded failure for a secondary that differs: another `up` alone does not change the secondary. */
-export const AFTER_SECONDARY_DIFFERENCE = "once the secondary shows the lines, `pulumi refresh` records it in sync";
+const AFTER_SECONDARY_DIFFERENCE = "once the secondary shows the lines, `pulumi refresh` records it in sync";
 
 /**
  * Reports a secondary that differs from the primary: a warning with the lines and what to run,
  * or, with `connection.failOnSecondaryDifference`, an error (the caller records the primary's
  * state with it). Returns the error to throw, if any.
  */
-export function secondaryDifference(connection: AdcConnection, primaryHost: string, report: SecondaryReport | null): AdcError | undefined {
+function secondaryDifference(connection: AdcConnection, primaryHost: string, report: SecondaryReport | null): AdcError | undefined {
     if (report === null || report.differences.length === 0) return undefined;
     const items = report.differences.map((d) => `\n    - ${d}`).join("");
     const message = `the HA secondary ${where(report)} does not show the BGP configuration applied on the primary ${primaryHost}; it differs by:${items}`;

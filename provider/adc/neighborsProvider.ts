@@ -15,7 +15,7 @@ import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilter
 import { filterDrift, filterView, NO_FILTER_OWNED, renderNeighborsWithFilter, type FilterView, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
 import { addressFamilyOf, type IpAddress } from "../core/values";
 import { conflictError, describeConflict } from "./conflicts";
-import { AFTER_SECONDARY_DIFFERENCE, onPrimary, secondaryDifference, withSecondary, type SecondaryReport } from "./haPair";
+import { applyOnPrimary, onPrimary, withSecondary, type SecondaryReport } from "./haPair";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
 import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type FullObservation as Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -103,20 +103,13 @@ function recorded(props: Record<string, unknown>): Recorded {
 }
 
 async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
-    let primaryHost = spec.connection.host;
-    const done = await onPrimary(
+    return applyOnPrimary(
         spec.connection,
-        true,
-        (session, node) => {
-            primaryHost = node.host;
-            return applyOn(session, node, id, spec, was, inputs);
-        },
+        id,
+        inputs,
+        (session, node) => applyOn(session, node, id, spec, was, inputs),
         (secondary, outs) => secondaryDifferences(secondary, spec, recorded(outs as unknown as Record<string, unknown>)),
     );
-    const outs = withSecondary(done.result, done.secondary);
-    const failed = secondaryDifference(spec.connection, primaryHost, done.secondary);
-    if (failed) throw partialFailure(failed, id, { ...outs }, inputs, AFTER_SECONDARY_DIFFERENCE);
-    return outs;
 }
 
 /**

@@ -14,7 +14,7 @@ import { IPV6_ROUTE_INSTALL, NOTHING_OWNED, type RouterOwnership } from "../core
 import { renderChanges, renderPlan } from "../core/render";
 import { mustSave, savePendingAfter } from "../core/save";
 import { conflictError, describeConflict } from "./conflicts";
-import { AFTER_SECONDARY_DIFFERENCE, onPrimary, secondaryDifference, withSecondary, type SecondaryReport } from "./haPair";
+import { applyOnPrimary, onPrimary, withSecondary, type SecondaryReport } from "./haPair";
 import { resolveRouterInputs, type RouterSpec } from "./inputs";
 import { neighborState, observation, observe, observeAfterFailure, observeWithFeature, OBSERVE_SHOWS, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -91,20 +91,13 @@ function observedInputs(stored: RouterOutputs, seen: Observation): RouterInputsS
 }
 
 async function apply(id: string, spec: RouterSpec, before: RouterOwnership, pendingBefore: boolean, inputs: Record<string, unknown>): Promise<RouterOutputs> {
-    let primaryHost = spec.connection.host;
-    const done = await onPrimary(
+    return applyOnPrimary(
         spec.connection,
-        true,
-        (session, node) => {
-            primaryHost = node.host;
-            return applyOn(session, node, id, spec, before, pendingBefore, inputs);
-        },
+        id,
+        inputs,
+        (session, node) => applyOn(session, node, id, spec, before, pendingBefore, inputs),
         (secondary, outs) => secondaryDifferences(secondary, spec, outs.owned),
     );
-    const outs = withSecondary(done.result, done.secondary);
-    const failed = secondaryDifference(spec.connection, primaryHost, done.secondary);
-    if (failed) throw partialFailure(failed, id, { ...outs }, inputs, AFTER_SECONDARY_DIFFERENCE);
-    return outs;
 }
 
 /** For an HA pair: what would make the secondary show what this resource owns on the primary (nscli commands, then vtysh lines). */
