@@ -201,7 +201,7 @@ export async function runStatus(argv: readonly string[], io: StatusIo): Promise<
         const status = await io.withSession(
             connection,
             async (session) => {
-                // Routes and both families' sessions in one exchange; a wait repeats that exchange and reports its last answers.
+                // Routes and both families' sessions in one exchange; a wait repeats that exchange, then reads once more.
                 const read = async () => statusAnswers(await session.vtyshShows(STATUS_SHOWS.vtysh, STATUS_SHOWS.cli));
                 let answers = await read();
                 const first = buildStatus(a.host, answers, options);
@@ -217,6 +217,10 @@ export async function runStatus(argv: readonly string[], io: StatusIo): Promise<
                         // The report below says the same, in full; only other failures end here.
                         if (!(e instanceof SessionsNotEstablishedError)) throw e;
                     });
+                    // `show route` goes ahead of the summaries in an exchange, so the answer that first showed
+                    // the sessions up read the routes from before they were: routes learned at that moment were
+                    // not installed yet. One more exchange reports the routes that follow the sessions.
+                    answers = await read();
                 }
                 return buildStatus(a.host, answers, { ...options, expected });
             },

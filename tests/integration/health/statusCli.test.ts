@@ -91,7 +91,7 @@ describe("status command over SSH: IPv4 and IPv6 sessions", function () {
         sim.resetCounters();
         const withV6 = await status("--wait", "20", "--expect", "10.33.6.1,fd00:6::1");
         const reads = sim.transcript().filter((l) => l.line === "show ip bgp summary").length;
-        assert.equal(reads, 2, "the first read, and one wait read that finds the IPv4 neighbor up: no wait on a session it cannot read");
+        assert.equal(reads, 3, "the first read, one wait read that finds the IPv4 neighbor up (no wait on a session it cannot read), and the report's read of the routes that follow it");
         assert.equal(withV6.code, 1, "an IPv6 neighbor it cannot read is not reported healthy");
         assert.equal(withV6.stderr, "");
         assert.match(withV6.stdout, /1 session\(s\) not Established:\n {2}fd00:6::1: unknown\n {4}the ADC refused `show bgp ipv6 summary`/);
