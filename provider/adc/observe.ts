@@ -7,7 +7,7 @@ import { withAdcSession } from "../device";
 import type { AdcConnection, AdcSession, ShowAnswer } from "../device/types";
 import { AdcCommandError } from "../device/errors";
 import type { RunningConfig, RunningNeighbor } from "../core/model";
-import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
+import { bgpRouter } from "../core/parseRunningConfig";
 import { parseBgpSummary, parseFeatures } from "../core/parseShowOutputs";
 import { filterView, type FilterView } from "../core/prefixFilter";
 import { addressFamilyOf } from "../core/values";
@@ -64,8 +64,8 @@ export async function observeWithFeature(session: AdcSession): Promise<Observati
  */
 export function observation(host: string, [config, ...summaries]: readonly ShowAnswer[]): FullObservation {
     if (config.failure !== undefined) throw new AdcCommandError(host, "show running-config", config.failure, "check that the account may run vtysh's `show running-config`");
-    const running = parseRunningConfig(config.output);
-    const filter = filterView(config.output, running);
+    const filter = filterView(config.output);
+    const running = filter.running;
     if (!bgpRouter(running)) return { running, filter, sessions: [] };
     return { running, filter, ...sessionsOf(summaries) };
 }

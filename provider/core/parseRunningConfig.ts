@@ -10,7 +10,7 @@
  * ({@link parseNeighborRef}), or by a name that no line of the block defines as a peer group
  * or an interface, and an answer cut before its closing `end` (the whole configuration).
  */
-import { parseConfigTree, type ConfigNode, type UncertainRegion } from "./configTree";
+import { parseConfigTree, type ConfigNode, type ConfigTree, type UncertainRegion } from "./configTree";
 import type { BgpRouter, PeerGroup, RemoteAs, RunningConfig, RunningNeighbor } from "./model";
 import { parseDeviceAsn, parseNeighborRef, type IpAddress } from "./values";
 
@@ -239,9 +239,11 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     return { router, addressDoubts };
 }
 
-/** Parses vtysh `show running-config` output. Never throws: what it does not understand, it keeps. */
-export function parseRunningConfig(text: string): RunningConfig {
-    const tree = parseConfigTree(text);
+/**
+ * Parses vtysh `show running-config` output. Never throws: what it does not understand, it keeps.
+ * `tree` is the same text's tree, when the caller parsed it already.
+ */
+export function parseRunningConfig(text: string, tree: ConfigTree = parseConfigTree(text)): RunningConfig {
     const routeInstall = new Set<string>();
     const routers: BgpRouter[] = [];
     const uncertain: UncertainRegion[] = [];

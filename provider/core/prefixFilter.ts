@@ -9,7 +9,7 @@
  * compared in that normal form whichever form the device shows.
  */
 import type { ConfigLine } from "../device/types";
-import { parseConfigTree, type ConfigNode, type UncertainRegion } from "./configTree";
+import { parseConfigTree, type ConfigNode, type ConfigTree, type UncertainRegion } from "./configTree";
 import type { Change } from "./changes";
 import type { RunningConfig, RunningNeighbor } from "./model";
 import { renderChanges } from "./render";
@@ -81,14 +81,22 @@ export interface ListReference {
 }
 
 /** The filter's view of `show running-config` (`running` is its parse, passed when the caller has it). */
-export function filterView(runningConfig: string, running: RunningConfig = parseRunningConfig(runningConfig)): FilterView {
-    return { running, lists: parsePrefixLists(runningConfig), listDoubts: prefixListDoubts(runningConfig), unreadListLines: unreadPrefixListLines(runningConfig), listReferences: prefixListReferences(runningConfig) };
+export function filterView(runningConfig: string, running?: RunningConfig): FilterView {
+    // One parse of the tree serves the router and every list reading: a read of thousands of neighbors is on the hot path.
+    const tree = parseConfigTree(runningConfig);
+    return {
+        running: running ?? parseRunningConfig(runningConfig, tree),
+        lists: prefixListsOf(tree),
+        listDoubts: prefixListDoubts(tree),
+        unreadListLines: unreadPrefixListLines(tree),
+        listReferences: prefixListReferences(tree),
+    };
 }
 
 /** Top-level lines of a list that are not an entry this package reads (its `description` line aside). */
-export function unreadPrefixListLines(runningConfig: string): ReadonlyMap<string, readonly { lineNo: number; text: string }[]> {
+function unreadPrefixListLines(tree: ConfigTree): ReadonlyMap<string, readonly { lineNo: number; text: string }[]> {
     const unread = new Map<string, { lineNo: number; text: string }[]>();
-    for (const block of parseConfigTree(runningConfig).blocks) {
+    for (const block of tree.blocks) {
         const m = /^ip prefix-list (\S+) (\S+)/.exec(block.text);
         if (block.indent > 0 || !m || m[2] === "description" || parsePrefixListLine(block.text)) continue;
         unread.set(m[1]!, [...(unread.get(m[1]!) ?? []), { lineNo: block.lineNo, text: block.text }]);
@@ -100,14 +108,14 @@ export function unreadPrefixListLines(runningConfig: string): ReadonlyMap<string
  * The lines that name a prefix list, wherever they stand: removing a list changes what each of
  * them does (a route-map's match, a neighbor's filter in an address family or another router).
  */
-export function prefixListReferences(runningConfig: string): ReadonlyMap<string, readonly ListReference[]> {
+function prefixListReferences(tree: ConfigTree): ReadonlyMap<string, readonly ListReference[]> {
     const refs = new Map<string, ListReference[]>();
     const visit = (n: ConfigNode) => {
         const m = /(?:^|\s)prefix-list\s+(\S+)/i.exec(n.text);
         if (m && !/^(?:no\s+)?ipv?6?\s+prefix-list\s/i.test(n.text)) refs.set(m[1]!, [...(refs.get(m[1]!) ?? []), { lineNo: n.lineNo, text: n.text, parents: n.parents }]);
         n.children.forEach(visit);
     };
-    parseConfigTree(runningConfig).blocks.forEach(visit);
+    tree.blocks.forEach(visit);
     return refs;
 }
 
@@ -116,8 +124,7 @@ export function prefixListReferences(runningConfig: string): ReadonlyMap<string,
  * where a block's body should be), anywhere in the configuration: any of them may hide an
  * entry or a list name.
  */
-export function prefixListDoubts(runningConfig: string): UncertainRegion[] {
-    const tree = parseConfigTree(runningConfig);
+function prefixListDoubts(tree: ConfigTree): UncertainRegion[] {
     return [...tree.uncertain, ...tree.blocks.flatMap((b) => b.uncertain)].filter((r) => r.lines.some((l) => /prefix-list/i.test(l.text)));
 }
 
@@ -167,8 +174,12 @@ export function parsePrefixListLine(text: string): { name: string; entry: Prefix
 
 /** The device's prefix lists, from `show running-config` (top-level lines only). */
 export function parsePrefixLists(runningConfig: string): ReadonlyMap<string, readonly PrefixListEntry[]> {
+    return prefixListsOf(parseConfigTree(runningConfig));
+}
+
+function prefixListsOf(tree: ConfigTree): ReadonlyMap<string, readonly PrefixListEntry[]> {
     const lists = new Map<string, PrefixListEntry[]>();
-    for (const block of parseConfigTree(runningConfig).blocks) {
+    for (const block of tree.blocks) {
         if (block.indent > 0) continue;
         const parsed = parsePrefixListLine(block.text);
         if (!parsed) continue;
