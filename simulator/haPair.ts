@@ -1,9 +1,11 @@
 /**
  * Two simulators as the two nodes of a NetScaler HA pair: each with its own SSH port, host key,
  * NSIP and HA state, the primary carrying to the secondary what HA sync carries (see
- * {@link HaPropagation}), and a failover on command.
+ * {@link HaPropagation}), and a failover on command, from code or typed in nscli
+ * (`force ha failover`, as the sync commands, in `nscli/ha.ts`).
  */
-import type { HaPropagation } from "./model/device";
+import type { HaLinkSettings, HaPropagation } from "./model/device";
+import type { SyncFilesMode } from "./model/ha";
 import type { SimulatorOptions } from "./options";
 import { Simulator, startSimulator } from "./server";
 
@@ -13,8 +15,14 @@ export interface HaPairOptions {
     readonly common?: SimulatorOptions;
     /** Per node, merged over `common`. Default NSIPs 10.102.33.208/24 and 10.102.33.209/24. */
     readonly nodes?: readonly [SimulatorOptions, SimulatorOptions];
-    /** Whether the primary's vtysh configuration appears on the secondary. Default `synced`. */
+    /**
+     * Whether the primary's vtysh configuration reaches the secondary: after every change and
+     * with every sync (`synced`), only with `force ha sync` and `sync ha files` (`on-sync`), or
+     * never (`not-synced`). Default `synced`.
+     */
     readonly propagation?: HaPropagation;
+    /** The `sync ha files` modes whose files include ZebOS.conf (undocumented). Default `all` and `all_plus_misc`. */
+    readonly zebosFileModes?: readonly SyncFilesMode[];
     /** Which node starts as primary. Default 0. */
     readonly primary?: 0 | 1;
 }
@@ -25,7 +33,7 @@ export class HaPair {
     constructor(
         /** The two nodes, in the order given. */
         readonly nodes: readonly [Simulator, Simulator],
-        private readonly settings: { propagation: HaPropagation },
+        private readonly settings: HaLinkSettings,
     ) {}
 
     /** The node whose HA state is Primary now. */
@@ -82,7 +90,7 @@ export async function startHaPair(options: HaPairOptions = {}): Promise<HaPair> 
             node: { ...own(i).node, role: i === primary ? "primary" : "secondary", peerAddress: nsip(i === 0 ? 1 : 0).split("/")[0]! },
         });
     const nodes = [await start(0), await start(1)] as const;
-    const settings = { propagation: options.propagation ?? "synced" };
+    const settings: HaLinkSettings = { propagation: options.propagation ?? "synced", zebosFileModes: options.zebosFileModes ?? ["all", "all_plus_misc"] };
     nodes[0].linkHaPeer(nodes[1], settings);
     nodes[1].linkHaPeer(nodes[0], settings);
     return new HaPair(nodes, settings);

@@ -5,13 +5,15 @@
  */
 export { startSimulator, Simulator } from "./server";
 export type { SimulatorCounters, ReceivedLine } from "./server";
-export type { SimulatorOptions, SimulatorUser, SimulatorFaults, ErrorReply, InitialConfig, AuthMethod, HaRole, NodeOptions } from "./options";
+export type { SimulatorOptions, SimulatorUser, SimulatorFaults, ErrorReply, InitialConfig, AuthMethod, HaRole, NodeOptions, HaCliOptions } from "./options";
 export type { NodeState } from "./model/node";
 export type { EchoMode } from "./session/terminal";
 export type { ModeName } from "./session/shell";
 export { startHaPair, HaPair } from "./haPair";
 export type { HaPairOptions } from "./haPair";
 export type { HaPropagation } from "./model/device";
+export { SYNC_FILES_MODES } from "./model/ha";
+export type { SyncFilesMode } from "./model/ha";
 export { DeviceControl, DeviceCommandError } from "./control";
 export type { DeviceState, NeighborState } from "./control";
 export type { SavedConfig } from "./model/device";

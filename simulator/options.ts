@@ -72,6 +72,25 @@ export interface InitialConfig {
     readonly zebos?: string | readonly string[];
 }
 
+/**
+ * The unconfirmed parts of nscli's HA commands (`force ha failover`, `force ha sync`,
+ * `sync ha files`): no public transcript shows their prompts or errors.
+ */
+export interface HaCliOptions {
+    /**
+     * The question `force ha failover` asks before it acts (the command takes `-force` to skip
+     * it); the answer `y` or `yes` goes ahead, anything else cancels. `null` asks nothing.
+     * Default `Please confirm whether you want force-failover (Y/N)? [N]: `.
+     */
+    readonly failoverPrompt?: string | null;
+    /** Whether the secondary takes `force ha failover` too (the sync commands it never takes). Default false. */
+    readonly failoverOnSecondary?: boolean;
+    /** Error (after `ERROR: `) of an HA command the secondary does not take. Default `Operation not permitted on secondary`. */
+    readonly secondaryError?: string;
+    /** Error (after `ERROR: `) of an HA command on a node that is not one of a pair. Default `HA is not configured`. */
+    readonly standaloneError?: string;
+}
+
 /** Options of {@link startSimulator}. Every option has a default like a fresh appliance. */
 export interface SimulatorOptions {
     /** Address to listen on. Default `127.0.0.1`. */
@@ -200,6 +219,8 @@ export interface SimulatorOptions {
      * Default: a standalone node, no cluster, no partitions. Change it later with `sim.setNode`.
      */
     readonly node?: NodeOptions;
+    /** How nscli's HA commands answer where the appliance's behaviour is unconfirmed. */
+    readonly haCli?: HaCliOptions;
     /** The routing engine BGP configuration is applied to. Default an in-memory engine (`InMemoryRoutingEngine`). */
     readonly routing?: RoutingEngine;
 }

@@ -148,7 +148,7 @@ export class Simulator {
         updateNode(this.internals.device.node, node);
     }
 
-    /** Swaps the roles of an HA pair (primary becomes secondary and back), as `force ha failover` does. */
+    /** Swaps this node's HA role (primary becomes secondary and back), as `force ha failover` does to both nodes of a pair. */
     failover(): void {
         failover(this.internals.device.node);
     }
@@ -356,7 +356,9 @@ export class Simulator {
         const reply: ShellReply =
             verdict.errorReply !== undefined ? { lines: [verdict.errorReply], close: false, failed: true, configCommand: false } : await executeSafely(shell, command);
         hooks.lineAnswered(command, reply);
-        writeSafely(stream, reply.lines.map((l) => `${l}\r\n`).join(""));
+        // A question (`force ha failover` without -force) is printed and left unanswered: the command does nothing.
+        const question = shell.mode === "confirm" ? shell.prompt() : "";
+        writeSafely(stream, reply.lines.map((l) => `${l}\r\n`).join("") + question);
         // The appliance's exit status on ERROR is unconfirmed; 0 always, so clients parse the text.
         endChannel(stream);
     }

@@ -171,7 +171,7 @@ function parseSyntax(syntax: string, types: Readonly<Record<string, ArgType>>): 
 }
 
 function parseToken(part: string, syntax: string, types: Readonly<Record<string, ArgType>>): PatternToken {
-    const choice = /^\{(\w+):([a-z0-9|.\-]+)\}$/.exec(part);
+    const choice = /^\{(\w+):([a-z0-9|._\-]+)\}$/.exec(part);
     if (choice) return { kind: "keyword", name: choice[1]!, words: choice[2]!.split("|") };
     const arg = /^<(\w+):([\w\-]+)>$/.exec(part);
     if (arg) {

@@ -28,6 +28,12 @@ export function deviceSettings(options: SimulatorOptions): DeviceSettings {
         parentModeFallback: options.parentModeFallback ?? false,
         prefixListSupport: options.prefixListSupport ?? true,
         maximumPrefixSupport: options.maximumPrefixSupport ?? true,
+        haCli: {
+            failoverPrompt: options.haCli?.failoverPrompt === undefined ? "Please confirm whether you want force-failover (Y/N)? [N]: " : options.haCli.failoverPrompt,
+            failoverOnSecondary: options.haCli?.failoverOnSecondary ?? false,
+            secondaryError: options.haCli?.secondaryError ?? "Operation not permitted on secondary",
+            standaloneError: options.haCli?.standaloneError ?? "HA is not configured",
+        },
     };
 }
 

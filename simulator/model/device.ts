@@ -4,19 +4,28 @@ import { InterfaceConfig, renderRunningConfig, RenderOptions } from "./renderRun
 import { cloneZebos, effectiveMaxPaths, emptyZebosConfig, REDISTRIBUTE_SOURCES, ROUTE_INSTALL_KINDS, ZebosConfig } from "./zebos";
 import { BgpRoute, BgpSessionStatus, RoutingConfig, RoutingEngine, RoutingFamily } from "../routing/engine";
 import { nodeState, NodeState } from "./node";
+import type { SyncFilesMode } from "./ha";
 
 /**
  * What an HA pair's primary carries to its secondary. nscli configuration is synced (HA sync
  * copies the primary's running nscli configuration: documented); whether the ZebOS (vtysh)
  * configuration follows is not documented, so it is a setting: `synced` copies it after every
- * change, `not-synced` leaves the secondary's as it was.
+ * change and with every sync, `on-sync` only with `force ha sync` and `sync ha files` (see
+ * `ha.ts`), `not-synced` never, leaving the secondary's as it was.
  */
-export type HaPropagation = "synced" | "not-synced";
+export type HaPropagation = "synced" | "on-sync" | "not-synced";
+
+/** What both devices of a simulated HA pair share about the pair. */
+export interface HaLinkSettings {
+    propagation: HaPropagation;
+    /** The `sync ha files` modes whose files include ZebOS.conf (undocumented). */
+    readonly zebosFileModes: readonly SyncFilesMode[];
+}
 
 /** The link between the two devices of a simulated HA pair, shared by both. */
 export interface HaLink {
     readonly peer: Device;
-    readonly settings: { propagation: HaPropagation };
+    readonly settings: HaLinkSettings;
 }
 
 /** Everything about the simulated appliance that does not change while it runs. */
@@ -44,6 +53,20 @@ export interface DeviceSettings {
     readonly prefixListSupport: boolean;
     /** Whether vtysh takes `neighbor X maximum-prefix N`. */
     readonly maximumPrefixSupport: boolean;
+    /** How nscli's HA commands answer where the appliance's behaviour is unconfirmed (see `SimulatorOptions.haCli`). */
+    readonly haCli: HaCliSettings;
+}
+
+/** The unconfirmed parts of nscli's HA commands. */
+export interface HaCliSettings {
+    /** The question `force ha failover` asks without `-force`; null for none. */
+    readonly failoverPrompt: string | null;
+    /** Whether the secondary takes `force ha failover` (it never takes the sync commands). */
+    readonly failoverOnSecondary: boolean;
+    /** Error text (after `ERROR: `) of an HA command the secondary does not take. */
+    readonly secondaryError: string;
+    /** Error text (after `ERROR: `) of an HA command on a node without an HA peer. */
+    readonly standaloneError: string;
 }
 
 /** Behaviour a test switches on and off while the simulator runs. */
@@ -151,6 +174,17 @@ export class Device {
     /** vtysh `write`: saves ZebOS.conf. */
     writeZebos(): void {
         this.savedZebos = cloneZebos(this.zebos);
+    }
+
+    /** A copy of the saved ZebOS.conf (what a file sync carries). */
+    savedZebosCopy(): ZebosConfig {
+        return cloneZebos(this.savedZebos);
+    }
+
+    /** ZebOS.conf replaced by another node's file, and run: saved and running alike. */
+    loadSavedZebos(config: ZebosConfig): void {
+        this.savedZebos = cloneZebos(config);
+        this.zebos = cloneZebos(config);
     }
 
     /** Makes the current state the saved one (after loading an initial configuration). */

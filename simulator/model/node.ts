@@ -37,6 +37,8 @@ export interface NodeState {
     partition: string;
     partitionInPrompt: boolean;
     haNodeReply: string | null;
+    /** When the node took its present HA role (ms since the epoch), for `show ha node`. */
+    masterStateSince: number;
 }
 
 /** The node `options` describe, defaults filled in. */
@@ -49,13 +51,17 @@ export function nodeState(options: NodeOptions = {}): NodeState {
         partition: "default",
         partitionInPrompt: true,
         haNodeReply: null,
+        masterStateSince: Date.now(),
     };
     return updateNode(state, options);
 }
 
 /** Applies the given fields of `options` to `state` (checked: a partition must exist). */
 export function updateNode(state: NodeState, options: NodeOptions): NodeState {
-    if (options.role !== undefined) state.role = options.role;
+    if (options.role !== undefined && options.role !== state.role) {
+        state.role = options.role;
+        state.masterStateSince = Date.now();
+    }
     if (options.peerAddress !== undefined) state.peerAddress = options.peerAddress;
     if (options.cluster !== undefined) state.cluster = options.cluster;
     if (options.partitions !== undefined) state.partitions = [...options.partitions];
@@ -70,8 +76,9 @@ export function updateNode(state: NodeState, options: NodeOptions): NodeState {
 
 /** Swaps the roles of an HA pair, as `force ha failover` does. A standalone node stays as it is. */
 export function failover(state: NodeState): void {
-    if (state.role === "primary") state.role = "secondary";
-    else if (state.role === "secondary") state.role = "primary";
+    if (state.role === "standalone") return;
+    state.role = state.role === "primary" ? "secondary" : "primary";
+    state.masterStateSince = Date.now();
 }
 
 /** The nscli prompt (without its trailing space) for a session in the node's partition. */
@@ -80,14 +87,14 @@ export function nscliPrompt(state: NodeState, configured: string): string {
 }
 
 /** One block of `show ha node`, in the layout of the real samples. */
-function haBlock(index: number, id: number, address: string, hostname: string | null, master: string, self: boolean): string[] {
+function haBlock(index: number, id: number, address: string, hostname: string | null, master: string, since: number | null): string[] {
     const head = [
         `${`${index})`.padEnd(8)}Node ID:      ${id}`,
         `        IP:   ${address}${hostname !== null ? ` (${hostname})` : ""}`,
         "        Node State: UP",
         `        Master State: ${master}`,
     ];
-    if (!self) return [...head, "        Sync State: SUCCESS"];
+    if (since === null) return [...head, "        Sync State: SUCCESS"];
     return [
         ...head,
         "        Fail-Safe Mode: OFF",
@@ -102,15 +109,21 @@ function haBlock(index: number, id: number, address: string, hostname: string | 
         "        SSL Card Status: NOT PRESENT",
         "        Hello Interval: 200 msecs",
         "        Dead Interval: 3 secs",
-        "        Node in this Master State for: 0:0:12:5 (days:hrs:min:sec)",
+        `        Node in this Master State for: ${elapsed(Date.now() - since)} (days:hrs:min:sec)`,
     ];
+}
+
+/** `0:0:12:5`: days, hours, minutes and seconds, unpadded, as `show ha node` prints them. */
+function elapsed(ms: number): string {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    return [Math.floor(s / 86400), Math.floor(s / 3600) % 24, Math.floor(s / 60) % 60, s % 60].join(":");
 }
 
 /** `show ha node`: the self node is ID 0; a pair also shows its peer as ID 1. */
 export function renderHaNode(state: NodeState, selfAddress: string, hostname: string): string[] {
-    const self = haBlock(1, 0, selfAddress, hostname, state.role === "secondary" ? "Secondary" : "Primary", true);
+    const self = haBlock(1, 0, selfAddress, hostname, state.role === "secondary" ? "Secondary" : "Primary", state.masterStateSince);
     if (state.role === "standalone") return self;
-    return [...self, "", ...haBlock(2, 1, state.peerAddress, null, state.role === "secondary" ? "Primary" : "Secondary", false)];
+    return [...self, "", ...haBlock(2, 1, state.peerAddress, null, state.role === "secondary" ? "Primary" : "Secondary", null)];
 }
 
 /** `show cluster instance`: nothing outside a cluster (assumed); the instance with this node as member inside one. */

@@ -6,18 +6,13 @@ import { enterFreebsd, runFreebsdCommand } from "./freebsd";
 import { renderClusterInstance, renderHaNode, renderPartitions } from "../model/node";
 import { renderFeatureTable, renderNsConfig, renderNsIp, renderNsVersion, renderRouteTable, ROUTE_TYPE_FILTERS } from "./show";
 
-/** An nscli failure: printed as `ERROR: <message>`, with no ` Done`. */
-export class NscliError extends Error {}
+import { NscliError } from "./errors";
+import { ok, type NscliOutcome } from "./outcome";
+import { forceHaFailover, forceHaSync, syncHaFiles } from "./ha";
 
-interface NscliOutcome {
-    readonly lines: readonly string[];
-    /** Print ` Done` after the lines (false for `vtysh`/`shell`, which change the prompt instead). */
-    readonly done?: boolean;
-    readonly close?: boolean;
-}
+export { NscliError };
+
 type Handler = (shell: Shell, args: Args) => NscliOutcome | Promise<NscliOutcome>;
-
-const ok = (lines: readonly string[] = []): NscliOutcome => ({ lines });
 
 function setFeatures(shell: Shell, names: string, on: boolean): NscliOutcome {
     const device = shell.device;
@@ -72,6 +67,9 @@ const table = new CommandTable<Handler>({}, { sh: "show" })
         }
         return ok(renderHaNode(d.node, d.settings.interfaceAddress.address, d.settings.hostname));
     })
+    .add("force ha failover [{force:-force}]", (shell, a) => forceHaFailover(shell, a.has("force")))
+    .add("force ha sync [{force:-force} [-save {save:yes|no}]]", (shell, a) => forceHaSync(shell, a.get("save") === "yes"))
+    .add("sync ha files [{mode:all|bookmarks|ssl|htmlinjection|imports|misc|all_plus_misc}]", (shell, a) => syncHaFiles(shell, a.get("mode") ?? "all"))
     .add("show cluster instance", (shell) => ok(renderClusterInstance(shell.device.node, shell.device.settings.interfaceAddress.address)))
     .add("show ns partition", (shell) => ok(renderPartitions(shell.device.node)))
     .add("vtysh", (shell) => {

@@ -1,11 +1,12 @@
 import { Device } from "../model/device";
 import { nscliPrompt } from "../model/node";
 import { runNscliLine } from "../nscli/processor";
+import { Confirmation, runConfirmLine } from "../nscli/confirm";
 import { runFreebsdLine } from "../nscli/freebsd";
 import { runVtyshLine } from "../vtysh/processor";
 
 /** The mode a session is in; each has its own prompt and command table. */
-export type ModeName = "nscli" | "freebsd" | "vtysh" | "config" | "router" | "router-af";
+export type ModeName = "nscli" | "confirm" | "freebsd" | "vtysh" | "config" | "router" | "router-af";
 
 /** What the device prints for one input line (without echo or prompt). */
 export interface ShellReply {
@@ -30,6 +31,8 @@ export class Shell {
     mode: ModeName = "nscli";
     /** ASN of the `router bgp` block a `router` mode session is in. */
     routerAsn = 0;
+    /** The question a `confirm` mode session answers, and what a yes does. */
+    confirmation: Confirmation | null = null;
     /** Try lines unknown in `ns(config-router)#` at `ns(config)#` (see the `parentModeFallback` option). */
     parentModeFallback: boolean;
 
@@ -42,6 +45,8 @@ export class Shell {
         switch (this.mode) {
             case "nscli":
                 return `${nscliPrompt(this.device.node, this.device.settings.cliPrompt)} `;
+            case "confirm":
+                return this.confirmation?.question ?? "";
             case "freebsd":
                 return `root@${host}# `;
             case "vtysh":
@@ -76,6 +81,9 @@ export class Shell {
         switch (this.mode) {
             case "nscli":
                 result = await runNscliLine(this, line);
+                break;
+            case "confirm":
+                result = runConfirmLine(this, line);
                 break;
             case "freebsd":
                 result = runFreebsdLine(this, line);
