@@ -2,9 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AdcBgpNeighborState, AdcBgpNeighborsArgs, BgpSessionState } from "./args";
 import { splitConnection, splitNeighbors, withSecretOutputs } from "./secretInputs";
 import { refuseImport } from "./importOption";
-import { shim } from "./shim";
+import { dynamicType, serializedShim } from "./shim";
 
-const provider = shim("adcBgpNeighbors");
+/** The same text for every resource of the kind: built once. */
+const provider = serializedShim("adcBgpNeighbors");
 
 /**
  * A set of BGP neighbors on the ADC under `router bgp <localAsn>`, owned by this resource: one
@@ -20,7 +21,7 @@ const provider = shim("adcBgpNeighbors");
  * - With `prefixFilter` and `maximumPrefix`, every neighbor gets the inbound filter and limit in
  *   the same batch that creates it; the list is owned like the neighbors.
  */
-export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
+export class AdcBgpNeighbors extends pulumi.CustomResource {
     declare readonly host: pulumi.Output<string>;
     declare readonly port: pulumi.Output<number>;
     declare readonly localAsn: pulumi.Output<number>;
@@ -46,10 +47,13 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: AdcBgpNeighborsArgs, opts?: pulumi.CustomResourceOptions) {
         refuseImport("AdcBgpNeighbors", name, opts);
+        // Registered as pulumi.dynamic.Resource registers it (its type token, `__provider`), with
+        // the provider's text written out rather than serialized from a closure (see serializedShim).
         super(
-            provider,
+            dynamicType("AdcBgpNeighbors"),
             name,
             {
+                __provider: provider,
                 ...splitConnection(args.connection),
                 ...splitNeighbors(args.neighbors),
                 localAsn: args.localAsn,
@@ -70,8 +74,6 @@ export class AdcBgpNeighbors extends pulumi.dynamic.Resource {
                 filterDrift: undefined,
             },
             withSecretOutputs(opts, ["credentials", "neighborPasswords", "passwordForms"]),
-            "pulumi-calico-adc",
-            "AdcBgpNeighbors",
         );
     }
 }

@@ -2,9 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AdcBgpNeighborState, AdcBgpRouterArgs, BgpSessionState } from "./args";
 import { splitConnection, withSecretOutputs } from "./secretInputs";
 import { refuseImport } from "./importOption";
-import { shim } from "./shim";
+import { dynamicType, serializedShim } from "./shim";
 
-const provider = shim("adcBgpRouter");
+/** The same text for every resource of the kind: built once. */
+const provider = serializedShim("adcBgpRouter");
 
 /**
  * The ADC's device-level BGP settings: the BGP feature, `router bgp <localAsn>`, router id,
@@ -25,7 +26,7 @@ const provider = shim("adcBgpRouter");
  * });
  * ```
  */
-export class AdcBgpRouter extends pulumi.dynamic.Resource {
+export class AdcBgpRouter extends pulumi.CustomResource {
     /** The ADC the router lives on. */
     declare readonly host: pulumi.Output<string>;
     declare readonly port: pulumi.Output<number>;
@@ -51,10 +52,13 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: AdcBgpRouterArgs, opts?: pulumi.CustomResourceOptions) {
         refuseImport("AdcBgpRouter", name, opts);
+        // Registered as pulumi.dynamic.Resource registers it (its type token, `__provider`), with
+        // the provider's text written out rather than serialized from a closure (see serializedShim).
         super(
-            provider,
+            dynamicType("AdcBgpRouter"),
             name,
             {
+                __provider: provider,
                 ...splitConnection(args.connection),
                 localAsn: args.localAsn,
                 routerId: args.routerId,
@@ -76,8 +80,6 @@ export class AdcBgpRouter extends pulumi.dynamic.Resource {
                 secondary: undefined,
             },
             withSecretOutputs(opts, ["credentials"]),
-            "pulumi-calico-adc",
-            "AdcBgpRouter",
         );
     }
 }

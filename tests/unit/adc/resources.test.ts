@@ -26,6 +26,8 @@ pulumi.runtime.setMocks(
 // Imported after setMocks, as Pulumi's testing guide requires.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { AdcBgpNeighbors, AdcBgpRouter } = require("../../../provider") as typeof import("../../../provider");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { serializedShim } = require("../../../provider/adc/shim") as typeof import("../../../provider/adc/shim");
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply(resolve));
@@ -60,6 +62,19 @@ describe("ADC resources under Pulumi mocks", () => {
         assert.deepEqual(unwrapSecret(r.inputs.credentials), { password: "adc-secret-pw", privateKey: null, privateKeyPassphrase: null });
         assert.equal(r.inputs.localAsn, 500);
         assert.equal(await value(router.host), "10.102.33.208");
+    });
+
+    it("registers, for every resource of a kind, the one provider text the host evaluates (not a closure serialized per program run)", async () => {
+        const routers = [new AdcBgpRouter("adc-bgp-a", { connection, localAsn: 500 }), new AdcBgpRouter("adc-bgp-b", { connection, localAsn: 501 })];
+        const neighbors = new AdcBgpNeighbors("nodes-a", { connection, localAsn: 500, neighbors: [{ address: "10.102.33.198", remoteAsn: 64512 }] });
+        await Promise.all([...routers.map((r) => value(r.urn)), value(neighbors.urn)]);
+        const text = (name: string) => registered.find((x) => x.name === name)!.inputs.__provider as string;
+        assert.equal(text("adc-bgp-a"), serializedShim("adcBgpRouter"));
+        assert.equal(text("adc-bgp-b"), serializedShim("adcBgpRouter"));
+        assert.equal(text("nodes-a"), serializedShim("adcBgpNeighbors"));
+        assert.notEqual(serializedShim("adcBgpRouter"), serializedShim("adcBgpNeighbors"));
+        // What pulumi.dynamic.Resource's closure serializer writes starts `exports.handler = __f0;`.
+        assert.match(text("nodes-a"), /^exports\.handler = function \(\) \{/);
     });
 
     it("keeps the neighbor list readable while the passwords travel as a secret", async () => {
