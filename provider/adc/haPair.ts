@@ -236,6 +236,17 @@ function where(node: { readonly host: string; readonly port: number }): string {
 /** What follows a recorded failure for a secondary that differs: another `up` alone does not change the secondary. */
 const AFTER_SECONDARY_DIFFERENCE = "once the secondary shows the lines, `pulumi refresh` records it in sync";
 
+/** What a secondary that differs is told as: the lines it differs by, and what to run on the primary. */
+function differenceMessage(primaryHost: string, report: SecondaryReport, primaryDid: "applied on" | "held by"): { message: string; fix: string } {
+    const items = report.differences.map((d) => `\n    - ${d}`).join("");
+    return {
+        message: `the HA secondary ${where(report)} does not show the BGP configuration ${primaryDid} the primary ${primaryHost}; it differs by:${items}`,
+        fix:
+            `on the primary ${primaryHost}, run \`force ha sync\` (or \`sync ha files all\`), then \`pulumi refresh\`; whether the pair's sync carries the vtysh configuration depends on the ADC, ` +
+            `and if the secondary still differs, its routing configuration must be applied when it is primary (after \`force ha failover\`, run \`pulumi up\` again)`,
+    };
+}
+
 /**
  * Reports a secondary that differs from the primary: a warning with the lines and what to run,
  * or, with `connection.failOnSecondaryDifference`, an error (the caller records the primary's
@@ -243,14 +254,39 @@ const AFTER_SECONDARY_DIFFERENCE = "once the secondary shows the lines, `pulumi 
  */
 function secondaryDifference(connection: AdcConnection, primaryHost: string, report: SecondaryReport | null): AdcError | undefined {
     if (report === null || report.differences.length === 0) return undefined;
-    const items = report.differences.map((d) => `\n    - ${d}`).join("");
-    const message = `the HA secondary ${where(report)} does not show the BGP configuration applied on the primary ${primaryHost}; it differs by:${items}`;
-    const fix =
-        `on the primary ${primaryHost}, run \`force ha sync\` (or \`sync ha files all\`), then \`pulumi refresh\`; whether the pair's sync carries the vtysh configuration depends on the ADC, ` +
-        `and if the secondary still differs, its routing configuration must be applied when it is primary (after \`force ha failover\`, run \`pulumi up\` again)`;
+    const { message, fix } = differenceMessage(primaryHost, report, "applied on");
     if (connection.failOnSecondaryDifference === true) {
         return new AdcError(primaryHost, message, `${fix}; or set connection.failOnSecondaryDifference: false to only warn`);
     }
     log(primaryHost, `warning: ${message}\n  fix: ${fix}`);
     return undefined;
+}
+
+/**
+ * A read (`pulumi refresh`) on the primary: `work` there, then (for a pair) `readSecondary` on
+ * the other node. The outputs carry what the secondary showed, and a secondary that differs is
+ * a warning naming the lines and what to run: the drift itself (`secondaryInSync: false`) is
+ * for the diff, the warning for the person who ran refresh. Never an error, whatever
+ * `failOnSecondaryDifference` says: a refresh records what is there.
+ */
+export async function readOnPrimary<O extends object, R extends { readonly outs: O }>(
+    connection: AdcConnection,
+    work: (session: AdcSession) => Promise<R>,
+    readSecondary: (secondary: AdcSession) => Promise<readonly string[]>,
+): Promise<R> {
+    let primaryHost = connection.host;
+    const done = await onPrimary(
+        connection,
+        false,
+        (session, node) => {
+            primaryHost = node.host;
+            return work(session);
+        },
+        readSecondary,
+    );
+    if (done.secondary !== null && done.secondary.differences.length > 0) {
+        const { message, fix } = differenceMessage(primaryHost, done.secondary, "held by");
+        log(primaryHost, `warning: ${message}\n  fix: ${fix}`);
+    }
+    return { ...done.result, outs: withSecondary(done.result.outs, done.secondary) };
 }

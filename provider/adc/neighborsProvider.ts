@@ -15,7 +15,7 @@ import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilter
 import { filterDrift, filterView, NO_FILTER_OWNED, renderNeighborsWithFilter, type FilterView, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
 import { addressFamilyOf, type IpAddress } from "../core/values";
 import { conflictError, describeConflict } from "./conflicts";
-import { applyOnPrimary, onPrimary, withSecondary, type SecondaryReport } from "./haPair";
+import { applyOnPrimary, onPrimary, readOnPrimary, type SecondaryReport } from "./haPair";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
 import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type FullObservation as Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -281,9 +281,8 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const stored = props as unknown as NeighborsOutputs;
         const spec = requireSpec(resolveNeighborsInputs(props as Record<string, unknown>, "state"));
         const was = recorded(props as Record<string, unknown>);
-        const done = await onPrimary(
+        const done = await readOnPrimary(
             spec.connection,
-            false,
             async (session) => {
                 const seen = await observe(session);
                 const inputs = observedInputs(stored, spec, seen);
@@ -295,7 +294,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
             (secondary) => secondaryDifferences(secondary, spec, was),
         );
         // A secondary that diverged shows as `secondaryInSync: false`: drift that `pulumi refresh` shows and `up` checks again.
-        return { id, props: withSecondary(done.result.outs, done.secondary), inputs: done.result.inputs as unknown as Record<string, unknown> };
+        return { id, props: done.outs, inputs: done.inputs as unknown as Record<string, unknown> };
     },
 
     async delete(_id, props) {

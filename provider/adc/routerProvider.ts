@@ -14,7 +14,7 @@ import { IPV6_ROUTE_INSTALL, NOTHING_OWNED, type RouterOwnership } from "../core
 import { renderChanges, renderPlan } from "../core/render";
 import { mustSave, savePendingAfter } from "../core/save";
 import { conflictError, describeConflict } from "./conflicts";
-import { applyOnPrimary, onPrimary, withSecondary, type SecondaryReport } from "./haPair";
+import { applyOnPrimary, onPrimary, readOnPrimary, type SecondaryReport } from "./haPair";
 import { resolveRouterInputs, type RouterSpec } from "./inputs";
 import { neighborState, observation, observe, observeAfterFailure, observeWithFeature, OBSERVE_SHOWS, type Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
@@ -230,9 +230,8 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
         const stored = props as unknown as RouterOutputs;
         const spec = requireSpec(resolveRouterInputs(props as Record<string, unknown>, "state"));
         const owned = storedOwnership(props as Record<string, unknown>);
-        const done = await onPrimary(
+        const done = await readOnPrimary(
             spec.connection,
-            false,
             async (session) => {
                 const seen = await observeWithFeature(session);
                 const inputs = observedInputs(stored, seen);
@@ -242,7 +241,7 @@ export const adcBgpRouterProvider: pulumi.dynamic.ResourceProvider = {
             (secondary) => secondaryDifferences(secondary, spec, owned),
         );
         // A secondary that diverged shows as `secondaryInSync: false`: drift that `pulumi refresh` shows and `up` checks again.
-        return { id, props: withSecondary(done.result.outs, done.secondary), inputs: done.result.inputs as unknown as Record<string, unknown> };
+        return { id, props: done.outs, inputs: done.inputs as unknown as Record<string, unknown> };
     },
 
     async delete(_id, props) {

@@ -113,15 +113,22 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.match(warning, /force ha sync/);
         assert.doesNotMatch(JSON.stringify(outs.secondary) + warning, /s3cret-md5/);
 
-        // refresh: the diverged secondary is drift, which the next up (a diff with changes) checks again.
-        const read = await neighbors.read!(n.id, outs);
+        // refresh: the diverged secondary is drift, which the next up (a diff with changes) checks again,
+        // and a warning saying what differs and what to run.
+        const { result: read, lines: refreshLog } = await printed(() => neighbors.read!(n.id, outs));
         assert.equal(read.props!.secondaryInSync, false);
+        const refreshWarning = refreshLog.join("\n");
+        assert.match(refreshWarning, new RegExp(`warning: the HA secondary ${secondary.host} port ${secondary.port} does not show the BGP configuration held by the primary ${primary.host}`));
+        assert.match(refreshWarning, /neighbor 10\.102\.33\.199 remote-as 64512/);
+        assert.match(refreshWarning, /run `force ha sync` \(or `sync ha files all`\), then `pulumi refresh`/);
+        assert.doesNotMatch(refreshWarning, /s3cret-md5/);
         assert.equal((await neighbors.diff!(n.id, read.props!, inputs)).changes, true);
 
         // Once the secondary shows the lines, refresh records it in sync and nothing is left to do.
         await secondary.device.configure(["router bgp 500", "neighbor 10.102.33.198 remote-as 64512", "neighbor 10.102.33.199 remote-as 64512", "neighbor 10.102.33.199 password s3cret-md5"]);
-        const synced = await neighbors.read!(n.id, read.props!);
+        const { result: synced, lines: syncedLog } = await printed(() => neighbors.read!(n.id, read.props!));
         assert.equal(synced.props!.secondaryInSync, true);
+        assert.doesNotMatch(syncedLog.join("\n"), /warning/);
         assert.equal((await neighbors.diff!(n.id, synced.props!, inputs)).changes, false);
     });
 
