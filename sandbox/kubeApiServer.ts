@@ -87,6 +87,8 @@ export interface CalicoNodeSpec {
     name: string;
     /** Calico's BGP address in CIDR form, e.g. `10.0.0.11/24` (annotation `projectcalico.org/IPv4Address`). */
     ipv4Address?: string;
+    /** Calico's IPv6 BGP address in CIDR form, e.g. `fd00::11/64` (annotation `projectcalico.org/IPv6Address`). */
+    ipv6Address?: string;
     /** Per-node AS number (annotation `projectcalico.org/ASNumber`); absent means the cluster default. */
     asNumber?: number;
     /** The node's InternalIP in `status.addresses`; defaults to the address part of `ipv4Address`. */
@@ -104,6 +106,7 @@ export async function createCalicoNode(kubeconfig: string, spec: CalicoNodeSpec)
     const core = (await kubeConfig(kubeconfig)).makeApiClient(client.CoreV1Api);
     const annotations: Record<string, string> = {};
     if (spec.ipv4Address !== undefined) annotations["projectcalico.org/IPv4Address"] = spec.ipv4Address;
+    if (spec.ipv6Address !== undefined) annotations["projectcalico.org/IPv6Address"] = spec.ipv6Address;
     if (spec.asNumber !== undefined) annotations["projectcalico.org/ASNumber"] = String(spec.asNumber);
     const node = await core.createNode({
         body: { metadata: { name: spec.name, annotations, labels: spec.labels ?? {} } },

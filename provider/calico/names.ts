@@ -48,3 +48,14 @@ export function secretKeyProblem(key: string): string | undefined {
     if (!SECRET_KEY.test(key)) return "may contain only letters, digits, '-', '_' and '.'";
     return undefined;
 }
+
+/** Suffix of the dual-stack peering's IPv6 BGPPeer name, after the IPv4 BGPPeer's name or auto-name prefix. */
+export const IPV6_PEER_SUFFIX = "-ipv6";
+
+/**
+ * The name of the IPv6 BGPPeer of a dual-stack peering whose IPv4 BGPPeer is `ipv4Name`: its own
+ * object (Calico keys BGPPeers by name), recognisably the same peering's.
+ */
+export function ipv6PeerName(ipv4Name: string): string {
+    return `${ipv4Name}${IPV6_PEER_SUFFIX}`;
+}

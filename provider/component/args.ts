@@ -13,6 +13,11 @@ export interface ClusterNodeArgs {
     name: pulumi.Input<string>;
     /** The node's Calico BGP address (its `projectcalico.org/IPv4Address` without the mask). */
     address: pulumi.Input<string>;
+    /**
+     * The node's IPv6 BGP address (its `projectcalico.org/IPv6Address` without the mask), for a
+     * dual-stack peering (`adc.ipv6PeerAddress`), where every listed node needs one.
+     */
+    ipv6Address?: pulumi.Input<string>;
     /** The node's own AS number, when it differs from the cluster's. Default: the cluster's AS. */
     asn?: pulumi.Input<number>;
 }
@@ -32,6 +37,16 @@ export interface AdcPeeringArgs {
      * family (IPv4/IPv6) decides which node address is used.
      */
     peerAddress: pulumi.Input<string>;
+    /**
+     * The ADC's IPv6 address, for a dual-stack peering alongside the IPv4 `peerAddress`: the
+     * component then also creates a second global Calico BGPPeer with this `peerIP`, and an IPv6
+     * neighbor on the ADC for each node (its `projectcalico.org/IPv6Address` without the mask,
+     * else its IPv6 InternalIP; a node with neither is refused, naming it), activated in
+     * `address-family ipv6`, in the same AdcBgpNeighbors resource as the IPv4 neighbors. Both
+     * BGPPeers carry the same settings (password, graceful restart, next hop, filters).
+     * Default: unset (one family, that of `peerAddress`).
+     */
+    ipv6PeerAddress?: pulumi.Input<string>;
     /**
      * Who owns `router bgp <asn>` on the ADC:
      * - unset (default): this component creates an {@link AdcBgpRouter} `<name>-router`;
@@ -118,7 +133,8 @@ export interface ClusterPeeringArgs {
      * The nodes to add as ADC neighbors. Default: every node of the cluster, read at program
      * time (so `pulumi preview` shows the exact neighbor set and nodes that joined or left are
      * added or removed on the next `pulumi up`), each at its Calico BGP address
-     * (`projectcalico.org/IPv4Address` without the mask, else its InternalIP) with its
+     * (`projectcalico.org/IPv4Address` without the mask, else its InternalIP; with
+     * `adc.ipv6PeerAddress` also `projectcalico.org/IPv6Address`, else its IPv6 InternalIP) with its
      * `projectcalico.org/ASNumber` if it has one.
      */
     nodes?: pulumi.Input<pulumi.Input<ClusterNodeArgs>[]>;
@@ -195,6 +211,13 @@ export interface CalicoAdcPeeringArgs {
     /** `ns route-install bgp` on the router this component creates: install the pod routes. Default: true. */
     routeInstall?: pulumi.Input<boolean>;
     /**
+     * `ns route-install ipv6 bgp` on the router this component creates: install the IPv6 pod
+     * routes. Default: true when the peering has IPv6 neighbors (`adc.ipv6PeerAddress`, or an
+     * IPv6 `peerAddress`), else false. An ADC that refuses the command fails the apply naming
+     * it; set this to false there.
+     */
+    routeInstallIpv6?: pulumi.Input<boolean>;
+    /**
      * After `pulumi up` applies the neighbors, wait until every node's session is Established
      * and fail with each session's state otherwise. `true` waits up to 180 s, a number up to
      * that many seconds. Default: false (`sessions` then shows the state at apply time).
@@ -229,12 +252,12 @@ export interface CalicoAdcPeeringArgs {
 
 /** The keys each part of {@link CalicoAdcPeeringArgs} takes (checked at run time for JavaScript programs and typos). */
 const PEERING_KEYS: Record<string, readonly string[]> = {
-    "": ["adc", "cluster", "calicoApi", "calicoVersion", "bgpPeerName", "bgpPeerOptions", "bgpPassword", "calicoNamespace", "calicoNodeServiceAccount", "routeInstall", "waitForEstablished", "nextHop", "advertiseServices", "acceptFromAdc"],
-    adc: ["connection", "asn", "peerAddress", "router", "adoptExisting", "routerId", "maxPaths", "redistributeKernel", "gracefulRestart", "saveConfig", "ebgpMultihop", "prefixFilter", "maximumPrefix"],
+    "": ["adc", "cluster", "calicoApi", "calicoVersion", "bgpPeerName", "bgpPeerOptions", "bgpPassword", "calicoNamespace", "calicoNodeServiceAccount", "routeInstall", "routeInstallIpv6", "waitForEstablished", "nextHop", "advertiseServices", "acceptFromAdc"],
+    adc: ["connection", "asn", "peerAddress", "ipv6PeerAddress", "router", "adoptExisting", "routerId", "maxPaths", "redistributeKernel", "gracefulRestart", "saveConfig", "ebgpMultihop", "prefixFilter", "maximumPrefix"],
     "adc.connection": CONNECTION_KEYS,
     "adc.maxPaths": ["ebgp", "ibgp"],
     cluster: ["asn", "nodes", "kubeconfig", "context", "ipPools"],
-    "cluster.nodes[]": ["name", "address", "asn"],
+    "cluster.nodes[]": ["name", "address", "ipv6Address", "asn"],
     "cluster.ipPools[]": ["cidr", "blockSize"],
     advertiseServices: ["clusterIPs", "externalIPs", "loadBalancerIPs"],
 };

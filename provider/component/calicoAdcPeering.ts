@@ -32,7 +32,10 @@ export interface BgpPeerRow {
  * `ns route-install bgp`, and one ADC neighbor per Kubernetes node, optionally with an MD5
  * password on both sides.
  *
- * Children: `<name>-bgppeer` (CalicoBgpPeer), `<name>-router` (AdcBgpRouter, unless
+ * With `adc.ipv6PeerAddress` the peering is dual-stack: a second global BGPPeer to the ADC's IPv6
+ * address, and each node's IPv6 address as a neighbor too (activated in `address-family ipv6`).
+ *
+ * Children: `<name>-bgppeer` (CalicoBgpPeer), with `adc.ipv6PeerAddress` `<name>-bgppeer-ipv6`, `<name>-router` (AdcBgpRouter, unless
  * `adc.router` says otherwise), `<name>-neighbors` (AdcBgpNeighbors, after the router and the
  * BGPPeer), and with `bgpPassword` `<name>-bgp-password` (Secret), `<name>-bgp-password-reader`
  * (Role, RoleBinding). The nodes are read from the cluster at program time unless listed, so
@@ -57,9 +60,11 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
     readonly bgpPeerName: pulumi.Output<string>;
     /** The BGPPeer as `calicoctl get bgppeer` shows it: name, peer IP, `(global)`, AS. */
     readonly bgpPeer: pulumi.Output<BgpPeerRow>;
+    /** The IPv6 BGPPeer of a dual-stack peering (`adc.ipv6PeerAddress`) as `calicoctl get bgppeer` shows it; undefined for one family. */
+    readonly bgpPeerIpv6: pulumi.Output<BgpPeerRow | undefined>;
     /** The node neighbors as read back from the ADC's running config (passwords only as `hasPassword`). */
     readonly neighbors: pulumi.Output<AdcBgpNeighborState[]>;
-    /** Each node's BGP session as the ADC reports it (`show ip bgp summary`): `Established` when up. */
+    /** Each node's BGP session as the ADC reports it (`show ip bgp summary`, IPv6 neighbors' `show bgp ipv6 summary`): `Established` when up. */
     readonly sessions: pulumi.Output<BgpSessionState[]>;
     /** The cluster's AS number and where it came from. */
     readonly clusterAsn: pulumi.Output<number>;
@@ -74,6 +79,8 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
     /** The child resources, for `dependsOn` and further wiring. */
     readonly children: {
         bgpPeer: CalicoBgpPeer;
+        /** The IPv6 BGPPeer of a dual-stack peering. */
+        bgpPeerIpv6?: CalicoBgpPeer;
         router?: AdcBgpRouter;
         neighbors: AdcBgpNeighbors;
         passwordSecret?: k8s.core.v1.Secret;
@@ -97,6 +104,7 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
         const gated = <T>(o: pulumi.Output<T>): pulumi.Output<T> => pulumi.all([r.plan, o]).apply(([, v]) => v) as pulumi.Output<T>;
         this.bgpPeerName = gated(r.bgpPeerName);
         this.bgpPeer = gated(r.bgpPeerRow);
+        this.bgpPeerIpv6 = gated(r.bgpPeerIpv6Row);
         this.neighbors = gated(r.neighbors.configuredNeighbors);
         this.sessions = gated(r.neighbors.sessions);
         this.clusterAsn = r.plan.clusterAsn.value;
@@ -106,6 +114,7 @@ export class CalicoAdcPeering extends pulumi.ComponentResource {
         this.registerOutputs({
             bgpPeerName: this.bgpPeerName,
             bgpPeer: this.bgpPeer,
+            bgpPeerIpv6: this.bgpPeerIpv6,
             neighbors: this.neighbors,
             sessions: this.sessions,
             clusterAsn: this.clusterAsn,
@@ -137,6 +146,8 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
     const k8sOpts = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent, ...(kubernetesProvider ? { provider: kubernetesProvider } : {}), ...extra });
 
     const hasPassword = args.bgpPassword !== undefined;
+    // Whether the peering is dual-stack is known now (the address itself may resolve later).
+    const dualStack = args.adc.ipv6PeerAddress !== undefined;
     const needNodes = cluster.nodes === undefined;
     const needAsn = cluster.asn === undefined;
     const needNamespace = hasPassword && args.calicoNamespace === undefined;
@@ -169,7 +180,7 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                           calicoRelease: needRelease,
                           bgpFilters: needRelease,
                           bgpConfiguration: needBgpConfiguration,
-                          addressFamily: typeof peer === "string" && ipFamily(peer) === "ipv6" ? "ipv6" : "ipv4",
+                          addressFamily: dualStack ? "dual" : typeof peer === "string" && ipFamily(peer) === "ipv6" ? "ipv6" : "ipv4",
                       }),
                   ),
               )
@@ -196,17 +207,20 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
             pulumi.all([args.bgpPeerName, args.bgpPeerOptions ?? {}, args.calicoNamespace, args.calicoNodeServiceAccount, passwordProblem, args.routeInstall, args.waitForEstablished]),
             pulumi.all([cluster.ipPools, args.adc.prefixFilter, args.adc.maximumPrefix, args.advertiseServices, args.acceptFromAdc]),
             pulumi.all([args.adc.gracefulRestart, haPair]),
+            pulumi.all([args.adc.ipv6PeerAddress, args.routeInstallIpv6]),
         ])
-        .apply(([[asn, peerAddress, routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop], [clusterAsn, nodes], found, [bgpPeerName, bgpPeerOptions, namespace, serviceAccount, pwProblem, routeInstall, waitForEstablished], [ipPools, prefixFilter, maximumPrefix, advertiseServices, acceptFromAdc], [gracefulRestart, pair]]) => {
+        .apply(([[asn, peerAddress, routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop], [clusterAsn, nodes], found, [bgpPeerName, bgpPeerOptions, namespace, serviceAccount, pwProblem, routeInstall, waitForEstablished], [ipPools, prefixFilter, maximumPrefix, advertiseServices, acceptFromAdc], [gracefulRestart, pair], [ipv6PeerAddress, routeInstallIpv6]]) => {
             const calicoRelease: { value?: string; source: string } =
                 args.calicoVersion !== undefined ? { value: args.calicoVersion, source: "calicoVersion" } : found?.calicoRelease ?? { source: "unknown (no calicoVersion, no ClusterInformation default)" };
             const result = planPeering({
                 name,
-                adc: { asn, peerAddress, router: routerMode, givenRouterAsn: routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop, gracefulRestart, haPair: pair },
+                adc: { asn, peerAddress, ...(dualStack ? { ipv6PeerAddress } : {}), router: routerMode, givenRouterAsn: routerAsn, routerId, maxPaths, redistributeKernel, saveConfig, adoptExisting, ebgpMultihop, gracefulRestart, haPair: pair },
                 cluster: {
                     asn: clusterAsn ?? found?.asn?.value,
                     asnSource: clusterAsn !== undefined ? "cluster.asn" : found?.asn?.source ?? "",
-                    nodes: (nodes as ResolvedNode[] | undefined) ?? found?.nodes ?? [],
+                    nodes:
+                        (nodes as ResolvedNode[] | undefined) ??
+                        (found?.nodes ?? []).map(({ ipv6, ...n }): ResolvedNode => ({ ...n, ...(ipv6 ? { ipv6Address: ipv6.address, ipv6AddressSource: ipv6.addressSource } : {}) })),
                     nodesSource: nodes !== undefined ? "cluster.nodes" : `nodes of ${found?.server}`,
                 },
                 calicoApi,
@@ -224,6 +238,7 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                       }
                     : {}),
                 routeInstall,
+                routeInstallIpv6,
                 waitForEstablished,
                 routeSafety: {
                     calicoRelease,
@@ -297,11 +312,16 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
         );
     }
     const filterName = adcImportFilter ? adcImportFilter.metadata.name : pulumi.output("");
-    const peerSpec = pulumi.all([plan, filterName, passwordRef ?? pulumi.output(undefined)]).apply(([p, fname, ref]) => ({
-        ...p.bgpPeer.spec,
-        ...(p.bgpPeer.spec.filters ? { filters: p.bgpPeer.spec.filters.map((f) => (f === BGP_FILTER_STAND_IN ? fname : f)) } : {}),
-        ...(ref ? { password: ref } : {}),
-    }));
+    // Both BGPPeers of a dual-stack peering name the same BGPFilter (it has rules per family) and password.
+    const peerSpecOf = (pick: (p: PeeringPlan) => PeeringPlan["bgpPeer"]) =>
+        pulumi.all([plan, filterName, passwordRef ?? pulumi.output(undefined)]).apply(([p, fname, ref]) => {
+            const spec = pick(p).spec;
+            return {
+                ...spec,
+                ...(spec.filters ? { filters: spec.filters.map((f) => (f === BGP_FILTER_STAND_IN ? fname : f)) } : {}),
+                ...(ref ? { password: ref } : {}),
+            };
+        });
 
     // Service advertisement: only BGPConfiguration default's three service fields, under the
     // component's own field manager, never forced (a conflict fails instead of taking them).
@@ -325,11 +345,24 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
         {
             apiVersion: calicoApi,
             metadata: plan.apply((p) => (p.bgpPeer.name !== undefined ? { name: p.bgpPeer.name } : {})),
-            spec: peerSpec,
+            spec: peerSpecOf((p) => p.bgpPeer),
             calicoVersion: args.calicoVersion,
         },
         k8sOpts({ dependsOn: [...passwordDeps, ...(adcImportFilter ? [adcImportFilter] : [])] }),
     );
+    let bgpPeerIpv6: CalicoBgpPeer | undefined;
+    if (dualStack) {
+        bgpPeerIpv6 = new CalicoBgpPeer(
+            `${name}-bgppeer-ipv6`,
+            {
+                apiVersion: calicoApi,
+                metadata: plan.apply((p) => (p.bgpPeerIpv6!.name !== undefined ? { name: p.bgpPeerIpv6!.name } : {})),
+                spec: peerSpecOf((p) => p.bgpPeerIpv6!),
+                calicoVersion: args.calicoVersion,
+            },
+            k8sOpts({ dependsOn: [...passwordDeps, ...(adcImportFilter ? [adcImportFilter] : [])] }),
+        );
+    }
 
     // The ADC side: the router (unless owned elsewhere), then the node neighbors.
     let router: AdcBgpRouter | undefined;
@@ -341,6 +374,7 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
                 connection: args.adc.connection,
                 localAsn: r.localAsn,
                 routeInstall: r.routeInstall,
+                routeInstallIpv6: r.apply((x) => x.routeInstallIpv6 === true),
                 // Pass-through settings; localAsn above ties registration to the plan.
                 routerId: args.adc.routerId,
                 maxPaths: args.adc.maxPaths,
@@ -367,7 +401,7 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
             prefixFilter: n.prefixFilter,
             maximumPrefix: n.maximumPrefix,
         },
-        { parent, dependsOn: [...(routerDep ? [routerDep] : []), bgpPeer] },
+        { parent, dependsOn: [...(routerDep ? [routerDep] : []), bgpPeer, ...(bgpPeerIpv6 ? [bgpPeerIpv6] : [])] },
     );
 
     const bgpPeerRow = pulumi.all([bgpPeer.peerName, plan]).apply(([peerName, p]) => ({
@@ -376,13 +410,18 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
         node: "(global)",
         asn: p.bgpPeer.spec.asNumber ?? 0,
     }));
+    const bgpPeerIpv6Row = bgpPeerIpv6
+        ? pulumi.all([bgpPeerIpv6.peerName, plan]).apply(([peerName, p]): BgpPeerRow => ({ name: peerName, peerIP: p.bgpPeerIpv6!.spec.peerIP ?? "", node: "(global)", asn: p.bgpPeerIpv6!.spec.asNumber ?? 0 }))
+        : pulumi.output(undefined);
     return {
         plan,
         bgpPeerName: bgpPeer.peerName,
         bgpPeerRow,
+        bgpPeerIpv6Row,
         neighbors,
         children: {
             bgpPeer,
+            ...(bgpPeerIpv6 ? { bgpPeerIpv6 } : {}),
             neighbors,
             ...(router ? { router } : {}),
             ...(passwordSecret ? { passwordSecret } : {}),

@@ -9,7 +9,7 @@ import { CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "../calico/spec";
 import { ClusterDiscoveryError } from "./errors";
 import { kubeGet, unexpected } from "./kubeApi";
 import { KubeconfigRequest, LoadedKubeconfig, loadKubeconfig } from "./kubeconfig";
-import { KubeNode, NodeBgpEndpoint, hasCalicoAnnotations, nodeBgpEndpoint, parseAsNumber } from "./nodeAddresses";
+import { KubeNode, NodeBgpEndpoint, hasCalicoAnnotations, nodeBgpEndpoint, nodeDualStackEndpoint, parseAsNumber } from "./nodeAddresses";
 
 /** Calico's AS number when BGPConfiguration `default` does not set one (confd's built-in default). */
 export const CALICO_DEFAULT_ASN = 64512;
@@ -32,8 +32,8 @@ export interface DiscoverClusterArgs extends KubeconfigRequest {
     bgpConfiguration?: boolean;
     /** Check whether the cluster serves Calico BGPFilters. Default: false. */
     bgpFilters?: boolean;
-    /** Address family of the peering (that of the ADC's address). Default: `ipv4`. */
-    addressFamily?: "ipv4" | "ipv6";
+    /** Address family of the peering (that of the ADC's address), or `dual` for both (each node's IPv4 and IPv6 address). Default: `ipv4`. */
+    addressFamily?: "ipv4" | "ipv6" | "dual";
     /** Timeout of each API request, in milliseconds. Default: 15000. */
     timeoutMs?: number;
 }
@@ -226,7 +226,7 @@ async function serves(cfg: LoadedKubeconfig, calicoApi: CalicoApiVersion, plural
     throw unexpected(cfg, apiPath, res, `the Calico ${plural}`);
 }
 
-async function readNodes(cfg: LoadedKubeconfig, family: "ipv4" | "ipv6", timeoutMs: number): Promise<NodeBgpEndpoint[]> {
+async function readNodes(cfg: LoadedKubeconfig, family: "ipv4" | "ipv6" | "dual", timeoutMs: number): Promise<NodeBgpEndpoint[]> {
     const items: KubeNode[] = [];
     let cont: string | undefined;
     do {
@@ -249,23 +249,27 @@ async function readNodes(cfg: LoadedKubeconfig, family: "ipv4" | "ipv6", timeout
             "check the calico-node pods (`kubectl get pods -A -l k8s-app=calico-node`), or list cluster.nodes with each node's BGP address",
         );
     }
-    const found = items.map((n) => nodeBgpEndpoint(n, family));
+    const found = items.map((n) => (family === "dual" ? nodeDualStackEndpoint(n) : nodeBgpEndpoint(n, family)));
     const problems = found.filter((n): n is { name: string; problem: string } => "problem" in n);
     if (problems.length > 0) {
         throw new ClusterDiscoveryError(
             where,
             problems.map((p) => `node "${p.name}" ${p.problem}`).join("; "),
-            "check calico-node on those nodes (it writes the annotations), or list cluster.nodes with each node's BGP address",
+            family === "dual"
+                ? "check calico-node on those nodes (it writes the annotations; IPv6 needs IP6=autodetect), list cluster.nodes with each node's address and ipv6Address, or leave adc.ipv6PeerAddress unset to peer over IPv4 only"
+                : "check calico-node on those nodes (it writes the annotations), or list cluster.nodes with each node's BGP address",
         );
     }
     const nodes = (found as NodeBgpEndpoint[]).slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const byAddress = new Map<string, string>();
     for (const n of nodes) {
-        const other = byAddress.get(n.address);
-        if (other !== undefined) {
-            throw new ClusterDiscoveryError(where, `nodes "${other}" and "${n.name}" both have BGP address ${n.address}`, "fix the nodes' Calico addresses (IP_AUTODETECTION_METHOD), or list cluster.nodes");
+        for (const address of [n.address, ...(n.ipv6 ? [n.ipv6.address] : [])]) {
+            const other = byAddress.get(address);
+            if (other !== undefined) {
+                throw new ClusterDiscoveryError(where, `nodes "${other}" and "${n.name}" both have BGP address ${address}`, "fix the nodes' Calico addresses (IP_AUTODETECTION_METHOD, IP6_AUTODETECTION_METHOD), or list cluster.nodes");
+            }
+            byAddress.set(address, n.name);
         }
-        byAddress.set(n.address, n.name);
     }
     return nodes;
 }

@@ -25,6 +25,8 @@ export interface NodeBgpEndpoint {
     asn?: number;
     /** Where the address came from. */
     addressSource: NodeAddressSource;
+    /** The node's IPv6 endpoint, in a dual-stack peering. */
+    ipv6?: { address: string; addressSource: NodeAddressSource };
 }
 
 /** Calico's annotation keys on Kubernetes nodes (KDD mode). */
@@ -92,6 +94,22 @@ export function nodeBgpEndpoint(node: KubeNode, family: "ipv4" | "ipv6"): NodeBg
         name,
         problem: `has no ${key} annotation and no ${family === "ipv4" ? "IPv4" : "IPv6"} InternalIP`,
     };
+}
+
+/**
+ * The node's endpoints for a dual-stack peering: its IPv4 endpoint with the IPv6 one in `ipv6`,
+ * or the problems of both families (a node without an IPv6 address is refused, as one without an
+ * IPv4 address is: its IPv6 neighbor would never come up, and skipping it would hide that).
+ */
+export function nodeDualStackEndpoint(node: KubeNode): NodeBgpEndpoint | { name: string; problem: string } {
+    const v4 = nodeBgpEndpoint(node, "ipv4");
+    const v6 = nodeBgpEndpoint(node, "ipv6");
+    if ("problem" in v4 || "problem" in v6) {
+        // The AS number problem is the same for both families: say it once.
+        const problems = [...new Set([v4, v6].flatMap((e) => ("problem" in e ? [e.problem] : [])))];
+        return { name: v4.name, problem: problems.join(", and ") };
+    }
+    return { ...v4, ipv6: { address: v6.address, addressSource: v6.addressSource } };
 }
 
 /** Whether the node carries any annotation calico-node writes. */

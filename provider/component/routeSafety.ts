@@ -56,7 +56,7 @@ export interface RouteSafetyPlan {
 const SERVICE_FIELDS = { clusterIPs: "serviceClusterIPs", externalIPs: "serviceExternalIPs", loadBalancerIPs: "serviceLoadBalancerIPs" } as const;
 
 /** Plans the route-safety settings. Problems go to `fail`; the result is only used when there are none. */
-export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" | undefined, fail: Fail): RouteSafetyPlan {
+export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" | "dual" | undefined, fail: Fail): RouteSafetyPlan {
     const release = releaseOf(r.calicoRelease.value);
 
     // Next hop: the user's own BGPPeer fields win.
@@ -137,10 +137,10 @@ export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" 
     } else if (pf === true || (typeof pf === "object" && pf !== null && !Array.isArray(pf))) {
         const extra = pf === true ? [] : parseCidrList("adc.prefixFilter.extraPrefixes", (pf as { extraPrefixes?: unknown }).extraPrefixes, fail);
         if (pools.length === 0 && r.ipPools !== undefined) fail("cluster.ipPools", [], `is empty (${r.ipPools.source}): the ADC's prefix filter needs the pod pools; list them, or set adc.prefixFilter: false`);
-        const prefixes = admittedPrefixes(pools, [...services, ...extra]).filter((p) => family === undefined || p.family === family);
-        if (family === "ipv6") {
+        const prefixes = admittedPrefixes(pools, [...services, ...extra]).filter((p) => family === undefined || family === "dual" || p.family === family);
+        if (family === "ipv6" || family === "dual") {
             // `ip prefix-list` holds IPv4 prefixes only: an IPv6 session would accept every route.
-            fail("adc.prefixFilter", pf, "cannot filter an IPv6 peering yet (the ADC's ip prefix-list holds IPv4 prefixes only), and the nodes' routes must not be accepted unfiltered by default; set adc.prefixFilter: false to peer over IPv6 without an inbound filter, knowingly");
+            fail("adc.prefixFilter", pf, `cannot filter ${family === "dual" ? "the IPv6 sessions of a dual-stack peering" : "an IPv6 peering"} yet (the ADC's ip prefix-list holds IPv4 prefixes only), and the nodes' routes must not be accepted unfiltered by default; set adc.prefixFilter: false to peer over IPv6 without an inbound filter, knowingly`);
         } else if (prefixes.length === 0 && pools.length > 0) {
             fail("adc.prefixFilter", pf, `admits nothing of the ${family === undefined ? "" : `${family} `}pools and services, so every route would be refused; check cluster.ipPools and adc.peerAddress, or set adc.prefixFilter: false`);
         }

@@ -100,6 +100,27 @@ describe("discoverCluster against a real kube-apiserver", function () {
         assert.deepEqual(await names(), ["k8s-master", "k8s-worker-2", "k8s-worker-3"]);
     });
 
+    it("dual stack: reads both of each node's annotations (masks stripped), follows nodes joining, and refuses a node without an IPv6 address naming it and the annotation", async () => {
+        await createCalicoNode(kube.kubeconfig, { name: "k8s-master", ipv4Address: "10.102.33.201/24", ipv6Address: "fd00:102:33::201/64" });
+        await createCalicoNode(kube.kubeconfig, { name: "k8s-worker-1", ipv4Address: "10.102.33.202/24", ipv6Address: "fd00:102:33::202/64", asNumber: 64513 });
+        const read = async () => (await discoverCluster({ kubeconfig: kube.kubeconfig, calicoApi: V1, asn: false, addressFamily: "dual" })).nodes;
+        assert.deepEqual(await read(), [
+            { name: "k8s-master", address: "10.102.33.201", addressSource: "projectcalico.org/IPv4Address", ipv6: { address: "fd00:102:33::201", addressSource: "projectcalico.org/IPv6Address" } },
+            { name: "k8s-worker-1", address: "10.102.33.202", asn: 64513, addressSource: "projectcalico.org/IPv4Address", ipv6: { address: "fd00:102:33::202", addressSource: "projectcalico.org/IPv6Address" } },
+        ]);
+        await createCalicoNode(kube.kubeconfig, { name: "k8s-worker-2", ipv4Address: "10.102.33.203/24", ipv6Address: "fd00:102:33::203/64" });
+        assert.deepEqual((await read())!.map((n) => n.ipv6?.address), ["fd00:102:33::201", "fd00:102:33::202", "fd00:102:33::203"]);
+        await deleteNode(kube.kubeconfig, "k8s-worker-1");
+        assert.deepEqual((await read())!.map((n) => n.ipv6?.address), ["fd00:102:33::201", "fd00:102:33::203"]);
+        // An IPv4-only node (calico-node with IP6=none) cannot peer over IPv6: refused, not skipped.
+        await createCalicoNode(kube.kubeconfig, { name: "k8s-worker-9", ipv4Address: "10.102.33.209/24" });
+        const e = await discoveryError({ kubeconfig: kube.kubeconfig, calicoApi: V1, asn: false, addressFamily: "dual" });
+        assert.match(e.message, /node "k8s-worker-9" has no projectcalico\.org\/IPv6Address annotation and no IPv6 InternalIP/);
+        assert.match(e.fix, /ipv6Address.*leave adc\.ipv6PeerAddress unset/);
+        // The same cluster peers over IPv4 alone.
+        assert.equal((await discoverCluster({ kubeconfig: kube.kubeconfig, calicoApi: V1, asn: false })).nodes!.length, 3);
+    });
+
     it("reads the kubeconfig from a path, from $KUBECONFIG, and honours the context", async () => {
         await runbookNodes(kube);
         const byPath = await discoverCluster({ kubeconfig: kube.kubeconfigPath, calicoApi: V1 });

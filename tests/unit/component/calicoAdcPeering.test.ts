@@ -175,6 +175,46 @@ describe("CalicoAdcPeering (resource graph under Pulumi mocks)", () => {
         assert.ok(order.indexOf("adc-neighbors") > order.indexOf("adc-bgppeer"));
     });
 
+    it("dual stack: a second BGPPeer to the ADC's IPv6 address with the same spec, password and filter, the IPv6 neighbors in the same resource after both BGPPeers, IPv6 route install on", async () => {
+        const rec = recordOptions();
+        const dualNodes = nodes.map((n, i) => ({ ...n, ipv6Address: `fd00:102:33::20${i + 1}` }));
+        const p = new CalicoAdcPeering(
+            "adc",
+            runbookArgs({
+                adc: { connection, asn: 500, peerAddress: "10.102.33.208", ipv6PeerAddress: "fd00:102:33::208", prefixFilter: false, gracefulRestart: true },
+                cluster: { asn: 64512, nodes: dualNodes, ipPools },
+                bgpPassword: pulumi.secret("s3cret"),
+                calicoNamespace: "calico-system",
+                bgpPeerName: "bgppeer-global-3040",
+            }),
+            { transformations: rec.transformations },
+        );
+        await settle(p);
+        const v4 = unwrapSecrets(find(regs, BGPPEER_V3, "adc-bgppeer").inputs) as Record<string, any>;
+        const v6 = unwrapSecrets(find(regs, BGPPEER_V3, "adc-bgppeer-ipv6").inputs) as Record<string, any>;
+        assert.equal(v6.metadata.name, "bgppeer-global-3040-ipv6");
+        assert.deepEqual(v6.spec, { ...v4.spec, peerIP: "fd00:102:33::208" });
+        assert.equal(v6.spec.maxRestartTime, "120s");
+        assert.ok(v6.spec.password?.secretKeyRef, "the same password Secret");
+        assert.deepEqual(await valueOf(p.bgpPeerIpv6), { name: "bgppeer-global-3040-ipv6", peerIP: "fd00:102:33::208", node: "(global)", asn: 500 });
+        const neighbors = unwrapSecrets(find(regs, NEIGHBORS, "adc-neighbors").inputs) as Record<string, any>;
+        const all = [...nodes.map((n) => n.address), ...dualNodes.map((n) => n.ipv6Address)];
+        assert.deepEqual(neighbors.neighbors.map((n: { address: string }) => n.address), all);
+        assert.deepEqual(neighbors.neighborPasswords, Object.fromEntries(all.map((a) => [a, "s3cret"])), "the password on every neighbor of both families");
+        assert.equal((unwrapSecrets(find(regs, ROUTER, "adc-router").inputs) as Record<string, unknown>).routeInstallIpv6, true);
+        const deps = rec.children.find((c) => c.name === "adc-neighbors")!.dependsOn;
+        assert.ok(deps.includes(p.children.bgpPeer) && deps.includes(p.children.bgpPeerIpv6!), "neighbors after both BGPPeers");
+        assert.deepEqual((await valueOf(p.nodes)).map((n) => n.ipv6Address), dualNodes.map((n) => n.ipv6Address));
+    });
+
+    it("one family: no IPv6 BGPPeer, bgpPeerIpv6 undefined, no IPv6 route install", async () => {
+        const p = new CalicoAdcPeering("adc", runbookArgs());
+        await settle(p);
+        assert.ok(!regs.some((r) => r.name === "adc-bgppeer-ipv6"));
+        assert.equal(await valueOf(p.bgpPeerIpv6), undefined);
+        assert.equal((unwrapSecrets(find(regs, ROUTER, "adc-router").inputs) as Record<string, unknown>).routeInstallIpv6, false);
+    });
+
     describe("with a BGP password", () => {
         it("creates the Secret in calico-node's namespace, a Role/RoleBinding for calico-node, the secretKeyRef, and the password on every neighbor, all secret", async () => {
             const rec = recordOptions();

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { nodeBgpEndpoint, parseAsNumber, hasCalicoAnnotations, KubeNode } from "../../../provider/component/nodeAddresses";
+import { nodeBgpEndpoint, nodeDualStackEndpoint, parseAsNumber, hasCalicoAnnotations, KubeNode } from "../../../provider/component/nodeAddresses";
 import { isKubeconfigContents, loadKubeconfig } from "../../../provider/component/kubeconfig";
 import { ClusterDiscoveryError } from "../../../provider/component/errors";
 
@@ -28,6 +28,15 @@ describe("node BGP endpoints", () => {
     it("uses the IPv6 annotation for IPv6 peerings", () => {
         const n = node("n", { "projectcalico.org/IPv4Address": "10.0.0.1/24", "projectcalico.org/IPv6Address": "fd00::1/64" });
         assert.deepEqual(nodeBgpEndpoint(n, "ipv6"), { name: "n", address: "fd00::1", addressSource: "projectcalico.org/IPv6Address" });
+    });
+    it("for a dual-stack peering, takes both annotations, and refuses a node with no IPv6 address naming the annotation", () => {
+        const n = node("n", { "projectcalico.org/IPv4Address": "10.0.0.1/24", "projectcalico.org/IPv6Address": "fd00::1/64", "projectcalico.org/ASNumber": "64513" });
+        assert.deepEqual(nodeDualStackEndpoint(n), { name: "n", address: "10.0.0.1", asn: 64513, addressSource: "projectcalico.org/IPv4Address", ipv6: { address: "fd00::1", addressSource: "projectcalico.org/IPv6Address" } });
+        assert.deepEqual(nodeDualStackEndpoint(node("v4only", { "projectcalico.org/IPv4Address": "10.0.0.2/24" })), { name: "v4only", problem: "has no projectcalico.org/IPv6Address annotation and no IPv6 InternalIP" });
+        assert.deepEqual(nodeDualStackEndpoint(node("bad-as", { "projectcalico.org/IPv4Address": "10.0.0.2/24", "projectcalico.org/ASNumber": "x" })), {
+            name: "bad-as",
+            problem: 'has projectcalico.org/ASNumber "x", which is not an AS number (1..4294967295 or asdot X.Y)',
+        });
     });
     it("takes a per-node AS from projectcalico.org/ASNumber", () => {
         const n = node("n", { "projectcalico.org/IPv4Address": "10.0.0.1/32", "projectcalico.org/ASNumber": "64513" });

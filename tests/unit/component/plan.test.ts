@@ -131,6 +131,92 @@ describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", ()
         assert.equal(p.routeSafety.adcPrefixFilter, undefined);
     });
 
+    describe("dual stack (adc.ipv6PeerAddress)", () => {
+        /** The runbook with an IPv6 address on the ADC and on every node, the filter off (IPv4 and IPv6 pools). */
+        function dual(over: Partial<ResolvedPeering> = {}): ResolvedPeering {
+            const r = runbook();
+            return runbook({
+                adc: { ...r.adc, ipv6PeerAddress: "fd00:102:33::208" },
+                cluster: { ...r.cluster, nodes: r.cluster.nodes.map((n, i) => ({ ...n, ipv6Address: `fd00:102:33::20${i + 1}` })) },
+                routeSafety: { ...r.routeSafety, prefixFilter: false },
+                ...over,
+            });
+        }
+
+        it("plans two global BGPPeers, one per ADC address, with the same settings, and each node as a neighbor of each family in one resource", () => {
+            const p = plan(dual({ bgpPeerOptions: { keepaliveTime: "30s" }, adc: { ...dual().adc, gracefulRestart: true }, password: { namespace: "calico-system", serviceAccount: "calico-node" } }));
+            assert.equal(p.bgpPeer.spec.peerIP, "10.102.33.208");
+            assert.ok(p.bgpPeerIpv6);
+            assert.deepEqual({ ...p.bgpPeerIpv6.spec }, { ...p.bgpPeer.spec, peerIP: "fd00:102:33::208" });
+            assert.equal(p.bgpPeerIpv6.spec.maxRestartTime, "120s", "graceful restart applies to both BGPPeers");
+            assert.equal(p.bgpPeerIpv6.spec.keepaliveTime, "30s");
+            assert.equal(p.bgpPeerIpv6.apiVersion, p.bgpPeer.apiVersion);
+            assert.deepEqual(
+                p.neighbors.neighbors.map((n) => [n.address, n.remoteAsn, n.description]),
+                [
+                    ["10.102.33.201", 64512, "k8s-master"],
+                    ["10.102.33.202", 64512, "k8s-worker-1"],
+                    ["10.102.33.203", 64512, "k8s-worker-2"],
+                    ["fd00:102:33::201", 64512, "k8s-master"],
+                    ["fd00:102:33::202", 64512, "k8s-worker-1"],
+                    ["fd00:102:33::203", 64512, "k8s-worker-2"],
+                ],
+            );
+            assert.deepEqual(p.nodes[0], { name: "k8s-master", address: "10.102.33.201", asn: 64512, addressSource: "cluster.nodes", ipv6Address: "fd00:102:33::201", ipv6AddressSource: "cluster.nodes" });
+            assert.deepEqual(p.router, { localAsn: 500, routeInstall: true, routeInstallIpv6: true, gracefulRestart: true });
+            assert.equal(plan(dual({ routeInstallIpv6: false })).router?.routeInstallIpv6, undefined, "routeInstallIpv6: false turns it off");
+            assert.equal(plan(runbook()).router?.routeInstallIpv6, undefined, "an IPv4 peering installs no IPv6 routes");
+        });
+
+        it("names the IPv6 BGPPeer after the IPv4 one: bgpPeerName plus -ipv6, else the auto-name <name>-bgppeer-ipv6-<random>", () => {
+            const named = plan(dual({ bgpPeerName: "bgppeer-global-3040" }));
+            assert.equal(named.bgpPeer.name, "bgppeer-global-3040");
+            assert.equal(named.bgpPeerIpv6?.name, "bgppeer-global-3040-ipv6");
+            assert.equal(plan(dual()).bgpPeerIpv6?.name, undefined);
+            assert.equal(plan(runbook()).bgpPeerIpv6, undefined, "one family, one BGPPeer");
+            // A bgpPeerName that is valid alone but too long with the suffix is refused on bgpPeerName.
+            assert.match(problemAt(dual({ bgpPeerName: "a".repeat(250) }), "bgpPeerName").reason, /253/);
+        });
+
+        it("follows nodes joining and leaving in both families", () => {
+            const r = dual();
+            const joined = dual({ cluster: { ...r.cluster, nodes: [...r.cluster.nodes, { name: "k8s-worker-3", address: "10.102.33.204", ipv6Address: "fd00:102:33::204" }] } });
+            const left = dual({ cluster: { ...r.cluster, nodes: r.cluster.nodes.slice(1) } });
+            const addresses = (x: ResolvedPeering) => plan(x).neighbors.neighbors.map((n) => n.address);
+            assert.deepEqual(addresses(joined).filter((a) => !addresses(r).includes(a)), ["10.102.33.204", "fd00:102:33::204"]);
+            assert.deepEqual(addresses(r).filter((a) => !addresses(left).includes(a)), ["10.102.33.201", "fd00:102:33::201"]);
+        });
+
+        it("refuses a node without an IPv6 address, naming it, rather than peer it over IPv4 only", () => {
+            const r = dual();
+            const nodes = r.cluster.nodes.map((n, i) => (i === 1 ? { name: n.name, address: n.address } : n));
+            const p = problemAt(dual({ cluster: { ...r.cluster, nodes } }), "cluster.nodes[1].ipv6Address");
+            assert.match(p.reason, /node "k8s-worker-1" has no IPv6 address.*projectcalico\.org\/IPv6Address.*leave adc\.ipv6PeerAddress unset/);
+        });
+
+        it("refuses an IPv6 address of the wrong family, shared by two nodes, or the ADC's own", () => {
+            const r = dual();
+            const withV6 = (v6: string[]) => dual({ cluster: { ...r.cluster, nodes: r.cluster.nodes.map((n, i) => ({ ...n, ipv6Address: v6[i] })) } });
+            assert.match(problemAt(withV6(["10.0.0.1", "fd00::2", "fd00::3"]), "cluster.nodes[0].ipv6Address").reason, /IPv6 address without mask/);
+            assert.match(problemAt(withV6(["fd00::1", "fd00::1", "fd00::3"]), "cluster.nodes[1].ipv6Address").reason, /also the IPv6 address of node "k8s-master"/);
+            assert.match(problemAt(withV6(["fd00:102:33::208", "fd00::2", "fd00::3"]), "cluster.nodes[0].ipv6Address").reason, /ADC's own IPv6 peer address/);
+        });
+
+        it("refuses an ipv6PeerAddress that is not IPv6, one beside an IPv6 peerAddress, and node IPv6 addresses without it", () => {
+            assert.match(problemAt(dual({ adc: { ...dual().adc, ipv6PeerAddress: "10.102.33.209" } }), "adc.ipv6PeerAddress").reason, /IPv6 address/);
+            const v6first = dual({ adc: { ...dual().adc, peerAddress: "fd00::208" } });
+            assert.ok(problems(v6first).some((p) => p.field === "adc.ipv6PeerAddress" && /adc\.peerAddress is IPv6 too/.test(p.reason)));
+            const r = runbook();
+            const stray = runbook({ cluster: { ...r.cluster, nodes: r.cluster.nodes.map((n) => ({ ...n, ipv6Address: "fd00::9" })) } });
+            assert.match(problemAt(stray, "cluster.nodes[0].ipv6Address").reason, /adc\.ipv6PeerAddress is not/);
+        });
+
+        it("refuses the ADC's prefix filter on a dual-stack peering until the IPv6 sessions can be filtered", () => {
+            const pools = { ...dual().routeSafety, prefixFilter: undefined, ipPools: { listed: [{ cidr: "192.168.0.0/16" }, { cidr: "fd00:10::/48" }], source: "cluster.ipPools" as const } };
+            assert.match(problemAt(dual({ routeSafety: pools }), "adc.prefixFilter").reason, /dual-stack.*adc\.prefixFilter: false/);
+        });
+    });
+
     describe("refuses, naming the input, the value and the fix", () => {
         it("an ADC AS above Calico's int32 limit", () => {
             const p = problemAt(runbook({ adc: { asn: 4200000001, peerAddress: "10.102.33.208", router: "create" } }), "adc.asn");
