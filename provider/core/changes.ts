@@ -107,7 +107,9 @@ function applyChange(config: RunningConfig, c: Change): RunningConfig {
                 // `no neighbor X` takes the neighbor out of every address family, as in Quagga.
                 const active = new Set(r.ipv6.active);
                 active.delete(c.address);
-                return { ...r, neighbors, ipv6: { ...r.ipv6, active } };
+                const takenWith = new Map(r.takenWith);
+                takenWith.delete(c.address);
+                return { ...r, neighbors, ipv6: { ...r.ipv6, active }, takenWith };
             });
         case "set-neighbor-activate":
             return updateRouter(config, c.asn, (r) => {

@@ -3,7 +3,7 @@
  * Parsed from `show running-config`, compared with what the user asked for, rendered back.
  */
 import type { UncertainRegion } from "./configTree";
-import type { Asn, IpAddress } from "./values";
+import type { Asn, DevicePrefix, IpAddress } from "./values";
 
 /** A remote AS as the device shows it: a number, or FRR's `external` / `internal`. */
 export type RemoteAs = Asn | "external" | "internal";
@@ -55,6 +55,12 @@ export interface AddressFamilySection {
 
 export const EMPTY_SECTION: AddressFamilySection = { active: new Set(), otherLines: [] };
 
+/** A `bgp listen range` line: the prefix it covers, and the line as the device printed it. */
+export interface ListenRange {
+    readonly prefix: DevicePrefix;
+    readonly line: string;
+}
+
 export interface BgpRouter {
     readonly asn: Asn;
     /** `router bgp <asn> vrf <name>` (or ZebOS's `view <name>`); null for the main instance. */
@@ -77,6 +83,18 @@ export interface BgpRouter {
      * `no neighbor <address> ...`), with those lines: not router-level neighbors, but not free.
      */
     readonly mentions: ReadonlyMap<IpAddress, readonly string[]>;
+    /**
+     * Lines besides a neighbor's own router-level ones that `no neighbor X` removes with it, by
+     * address: its peer-group membership, its lines in every address-family section (quoted as
+     * `<section>: <line>`) but its IPv6 unicast activation as an IPv6 neighbor (the package's own
+     * line), and router-level `no neighbor X ...` lines. The package writes none of them.
+     */
+    readonly takenWith: ReadonlyMap<IpAddress, readonly string[]>;
+    /**
+     * Dynamic-neighbor ranges (`bgp listen range <prefix> peer-group <group>`): a peer inside one
+     * may be a neighbor of the block that the running configuration does not list.
+     */
+    readonly listenRanges: readonly ListenRange[];
     /** Regions of the block whose place the layout does not prove: nothing may be planned here. */
     readonly uncertain: readonly UncertainRegion[];
 }
@@ -106,6 +124,8 @@ export function emptyRouter(asn: Asn): BgpRouter {
         ipv6: EMPTY_SECTION,
         otherLines: [],
         mentions: new Map(),
+        takenWith: new Map(),
+        listenRanges: [],
         uncertain: [],
     };
 }

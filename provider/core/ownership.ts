@@ -226,9 +226,9 @@ function ownedOnDevice(router: BgpRouter | null, owned: ReadonlySet<IpAddress>, 
     return effective;
 }
 
-/** Lines of a neighbor this resource did not write, which `no neighbor X` would remove with it. */
-function foreignLines(n: RunningNeighbor, token: MarkToken | null, written: ReadonlyMap<IpAddress, string | null>, ownsLine: NeighborsState["ownsLine"]): string[] {
-    const lines = n.otherLines.filter((l) => !ownsLine?.(n.address, l)).map((l) => `neighbor ${n.address} ${l}`);
+/** Lines of a neighbor this resource did not write, which `no neighbor X` would remove with it (in its sections too). */
+function foreignLines(router: BgpRouter, n: RunningNeighbor, token: MarkToken | null, written: ReadonlyMap<IpAddress, string | null>, ownsLine: NeighborsState["ownsLine"]): string[] {
+    const lines = [...n.otherLines.filter((l) => !ownsLine?.(n.address, l)).map((l) => `neighbor ${n.address} ${l}`), ...(router.takenWith.get(n.address) ?? [])];
     if (token !== null && n.description !== null) {
         const mark = readMark(n.description);
         const ours = mark.token === token || (mark.token === null && written.get(n.address) === n.description);
@@ -241,7 +241,7 @@ function removalRefusals(router: BgpRouter, leaving: Iterable<IpAddress>, token:
     const conflicts: Conflict[] = [];
     for (const address of leaving) {
         const n = router.neighbors.get(address);
-        const lines = n ? foreignLines(n, token, written, ownsLine) : [];
+        const lines = n ? foreignLines(router, n, token, written, ownsLine) : [];
         if (lines.length > 0) conflicts.push({ kind: "foreign-lines", address, lines });
     }
     return conflicts;

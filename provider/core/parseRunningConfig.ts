@@ -11,8 +11,8 @@
  * or an interface, and an answer cut before its closing `end` (the whole configuration).
  */
 import { parseConfigTree, type ConfigNode, type ConfigTree, type UncertainRegion } from "./configTree";
-import type { BgpRouter, PeerGroup, RemoteAs, RunningConfig, RunningNeighbor } from "./model";
-import { parseDeviceAsn, parseNeighborRef, type IpAddress } from "./values";
+import type { BgpRouter, ListenRange, PeerGroup, RemoteAs, RunningConfig, RunningNeighbor } from "./model";
+import { addressFamilyOf, parseDeviceAsn, parseDevicePrefix, parseNeighborRef, type IpAddress } from "./values";
 
 interface MutableNeighbor {
     address: IpAddress;
@@ -32,6 +32,8 @@ interface MutableNeighbor {
  */
 const IPV6_UNICAST = /^address-family\s+ipv6(?:\s+unicast)?$/i;
 const ACTIVATE = /^neighbor\s+(\S+)\s+activate$/i;
+/** Sections whose lines for a neighbor `no neighbor X` removes with it (each address family's). */
+const ADDRESS_FAMILY = /^address-family(?:\s|$)/i;
 
 /** Heads of the sub-blocks a `router bgp` block may hold (ZebOS, FRR, IOS, EOS). */
 const SUB_BLOCK = /^(?:address-family|vrf|segment-routing|bmp|rpki|vnc|vrf-policy|vni|template|owner-node)(?:\s|$)/i;
@@ -117,6 +119,8 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     /** A defined group's own remote-as, by name. */
     const groupAsn = new Map<string, RemoteAs | null>();
     const mentions = new Map<IpAddress, string[]>();
+    const takenWith = new Map<IpAddress, string[]>();
+    const listenRanges: ListenRange[] = [];
     const otherLines: string[] = [];
     const addressDoubts: UncertainRegion[] = [];
     const ipv6Active = new Set<IpAddress>();
@@ -130,8 +134,17 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         }
         return n;
     };
-    /** A line below the router level, or a `no neighbor` line: the address it names is not free. */
-    const mention = (node: ConfigNode): void => {
+    const takes = (address: IpAddress, quoted: string): void => {
+        const list = takenWith.get(address) ?? [];
+        list.push(quoted);
+        takenWith.set(address, list);
+    };
+    /**
+     * A line below the router level, or a `no neighbor` line: the address it names is not free.
+     * `section`: the address-family head the line stands in, whose lines `no neighbor X` takes
+     * with the neighbor (null for other sub-blocks, whose neighbors are other peers).
+     */
+    const mention = (node: ConfigNode, section: string | null, managed = false): void => {
         const word = neighborWord(words(node.text));
         if (word === null) return;
         const ref = parseNeighborRef(word);
@@ -140,6 +153,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         const list = mentions.get(ref.address) ?? [];
         list.push(node.text);
         mentions.set(ref.address, list);
+        if (section !== null && !managed) takes(ref.address, section === "" ? node.text : `${section}: ${node.text}`);
     };
 
     const uncertain = [...head.uncertain];
@@ -158,16 +172,21 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
                 });
             }
             const ipv6 = section && IPV6_UNICAST.test(child.text);
+            const family = section && ADDRESS_FAMILY.test(child.text) ? child.text : null;
             if (section && !ipv6) otherLines.push(child.text);
             for (const d of descendants(child)) {
                 if (d.kind === "separator") continue;
-                mention(d);
-                if (!ipv6) otherLines.push(d.text);
-                else if (d.kind === "section-end") continue;
+                if (!ipv6) {
+                    mention(d, family);
+                    otherLines.push(d.text);
+                } else if (d.kind === "section-end") continue;
                 else {
                     const activated = ACTIVATE.exec(d.text);
                     const ref = activated ? parseNeighborRef(activated[1]!) : null;
-                    if (ref?.kind === "address" && d.children.length === 0) ipv6Active.add(ref.address);
+                    const active = ref?.kind === "address" && d.children.length === 0 ? ref.address : null;
+                    // An IPv6 neighbor's activation here is the package's own line; anything else here is not.
+                    mention(d, family, active !== null && addressFamilyOf(active) === "ipv6");
+                    if (active !== null) ipv6Active.add(active);
                     else ipv6Other.push(d.text);
                 }
             }
@@ -196,7 +215,10 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
             const n = neighbor(ref.address);
             const value = remoteAs(w[3]);
             if (attr === "remote-as" && value !== null && w.length === 4) n.remoteAsn = value;
-            else if (attr === "peer-group" && w.length === at + 1) n.peerGroup = w[at]!;
+            else if (attr === "peer-group" && w.length === at + 1) {
+                n.peerGroup = w[at]!;
+                takes(ref.address, line);
+            }
             else if (attr === "description") n.description = after(line, 3);
             else if (attr === "password") n.password = after(line, 3);
             else if (attr === "update-source" && w[3]) n.updateSource = w[3];
@@ -220,9 +242,14 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
                     doubt(`"${name}" is neither an address nor a name the block declares as a peer group ("neighbor ${name} peer-group") or an interface ("neighbor ${name} interface"), so what this line configures is not certain`, child),
                 );
             }
+        } else if (key === "bgp" && w[1]?.toLowerCase() === "listen" && w[2]?.toLowerCase() === "range") {
+            otherLines.push(line);
+            const prefix = parseDevicePrefix(w[3] ?? "");
+            if (prefix.ok) listenRanges.push({ prefix: prefix.value, line });
+            else uncertain.push(doubt(`"${line}" lets peers in a range connect as neighbors, but ${prefix.reason}`, child));
         } else {
             otherLines.push(line);
-            mention(child);
+            mention(child, "");
         }
     }
 
@@ -235,7 +262,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         complete.set(n.address, { ...n, remoteAsn: n.remoteAsn ?? fromGroup });
     }
     const ipv6 = { active: ipv6Active, otherLines: ipv6Other };
-    const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, gracefulRestart, neighbors: complete, peerGroups, ipv6, otherLines, mentions, uncertain: [...uncertain, ...addressDoubts] };
+    const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, gracefulRestart, neighbors: complete, peerGroups, ipv6, otherLines, mentions, takenWith, listenRanges, uncertain: [...uncertain, ...addressDoubts] };
     return { router, addressDoubts };
 }
 

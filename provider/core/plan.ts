@@ -9,7 +9,7 @@ import type { Change, NeighborAttribute } from "./changes";
 import type { UncertainRegion } from "./configTree";
 import type { BgpRouter, Neighbor, RemoteAs, RunningConfig } from "./model";
 import { bgpRouter } from "./parseRunningConfig";
-import { addressFamilyOf, type Asn, type IpAddress } from "./values";
+import { addressFamilyOf, prefixCovers, type Asn, type IpAddress } from "./values";
 
 /** What the user asked of the router. `null` means "not managed": leave whatever is there. */
 export interface RouterIntent {
@@ -288,13 +288,18 @@ function removal(router: BgpRouter, asn: Asn, address: IpAddress): Change[] {
     return [...deactivate, { op: "remove-neighbor", asn, address }];
 }
 
-/** Lines outside the main instance's router level that use the address (sections, other instances). */
+/**
+ * Lines outside the main instance's router level that use the address (sections, other
+ * instances), and the main instance's dynamic-neighbor ranges that cover it (the peer may be
+ * connected through one as another writer's neighbor, which a static neighbor would replace).
+ */
 function usesElsewhere(config: RunningConfig, address: IpAddress): string[] {
     const lines: string[] = [];
     for (const r of config.routers) {
         const head = `router bgp ${r.asn}${r.vrf === null ? "" : ` ${r.vrf.startsWith("view ") ? r.vrf : `vrf ${r.vrf}`}`}`;
         if (r.vrf !== null && r.neighbors.has(address)) lines.push(`${head}: neighbor ${address} ...`);
         for (const l of r.mentions.get(address) ?? []) lines.push(`${head}: ${l}`);
+        if (r.vrf === null) for (const range of r.listenRanges) if (prefixCovers(range.prefix, address)) lines.push(`${head}: ${range.line}`);
     }
     return lines;
 }

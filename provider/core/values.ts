@@ -130,6 +130,36 @@ export function parseNeighborRef(word: string): NeighborRef {
     return { kind: "name", name: word };
 }
 
+/** An address prefix as a device prints it (`192.0.2.0/24`, `2001:db8::/64`), its network in canonical form. */
+export interface DevicePrefix {
+    readonly network: IpAddress;
+    readonly length: number;
+}
+
+/**
+ * Reads a prefix word of a device's line. Its address must be one {@link parseNeighborRef}
+ * reads as certain, and its length a plain decimal within the family's bits: any other form
+ * covers addresses nobody can name, so the reason says why instead.
+ */
+export function parseDevicePrefix(word: string): Parsed<DevicePrefix> {
+    const slash = word.indexOf("/");
+    const address = slash < 0 ? null : parseNeighborRef(word.slice(0, slash));
+    const lengthText = slash < 0 ? "" : word.slice(slash + 1);
+    const bits = address?.kind === "address" && address.address.includes(":") ? 128 : 32;
+    if (address?.kind !== "address" || !/^(?:0|[1-9]\d{0,2})$/.test(lengthText) || Number(lengthText) > bits) {
+        return fail(`${show(word)} is not a prefix the package can read (an address in canonical form, "/" and a length of 0 to 32 for IPv4 or 128 for IPv6), so which addresses it covers is not certain`);
+    }
+    return ok({ network: address.address, length: Number(lengthText) });
+}
+
+/** Whether the prefix covers the address (never across families). */
+export function prefixCovers(prefix: DevicePrefix, address: IpAddress): boolean {
+    const a = ipaddr.parse(address);
+    const network = ipaddr.parse(prefix.network);
+    if (a.kind() !== network.kind()) return false;
+    return a.kind() === "ipv6" ? (a as ipaddr.IPv6).match(network as ipaddr.IPv6, prefix.length) : (a as ipaddr.IPv4).match(network as ipaddr.IPv4, prefix.length);
+}
+
 /**
  * The address family of an address: a parsed one, or one as a device lists it (IPv6 text in any
  * spelling holds a colon, IPv4 text never).
@@ -171,7 +201,7 @@ function unusableAddress(text: string): string | undefined {
  * A unicast address another BGP speaker can have: a neighbor's address, or the ADC's own
  * address in `update-source`. Refuses what can never be one (0.0.0.0/8, ::, broadcast,
  * multicast, loopback, 240.0.0.0/4, IPv6 link-local, and IPv4-mapped IPv6, which the device
- * would show in its IPv4 spelling so that the resource never converges).
+ * * would show in its IPv4 spelling so that the resource never converges).
  */
 export function parsePeerAddress(raw: unknown): Parsed<IpAddress> {
     const parsed = parseIpAddress(raw);

@@ -33,8 +33,11 @@ const read = (e: Entry) => {
     return /(?:^|\n)end[ \t\r]*\n*$/.test(file) ? file : `${file.replace(/\s+$/, "")}\nend\n`;
 };
 
-/** Neighbors a stack adds: addresses from the documentation ranges, which no corpus entry uses. */
-const OURS: Neighbor[] = ["192.0.2.201", "198.51.100.202", "2001:db8:ffff::203"].map((a) => ({
+/**
+ * Neighbors a stack adds: addresses from the documentation ranges, which no corpus entry uses
+ * or covers (IPv6 from RFC 9637's 3fff::/20: a dynamic-neighbor range in 2001:db8::/32 is in the corpus).
+ */
+const OURS: Neighbor[] = ["192.0.2.201", "198.51.100.202", "3fff:ffff::203"].map((a) => ({
     address: a as IpAddress,
     remoteAsn: 64512 as Asn,
     description: "k8s node",
