@@ -201,13 +201,18 @@ function unusableAddress(text: string): string | undefined {
  * A unicast address another BGP speaker can have: a neighbor's address, or the ADC's own
  * address in `update-source`. Refuses what can never be one (0.0.0.0/8, ::, broadcast,
  * multicast, loopback, 240.0.0.0/4, IPv6 link-local, and IPv4-mapped IPv6, which the device
- * * would show in its IPv4 spelling so that the resource never converges).
+ * would show in its IPv4 spelling so that the resource never converges), and any address the
+ * running configuration's reader would not read back as that neighbor (IPv4-compatible IPv6).
  */
 export function parsePeerAddress(raw: unknown): Parsed<IpAddress> {
     const parsed = parseIpAddress(raw);
     if (!parsed.ok) return parsed;
     const why = unusableAddress(parsed.value);
-    return why ? fail(`${show(raw)} ${why}; give the peer's unicast address`) : parsed;
+    if (why) return fail(`${show(raw)} ${why}; give the peer's unicast address`);
+    // What the device then shows must read back as this neighbor: an IPv4-compatible address
+    // (`::b`, `::10.0.0.1`) reads as doubtful, and every plan in the block would be refused.
+    const back = parseNeighborRef(parsed.value);
+    return back.kind === "address" ? parsed : fail(`${show(raw)} cannot be a neighbor: ${back.kind === "doubtful" ? back.why : "it reads as a name"}; give the peer's IPv4 address, or an IPv6 address without an IPv4 part`);
 }
 
 /** A BGP router id: a dotted quad that is not 0.0.0.0 (RFC 6286 wants it non-zero), the broadcast address or multicast. */
