@@ -76,18 +76,31 @@ export async function discoverCluster(args: DiscoverClusterArgs = {}): Promise<C
     const timeoutMs = args.timeoutMs ?? 15000;
     const cfg = await loadKubeconfig(args);
     await checkCalicoApi(cfg, calicoApi, timeoutMs);
+    // The reads are independent: they go out together (the program waits for discovery before
+    // any resource registers), and a failure is reported as if they had run in this order.
+    const skip = Promise.resolve(undefined);
+    const reads = [
+        (args.asn ?? true) || args.bgpConfiguration ? readBgpConfiguration(cfg, calicoApi, timeoutMs) : skip,
+        args.nodes ?? true ? readNodes(cfg, args.addressFamily ?? "ipv4", timeoutMs) : skip,
+        args.calicoNodeNamespace ? findCalicoNodeNamespace(cfg, timeoutMs) : skip,
+        args.ipPools ? readIpPools(cfg, calicoApi, timeoutMs) : skip,
+        args.calicoRelease ? readCalicoRelease(cfg, calicoApi, timeoutMs) : skip,
+        args.bgpFilters ? serves(cfg, calicoApi, "bgpfilters", timeoutMs) : skip,
+    ] as const;
+    const settled = await Promise.allSettled(reads);
     const result: ClusterDiscovery = { server: cfg.server, kubeconfigSource: cfg.source };
-    const bgpConfiguration = (args.asn ?? true) || args.bgpConfiguration ? await readBgpConfiguration(cfg, calicoApi, timeoutMs) : undefined;
+    if (settled[0].status === "rejected") throw settled[0].reason;
+    const bgpConfiguration = settled[0].value;
     if (args.asn ?? true) result.asn = clusterAsn(cfg, bgpConfiguration ?? null);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    const [, nodes, namespace, ipPools, release, servesBgpFilters] = await Promise.all(reads);
     if (args.bgpConfiguration) result.bgpConfiguration = { object: bgpConfiguration ?? null };
-    if (args.nodes ?? true) result.nodes = await readNodes(cfg, args.addressFamily ?? "ipv4", timeoutMs);
-    if (args.calicoNodeNamespace) result.calicoNodeNamespace = await findCalicoNodeNamespace(cfg, timeoutMs);
-    if (args.ipPools) result.ipPools = await readIpPools(cfg, calicoApi, timeoutMs);
-    if (args.calicoRelease) {
-        const release = await readCalicoRelease(cfg, calicoApi, timeoutMs);
-        if (release) result.calicoRelease = release;
-    }
-    if (args.bgpFilters) result.servesBgpFilters = await serves(cfg, calicoApi, "bgpfilters", timeoutMs);
+    if (nodes) result.nodes = nodes;
+    if (namespace) result.calicoNodeNamespace = namespace;
+    if (ipPools) result.ipPools = ipPools;
+    if (release) result.calicoRelease = release;
+    if (servesBgpFilters !== undefined) result.servesBgpFilters = servesBgpFilters;
     return result;
 }
 
