@@ -210,6 +210,8 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
                 expected: spec.neighbors.map((n) => ({ address: n.address, remoteAsn: n.remoteAsn })),
                 localAsn: spec.asn,
                 timeoutMs: spec.waitForEstablishedSeconds * 1000,
+                // Each read is one exchange: read soon after the lines, then every second.
+                firstIntervalMs: 100,
                 readSessions: () => readSessions(session, spec.neighbors.some((n) => addressFamilyOf(n.address) === "ipv6")),
             });
             after = { ...after, sessions };

@@ -134,8 +134,14 @@ export interface WaitForEstablishedOptions {
     readonly timeoutMs: number;
     /** The ADC's own AS, named in hints. */
     readonly localAsn?: number;
-    /** Between reads. Default 1000. */
+    /** Between reads, at most. Default 1000. */
     readonly intervalMs?: number;
+    /**
+     * The first wait between reads, doubled after each read that still waits, up to `intervalMs`:
+     * sessions that come up just after the lines are seen within a short wait of it rather than
+     * a whole interval later. Default: `intervalMs` (a fixed interval).
+     */
+    readonly firstIntervalMs?: number;
     /** Injected for tests. */
     readonly now?: () => number;
     readonly sleep?: (ms: number) => Promise<void>;
@@ -152,12 +158,15 @@ export async function waitForEstablished(o: WaitForEstablishedOptions): Promise<
     const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const context: HintContext = o.localAsn !== undefined ? { localAsn: o.localAsn } : {};
     const start = now();
+    const longest = o.intervalMs ?? 1000;
+    let interval = Math.min(o.firstIntervalMs ?? longest, longest);
     for (;;) {
         const sessions = [...(await o.readSessions())];
         const problems = sessionProblems(o.expected, sessions, context);
         if (problems.length === 0) return sessions;
         const elapsed = now() - start;
         if (elapsed >= o.timeoutMs) throw new SessionsNotEstablishedError(o.host, problems, o.expected.length, elapsed);
-        await sleep(Math.min(o.intervalMs ?? 1000, o.timeoutMs - elapsed));
+        await sleep(Math.min(interval, o.timeoutMs - elapsed));
+        interval = Math.min(interval * 2, longest);
     }
 }

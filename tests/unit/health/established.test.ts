@@ -98,6 +98,17 @@ describe("health: waitForEstablished", () => {
         assert.ok(result.every((s) => s.state === "Established"));
     });
 
+    it("with a first interval, waits that long after the first read and doubles it up to the interval", async () => {
+        const clock = fakeTime();
+        let n = 0;
+        const up = expected.map((e) => session(e.address, "Established"));
+        const down = expected.map((e) => session(e.address, "Active"));
+        const result = await waitForEstablished({ host: "adc", expected, readSessions: async () => (++n === 7 ? up : down), timeoutMs: 10_000, firstIntervalMs: 100, ...clock });
+        assert.equal(n, 7);
+        assert.deepEqual(clock.sleeps, [100, 200, 400, 800, 1000, 1000]);
+        assert.ok(result.length === 3 && result.every((s) => s.state === "Established"));
+    });
+
     it("gives up at the deadline with an error that names each failing neighbor, its state and what to check", async () => {
         const clock = fakeTime();
         const read = async () => [session("192.0.2.11", "Established"), session("192.0.2.12", "Active"), session("192.0.2.13", "Idle", 64512)];
