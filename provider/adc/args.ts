@@ -180,8 +180,8 @@ export interface BgpSessionState {
 /** One neighbor as read back from the device's running config (passwords are never included). */
 export interface AdcBgpNeighborState {
     address: string;
-    /** A number; `external` / `internal` on devices that print those; null when the device shows none (a peer-group member whose group has none). */
-    remoteAsn: number | "external" | "internal" | null;
+    /** A number; `external` / `internal` / `auto` on devices that print those; null when the device shows none (a peer-group member whose group has none). */
+    remoteAsn: number | "external" | "internal" | "auto" | null;
     /** The peer group the neighbor is a member of, when it is one. */
     peerGroup?: string;
     description: string | null;

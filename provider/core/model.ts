@@ -5,8 +5,8 @@
 import type { UncertainRegion } from "./configTree";
 import type { Asn, DevicePrefix, IpAddress } from "./values";
 
-/** A remote AS as the device shows it: a number, or FRR's `external` / `internal`. */
-export type RemoteAs = Asn | "external" | "internal";
+/** A remote AS as the device shows it: a number, or FRR's `external` / `internal` / `auto` (FRR 10: whatever AS the peer opens with). */
+export type RemoteAs = Asn | "external" | "internal" | "auto";
 
 /** Neighbor attributes beyond `remote-as` that the package manages. */
 export interface NeighborAttributes {

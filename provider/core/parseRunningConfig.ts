@@ -44,7 +44,7 @@ function words(text: string): string[] {
 
 function remoteAs(raw: string | undefined): RemoteAs | null {
     const lower = raw?.toLowerCase();
-    if (lower === "external" || lower === "internal") return lower;
+    if (lower === "external" || lower === "internal" || lower === "auto") return lower;
     const asn = parseDeviceAsn(raw);
     return asn.ok ? asn.value : null;
 }

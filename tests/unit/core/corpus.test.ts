@@ -9,6 +9,7 @@ import { join } from "path";
 import type { Neighbor } from "../../../provider/core/model";
 import { bgpRouter, parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { doubts, NOTHING_OWNED, planNeighbors, planNeighborsRemoval, planRouterRemoval } from "../../../provider/core/plan";
+import { decideNeighborsRemoval } from "../../../provider/core/ownership";
 import { renderChanges } from "../../../provider/core/render";
 import type { ConfigLine } from "../../../provider/device/types";
 import type { Asn, IpAddress } from "../../../provider/core/values";
@@ -112,8 +113,8 @@ function applyInIpv6Section(out: string[], head: number, text: string): void {
 }
 
 describe("running-config corpus (real layouts, sources in tests/fixtures/running-configs/index.json)", () => {
-    it("has at least 50 entries from ZebOS, FRR and IOS-style devices, each with its source", () => {
-        assert.ok(corpus.length >= 50);
+    it("has at least 57 entries from ZebOS, FRR and IOS-style devices, each with its source", () => {
+        assert.ok(corpus.length >= 57);
         for (const platform of ["zebos-f5", "zebos-netscaler", "frr", "ios", "eos"]) assert.ok(corpus.some((e) => e.platform === platform), platform);
         for (const e of corpus) {
             assert.match(e.source.repository, /^https:\/\/github\.com\//);
@@ -134,6 +135,18 @@ describe("running-config corpus (real layouts, sources in tests/fixtures/running
                 assert.deepEqual(shown, e.expect.neighbors);
                 assert.deepEqual(main ? [...main.peerGroups.keys()] : [], e.expect.peerGroups);
                 assert.equal(doubts(config).length > 0, e.expect.refused);
+            });
+
+            it("reads the same with CRLF line ends, tabs for the indentation's spaces, or blanks after each line", () => {
+                const reading = (t: string) => {
+                    const c = parseRunningConfig(t);
+                    const r = bgpRouter(c);
+                    return { main: r ? [...r.neighbors.values()] : [], groups: r ? [...r.peerGroups.values()] : [], other: r?.otherLines, taken: r ? [...r.takenWith] : [], refused: doubts(c).length > 0 };
+                };
+                const plain = reading(text);
+                assert.deepEqual(reading(text.replace(/\n/g, "\r\n")), plain, "CRLF");
+                assert.deepEqual(reading(text.replace(/^ +/gm, (spaces) => "\t".repeat(spaces.length))), plain, "tabs");
+                assert.deepEqual(reading(text.replace(/\n/g, " \t \n")), plain, "trailing blanks");
             });
 
             if (e.expect.refused) {
@@ -158,6 +171,24 @@ describe("running-config corpus (real layouts, sources in tests/fixtures/running
                 const removal = planNeighborsRemoval(after, main.asn, add.owned);
                 assert.ok(removal.ok);
                 assert.equal(applyToText(withOurs, main.asn, renderChanges(removal.changes)), text);
+            });
+
+            it("refuses to remove its neighbor once another writer gives it a line in any address-family section of the block", () => {
+                const add = planNeighbors(config, main.asn, OURS, new Set(), false);
+                assert.ok(add.ok);
+                const lines = applyToText(text, main.asn, renderChanges(add.changes)).split("\n");
+                const head = lines.findIndex((l) => new RegExp(`^router bgp (${main.asn}|\\d+\\.\\d+)(\\s+as-notation\\s+\\S+)?\\s*$`).test(l));
+                let end = head + 1;
+                while (end < lines.length && !/^\S/.test(lines[end]!)) end++;
+                for (let at = head + 1; at < end; at++) {
+                    if (!/^\s*address-family\s/.test(lines[at]!)) continue;
+                    const next = lines[at + 1] ?? "";
+                    const depth = /^\s*exit-address-family/.test(next) ? `${/^\s*/.exec(lines[at]!)![0]} ` : /^\s*/.exec(next)![0];
+                    const foreign = `neighbor ${OURS[0]!.address} route-map FOREIGN in`;
+                    const withForeign = parseRunningConfig([...lines.slice(0, at + 1), `${depth}${foreign}`, ...lines.slice(at + 1)].join("\n"));
+                    const removal = decideNeighborsRemoval(withForeign, add.owned, main.asn);
+                    assert.ok(!removal.ok && removal.conflicts.some((c) => c.kind === "foreign-lines" && c.lines.some((l) => l.endsWith(foreign))), `${lines[at]!.trim()}: ${JSON.stringify(removal)}`);
+                }
             });
 
             it("deleting a router it created keeps the block and everything in it that is not its own", () => {
