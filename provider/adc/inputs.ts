@@ -13,6 +13,7 @@ import { parseHostKeyFingerprint, hostKeyFingerprintText } from "../device/hostK
 import type { Neighbor } from "../core/model";
 import type { MaximumPrefix, PrefixList, PrefixListEntry } from "../core/prefixFilter";
 import { canonicalCidr } from "../calico/ipPool";
+import { DESCRIPTION_LIMIT, MARK_LENGTH, USER_DESCRIPTION_LIMIT } from "../core/marks";
 import type { RouterIntent } from "../core/plan";
 import {
     parseAsn,
@@ -313,13 +314,26 @@ export interface NeighborsSpec {
 export const NEIGHBOR_KEYS = ["address", "remoteAsn", "description", "password", "updateSource", "ebgpMultihop"] as const;
 const NEIGHBOR_SHAPE = "{ address, remoteAsn } (and optionally description, password, updateSource, ebgpMultihop)";
 
-function readNeighbor(r: Reader, i: number, raw: unknown, passwords: Record<string, unknown>, used: Set<string>): Neighbor | undefined {
+/**
+ * A neighbor's description. The device gets it after the resource's mark (`pca:<token> `), so
+ * the user's part is shorter than the device's limit by the mark; a stored state written before
+ * marks may hold up to the device's limit.
+ */
+function readDescription(raw: unknown, source: InputSource): Parsed<string> {
+    const limit = source === "inputs" ? USER_DESCRIPTION_LIMIT : DESCRIPTION_LIMIT;
+    if (typeof raw === "string" && raw.length > limit) {
+        return { ok: false, reason: `the description is ${raw.length} characters long; the device takes at most ${DESCRIPTION_LIMIT}, of which the ownership mark ("pca:<token> ", see README) takes ${MARK_LENGTH}, so give at most ${limit}: shorten it` };
+    }
+    return parseCliText(raw, "description", limit, { spaces: true });
+}
+
+function readNeighbor(r: Reader, i: number, raw: unknown, passwords: Record<string, unknown>, used: Set<string>, source: InputSource): Neighbor | undefined {
     const at = `neighbors[${i}]`;
     const n = r.object(at, raw, NEIGHBOR_KEYS, NEIGHBOR_SHAPE, "a neighbor");
     if (!n) return undefined;
     const address = r.take(`${at}.address`, n.address, parsePeerAddress);
     const remoteAsn = r.take(`${at}.remoteAsn`, n.remoteAsn, parseAsn);
-    const description = r.optional(`${at}.description`, n.description, (v) => parseCliText(v, "description", 80, { spaces: true }));
+    const description = r.optional(`${at}.description`, n.description, (v) => readDescription(v, source));
     // The password comes with the neighbor (the public shape) or apart, keyed by its address
     // as given or in canonical form (the shape the resource class sends).
     const key = [n.address, address].find((k): k is string => typeof k === "string" && passwords[k] !== undefined && passwords[k] !== null);
@@ -435,7 +449,7 @@ export function resolveNeighborsInputs(raw: Record<string, unknown>, source: Inp
         const seen = new Map<IpAddress, number>();
         const used = new Set<string>();
         raw.neighbors.forEach((item, i) => {
-            const n = readNeighbor(r, i, item, passwords ?? {}, used);
+            const n = readNeighbor(r, i, item, passwords ?? {}, used, source);
             if (!n) return;
             const earlier = seen.get(n.address);
             if (earlier !== undefined) {

@@ -13,6 +13,7 @@ import { mustSave, savePendingAfter } from "../core/save";
 import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
 import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilteredNeighbors, decideFilteredNeighborsRemoval, type FilteredNeighborsWant, type NeighborsOwnership } from "../core/ownership";
 import { filterDrift, filterView, NO_FILTER_OWNED, renderNeighborsWithFilter, type FilterView, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
+import { readMark, tokenOfId, type MarkToken } from "../core/marks";
 import { addressFamilyOf, type IpAddress } from "../core/values";
 import { conflictError, describeConflict } from "./conflicts";
 import { applyOnPrimary, onPrimary, readOnPrimary, type SecondaryReport } from "./haPair";
@@ -55,6 +56,9 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     secondary?: SecondaryReport;
 }
 
+/** The read right before an apply's lines: see {@link applyOn}. */
+const PRECHECK_SHOW = "show running-config";
+
 function filterIntent(spec: NeighborsSpec): PrefixFilterIntent {
     return { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix, neighbors: spec.neighbors.map((n) => n.address) };
 }
@@ -86,6 +90,8 @@ function neighborsOf(running: RunningConfig, asn: number): ReadonlyMap<IpAddress
 /** What an earlier operation of this resource left in its state. */
 interface Recorded {
     readonly owned: ReadonlySet<IpAddress>;
+    /** The descriptions its inputs gave the neighbors (written unmarked before marks existed). */
+    readonly written: ReadonlyMap<IpAddress, string | null>;
     readonly passwords: RememberedPasswords;
     readonly savePending: boolean;
     readonly filter: PrefixFilterOwnership;
@@ -95,6 +101,7 @@ function recorded(props: Record<string, unknown>): Recorded {
     const stored = props as Partial<NeighborsOutputs>;
     return {
         owned: new Set((stored.owned ?? []) as IpAddress[]),
+        written: new Map((stored.neighbors ?? []).map((n) => [n.address as IpAddress, n.description ?? null])),
         passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
         savePending: stored.savePending === true,
         // State written before the filter existed owns none.
@@ -108,7 +115,7 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
         id,
         inputs,
         (session, node) => applyOn(session, node, id, spec, was, inputs),
-        (secondary, outs) => secondaryDifferences(secondary, spec, recorded(outs as unknown as Record<string, unknown>)),
+        (secondary, outs) => secondaryDifferences(secondary, spec, recorded(outs as unknown as Record<string, unknown>), tokenOfId(id)),
     );
 }
 
@@ -116,7 +123,7 @@ async function apply(id: string, spec: NeighborsSpec, was: Recorded, inputs: Rec
  * For an HA pair: the lines that would make the secondary show the owned neighbors and their
  * filter as wanted (a password counts as the same in any form the primary showed it in).
  */
-async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, was: Recorded): Promise<string[]> {
+async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, was: Recorded, token: MarkToken | null): Promise<string[]> {
     const seen = await observe(secondary);
     const want: FilteredNeighborsWant = {
         asn: spec.asn,
@@ -124,8 +131,9 @@ async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, 
         adopt: true,
         samePassword: samePassword(was.passwords),
         filter: { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix },
+        token,
     };
-    const decide = (view: FilterView) => decideFilteredNeighbors(view, { neighbors: was.owned, filter: was.filter }, want);
+    const decide = (view: FilterView) => decideFilteredNeighbors(view, { neighbors: was.owned, written: was.written, filter: was.filter }, want);
     const lines = (d: ReturnType<typeof decide>) => (d.ok ? renderNeighborsWithFilter(d.neighbors.changes, d.filterChanges).map((l) => l.redacted ?? l.text) : []);
     const there = decide(seen.filter);
     if (there.ok) return lines(there);
@@ -133,6 +141,16 @@ async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, 
     const empty = `router bgp ${spec.asn}\n!\nend`;
     const rest = there.conflicts.some((c) => c.kind === "no-router") ? lines(decide(filterView(empty, parseRunningConfig(empty)))) : [];
     return [...there.conflicts.map((c) => describeConflict(c).message), ...rest];
+}
+
+/**
+ * The read that settles a race on an added neighbor: made after the lines' exchange (and its
+ * save), it comes after the last line of any writer whose first read saw the neighbor absent
+ * while this one's lines were in flight, so both writers read the same last mark. One round trip,
+ * only for operations that add neighbors.
+ */
+function confirmAdds(session: AdcSession): Promise<Observation> {
+    return observe(session);
 }
 
 async function applyOn(session: AdcSession, node: AdcConnection, id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
@@ -143,12 +161,19 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         adopt: spec.adoptExisting,
         samePassword: samePassword(was.passwords),
         filter: { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix },
+        token: tokenOfId(id),
     };
-    const before: NeighborsOwnership = { neighbors: was.owned, filter: was.filter };
-    const seen = await observe(session);
+    const before: NeighborsOwnership = { neighbors: was.owned, written: was.written, filter: was.filter };
+    let seen = await observe(session);
     // Before planning: a node that must not be configured is refused with nothing sent.
     await session.ensureWritable();
-    const decision = decideFilteredNeighbors(seen.filter, before, want);
+    let decision = decideFilteredNeighbors(seen.filter, before, want);
+    if (!decision.ok && want.token !== null && decision.conflicts.some((c) => c.kind === "foreign-neighbor" && c.description === null)) {
+        // A neighbor without any description may be another resource's caught between its
+        // remote-as and its mark, a few lines later in the same batch: one more read names the owner.
+        seen = await observe(session);
+        decision = decideFilteredNeighbors(seen.filter, before, want);
+    }
     if (!decision.ok) throw conflictError(host, decision.conflicts);
     // The filter's lines travel in the same batch as the neighbors': no neighbor is created without its filter.
     const lines = renderNeighborsWithFilter(decision.neighbors.changes, decision.filterChanges);
@@ -157,10 +182,21 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
     const pending = () => savePendingAfter(spec.saveConfig, changing, was.savePending, saved);
     // Nothing to send: what was just read is what the device holds.
     let after: Observation = seen;
+    // A neighbor this plan adds may be added by another writer (another machine: the device lock
+    // does not reach it) after the read above. With marks, the mark the device shows last decides
+    // (the later writer's), read once more after the lines: see {@link confirmAdds}. Without
+    // marks, a read right before the lines, in their exchange, shows whether another writer got
+    // there first.
+    const adding = decision.neighbors.adds.size > 0;
+    const precheckShows = adding && want.token === null ? [PRECHECK_SHOW] : [];
+    let precheck: RunningConfig | null = null;
     // From the first line sent on, any failure leaves the device changed: it is recorded.
     try {
         // The verify read travels with the lines: no round trip of its own.
-        const readBack = changing ? await session.configure(lines, OBSERVE_SHOWS) : undefined;
+        const answers = changing ? await session.configure(lines, OBSERVE_SHOWS, precheckShows) : undefined;
+        const first = answers?.[0];
+        if (precheckShows.length > 0 && first !== undefined && first.failure === undefined) precheck = filterView(first.output).running;
+        const readBack = answers?.slice(precheckShows.length);
         const saveNow = mustSave(spec.saveConfig, changing, was.savePending);
         if (saveNow && !changing) log(host, "saving the configuration (the last save did not complete)");
         // The save goes out before the read-back is parsed (the save does not depend on it),
@@ -171,6 +207,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         } finally {
             await saving;
         }
+        if (adding && want.token !== null) after = await confirmAdds(session);
     } catch (e) {
         let now: Observation | null = null;
         try {
@@ -185,9 +222,24 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         throw partialFailure(cause, id, { ...outputs(spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter) }, inputs);
     }
     const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.neighbors.changes), was.passwords);
-    const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter);
+    const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter, precheck);
     const owned = [...confirmed.owned.neighbors].sort();
     const filterOwned = confirmed.owned.filter;
+    if (confirmed.lost.length > 0) {
+        // Another writer owns these neighbors: what this batch overwrote of them goes back, then the failure names the owner.
+        const undo = renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo);
+        try {
+            if (undo.length > 0) {
+                log(host, `another writer configured ${confirmed.lost.length} neighbor(s) at the same time; restoring what this operation overwrote of them`);
+                after = observation(host, await session.configure(undo, OBSERVE_SHOWS));
+            }
+            if (saved) await session.save();
+        } catch (e) {
+            throw partialFailure(new Error(`${conflictError(host, confirmed.lost).message}\n  restoring it failed: ${e instanceof Error ? e.message : String(e)}`), id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs);
+        }
+        const next = "the neighbors the other writer owns are not recorded as this resource's, and its `pulumi destroy` leaves them";
+        throw partialFailure(conflictError(host, confirmed.lost), id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs, next);
+    }
     const missingChanges = confirmed.missing ?? { neighbors: [], filter: [] };
     if (missingChanges.neighbors.length > 0 || missingChanges.filter.length > 0 || notTaken.length > 0) {
         const missing = renderNeighborsWithFilter(missingChanges.neighbors, missingChanges.filter).map((l) => (l.redacted ?? l.text) || `router bgp ${spec.asn}`);
@@ -224,7 +276,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
 }
 
 /** What the device holds for the owned neighbors, in the shape of the inputs. */
-function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Observation): NeighborsInputsState {
+function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Observation, token: MarkToken | null): NeighborsInputsState {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === stored.localAsn ? router : undefined;
     const same = samePassword(readRememberedPasswords(stored.passwordForms, stored.neighborPasswords));
@@ -238,7 +290,10 @@ function observedInputs(stored: NeighborsOutputs, spec: NeighborsSpec, seen: Obs
         // had after we set it); anything else is drift and shows as the device's value.
         const password = n.password !== null && wanted !== null && same(address as IpAddress, n.password, wanted) ? wanted : n.password;
         // `external`, `internal` or none (changed by hand) is kept as shown, so it reads as drift.
-        neighbors.push({ ...n, password, remoteAsn: n.remoteAsn as Neighbor["remoteAsn"] });
+        // This resource's mark is not part of the input: the description reads as the user gave it.
+        const mark = readMark(n.description);
+        const description = token !== null && mark.token === token ? mark.description : n.description;
+        neighbors.push({ ...n, password, description, remoteAsn: n.remoteAsn as Neighbor["remoteAsn"] });
     }
     const state = neighborsInputsState({ ...spec, neighbors });
     const inactive = (a: string) => addressFamilyOf(a as IpAddress) === "ipv6" && !mine?.ipv6.active.has(a as IpAddress);
@@ -264,7 +319,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveNeighborsInputs(inputs));
         const id = `${spec.connection.host}:${spec.connection.port}/router-bgp-${spec.asn}/neighbors/${randomBytes(4).toString("hex")}`;
         try {
-            return { id, outs: await apply(id, spec, { owned: new Set(), passwords: {}, savePending: false, filter: NO_FILTER_OWNED }, inputs) };
+            return { id, outs: await apply(id, spec, { owned: new Set(), written: new Map(), passwords: {}, savePending: false, filter: NO_FILTER_OWNED }, inputs) };
         } catch (e) {
             throw asProviderError(e);
         }
@@ -287,13 +342,13 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
             spec.connection,
             async (session) => {
                 const seen = await observe(session);
-                const inputs = observedInputs(stored, spec, seen);
+                const inputs = observedInputs(stored, spec, seen, tokenOfId(id));
                 // Ownership is kept for neighbors removed by hand: they are still this resource's to restore.
                 // Whether the device saved is not observable, so a pending save stays as recorded.
                 const outs = { ...outputs(spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter), ...inputs, filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
                 return { outs, inputs };
             },
-            (secondary) => secondaryDifferences(secondary, spec, was),
+            (secondary) => secondaryDifferences(secondary, spec, was, tokenOfId(id)),
         );
         // A secondary that diverged shows as `secondaryInSync: false`: drift that `pulumi refresh` shows and `up` checks again.
         return { id, props: done.outs, inputs: done.inputs as unknown as Record<string, unknown> };
@@ -302,14 +357,15 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
     async delete(_id, props) {
         const spec = requireSpec(resolveNeighborsInputs(props, "state"));
         const was = recorded(props);
-        const owned: NeighborsOwnership = { neighbors: was.owned, filter: was.filter };
+        const owned: NeighborsOwnership = { neighbors: was.owned, written: was.written, filter: was.filter };
+        const token = tokenOfId(_id);
         try {
             await onPrimary(spec.connection, true, async (session, node) => {
                 const host = node.host;
                 const seen = await observe(session);
                 // Before planning: a node that must not be configured is refused with nothing sent.
                 await session.ensureWritable();
-                const removal = decideFilteredNeighborsRemoval(seen.filter, owned, spec.asn);
+                const removal = decideFilteredNeighborsRemoval(seen.filter, owned, spec.asn, token);
                 if (!removal.ok) throw conflictError(host, removal.conflicts);
                 const lines = renderNeighborsWithFilter(removal.neighbors, removal.filter);
                 if (lines.length > 0) log(host, `removing ${removal.neighbors.length} neighbor(s) and ${removal.filter.length} prefix list(s) this stack added`);
@@ -317,7 +373,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
                 // taking would otherwise leave the neighbor on the device and out of every stack.
                 if (lines.length > 0) {
                     const after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
-                    const left = confirmFilteredNeighborsRemoval(owned, spec.asn, after.filter);
+                    const left = confirmFilteredNeighborsRemoval(owned, spec.asn, after.filter, token);
                     const still = renderNeighborsWithFilter(left.neighbors, left.filter).map((l) => l.text);
                     if (still.length > 0) {
                         throw new AdcError(host, `the device accepted the removal but still shows the neighbors: ${still.join("; ")} not applied`, "check `show running-config` in vtysh on the ADC, then run `pulumi destroy` again");

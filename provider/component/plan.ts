@@ -10,6 +10,7 @@ import type { PeeringInputProblem } from "./errors";
 import { MAX_ASN, NodeAddressSource } from "./nodeAddresses";
 import { ipv6PeerName, nameProblem, suggestName } from "../calico/names";
 import { ResolvedRouteSafety, RouteSafetyPlan, planRouteSafety } from "./routeSafety";
+import { USER_DESCRIPTION_LIMIT } from "../core/marks";
 
 /** Default wait when `waitForEstablished` is `true`, in seconds. */
 export const DEFAULT_WAIT_SECONDS = 180;
@@ -17,8 +18,8 @@ export const DEFAULT_WAIT_SECONDS = 180;
 export const PASSWORD_SECRET_KEY = "password";
 /** Stands for the component's BGPFilter in `spec.filters` until Kubernetes names it. */
 export const BGP_FILTER_STAND_IN = "adc-import-0123abcd";
-/** Longest neighbor description the ADC takes. */
-const MAX_DESCRIPTION = 80;
+/** Longest neighbor description the ADC takes after the resource's mark. */
+const MAX_DESCRIPTION = USER_DESCRIPTION_LIMIT;
 
 /** A node as resolved (listed by the user or discovered). */
 export interface ResolvedNode {

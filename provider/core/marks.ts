@@ -13,6 +13,17 @@ import type { Neighbor } from "./model";
 export type MarkToken = string & { readonly __brand: "MarkToken" };
 
 const PREFIX = "pca:";
+
+/**
+ * The longest description the device is known to take: FRR's and ZebOS's help for
+ * `neighbor X description LINE` both say "Up to 80 characters describing this neighbor"
+ * (neither's handler was seen enforcing it, so longer may be taken or cut on some build).
+ */
+export const DESCRIPTION_LIMIT = 80;
+/** What the mark takes of a description: `pca:`, 8 hex digits and a space. */
+export const MARK_LENGTH = PREFIX.length + 8 + 1;
+/** The longest description a user may give, so that with the mark it stays within {@link DESCRIPTION_LIMIT}. */
+export const USER_DESCRIPTION_LIMIT = DESCRIPTION_LIMIT - MARK_LENGTH;
 const TOKEN = /^[0-9a-f]{8}$/;
 const MARKED = /^pca:([0-9a-f]{8})(?: (.*))?$/;
 

@@ -17,6 +17,7 @@ import { bgpRouter } from "./parseRunningConfig";
 import { IPV6_ROUTE_INSTALL, NEIGHBOR_ATTRIBUTES, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
 import {
     filterOwnershipAfter,
+    neighborFilter,
     planPrefixFilter,
     planPrefixFilterRemoval,
     unfilteredNeighbors,
@@ -446,6 +447,26 @@ export interface FilteredConfirmation {
     /** See {@link NeighborsConfirmation}. */
     readonly lost: readonly Conflict[];
     readonly undo: readonly Change[];
+    /** The filter lines this batch put on a neighbor another writer configured first, set back as that writer had them. */
+    readonly filterUndo: readonly FilterChange[];
+}
+
+/** The inbound list and limit of a neighbor taken from `now` back to `before`. */
+function restoreFilter(asn: Asn, before: RunningNeighbor, now: RunningNeighbor): FilterChange[] {
+    const was = neighborFilter(before);
+    const is = neighborFilter(now);
+    const address = before.address;
+    const changes: FilterChange[] = [];
+    if (was.prefixListIn !== is.prefixListIn) {
+        changes.push(
+            was.prefixListIn !== null
+                ? { op: "set-neighbor-prefix-list-in", asn, address, name: was.prefixListIn, previous: is.prefixListIn }
+                : { op: "remove-neighbor-prefix-list-in", asn, address, name: is.prefixListIn! },
+        );
+    }
+    const sameLimit = JSON.stringify(was.maximumPrefix) === JSON.stringify(is.maximumPrefix);
+    if (!sameLimit) changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: was.maximumPrefix });
+    return changes;
 }
 
 /** What the resource owns after the batch (complete or cut off), what is missing, and which neighbors are up unfiltered. */
@@ -457,9 +478,20 @@ export function confirmFilteredNeighbors(
     precheck: RunningConfig | null = null,
 ): FilteredConfirmation {
     const neighbors = confirmNeighbors(decision.neighbors, want, after?.running ?? null, precheck);
-    if (after === null) return { owned: decision.claimed, missing: null, unfiltered: [], lost: [], undo: [] };
-    const intent = filterIntentOf(want);
-    const filter = filterOwnershipAfter(owned.filter, intent, after, want.asn);
+    if (after === null) return { owned: decision.claimed, missing: null, unfiltered: [], lost: [], undo: [], filterUndo: [] };
+    const gone = new Set(neighbors.lost.map((c) => (c as { address: IpAddress }).address));
+    const firstRouter = precheck && bgpRouter(precheck);
+    const nowRouter = bgpRouter(after.running);
+    const filterUndo: FilterChange[] = [];
+    for (const address of gone) {
+        const before = firstRouter?.asn === want.asn ? firstRouter.neighbors.get(address) : undefined;
+        const now = nowRouter?.asn === want.asn ? nowRouter.neighbors.get(address) : undefined;
+        if (before && now) filterUndo.push(...restoreFilter(want.asn, before, now));
+    }
+    // A lost neighbor is the other writer's, its filter lines with it.
+    const intent = { ...filterIntentOf(want), neighbors: want.neighbors.map((n) => n.address).filter((a) => !gone.has(a)) };
+    const afterFilter = filterOwnershipAfter(owned.filter, intent, after, want.asn);
+    const filter = { ...afterFilter, limits: new Set([...afterFilter.limits].filter((a) => !gone.has(a))) };
     const rest = planPrefixFilter(after, want.asn, intent, filter, { owned: neighbors.owned, created: new Set() }, true);
     return {
         owned: { neighbors: neighbors.owned, filter },
@@ -467,6 +499,7 @@ export function confirmFilteredNeighbors(
         unfiltered: unfilteredNeighbors(intent, after, want.asn),
         lost: neighbors.lost,
         undo: neighbors.undo,
+        filterUndo,
     };
 }
 

@@ -15,6 +15,7 @@ import { createEngineStack, engineInstallation, type EngineStack } from "../../s
 import { exampleProgram } from "../support/examples";
 import { createCalicoNode, createCalicoStartupObjects, kubeClientModule, kubeConfig, startKubeApiServer, type KubeApiServer } from "../../sandbox/kubeApiServer";
 import { neighborLines } from "../support/runningConfig";
+import { tokenOfId } from "../../provider/core/marks";
 
 const execFileAsync = promisify(execFile);
 const ADC_PASSWORD = "adc-e2e-Secret-91";
@@ -83,6 +84,16 @@ describe("the lifecycle through the Pulumi engine", function () {
         await kube?.stop();
     });
 
+    /** The mark the neighbors resource writes: `pca:` and the last part of its id, as `pulumi stack --show-ids` lists it. */
+    async function neighborsMark(): Promise<string> {
+        const state = await engine.stack.exportStack();
+        const resources = (state.deployment?.resources ?? []) as { type: string; id?: string }[];
+        const neighbors = resources.find((r) => r.type === "pulumi-nodejs:dynamic/pulumi-calico-adc:AdcBgpNeighbors");
+        const token = tokenOfId(neighbors?.id ?? "");
+        assert.ok(token, `the neighbors resource's id carries a token: ${neighbors?.id}`);
+        return `pca:${token}`;
+    }
+
     async function bgpPeer(): Promise<{ spec: Record<string, unknown> } | undefined> {
         const client = await kubeClientModule();
         const api = (await kubeConfig(kube.kubeconfig)).makeApiClient(client.CustomObjectsApi);
@@ -116,6 +127,9 @@ describe("the lifecycle through the Pulumi engine", function () {
         assert.deepEqual(neighborLines(sim), NODES.map((n) => `neighbor ${n.ipv4Address.split("/")[0]} remote-as 64512`));
         assert.ok(sim.device.state().enabledFeatures.includes("BGP"));
         assert.match(sim.saved().zebos, /neighbor 10\.102\.33\.203 remote-as 64512/, "the configuration was saved");
+        // Each neighbor's description is the resource's mark, then the node's name.
+        const mark = await neighborsMark();
+        for (const n of NODES) assert.match(running, new RegExp(`^ neighbor ${n.ipv4Address.split("/")[0]!.replace(/\./g, "\\.")} description ${mark} ${n.name}$`, "m"));
         // The ADC accepts only the pool's blocks from every node, and at most as many routes as the pool has blocks.
         assert.match(running, /^ip prefix-list pca-dev-runbook-in seq 5 permit 192\.168\.0\.0\/16 ge 26$/m);
         for (const n of NODES) {
@@ -163,7 +177,7 @@ describe("the lifecycle through the Pulumi engine", function () {
         const repaired = sim.transcript().filter((l) => l.mode === "router").map((l) => l.line);
         assert.deepEqual(
             repaired,
-            ["neighbor 10.102.33.202 remote-as 64512", "neighbor 10.102.33.202 prefix-list pca-dev-runbook-in in", "neighbor 10.102.33.202 maximum-prefix 1024", "neighbor 10.102.33.202 description k8s-node-2", "end"],
+            ["neighbor 10.102.33.202 remote-as 64512", "neighbor 10.102.33.202 prefix-list pca-dev-runbook-in in", "neighbor 10.102.33.202 maximum-prefix 1024", `neighbor 10.102.33.202 description ${await neighborsMark()} k8s-node-2`, "end"],
             "only the missing neighbor was sent, its filter right after its remote-as",
         );
         assert.equal((await bgpPeer())?.spec.asNumber, 500);
@@ -186,7 +200,13 @@ describe("the lifecycle through the Pulumi engine", function () {
         sim.resetCounters();
         await engine.stack.up();
         const sent = sim.transcript().filter((l) => l.mode === "router").map((l) => l.line);
-        assert.deepEqual(sent, ["neighbor 10.102.33.204 remote-as 64512", "neighbor 10.102.33.204 prefix-list pca-dev-runbook-in in", "neighbor 10.102.33.204 maximum-prefix 1024", "neighbor 10.102.33.204 description k8s-node-4", "end"]);
+        assert.deepEqual(sent, [
+            "neighbor 10.102.33.204 remote-as 64512",
+            "neighbor 10.102.33.204 prefix-list pca-dev-runbook-in in",
+            "neighbor 10.102.33.204 maximum-prefix 1024",
+            `neighbor 10.102.33.204 description ${await neighborsMark()} k8s-node-4`,
+            "end",
+        ]);
     });
 
     it("6. stack export holds no password, key or token in plain text", async () => {

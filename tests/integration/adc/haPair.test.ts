@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { createServer, type Server, type Socket } from "net";
-import { checked, neighbors, router, type Props } from "./providerCalls";
+import { checked, mark, neighbors, router, type Props } from "./providerCalls";
 import { startHaPair, type HaPair, type HaPairOptions, type Simulator } from "../../../simulator";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
@@ -80,7 +80,7 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.deepEqual(writes(secondary), [], "nothing is typed on the secondary");
         assert.ok(primary.counters().configLinesReceived > 0);
         assert.deepEqual(neighborLines(primary), neighborLines(secondary));
-        assert.equal(neighborLines(primary).length, 3);
+        assert.equal(neighborLines(primary).length, 5, "remote-as and the mark's description per neighbor, and one password");
         for (const outs of [r.outs, n.outs] as Props[]) {
             assert.equal(outs.secondaryInSync, true);
             assert.deepEqual(outs.secondary, { host: secondary.host, port: secondary.port, differences: [] });
@@ -96,7 +96,7 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         const inputs = await neighborInputs();
         await router.create(await routerInputs());
         const { result: n, lines } = await printed(() => neighbors.create(inputs));
-        assert.equal(neighborLines(primary).length, 3);
+        assert.equal(neighborLines(primary).length, 5, "remote-as and the mark's description per neighbor, and one password");
         assert.deepEqual(neighborLines(secondary), []);
         assert.deepEqual(writes(secondary), []);
         const outs = n.outs as Props;
@@ -104,7 +104,9 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.deepEqual(outs.secondary.differences, [
             '"router bgp 500" is not configured on the device',
             "neighbor 10.102.33.198 remote-as 64512",
+            `neighbor 10.102.33.198 description ${mark(n.id)}`,
             "neighbor 10.102.33.199 remote-as 64512",
+            `neighbor 10.102.33.199 description ${mark(n.id)}`,
             "neighbor 10.102.33.199 password <redacted>",
         ]);
         const warning = lines.join("\n");
@@ -125,7 +127,14 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.equal((await neighbors.diff!(n.id, read.props!, inputs)).changes, true);
 
         // Once the secondary shows the lines, refresh records it in sync and nothing is left to do.
-        await secondary.device.configure(["router bgp 500", "neighbor 10.102.33.198 remote-as 64512", "neighbor 10.102.33.199 remote-as 64512", "neighbor 10.102.33.199 password s3cret-md5"]);
+        await secondary.device.configure([
+            "router bgp 500",
+            "neighbor 10.102.33.198 remote-as 64512",
+            `neighbor 10.102.33.198 description ${mark(n.id)}`,
+            "neighbor 10.102.33.199 remote-as 64512",
+            `neighbor 10.102.33.199 description ${mark(n.id)}`,
+            "neighbor 10.102.33.199 password s3cret-md5",
+        ]);
         const { result: synced, lines: syncedLog } = await printed(() => neighbors.read!(n.id, read.props!));
         assert.equal(synced.props!.secondaryInSync, true);
         assert.doesNotMatch(syncedLog.join("\n"), /warning/);
@@ -147,7 +156,7 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         assert.match(caught.message, /pulumi refresh` records it in sync/);
         assert.deepEqual(caught.properties.owned, ["10.102.33.198", "10.102.33.199"]);
         assert.equal(caught.properties.secondaryInSync, false);
-        assert.equal(neighborLines(primary).length, 3);
+        assert.equal(neighborLines(primary).length, 5, "remote-as and the mark's description per neighbor, and one password");
         assert.deepEqual(writes(secondary), []);
     });
 
@@ -160,7 +169,7 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         await secondary.device.configure(["router bgp 500", "no neighbor 10.102.33.198"]);
         const read = await neighbors.read!(n.id, n.outs);
         assert.equal(read.props!.secondaryInSync, false);
-        assert.deepEqual(read.props!.secondary.differences, ["neighbor 10.102.33.198 remote-as 64512"]);
+        assert.deepEqual(read.props!.secondary.differences, ["neighbor 10.102.33.198 remote-as 64512", `neighbor 10.102.33.198 description ${mark(n.id)}`]);
         assert.deepEqual(read.props!.configuredNeighbors.map((c: Props) => c.address), ["10.102.33.198", "10.102.33.199"], "the primary's view is unchanged");
         const routerRead = await router.read!(r.id, r.outs);
         assert.equal(routerRead.props!.secondaryInSync, true, "the router's own lines are still on the secondary");
@@ -288,7 +297,7 @@ describe("HA pair given by both nodes (over SSH, two simulated nodes)", function
         const r = await router.create(await routerInputs());
         const n = await neighbors.create(await neighborInputs());
         assert.match(primary.device.runningConfig(), /router bgp 500/);
-        assert.equal(neighborLines(primary).length, 3);
+        assert.equal(neighborLines(primary).length, 5, "remote-as and the mark's description per neighbor, and one password");
         for (const outs of [r.outs, n.outs] as Props[]) {
             assert.equal(outs.secondaryInSync, false);
             assert.equal(outs.secondary.host, down.host);

@@ -5,7 +5,8 @@
 import { strict as assert } from "assert";
 import { createServer, connect, type Server } from "net";
 import type { AddressInfo } from "net";
-import { checked, connection, neighbors, router, type Props } from "./providerCalls";
+import { checked, connection, mark, neighbors, router, type Props } from "./providerCalls";
+import { tokenOfId } from "../../../provider/core/marks";
 import { startSimulator, type Simulator } from "../../../simulator";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
@@ -62,18 +63,21 @@ describe("ownership over SSH: concurrent stacks, the same device reached another
         const winner = won[0]!.value.outs;
         assert.ok(winner.owned.includes("10.33.0.1"));
         const owner = winner.configuredNeighbors.find((n: Props) => n.address === "10.33.0.1").description as string;
+        assert.match(owner, new RegExp(`^${mark(won[0]!.value.id)} cluster-[ab] node-1$`), "the device shows the winner's mark before its description");
         const message = String(lost[0]!.reason.message ?? lost[0]!.reason);
-        assert.match(message, /neighbor 10\.33\.0\.1 \(remote-as 64512\) already exists on the device and is not owned by this resource/);
+        // The device lock serializes the two: the second reads the first's mark and sends nothing.
+        assert.match(message, /neighbor 10\.33\.0\.1 belongs to another resource/);
         assert.ok(message.includes(`"${owner}"`), `the conflict names the owner as the device shows it: ${message}`);
+        assert.ok(message.includes(`id ends in /${tokenOfId(won[0]!.value.id)}`), message);
 
         // The losing stack sent nothing: not even its own other neighbor.
-        const loser = owner === "cluster-a node-1" ? "10.33.2.1" : "10.33.1.1";
+        const loser = owner.endsWith("cluster-a node-1") ? "10.33.2.1" : "10.33.1.1";
         const sent = neighborLines(sim);
         assert.equal(sent.filter((l) => l.startsWith("neighbor 10.33.0.1 remote-as")).length, 1, sent.join("\n"));
         assert.ok(!sent.some((l) => l.includes(loser)), sent.join("\n"));
         assert.deepEqual(
             sim.device.state().bgp?.neighbors.map((n) => n.address).sort(),
-            ["10.33.0.1", owner === "cluster-a node-1" ? "10.33.1.1" : "10.33.2.1"],
+            ["10.33.0.1", owner.endsWith("cluster-a node-1") ? "10.33.1.1" : "10.33.2.1"],
         );
     });
 

@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import { providers } from "../../../provider/adc/providers";
 import type { Simulator } from "../../../simulator";
+import { tokenOfId } from "../../../provider/core/marks";
 
 export const router = providers.adcBgpRouter;
 export const neighbors = providers.adcBgpNeighbors;
@@ -29,4 +30,11 @@ export function configLines(sim: Simulator): string[] {
         .transcript()
         .filter((l) => (l.mode === "config" || l.mode === "router") && !/^(router bgp \d+|exit|end)$/.test(l.line))
         .map((l) => l.line);
+}
+
+/** The mark a neighbors resource of this id writes at the start of each neighbor's description. */
+export function mark(id: string): string {
+    const token = tokenOfId(id);
+    assert.ok(token !== null, `the id ${id} carries no token`);
+    return `pca:${token}`;
 }

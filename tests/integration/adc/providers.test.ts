@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { checked, configLines, connection, neighbors, router, type Props } from "./providerCalls";
+import { checked, configLines, connection, mark, neighbors, router, type Props } from "./providerCalls";
 import { AdcAuthenticationError, AdcHostKeyError } from "../../../provider/device/errors";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../../simulator";
 
@@ -33,7 +33,11 @@ describe("ADC providers over SSH against the simulator", function () {
         );
         const running = sim.device.runningConfig();
         assert.match(running, /^ns route-install bgp$/m);
-        assert.match(running, /^router bgp 500\n(?: .*\n)*? neighbor 10\.102\.33\.198 remote-as 64512\n neighbor 10\.102\.33\.202 remote-as 64512$/m);
+        const m = mark(n.id).replace(/\./g, "\\.");
+        assert.match(
+            running,
+            new RegExp(`^router bgp 500\n(?: .*\n)*? neighbor 10\\.102\\.33\\.198 remote-as 64512\n neighbor 10\\.102\\.33\\.198 description ${m}\n neighbor 10\\.102\\.33\\.202 remote-as 64512\n neighbor 10\\.102\\.33\\.202 description ${m}$`, "m"),
+        );
         assert.match(sim.saved().zebos, /neighbor 10\.102\.33\.202 remote-as 64512/, "saved with write");
 
         assert.equal(r.outs.routerPresent, true);
@@ -82,10 +86,11 @@ describe("ADC providers over SSH against the simulator", function () {
         const d = await neighbors.diff!(created.id, again.outs!, grown);
         assert.deepEqual(d, { changes: true, replaces: [], deleteBeforeReplace: true });
         const added = await neighbors.update!(created.id, again.outs!, grown);
-        assert.deepEqual(configLines(sim), ["neighbor 10.102.33.203 remote-as 64512"]);
-        // Read; the line with its verify read; the save: three exchanges.
-        assert.equal(sim.transcript().filter((r) => r.line === "show running-config").length, 2);
-        assert.equal(sim.counters().roundTrips, 3);
+        assert.deepEqual(configLines(sim), ["neighbor 10.102.33.203 remote-as 64512", `neighbor 10.102.33.203 description ${mark(created.id)}`]);
+        // Read; the lines with their verify read; the save; a neighbor was added, so one more read
+        // settles whose it is should another machine have added it at the same time: four exchanges.
+        assert.equal(sim.transcript().filter((r) => r.line === "show running-config").length, 3);
+        assert.equal(sim.counters().roundTrips, 4);
 
         sim.resetCounters();
         const shrunk = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [RUNBOOK[0], { address: "10.102.33.203", remoteAsn: 64512 }] });
@@ -114,7 +119,12 @@ describe("ADC providers over SSH against the simulator", function () {
 
         sim.resetCounters();
         await neighbors.update!(created.id, read.props!, inputs);
-        assert.deepEqual(configLines(sim), ["no neighbor 10.102.33.198 description", "neighbor 10.102.33.202 remote-as 64512"]);
+        // The hand-made description goes back to the mark alone (RUNBOOK gives none).
+        assert.deepEqual(configLines(sim), [
+            `neighbor 10.102.33.198 description ${mark(created.id)}`,
+            "neighbor 10.102.33.202 remote-as 64512",
+            `neighbor 10.102.33.202 description ${mark(created.id)}`,
+        ]);
         const after = await neighbors.read!(created.id, read.props!);
         assert.equal((await neighbors.diff!(created.id, after.props!, inputs)).changes, false);
     });
@@ -191,10 +201,11 @@ describe("ADC providers over SSH against the simulator", function () {
         const four = [...RUNBOOK, { address: "10.102.33.203", remoteAsn: 64512 }, { address: "10.102.33.204", remoteAsn: 64512 }];
         const inputs = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: four });
         // The session's lines: set cli mode, show ns feature?, vtysh, show running-config, ... Cut
-        // inside the configuration batch: after `conf t`, `router bgp 500` and two neighbors.
+        // inside the configuration batch: after `conf t`, `router bgp 500` and the first neighbor's
+        // two lines (remote-as, the mark), at the second's remote-as.
         sim.resetCounters();
         const linesBeforeBatch = await countLinesBeforeConfigure(sim, inputs);
-        sim.setFaults({ dropAfterLines: linesBeforeBatch + 4 });
+        sim.setFaults({ dropAfterLines: linesBeforeBatch + 5 });
         let failure: any;
         await neighbors.create(inputs).catch((e) => (failure = e));
         assert.ok(failure, "create must fail");
@@ -208,7 +219,7 @@ describe("ADC providers over SSH against the simulator", function () {
         sim.resetCounters();
         const done = await neighbors.update!(failure.id, failure.properties, inputs);
         assert.deepEqual(done.outs!.owned, four.map((x) => x.address));
-        assert.deepEqual(configLines(sim), four.filter((x) => !applied.includes(x.address)).map((x) => `neighbor ${x.address} remote-as 64512`));
+        assert.deepEqual(configLines(sim), four.filter((x) => !applied.includes(x.address)).flatMap((x) => [`neighbor ${x.address} remote-as 64512`, `neighbor ${x.address} description ${mark(failure.id)}`]));
     });
 
     it("check names the field, the value and the fix, and never shows a secret", async () => {

@@ -135,6 +135,16 @@ const ROWS: Row[] = [
         device: (ctx) => assert.equal(ours(ctx).length, 50),
     },
     {
+        name: "F2: the connection drops at the read after the save that settles whose the added neighbors are",
+        op: "neighbors",
+        faults: { dropOnLine: { match: "show running-config", occurrence: 3 } },
+        expect: { partial: true, savePending: false, command: /waiting for the answer to "(vtysh|show running-config)"/, answer: /connection closed/, fix: /run `pulumi up` again/ },
+        device: (ctx) => {
+            assert.equal(ours(ctx).length, 50);
+            assert.ok(savedHas(ctx, "10.100.0.1"));
+        },
+    },
+    {
         name: "F2: the connection drops while reading back after the router's apply",
         op: "router",
         faults: { dropOnLine: { match: "show running-config", occurrence: 2 } },
@@ -171,28 +181,28 @@ const ROWS: Row[] = [
     },
     ...[1, 25, 49].map(
         (k): Row => ({
-            name: `the connection drops after ${k} of 50 neighbor lines`,
+            name: `the connection drops after ${k} of 50 neighbors (two lines each: remote-as and the mark's description)`,
             op: "neighbors",
             faults: { dropOnLine: { match: new RegExp(`^${esc(line(SENT[k]!))}`) } },
-            // The message names the line whose answer was awaited: the last one the device ran, when
-            // its answer was still in flight at the cut, or the one the device never ran.
-            expect: { partial: true, savePending: true, command: new RegExp(`waiting for the answer to "(${esc(line(SENT[k - 1]!))}|${esc(line(SENT[k]!))}) 64512"`), answer: /connection closed/, fix: /run `pulumi up` again/ },
+            // The message names the line whose answer was awaited: one the device ran, when its
+            // answer was still in flight at the cut, or the one the device never ran.
+            expect: { partial: true, savePending: true, command: new RegExp(`waiting for the answer to "neighbor (${SENT.slice(0, k + 1).map(esc).join("|")}) (remote-as 64512|description pca:[0-9a-f]{8})"`), answer: /connection closed/, fix: /run `pulumi up` again/ },
             device: (ctx) => assert.deepEqual(ours(ctx), sorted(SENT.slice(0, k))),
         }),
     ),
     {
-        name: "a % error on neighbor 10.100.0.20 (line 13 of 50; the rest of the batch is applied)",
+        name: "a % error on neighbor 10.100.0.20 (line 25 of 100; the rest of the batch is applied)",
         op: "neighbors",
         faults: { errorReplies: [{ match: line("10.100.0.20"), reply: "% Invalid input detected at '^' marker." }] },
         expect: { partial: true, savePending: true, command: /rejected "neighbor 10\.100\.0\.20 remote-as 64512"/, answer: /% Invalid input detected/, fix: /run `pulumi up` again/ },
         device: (ctx) => assert.deepEqual(ours(ctx), FIFTY.filter((n) => n.address !== "10.100.0.20").map((n) => n.address)),
     },
     {
-        name: "the device hangs at neighbor 10.100.0.10, the second line of the batch",
+        name: "the device hangs at neighbor 10.100.0.10, the third line of the batch",
         op: "neighbors",
         faults: { hangOnLine: { match: line("10.100.0.10") } },
         failWith: (i) => ({ ...i, connection: { ...i.connection, commandTimeoutMs: 1500 } }),
-        expect: { partial: true, savePending: true, command: /no prompt within 1500 ms after "neighbor 10\.100\.0\.10? remote-as 64512"/, answer: /last output/, fix: /raise connection\.commandTimeoutMs/ },
+        expect: { partial: true, savePending: true, command: /no prompt within 1500 ms after "(neighbor 10\.100\.0\.1 description pca:[0-9a-f]{8}|neighbor 10\.100\.0\.10 remote-as 64512)"/, answer: /last output/, fix: /raise connection\.commandTimeoutMs/ },
         device: (ctx) => assert.deepEqual(ours(ctx), ["10.100.0.1"]),
     },
     {

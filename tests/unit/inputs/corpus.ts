@@ -151,7 +151,7 @@ refuse("neighbors", at("updateSource"), ["0.0.0.0", "224.0.0.1", "::", "255.255.
 refuse("neighbors", at("description"), [
     ...INVISIBLE_CHARACTERS.map((c) => `node${c}1`),
     ...CLI_METACHARACTERS.map((c) => `node${c}1`),
-    "", " worker-1", "worker-1 ", "worker  1", "w".repeat(81), 5, ["worker-1"],
+    "", " worker-1", "worker-1 ", "worker  1", "w".repeat(68), 5, ["worker-1"],
 ]);
 refuse("neighbors", at("password"), [
     ...INVISIBLE_CHARACTERS.map((c) => `Bgp${c}Pw`),
@@ -186,7 +186,7 @@ accept("neighbors", at("updateSource"), "lo0", [...NEIGHBOR_LINES, `neighbor ${N
 accept("neighbors", at("description"), "worker 1", [...NEIGHBOR_LINES, `neighbor ${N} description worker 1`]);
 accept("neighbors", at("description"), "nœud-1 (rack B)", [...NEIGHBOR_LINES, `neighbor ${N} description nœud-1 (rack B)`]);
 accept("neighbors", at("description"), "node \u{1F680} 1", [...NEIGHBOR_LINES, `neighbor ${N} description node \u{1F680} 1`]);
-accept("neighbors", at("description"), "d".repeat(80), [...NEIGHBOR_LINES, `neighbor ${N} description ${"d".repeat(80)}`]);
+accept("neighbors", at("description"), "d".repeat(67), [...NEIGHBOR_LINES, `neighbor ${N} description ${"d".repeat(67)}`]);
 accept("neighbors", at("password"), BGP_PASSWORD, [...NEIGHBOR_LINES, `neighbor ${N} password ${BGP_PASSWORD}`]);
 accept("neighbors", at("password"), "p".repeat(80), [...NEIGHBOR_LINES, `neighbor ${N} password ${"p".repeat(80)}`]);
 accept("neighbors", "neighborPasswords", { [N]: BGP_PASSWORD }, [...NEIGHBOR_LINES, `neighbor ${N} password ${BGP_PASSWORD}`]);
