@@ -72,7 +72,10 @@ export interface AdcBgpNeighborArgs {
     address: pulumi.Input<string>;
     /** The neighbor's AS number (1..4294967295), e.g. the cluster's AS 64512. */
     remoteAsn: pulumi.Input<number>;
-    /** Free text shown in the ADC's running config (`neighbor <ip> description <text>`). */
+    /**
+     * Free text shown in the ADC's running config after the resource's ownership mark
+     * (`neighbor <ip> description pca:<token> <text>`); at most 67 characters, the device's 80 less the mark.
+     */
     description?: pulumi.Input<string>;
     /** TCP MD5 password for the session (`neighbor <ip> password <pw>`). Pass as a secret. */
     password?: pulumi.Input<string>;
