@@ -81,6 +81,33 @@ describe("ownership over SSH: concurrent stacks, the same device reached another
         );
     });
 
+    it("a resource whose state is lost but whose id is known reclaims its marked neighbors; another resource never takes them, even adopting", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 500"] } });
+        const list = [{ address: "10.33.5.1", remoteAsn: 64512, description: "node-1" }, { address: "10.33.5.2", remoteAsn: 64512 }];
+        const inputs = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: list });
+        const created = await neighbors.create(inputs);
+        const marked = sim.device.runningConfig();
+        sim.resetCounters();
+
+        // Its state is gone (only the id is left, as `pulumi stack --show-ids` showed it): the marks say which neighbors are its.
+        const reclaimed = await neighbors.update!(created.id, {}, inputs);
+        assert.deepEqual(reclaimed.outs!.owned, ["10.33.5.1", "10.33.5.2"]);
+        assert.equal(sim.counters().configLinesReceived, 0, "nothing to send: the device holds its lines");
+        assert.equal(sim.device.runningConfig(), marked);
+
+        // Another resource listing one of them is refused, adoptExisting or not, with nothing sent.
+        for (const adoptExisting of [false, true]) {
+            const other = await checked(neighbors, { connection: connection(sim), localAsn: 500, neighbors: [list[0]!], adoptExisting });
+            await assert.rejects(neighbors.create(other), (e: Error) => e.message.includes(`"${mark(created.id)} node-1"`) && e.message.includes(`id ends in /${tokenOfId(created.id)}`));
+        }
+        assert.equal(sim.counters().configLinesReceived, 0);
+        assert.equal(sim.device.runningConfig(), marked);
+
+        // The reclaimed state removes them on destroy.
+        await neighbors.delete!(created.id, reclaimed.outs!);
+        assert.deepEqual(sim.device.state().bgp?.neighbors.map((x) => x.address), []);
+    });
+
     it("never removes lines an admin added to a neighbor it owns: destroy and dropping it from the list are refused, quoting them, with nothing sent", async () => {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 500"] } });
         const two = [{ address: "10.33.7.1", remoteAsn: 64512 }, { address: "10.33.7.2", remoteAsn: 64512 }];

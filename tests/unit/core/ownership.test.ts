@@ -3,9 +3,11 @@ import * as fc from "fast-check";
 import { applyChanges, applyToDevice, type Change, type DeviceView } from "../../../provider/core/changes";
 import { EMPTY_CONFIG, emptyRouter, runningNeighbor, type BgpRouter, type Neighbor, type RunningConfig } from "../../../provider/core/model";
 import {
+    confirmFilteredNeighbors,
     confirmNeighbors,
     confirmRouter,
     confirmRouterRemoval,
+    decideFilteredNeighbors,
     decideNeighbors,
     decideNeighborsRemoval,
     decideRouter,
@@ -16,6 +18,7 @@ import { markedDescription, readMark, tokenOfId, type MarkToken } from "../../..
 import { bgpRouter, parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { NOTHING_OWNED, type RouterOwnership } from "../../../provider/core/plan";
 import { renderPlan, renderRunningConfig } from "../../../provider/core/render";
+import { filterView, renderNeighborsWithFilter } from "../../../provider/core/prefixFilter";
 import type { Asn, IpAddress } from "../../../provider/core/values";
 
 const asn = (n: number) => n as Asn;
@@ -325,5 +328,25 @@ describe("ownership: marks on the device", () => {
         assert.deepEqual(overwritten.lost.map((c) => c.kind), ["lost-race"]);
         assert.deepEqual(overwritten.undo, []);
         assert.deepEqual([...overwritten.owned], ["10.0.0.2"]);
+    });
+
+    it("without marks, a neighbor another writer had configured right before the lines gets its inbound list and limit back, and its limit is not claimed", () => {
+        const view = (...lines: string[]) => filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "ip prefix-list b-in seq 5 permit 10.0.0.0/8", "router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
+        const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token: null, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
+        const owned = { neighbors: new Set<IpAddress>(), filter: { lists: new Set(["a-in"]), limits: new Set<IpAddress>() } };
+        const a = decided(decideFilteredNeighbors(view(), owned, wantA));
+        assert.deepEqual(renderNeighborsWithFilter(a.neighbors.changes, a.filterChanges).map((l) => l.text), ["neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100", "neighbor 10.0.0.1 description a node-1"]);
+        // B's neighbor, with its own list, was there when A's exchange read right before its lines.
+        const precheck = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description b node-1", "neighbor 10.0.0.1 prefix-list b-in in");
+        const after = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description a node-1", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100");
+        const confirmed = confirmFilteredNeighbors(a, owned, wantA, after, precheck.running);
+        assert.deepEqual(confirmed.lost.map((c) => c.kind), ["lost-race"]);
+        assert.deepEqual(renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo).map((l) => l.text), [
+            "neighbor 10.0.0.1 description b node-1",
+            "neighbor 10.0.0.1 prefix-list b-in in",
+            "no neighbor 10.0.0.1 maximum-prefix",
+        ]);
+        assert.deepEqual([...confirmed.owned.neighbors], []);
+        assert.deepEqual([...confirmed.owned.filter.limits], [], "the limit on the other writer's neighbor is not this resource's");
     });
 });
