@@ -32,8 +32,11 @@ interface MutableNeighbor {
  */
 const IPV6_UNICAST = /^address-family\s+ipv6(?:\s+unicast)?$/i;
 const ACTIVATE = /^neighbor\s+(\S+)\s+activate$/i;
-/** Sections whose lines for a neighbor `no neighbor X` removes with it (each address family's). */
-const ADDRESS_FAMILY = /^address-family(?:\s|$)/i;
+/**
+ * Sections whose lines for a neighbor `no neighbor X` removes with it: each address family's,
+ * but a VRF's (`address-family ipv4 vrf RED`), whose neighbors are other peers.
+ */
+const ADDRESS_FAMILY = /^address-family(?!.*\svrf(?:\s|$))(?:\s|$)/i;
 
 /** Heads of the sub-blocks a `router bgp` block may hold (ZebOS, FRR, IOS, EOS). */
 const SUB_BLOCK = /^(?:address-family|vrf|segment-routing|bmp|rpki|vnc|vrf-policy|vni|template|owner-node)(?:\s|$)/i;
@@ -297,6 +300,8 @@ export function parseRunningConfig(text: string, tree: ConfigTree = parseConfigT
             else uncertain.push({ reason: `"${block.text}" is not a form of "router bgp" this package knows, so which instance is the main one is not certain`, lines: [{ lineNo: block.lineNo, text: block.text }] });
         }
     }
+    // Doubt before any block: those lines may be the main instance's, its head lost.
+    uncertain.push(...tree.uncertain);
     if (tree.cut) uncertain.push(tree.cut);
     const main = routers.filter((r) => r.vrf === null);
     if (main.length > 1) uncertain.push({ reason: `the device shows ${main.length} "router bgp" instances without vrf`, lines: main.map((r) => ({ lineNo: 0, text: `router bgp ${r.asn}` })) });

@@ -118,3 +118,16 @@ describe("adding a neighbor a dynamic-neighbor range of the block covers", () =>
         }
     });
 });
+
+describe("a neighbor of the same address in a VRF's address-family section of the block (IOS, Quagga, ZebOS)", () => {
+    it("is another peer, which `no neighbor X` at the router level leaves: the removal goes ahead, and adding such an address is refused", () => {
+        const text = device([], ["address-family ipv4 vrf RED", `neighbor ${V4} remote-as 65010`, `neighbor ${V4} activate`, "exit-address-family"]);
+        const config = parseRunningConfig(text);
+        const removal = decideNeighborsRemoval(config, new Set([V4]), ASN);
+        assert.ok(removal.ok, JSON.stringify(removal));
+        assert.deepEqual(renderChanges(removal.changes).map((l) => l.text), [`no neighbor ${V4}`]);
+        const fresh = parseRunningConfig(text.replace(` neighbor ${V4} remote-as 64512\n neighbor ${V4} description k8s node\n`, ""));
+        const add = planNeighbors(fresh, ASN, [neighbor(V4)], new Set(), true);
+        assert.ok(!add.ok && add.conflicts.some((c) => c.kind === "neighbor-elsewhere"));
+    });
+});
