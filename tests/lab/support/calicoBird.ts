@@ -17,7 +17,7 @@ export type CalicoTemplateVersion = "v3.31" | "v3.32";
 
 /** `BGPPeer.spec` fields that change what BIRD gets (projectcalico.org/v3 names). */
 export interface BgpPeerSpec {
-    /** `<ipv4>` or `<ipv4>:<port>`. */
+    /** `<ipv4>`, `<ipv4>:<port>`, `<ipv6>` or `[<ipv6>]:<port>`; bird.cfg takes the IPv4 peers, bird6.cfg the IPv6 ones. */
     peerIP: string;
     asNumber: number;
     node?: string;
@@ -45,6 +45,8 @@ export interface CalicoNodeFacts {
     name: string;
     /** `spec.bgp.ipv4Address`, with or without the prefix length. */
     ipv4Address: string;
+    /** `spec.bgp.ipv6Address`, with or without the prefix length; absent = IPv6 disabled on the node (bird6.cfg). */
+    ipv6Address?: string;
     /** `spec.bgp.asNumber`; absent = the global AS. */
     asNumber?: number;
     routeReflectorClusterID?: string;
@@ -107,6 +109,9 @@ export interface LabAdaptation {
     rogueRoutes?: readonly string[];
 }
 
+/** bird.cfg speaks for a node's IPv4 address and pools, bird6.cfg for its IPv6 ones. */
+export type AddressFamily = "ipv4" | "ipv6";
+
 export interface BirdConfigFiles {
     "bird.cfg": string;
     "bird_ipam.cfg": string;
@@ -115,9 +120,17 @@ export interface BirdConfigFiles {
 
 const DEFAULT_AS = 64512;
 
-/** BIRD protocol name calico-node gives a global peer: `Global_10_0_0_5`, `Global_10_0_0_5_port_166`. */
+/**
+ * BIRD protocol name calico-node gives a global peer: `Global_10_0_0_5`, `Global_10_0_0_5_port_166`,
+ * `Global_fd00__1` (the templates split IPv4 on `.` and IPv6 on `:`).
+ */
 export function globalProtocolName(ip: string, port?: number): string {
-    return `Global_${ip.split(".").join("_")}${port ? `_port_${port}` : ""}`;
+    return `Global_${protocolId(ip)}${port ? `_port_${port}` : ""}`;
+}
+
+/** `10.0.0.5` → `10_0_0_5`, `2001::102` → `2001__102`. */
+export function protocolId(ip: string): string {
+    return ip.split(ip.includes(":") ? ":" : ".").join("_");
 }
 
 /** Renders the three BIRD files for `input.node`. Throws on input this renderer does not cover. */
@@ -135,7 +148,8 @@ export function renderCalicoBird(input: BirdRenderInput, lab?: LabAdaptation): B
 // What confd derives before templating (confd/pkg/backends/calico/client.go): peers become keys
 // /bgp/v1/global/peer_v4/<ip>[-<port>] with a JSON value, iterated in key order.
 
-interface PeerData {
+/** @internal shared with calicoBird6.ts */
+export interface PeerData {
     key: string;
     ip: string;
     port: number;
@@ -152,8 +166,10 @@ interface PeerData {
     calicoNode: boolean;
 }
 
-interface Context {
+/** @internal shared with calicoBird6.ts: what both families' templates read. */
+export interface Context {
     input: BirdRenderInput;
+    family: AddressFamily;
     nodeIp: string;
     nodeAs: number;
     globalAs: number;
@@ -167,13 +183,37 @@ interface Context {
     serviceRoutes: ServiceRoutes;
 }
 
-function stripMask(cidr: string): string {
+export function stripMask(cidr: string): string {
     return cidr.split("/")[0]!;
 }
 
-function context(input: BirdRenderInput): Context {
+/** Whether a CIDR or address is IPv6 (confd keeps each family's pools and peers under its own keys). */
+export function isIpv6(addressOrCidr: string): boolean {
+    return addressOrCidr.includes(":");
+}
+
+/** The node's address of `family`, without the prefix length; "" when it has none. */
+export function nodeAddress(n: CalicoNodeFacts, family: AddressFamily): string {
+    const a = family === "ipv4" ? n.ipv4Address : n.ipv6Address;
+    return a ? stripMask(a) : "";
+}
+
+/**
+ * A BGPPeer's `peerIP` → address and port, or undefined when it is the other family's (confd
+ * files it under `peer_v4` or `peer_v6`). Throws on what is neither.
+ */
+function parsePeerIp(peerIP: string, family: AddressFamily): { ip: string; port: number } | undefined {
+    const v4 = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(peerIP);
+    const v6 = /^\[([0-9a-fA-F:]+)\]:(\d+)$/.exec(peerIP) ?? /^([0-9a-fA-F]*:[0-9a-fA-F:]+)()$/.exec(peerIP);
+    if (!v4 && !v6) throw new Error(`BGPPeer peerIP ${JSON.stringify(peerIP)}: only IPv4 [":" port], IPv6 or "[" IPv6 "]:" port is rendered`);
+    const m = family === "ipv4" ? v4 : v6;
+    return m ? { ip: m[1]!, port: m[2] ? Number(m[2]) : 0 } : undefined;
+}
+
+/** @internal shared with calicoBird6.ts */
+export function context(input: BirdRenderInput, family: AddressFamily = "ipv4"): Context {
     const cfg = input.bgpConfiguration ?? {};
-    const nodeIp = stripMask(input.node.ipv4Address);
+    const nodeIp = nodeAddress(input.node, family);
     const globalAs = cfg.asNumber ?? DEFAULT_AS;
     const nodeAs = input.node.asNumber ?? globalAs;
     const sev = (cfg.logSeverityScreen ?? "Info").toLowerCase();
@@ -185,13 +225,13 @@ function context(input: BirdRenderInput): Context {
             throw new Error(`BGPPeer ${spec.peerIP}: only global peers are rendered (node/nodeSelector set)`);
         }
         if (!spec.asNumber) throw new Error(`BGPPeer ${spec.peerIP}: asNumber must be set (BIRD rejects "as 0")`);
-        const m = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(spec.peerIP);
-        if (!m) throw new Error(`BGPPeer peerIP ${JSON.stringify(spec.peerIP)}: only IPv4 [":" port] is rendered`);
-        const ip = m[1]!;
-        let port = m[2] ? Number(m[2]) : 0;
+        const parsed = parsePeerIp(spec.peerIP, family);
+        if (!parsed) continue;
+        const ip = parsed.ip;
+        let port = parsed.port;
         // A peer at a Calico node's address with that node's AS is a Calico node: confd peers with
         // its listen port when none is given, and only the lower address side connects.
-        const calicoNode = input.nodes.some((n) => stripMask(n.ipv4Address) === ip && nodeAsOf(n) === spec.asNumber);
+        const calicoNode = input.nodes.some((n) => nodeAddress(n, family) === ip && nodeAsOf(n) === spec.asNumber);
         if (calicoNode && !port && cfg.listenPort) port = cfg.listenPort;
         peers.push({
             key: port ? `${ip}-${port}` : ip,
@@ -213,6 +253,7 @@ function context(input: BirdRenderInput): Context {
     peers.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return {
         input,
+        family,
         nodeIp,
         nodeAs,
         globalAs,
@@ -222,9 +263,16 @@ function context(input: BirdRenderInput): Context {
         clusterId: input.node.routeReflectorClusterID ?? "",
         mesh: cfg.nodeToNodeMeshEnabled ?? true,
         peers,
-        pools: input.ipPools,
-        serviceRoutes: serviceRoutesForNode(cfg, input.services ?? [], input.node.name, input.version),
+        pools: input.ipPools.filter((p) => isIpv6(p.cidr) === (family === "ipv6")),
+        serviceRoutes: family === "ipv4" ? serviceRoutesForNode(cfg, input.services ?? [], input.node.name, input.version) : noIpv6ServiceRoutes(cfg),
     };
+}
+
+/** bird6's `/staticroutesv6` (IPv6 service advertisement) is not rendered: refused rather than left out. */
+function noIpv6ServiceRoutes(cfg: BgpConfigurationSpec): ServiceRoutes {
+    const v6 = [cfg.serviceClusterIPs, cfg.serviceExternalIPs, cfg.serviceLoadBalancerIPs].flatMap((l) => (l ?? []).map((c) => c.cidr ?? "")).filter(isIpv6);
+    if (v6.length > 0) throw new Error(`IPv6 service advertisement (${v6.join(", ")}) is not rendered for bird6.cfg`);
+    return { staticRoutes: [], rejectCidrs: [] };
 }
 
 function durationSeconds(d: string): number {
@@ -235,18 +283,18 @@ function durationSeconds(d: string): number {
 }
 
 /** Calico compares addresses as strings (`gt $data.ip $node_ip`), not numerically. */
-function passiveTowards(ip: string, nodeIp: string): boolean {
+export function passiveTowards(ip: string, nodeIp: string): boolean {
     return ip > nodeIp;
 }
 
-function meshPeers(ctx: Context): CalicoNodeFacts[] {
+export function meshPeers(ctx: Context): CalicoNodeFacts[] {
     return [...ctx.input.nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shared text
 
-const KERNEL_PROTOCOL = `# Configure synchronization between routing tables and kernel.
+export const KERNEL_PROTOCOL = `# Configure synchronization between routing tables and kernel.
 protocol kernel {
   learn;             # Learn all alien routes from the kernel
   persist;           # Don't remove routes on bird shutdown
@@ -272,11 +320,11 @@ const DIRECT_INTERFACES = `  interface -"cali*", -"kube-ipvs*", "*"; # Exclude c
                                           # for when we legitimately want to
                                           # export cluster IPs.`;
 
-function debugLine(ctx: Context): string[] {
+export function debugLine(ctx: Context): string[] {
     return ctx.debug ? [`  debug ${ctx.debug};`] : [];
 }
 
-function bgpTemplate(ctx: Context): string {
+export function bgpTemplate(ctx: Context): string {
     return [
         "# Template for all BGP clients",
         "template bgp bgp_template {",
@@ -312,7 +360,7 @@ function header(ctx: Context, listenComment: string): string {
     return lines.join("\n");
 }
 
-function deviceAndDirect(ctx: Context): string {
+export function deviceAndDirect(ctx: Context): string {
     return [
         "# Watch interface up/down events.",
         "protocol device {",
@@ -328,7 +376,7 @@ function deviceAndDirect(ctx: Context): string {
 }
 
 /** The filter bodies that differ between the template families. */
-interface StanzaParts {
+export interface StanzaParts {
     importFilter: string[];
     exportPrelude: string[];
 }
@@ -358,7 +406,7 @@ function peerStanzaOptions(ctx: Context, p: PeerData, v: CalicoTemplateVersion):
     return lines;
 }
 
-function globalPeerStanza(ctx: Context, p: PeerData, v: CalicoTemplateVersion, parts: StanzaParts): string[] {
+export function globalPeerStanza(ctx: Context, p: PeerData, v: CalicoTemplateVersion, parts: StanzaParts): string[] {
     const effectiveAs = p.localAsNum || ctx.nodeAs;
     const lines = [`protocol bgp ${globalProtocolName(p.ip, p.port)} from bgp_template {`];
     if (p.ttlSecurity) lines.push("  ttl security on;", `  multihop ${p.ttlSecurity};`);
@@ -382,7 +430,7 @@ function globalPeerStanza(ctx: Context, p: PeerData, v: CalicoTemplateVersion, p
 // ---------------------------------------------------------------------------------------------
 // v3.31 (confd Go templates)
 
-const IMPORT_331 = ['    accept; # Prior to introduction of BGP Filters we used "import all" so use default accept behaviour on import'];
+export const IMPORT_331 = ['    accept; # Prior to introduction of BGP Filters we used "import all" so use default accept behaviour on import'];
 
 function birdCfg331(ctx: Context): string {
     const out: string[] = [header(ctx, "# Set global listen_port"), "", KERNEL_PROTOCOL, "", deviceAndDirect(ctx), "", ""];
@@ -513,13 +561,13 @@ function ipamCfg331(ctx: Context): string {
 }
 
 /** The `/staticroutes` accepts in calico_export_to_bgp_peers (both families; a blank line first). */
-function exportStaticRoutes(ctx: Context): string[] {
+export function exportStaticRoutes(ctx: Context): string[] {
     const routes = ctx.serviceRoutes.staticRoutes;
     return routes.length === 0 ? [] : ["", "  # Export static routes.", ...routes.map((r) => `  if ( net ~ ${r} ) then { accept; }`)];
 }
 
 /** The `/rejectcidrs` rejects at the top of calico_kernel_programming (both families; a blank line first). */
-function rejectStaticRoutes(ctx: Context): string[] {
+export function rejectStaticRoutes(ctx: Context): string[] {
     const cidrs = ctx.serviceRoutes.rejectCidrs;
     return cidrs.length === 0 ? [] : ["", "  # Don't program static routes into kernel.", ...cidrs.map((r) => `  if ( net ~ ${r} ) then { reject; }`)];
 }
@@ -534,7 +582,7 @@ function nodeNetwork(cidr: string): string {
     return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join(".")}/${len}`;
 }
 
-const REJECT_FUNCTIONS = `function reject_tunnel_routes () {
+export const REJECT_FUNCTIONS = `function reject_tunnel_routes () {
   # Don't export tunnel routes to other nodes, Felix programs them.
   # IPIP routes are handled by Bird, and it does not re-advertise them.
   if (defined(ifname)) then {
@@ -657,7 +705,7 @@ function ipamCfg332(ctx: Context): string {
 
 function aggrCfg(ctx: Context): string {
     const v332 = ctx.input.version === "v3.32";
-    const blocks = [...ctx.input.blocks].sort((a, b) => (blockKey(a.cidr) < blockKey(b.cidr) ? -1 : blockKey(a.cidr) > blockKey(b.cidr) ? 1 : 0));
+    const blocks = ctx.input.blocks.filter((b) => !isIpv6(b.cidr)).sort((a, b) => (blockKey(a.cidr) < blockKey(b.cidr) ? -1 : blockKey(a.cidr) > blockKey(b.cidr) ? 1 : 0));
     const out = ["# Generated by confd", ...(v332 ? [""] : []), "", "protocol static {"];
     const statics = blocks.filter((b) => !b.cidr.endsWith("/32"));
     const serviceRoutes = ctx.serviceRoutes.staticRoutes;
@@ -683,7 +731,7 @@ function aggrCfg(ctx: Context): string {
 }
 
 /** confd lists block keys (`10.0.0.0-30`) in string order. */
-function blockKey(cidr: string): string {
+export function blockKey(cidr: string): string {
     return cidr.replace("/", "-");
 }
 

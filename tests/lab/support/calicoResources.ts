@@ -13,9 +13,9 @@ interface Resource {
 }
 
 /**
- * Reads a multi-document YAML of Calico resources and picks what `nodeName`'s confd would see
- * for IPv4. IPv6 peers and pools belong to bird6.cfg and are skipped; node-scoped peers are
- * skipped unless they select this node by name (then rejected: not rendered).
+ * Reads a multi-document YAML of Calico resources and picks what `nodeName`'s confd would see,
+ * both families (bird.cfg's renderer takes the IPv4 peers and pools, bird6.cfg's the IPv6 ones);
+ * node-scoped peers are skipped.
  */
 export function renderInputFromResources(
     yamlText: string,
@@ -42,6 +42,7 @@ export function renderInputFromResources(
                 nodes.push({
                     name: r.metadata?.name ?? "",
                     ipv4Address: bgp["ipv4Address"],
+                    ...(typeof bgp["ipv6Address"] === "string" ? { ipv6Address: bgp["ipv6Address"] } : {}),
                     ...(bgp["asNumber"] !== undefined ? { asNumber: Number(bgp["asNumber"]) } : {}),
                     ...(typeof bgp["routeReflectorClusterID"] === "string" ? { routeReflectorClusterID: bgp["routeReflectorClusterID"] } : {}),
                 });
@@ -49,14 +50,12 @@ export function renderInputFromResources(
             }
             case "BGPPeer": {
                 const peerIP = String(spec["peerIP"] ?? "");
-                if (!peerIP || peerIP.includes("[") || peerIP.split(":").length > 2) break;
+                if (!peerIP) break;
                 if (spec["node"] || spec["nodeSelector"]) break;
                 peers.push({ spec: { ...(spec as object), peerIP, asNumber: Number(spec["asNumber"]) } });
                 break;
             }
             case "IPPool": {
-                const cidr = String(spec["cidr"] ?? "");
-                if (cidr.includes(":")) break;
                 ipPools.push(spec as unknown as IpPoolSpec);
                 break;
             }
