@@ -43,4 +43,22 @@ describe("lab: reading BIRD's show protocols the way calicoctl node status does"
             // Local_Workload_* peers and 5-column rows (empty info) are not shown, as in calicoctl.
         ]);
     });
+
+    it("reads bird6's rows for the IPv6 table: `_` back to `:` (calicoctl's ipSep for IPv6)", () => {
+        const text = [
+            "BIRD 1.6.8 ready.",
+            "name     proto    table    state  since       info",
+            "Global_fd00_203_0_113__1 BGP      master   up     04:37:47    Established   ",
+            "Mesh_2001__102 BGP      master   start  04:37:47    Idle          Received: Required capability missing",
+        ].join("\n");
+        const rows = parseBirdProtocols(text);
+        assert.deepEqual(
+            calicoPeerStatuses(rows, "ipv6").map((r) => [r.peerAddress, r.peerType, r.info]),
+            [
+                ["fd00:203:0:113::1", "global", "Established"],
+                ["2001::102", "node-to-node mesh", "Idle Received: Required capability missing"],
+            ],
+        );
+        assert.equal(calicoPeerStatuses(rows)[0]!.peerAddress, "fd00.203.0.113..1", "read as IPv4 rows, the address is garbled: the family matters");
+    });
 });

@@ -2,10 +2,13 @@
  * A simulated Calico node: BIRD 1.6 in the node's namespace, run as calico-node runs it
  * (`bird -R -s <ctl> -d -c bird.cfg`; here `-f` instead of `-d` so BIRD logs to its file, and
  * argv[0] is `bird` so calicoctl's process check would recognise it), configured by the renderer.
+ * For IPv6 calico-node runs a second daemon, `bird6` with bird6.cfg and its own control socket
+ * (`family: "ipv6"`), from the same resources.
  */
 import { writeFileSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
-import { renderCalicoBird, type BirdRenderInput } from "./calicoBird";
+import { renderCalicoBird, type AddressFamily, type BirdRenderInput } from "./calicoBird";
+import { renderCalicoBird6 } from "./calicoBird6";
 import { calicoPeerStatuses, parseBirdProtocols, type BirdProtocolRow, type CalicoPeerStatus } from "./birdProtocols";
 import { Daemon } from "./daemon";
 import { run, waitFor } from "./exec";
@@ -14,6 +17,8 @@ export interface BirdNodeOptions {
     ns: string;
     dir: string;
     input: BirdRenderInput;
+    /** `ipv4` (default): bird with bird.cfg; `ipv6`: bird6 with bird6.cfg. */
+    family?: AddressFamily;
     detach?: boolean;
     startTimeoutMs?: number;
 }
@@ -24,6 +29,7 @@ export class BirdNode {
     private constructor(
         readonly ns: string,
         readonly dir: string,
+        readonly family: AddressFamily,
         private readonly daemon: Daemon,
         input: BirdRenderInput,
     ) {
@@ -31,7 +37,7 @@ export class BirdNode {
     }
 
     get controlSocket(): string {
-        return path.join(this.dir, "bird.ctl");
+        return path.join(this.dir, `${daemonName(this.family)}.ctl`);
     }
 
     get pid(): number | undefined {
@@ -43,27 +49,33 @@ export class BirdNode {
         return this.input;
     }
 
-    static writeConfig(dir: string, input: BirdRenderInput, rogueRoutes: readonly string[] = []): void {
-        const files = renderCalicoBird(input, { dropTunnelAttribute: true, logFile: path.join(dir, "bird.log"), rogueRoutes });
+    static writeConfig(dir: string, input: BirdRenderInput, rogueRoutes: readonly string[] = [], family: AddressFamily = "ipv4"): void {
+        if (family === "ipv6" && rogueRoutes.length > 0) throw new Error("rogue routes are only rendered into bird.cfg (IPv4)");
+        const files =
+            family === "ipv4"
+                ? renderCalicoBird(input, { dropTunnelAttribute: true, logFile: path.join(dir, "bird.log"), rogueRoutes })
+                : renderCalicoBird6(input, { logFile: path.join(dir, "bird6.log") });
         for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
     }
 
     static async start(options: BirdNodeOptions): Promise<BirdNode> {
+        const family = options.family ?? "ipv4";
+        const name = daemonName(family);
         mkdirSync(options.dir, { recursive: true });
-        BirdNode.writeConfig(options.dir, options.input);
-        const ctl = path.join(options.dir, "bird.ctl");
+        BirdNode.writeConfig(options.dir, options.input, [], family);
+        const ctl = path.join(options.dir, `${name}.ctl`);
         const daemon = new Daemon({
-            label: `bird in ${options.ns}`,
+            label: `${name} in ${options.ns}`,
             ns: options.ns,
-            argv: ["bird", "-f", "-c", path.join(options.dir, "bird.cfg"), "-s", ctl, "-P", path.join(options.dir, "bird.pid")],
-            logFile: path.join(options.dir, "bird.out"),
-            // bird.cfg includes bird_aggr.cfg and bird_ipam.cfg by relative name.
+            argv: [name, "-f", "-c", path.join(options.dir, `${name}.cfg`), "-s", ctl, "-P", path.join(options.dir, `${name}.pid`)],
+            logFile: path.join(options.dir, `${name}.out`),
+            // bird.cfg includes bird_aggr.cfg and bird_ipam.cfg by relative name (bird6.cfg its bird6_ files).
             cwd: options.dir,
             ...(options.detach ? { detach: true } : {}),
         });
-        const node = new BirdNode(options.ns, options.dir, daemon, options.input);
+        const node = new BirdNode(options.ns, options.dir, family, daemon, options.input);
         try {
-            await waitFor("BIRD's control socket", async () => (daemon.assertRunning(), (await node.birdc("show status")).includes("Daemon is up") || undefined), {
+            await waitFor(`${name}'s control socket`, async () => (daemon.assertRunning(), (await node.birdc("show status")).includes("Daemon is up") || undefined), {
                 timeoutMs: options.startTimeoutMs ?? 10_000,
                 describe: () => daemon.logTail(500),
             });
@@ -74,9 +86,9 @@ export class BirdNode {
         return node;
     }
 
-    /** `birdc -s <ctl> <command>` (a unix socket: no network involved). */
+    /** `birdc -s <ctl> <command>` (`birdc6` for bird6; a unix socket: no network involved). */
     async birdc(command: string): Promise<string> {
-        const { stdout } = await run("birdc", ["-s", this.controlSocket, ...command.split(" ")], { timeoutMs: 5000 });
+        const { stdout } = await run(this.family === "ipv4" ? "birdc" : "birdc6", ["-s", this.controlSocket, ...command.split(" ")], { timeoutMs: 5000 });
         return stdout;
     }
 
@@ -86,12 +98,12 @@ export class BirdNode {
 
     /** The rows `calicoctl node status` would print on this node. */
     async status(): Promise<CalicoPeerStatus[]> {
-        return calicoPeerStatuses(await this.protocols());
+        return calicoPeerStatuses(await this.protocols(), this.family);
     }
 
     /** Re-renders after a resource change and reloads, as confd does (`sv hup bird`; here `birdc configure`). */
     async reconfigure(input: BirdRenderInput): Promise<void> {
-        BirdNode.writeConfig(this.dir, input, this.rogue);
+        BirdNode.writeConfig(this.dir, input, this.rogue, this.family);
         const out = await this.birdc("configure");
         if (!/Reconfigur|Reconfiguration in progress/.test(out)) throw new Error(`birdc configure on ${this.ns}: ${out.trim()}`);
         this.input = input;
@@ -115,4 +127,8 @@ export class BirdNode {
     assertRunning(): void {
         this.daemon.assertRunning();
     }
+}
+
+function daemonName(family: AddressFamily): "bird" | "bird6" {
+    return family === "ipv4" ? "bird" : "bird6";
 }

@@ -13,7 +13,7 @@ export interface BirdProtocolRow {
     info: string;
 }
 
-/** One row of `calicoctl node status`'s IPv4 table. */
+/** One row of `calicoctl node status`'s IPv4 or IPv6 table. */
 export interface CalicoPeerStatus {
     peerAddress: string;
     /** `global`, `node-to-node mesh` or `node specific`. */
@@ -56,16 +56,17 @@ const PEER_TYPES: Record<string, string> = { Global: "global", Mesh: "node-to-no
 
 /**
  * calicoctl's rules: BGP rows only, with at least 6 columns (a row with an empty info column is
- * dropped, as calicoctl does), named `Global_`/`Mesh_`/`Node_` + the address with `_` for `.`.
+ * dropped, as calicoctl does), named `Global_`/`Mesh_`/`Node_` + the address with `_` for `.`
+ * (bird's rows) or for `:` (bird6's rows, `ipv6`).
  */
-export function calicoPeerStatuses(rows: readonly BirdProtocolRow[]): CalicoPeerStatus[] {
+export function calicoPeerStatuses(rows: readonly BirdProtocolRow[], family: "ipv4" | "ipv6" = "ipv4"): CalicoPeerStatus[] {
     const out: CalicoPeerStatus[] = [];
     for (const r of rows) {
         if (r.proto !== "BGP" || r.info === "") continue;
         const m = /^(Global|Node|Mesh)_(.+)$/.exec(r.name);
         if (!m) continue;
         out.push({
-            peerAddress: m[2]!.replace(/_/g, "."),
+            peerAddress: m[2]!.replace(/_/g, family === "ipv4" ? "." : ":"),
             peerType: PEER_TYPES[m[1]!]!,
             state: r.state,
             since: r.since,

@@ -13,8 +13,9 @@ import { cleanStaleLabs, destroyLab, listLabIds, ownerAlive, readRecord } from "
 const USAGE = `Usage: scripts/lab.sh <command> [options]
 
   up [start options] [--port P]   start a lab and the simulator in the foreground; Ctrl-C removes both
-  start [--nodes N] [--adc-asn N] [--cluster-asn N] [--calico v3.31|v3.32] [--mesh]
-                                  start a lab that keeps running (namespaces, FRR, BIRD)
+  start [--nodes N] [--adc-asn N] [--cluster-asn N] [--calico v3.31|v3.32] [--mesh] [--dual-stack]
+                                  start a lab that keeps running (namespaces, FRR, BIRD;
+                                  --dual-stack: IPv6 addresses too and bird6 on every node)
   simulator [<id>] [--port P] [--configured]
                                   the NetScaler CLI simulator on 127.0.0.1, routing through the lab's FRR
                                   (--configured: boot with the runbook applied: router bgp, neighbors, route-install)
@@ -55,6 +56,7 @@ async function startLab(args: string[], persistent: boolean): Promise<Lab> {
         adcAsn: Number(flag(args, "--adc-asn") ?? 500),
         clusterAsn: Number(flag(args, "--cluster-asn") ?? 64512),
         meshEnabled: bool(args, "--mesh"),
+        dualStack: bool(args, "--dual-stack"),
         ...(calico === "v3.31" || calico === "v3.32" ? { calicoVersion: calico } : {}),
         persistent,
     });
@@ -63,8 +65,10 @@ async function startLab(args: string[], persistent: boolean): Promise<Lab> {
     console.log(`  ADC   ${t.adc.address}  netns ${t.adc.ns}  FRR: ip netns exec ${t.adc.ns} vtysh --vty_socket ${t.adc.vtySocketDir}`);
     for (const n of t.nodes) {
         console.log(`  ${n.name} ${n.address}  netns ${n.ns}  AS ${n.asn}  blocks ${n.blocks.join(" ")}  BIRD: birdc -s ${n.controlSocket}`);
+        if (n.ipv6) console.log(`  ${" ".repeat(n.name.length)} ${n.ipv6.address}  blocks ${n.ipv6.blocks.join(" ")}  BIRD6: birdc6 -s ${n.ipv6.controlSocket}`);
     }
     console.log(`  Calico BGPPeer on every node: peerIP ${lab.peer.peerIP}, asNumber ${lab.peer.asNumber}`);
+    if (lab.peer6) console.log(`  and for IPv6: peerIP ${lab.peer6.peerIP}, asNumber ${lab.peer6.asNumber}`);
     return lab;
 }
 
@@ -101,22 +105,28 @@ async function simulator(t: LabTopology, args: string[], onClose?: () => Promise
 
 async function status(t: LabTopology): Promise<void> {
     for (const n of t.nodes) {
-        const rows = calicoPeerStatuses(parseBirdProtocols((await run("birdc", ["-s", n.controlSocket, "show", "protocols"])).stdout));
         console.log(`${n.name} (${n.address}), as calicoctl node status shows it:`);
-        console.log(
-            rows.length === 0
-                ? "No IPv4 peers found."
-                : renderTable(
-                      ["Peer address", "Peer type", "State", "Since", "Info"],
-                      rows.map((r) => [r.peerAddress, r.peerType, r.state, r.since, r.info]),
-                  ),
-        );
-        console.log("");
+        // calicoctl prints an IPv6 table (from bird6) after the IPv4 one when the node runs bird6.
+        const tables: ["birdc" | "birdc6", string, "ipv4" | "ipv6"][] = [["birdc", n.controlSocket, "ipv4"], ...(n.ipv6 ? [["birdc6", n.ipv6.controlSocket, "ipv6"] as ["birdc6", string, "ipv6"]] : [])];
+        for (const [client, socket, family] of tables) {
+            const rows = calicoPeerStatuses(parseBirdProtocols((await run(client, ["-s", socket, "show", "protocols"])).stdout), family);
+            console.log(family === "ipv4" ? "IPv4 BGP status" : "IPv6 BGP status");
+            console.log(
+                rows.length === 0
+                    ? `No ${family === "ipv4" ? "IPv4" : "IPv6"} peers found.`
+                    : renderTable(
+                          ["Peer address", "Peer type", "State", "Since", "Info"],
+                          rows.map((r) => [r.peerAddress, r.peerType, r.state, r.since, r.info]),
+                      ),
+            );
+            console.log("");
+        }
     }
     const vtysh = (c: string) => runIn(t.adc.ns, "vtysh", ["--vty_socket", t.adc.vtySocketDir, "--config_dir", t.adc.vtySocketDir, "-c", c]).then((r) => r.stdout);
     console.log(`ADC (FRR in ${t.adc.ns}):`);
     console.log(await vtysh("show bgp summary"));
     console.log(await vtysh("show ip route bgp"));
+    if (t.adc.address6) console.log(await vtysh("show ipv6 route bgp"));
 }
 
 async function main(argv: string[]): Promise<void> {

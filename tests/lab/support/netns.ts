@@ -79,13 +79,26 @@ export interface LanMember {
     role: string;
     /** `a.b.c.d/len` on its eth0. */
     address: string;
+    /** An IPv6 `addr/len` on its eth0 as well (a dual-stack LAN). */
+    address6?: string;
+}
+
+/**
+ * Turns off IPv6 duplicate address detection for interfaces made in `ns` from now on: an address
+ * is then usable at once instead of tentative for a second or more (the lab's addresses are
+ * unique by construction, and it only ever touches its own namespaces).
+ */
+export async function disableDad(ns: string): Promise<void> {
+    for (const scope of ["all", "default"]) await runIn(ns, "sysctl", ["-q", "-w", `net.ipv6.conf.${scope}.accept_dad=0`]);
 }
 
 /**
  * One L2 segment: a bridge in its own namespace `bridgeNs`, one veth pair per member (`p-<role>`
- * on the bridge, `eth0` in the member). Nothing connects it to the root namespace.
+ * on the bridge, `eth0` in the member), IPv6 too when a member has an `address6`. Nothing
+ * connects it to the root namespace.
  */
 export async function buildLan(bridgeNs: string, members: readonly LanMember[]): Promise<void> {
+    if (members.some((m) => m.address6)) for (const ns of [bridgeNs, ...members.map((m) => m.ns)]) await disableDad(ns);
     await runIn(bridgeNs, "ip", ["link", "add", "br0", "type", "bridge"]);
     await runIn(bridgeNs, "ip", ["link", "set", "br0", "up"]);
     for (const m of members) {
@@ -94,6 +107,7 @@ export async function buildLan(bridgeNs: string, members: readonly LanMember[]):
         await runIn(bridgeNs, "ip", ["link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", m.ns]);
         await runIn(bridgeNs, "ip", ["link", "set", port, "master", "br0", "up"]);
         await runIn(m.ns, "ip", ["addr", "add", m.address, "dev", "eth0"]);
+        if (m.address6) await runIn(m.ns, "ip", ["-6", "addr", "add", m.address6, "dev", "eth0", "nodad"]);
         await runIn(m.ns, "ip", ["link", "set", "eth0", "up"]);
     }
 }

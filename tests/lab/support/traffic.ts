@@ -70,14 +70,18 @@ async function stopListener(child: ChildProcess): Promise<void> {
     }
 }
 
-/** Puts `address`/32 on the node's loopback (a pod address of its block) and answers `reply` on TCP `port`. */
+/**
+ * Puts `address` (a pod address of the node's block; /32, or /128 for IPv6) on the node's
+ * loopback and answers `reply` on TCP `port`.
+ */
 export async function startPodServer(ns: string, address: string, port: number, reply: string): Promise<PodServer> {
-    await runIn(ns, "ip", ["addr", "add", `${address}/32`, "dev", "lo"]);
+    const host = `${address}/${address.includes(":") ? 128 : 32}`;
+    await runIn(ns, "ip", ["addr", "add", host, "dev", "lo"]);
     const child = await startListener(ns, "pod server", SERVER, [address, String(port), reply]);
     return {
         async stop() {
             await stopListener(child);
-            await runIn(ns, "ip", ["addr", "del", `${address}/32`, "dev", "lo"], { allowFailure: true });
+            await runIn(ns, "ip", ["addr", "del", host, "dev", "lo"], { allowFailure: true });
         },
     };
 }
@@ -120,7 +124,7 @@ export async function tcpRequest(ns: string, address: string, port: number, time
     return r.code === 0 ? r.stdout.trim() : `error: ${r.stderr.trim()}`;
 }
 
-/** The kernel's route for `address` in `ns` (`ip route get`), or `unreachable`. */
+/** The kernel's route for `address` in `ns` (`ip route get`, either family), or `unreachable`. */
 export async function kernelRoute(ns: string, address: string): Promise<string> {
     const r = await runIn(ns, "ip", ["route", "get", address], { allowFailure: true });
     return r.code === 0 ? r.stdout.trim() : `unreachable: ${r.stderr.trim()}`;
