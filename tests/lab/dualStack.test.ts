@@ -1,19 +1,23 @@
 /**
- * Dual stack end to end: every Calico node runs bird6 beside bird (bird6.cfg rendered as
- * calico-node's confd renders it, from a second global BGPPeer at the ADC's IPv6 address), and
- * the ADC's router and its IPv4 and IPv6 neighbors are made by the package's providers over SSH
- * against the simulator, whose routing runs on FRR in the ADC's namespace. Sessions on both ends,
- * the IPv6 blocks in FRR's and the kernel's tables via each node's IPv6 address, TCP to an IPv6
- * pod address, a block moving between nodes and a node leaving.
+ * Dual stack end to end, from CalicoAdcPeering's plan with `adc.ipv6PeerAddress`: its two global
+ * BGPPeers rendered on every Calico node (bird.cfg takes the IPv4 one, bird6.cfg, as calico-node's
+ * confd renders it, the IPv6 one; bird6 runs beside bird), its router and its IPv4 and IPv6
+ * neighbors made by the package's providers over SSH against the simulator, whose routing runs on
+ * FRR in the ADC's namespace. Sessions on both ends, the IPv6 blocks in FRR's and the kernel's
+ * tables via each node's IPv6 address, TCP to an IPv6 pod address, a block moving between nodes
+ * and a node leaving.
  */
 import { strict as assert } from "node:assert";
 import type * as pulumi from "@pulumi/pulumi";
 import { providers } from "../../provider";
 import type { BgpSessionState } from "../../provider/adc/args";
+import type { PeeringPlan } from "../../provider/component/plan";
 import { parseBgpSummary } from "../../provider/core/parseShowOutputs";
+import type { BgpPeerSpec } from "./support/calicoBird";
 import { runIn, waitFor } from "./support/exec";
 import { recordFigure } from "./support/figures";
 import { Lab, LAB_ADC_ADDRESS, LAB_ADC_ADDRESS6, type LabNode } from "./support/lab";
+import { planLabPeering } from "./support/labPlan";
 import { LAB_PASSWORD, LAB_USER, startLabSimulator, type LabSimulator } from "./support/labSimulator";
 import { assertLabPrerequisites } from "./support/prerequisites";
 import type { SshCli } from "./support/sshCli";
@@ -50,6 +54,7 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
     let adc: LabSimulator;
     let cli: SshCli;
     let connection: Props;
+    let plan: PeeringPlan;
     let routerCreated: { id: string; outs: Props };
     let neighborsCreated: { id: string; outs: Props };
     const servers: PodServer[] = [];
@@ -123,8 +128,22 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
         adc = await startLabSimulator(lab);
         cli = await adc.cli();
         connection = { host: adc.sim.host, port: adc.sim.port, username: LAB_USER, password: LAB_PASSWORD, hostKeyFingerprint: adc.sim.hostKeyFingerprint, connectRetries: 0 };
-        assert.equal(lab.peer6?.peerIP, LAB_ADC_ADDRESS6, "a second global BGPPeer, at the ADC's IPv6 address");
+        plan = dualStackPlan();
+        assert.equal(plan.bgpPeerIpv6?.spec.peerIP, LAB_ADC_ADDRESS6, "a second global BGPPeer, at the ADC's IPv6 address");
+        // What the component applies to Kubernetes, as calico-node renders it on every node.
+        await lab.setPeer({ ...(plan.bgpPeer.spec as unknown as BgpPeerSpec) });
+        await lab.setPeer({ ...(plan.bgpPeerIpv6!.spec as unknown as BgpPeerSpec) });
+        assert.equal(lab.peer6?.peerIP, LAB_ADC_ADDRESS6);
     });
+
+    /** The component's plan for the lab's nodes as they are now, peering over both families. */
+    function dualStackPlan(): PeeringPlan {
+        return planLabPeering(lab, {
+            // The ADC's prefix list holds IPv4 prefixes only: a dual-stack peering runs without it, knowingly.
+            adc: { ipv6PeerAddress: LAB_ADC_ADDRESS6 },
+            routeSafety: { calicoRelease: { value: "v3.31.7", source: "calicoVersion" }, prefixFilter: false },
+        });
+    }
 
     after(async function () {
         this.timeout(60_000);
@@ -152,18 +171,17 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
         await vtyshConfigure([`no router bgp ${ADC_ASN}`, "no ns route-install ipv6 bgp"]);
     });
 
-    it("the package's router and neighbors (both families): create returns with every session Established, on bird, bird6 and the ADC", async () => {
+    it("the plan's router and neighbors (both families) by the package's providers: create returns with every session Established, on bird, bird6 and the ADC", async () => {
         const started = Date.now();
-        const r = await router.create(await checked(router, { connection, localAsn: ADC_ASN, routeInstall: true, routeInstallIpv6: true }));
+        assert.equal(plan.router?.routeInstallIpv6, true, "the plan installs IPv6 routes for a dual-stack peering");
+        const r = await router.create(await checked(router, { connection, ...plan.router }));
         routerCreated = { id: r.id, outs: r.outs as Props };
-        const n = await neighbors.create(
-            await checked(neighbors, {
-                connection,
-                localAsn: ADC_ASN,
-                neighbors: lab.nodes.flatMap((x) => [x.address, v6(x).address].map((address) => ({ address, remoteAsn: CLUSTER_ASN }))),
-                waitForEstablishedSeconds: 30,
-            }),
+        assert.deepEqual(
+            plan.neighbors.neighbors.map((x) => x.address).sort(),
+            lab.nodes.flatMap((x) => [x.address, v6(x).address]).sort(),
+            "one neighbor per node and family",
         );
+        const n = await neighbors.create(await checked(neighbors, { connection, ...plan.neighbors, waitForEstablishedSeconds: 30 }));
         neighborsCreated = { id: n.id, outs: n.outs as Props };
         recordFigure("dual stack: router + 6 neighbors create, including the wait for Established (ms)", Date.now() - started);
 
@@ -209,7 +227,7 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
         const node = lab.nodes[1]!;
         const pod = v6(node).blocks[0]!.replace(/::\/122$/, "::5");
         const update = async (routeInstallIpv6: boolean) => {
-            const news = await checked(router, { connection, localAsn: ADC_ASN, routeInstall: true, routeInstallIpv6 });
+            const news = await checked(router, { connection, ...plan.router, routeInstallIpv6 });
             const u = await router.update!(routerCreated.id, routerCreated.outs, news);
             routerCreated = { id: routerCreated.id, outs: u.outs as Props };
         };
@@ -253,7 +271,7 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
         );
     });
 
-    it("a node leaving: its IPv6 (and IPv4) routes are withdrawn and TCP to its pod fails; the update removes its IPv6 neighbor; the other nodes keep theirs", async () => {
+    it("a node leaving: its IPv6 (and IPv4) routes are withdrawn and TCP to its pod fails; the plan without it removes its IPv6 neighbor; the other nodes keep theirs", async () => {
         const leaving = lab.nodes[2]!;
         const gone6 = v6(leaving).blocks;
         const pod = gone6[gone6.length - 1]!.replace(/::\/122$/, "::5");
@@ -264,12 +282,9 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
         assert.equal(await tcpRequest(lab.adc.ns, pod, 8080, 1500), "error: ENETUNREACH", "the pod still runs on the node, but the ADC has no route to it");
         await waitFor("the IPv4 routes too", async () => (JSON.stringify(await adc.installedBgpRoutes()) === JSON.stringify(expectedRoutes4()) ? true : undefined), { timeoutMs: CONVERGE_MS });
 
-        const news = await checked(neighbors, {
-            connection,
-            localAsn: ADC_ASN,
-            neighbors: lab.nodes.flatMap((x) => [x.address, v6(x).address].map((address) => ({ address, remoteAsn: CLUSTER_ASN }))),
-            waitForEstablishedSeconds: 30,
-        });
+        // The component's next plan, from the nodes that are left.
+        plan = dualStackPlan();
+        const news = await checked(neighbors, { connection, ...plan.neighbors, waitForEstablishedSeconds: 30 });
         const u = await neighbors.update!(neighborsCreated.id, neighborsCreated.outs, news);
         neighborsCreated = { id: neighborsCreated.id, outs: u.outs as Props };
         assert.deepEqual(
