@@ -175,26 +175,48 @@ export function parseIpv4Address(raw: unknown): Parsed<Ipv4Address> {
     return ok(parsed.value as Ipv4Address);
 }
 
+/**
+ * The ranges of ipaddr.js's that {@link unusableAddress} refuses, for a canonical dotted quad,
+ * read from its octets in ipaddr.js's order (broadcast before 240.0.0.0/4): every neighbor of
+ * the inputs and of the state comes this way, and `range()` walks all eleven special ranges.
+ */
+function refusedIpv4Range(text: string): "unspecified" | "broadcast" | "multicast" | "loopback" | "reserved" | undefined {
+    const first = Number(text.slice(0, text.indexOf(".")));
+    if (first === 0) return "unspecified";
+    if (first === 127) return "loopback";
+    if (first >= 224 && first <= 239) return "multicast";
+    if (first < 240) return undefined;
+    return text === "255.255.255.255" ? "broadcast" : "reserved";
+}
+
+const REFUSED = {
+    unspecified: "is in 0.0.0.0/8 ('this network'), not a host's address",
+    broadcast: "is the broadcast address, not a host's address",
+    multicast: "is a multicast address; a BGP session needs a unicast address",
+    loopback: "is a loopback address, which means the ADC itself",
+    reserved: "is in 240.0.0.0/4, reserved and not routable",
+} as const;
+
 /** Why an address cannot be a BGP peer (or the ADC's end of a session), by ipaddr.js's ranges; undefined if it can. */
 function unusableAddress(text: string): string | undefined {
-    // A canonical dotted quad's octets are its digits: ipaddr.js's ranges without its string parser.
-    const ip = CANONICAL_IPV4.test(text) ? new ipaddr.IPv4(text.split(".").map(Number)) : ipaddr.parse(text);
+    const ip = CANONICAL_IPV4.test(text) ? undefined : ipaddr.parse(text);
+    if (ip === undefined || ip.kind() === "ipv4") {
+        const range = refusedIpv4Range(ip === undefined ? text : ip.toString());
+        return range === undefined ? undefined : REFUSED[range];
+    }
     const range = ip.range();
-    if (ip.kind() === "ipv6" && (range === "ipv4Mapped" || range === "rfc6145")) {
+    if (range === "ipv4Mapped" || range === "rfc6145") {
         const [, , , , , , high, low] = (ip as ipaddr.IPv6).parts;
         const v4 = [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
         return `is an IPv4-mapped IPv6 address, which the device shows as ${v4}: write "${v4}"`;
     }
     const why: Record<string, string> = {
-        unspecified: ip.kind() === "ipv4" ? "is in 0.0.0.0/8 ('this network'), not a host's address" : "is the unspecified address ::, not a host's address",
-        broadcast: "is the broadcast address, not a host's address",
-        multicast: "is a multicast address; a BGP session needs a unicast address",
-        loopback: "is a loopback address, which means the ADC itself",
-        linkLocal: ip.kind() === "ipv6" ? "is an IPv6 link-local address, which needs an interface the resource cannot name; use the node's global or unique-local address" : "",
+        unspecified: "is the unspecified address ::, not a host's address",
+        multicast: REFUSED.multicast,
+        loopback: REFUSED.loopback,
+        linkLocal: "is an IPv6 link-local address, which needs an interface the resource cannot name; use the node's global or unique-local address",
     };
-    if (why[range]) return why[range];
-    if (ip.kind() === "ipv4" && ip.match(ipaddr.IPv4.parse("240.0.0.0"), 4)) return "is in 240.0.0.0/4, reserved and not routable";
-    return undefined;
+    return why[range];
 }
 
 /**

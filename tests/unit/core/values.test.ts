@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
 import { parseBgpSummary, parseFeatures } from "../../../provider/core/parseShowOutputs";
-import { parseAsn, parseCliText, parseIpAddress, parseIpv4Address, parseNeighborRef, parseUpdateSource } from "../../../provider/core/values";
+import { parseAsn, parseCliText, parseHost, parseIpAddress, parseIpv4Address, parseNeighborRef, parsePeerAddress, parseUpdateSource } from "../../../provider/core/values";
 
 describe("value parsers", () => {
     it("ASNs: 1..4294967295, numbers or decimal strings", () => {
@@ -41,6 +41,27 @@ describe("value parsers", () => {
                 else assert.notEqual(ref.kind, "address", trimmed);
             }),
             { numRuns: 2000 },
+        );
+    });
+
+    it("a neighbor's IPv4 address is refused exactly in the ranges ipaddr.js names unspecified, broadcast, multicast, loopback, and in 240.0.0.0/4, each with its reason", () => {
+        const reasons: Record<string, RegExp> = { unspecified: /0\.0\.0\.0\/8/, broadcast: /broadcast/, multicast: /multicast/, loopback: /loopback/ };
+        // Every first octet, and the edges of the ranges that differ in their later octets.
+        const edges = fc.constantFrom(0, 1, 127, 128, 168, 169, 223, 224, 239, 240, 254, 255);
+        const address = fc.oneof(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.nat(255), fc.nat(255), fc.nat(255)), fc.tuple(edges, edges, edges, edges));
+        fc.assert(
+            fc.property(address, (octets) => {
+                const text = octets.join(".");
+                const ip = ipaddr.IPv4.parse(text);
+                const range = ip.range();
+                const refusedBy = reasons[range] ?? (ip.match(ipaddr.IPv4.parse("240.0.0.0"), 4) ? /240\.0\.0\.0\/4/ : undefined);
+                const got = parsePeerAddress(text);
+                if (refusedBy === undefined) assert.deepEqual(got, { ok: true, value: text }, text);
+                else assert.ok(!got.ok && refusedBy.test(got.reason), `${text} (${range}): ${JSON.stringify(got)}`);
+                // The management address takes a loopback (a tunnel), nothing else that is refused here.
+                assert.equal(parseHost(text).ok, refusedBy === undefined || range === "loopback", text);
+            }),
+            { numRuns: 3000 },
         );
     });
 
