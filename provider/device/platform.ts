@@ -271,6 +271,10 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
     const inline = platform.modes
         .filter((m) => m.inlinePrompt)
         .map((m) => ({ name: m.name, re: new RegExp(`(?:${m.prompt})[ \\t]?`, "y") }));
+    // Any inline prompt at a position matches this one expression there: most lines of an
+    // answer (thousands in a running config) start with none, and are told so by one match, not
+    // one per mode.
+    const anyInline = new RegExp(platform.modes.filter((m) => m.inlinePrompt).map((m) => `(?:${m.prompt})`).join("|") || "(?!)", "y");
     const byName = new Map(platform.modes.map((m) => [m.name, m]));
 
     function modeOfPromptLine(line: string): ModeName | undefined {
@@ -281,6 +285,8 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
         const modes: ModeName[] = [];
         let at = 0;
         for (;;) {
+            anyInline.lastIndex = at;
+            if (!anyInline.test(line)) break;
             // Take the longest match at this position; on a tie the earlier mode in the platform's
             // order wins (`config-router` before the catch-all `config-...`).
             let best: { name: ModeName; end: number } | undefined;
