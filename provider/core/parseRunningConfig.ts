@@ -216,8 +216,9 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
                 continue;
             }
             const n = neighbor(ref.address);
-            const value = remoteAs(w[3]);
-            if (attr === "remote-as" && value !== null && w.length === 4) n.remoteAsn = value;
+            // Read only on remote-as lines: on another line's value, a failed AS parse builds its message for nothing.
+            const value = attr === "remote-as" && w.length === 4 ? remoteAs(w[3]) : null;
+            if (value !== null) n.remoteAsn = value;
             else if (attr === "peer-group" && w.length === at + 1) {
                 n.peerGroup = w[at]!;
                 takes(ref.address, line);

@@ -93,13 +93,20 @@ export function filterView(runningConfig: string, running?: RunningConfig): Filt
     };
 }
 
+/** Adds `value` to the list under `key`, in place: every owned neighbor names the list, thousands of lines under one key. */
+function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [value]);
+    else list.push(value);
+}
+
 /** Top-level lines of a list that are not an entry this package reads (its `description` line aside). */
 function unreadPrefixListLines(tree: ConfigTree): ReadonlyMap<string, readonly { lineNo: number; text: string }[]> {
     const unread = new Map<string, { lineNo: number; text: string }[]>();
     for (const block of tree.blocks) {
         const m = /^ip prefix-list (\S+) (\S+)/.exec(block.text);
         if (block.indent > 0 || !m || m[2] === "description" || parsePrefixListLine(block.text)) continue;
-        unread.set(m[1]!, [...(unread.get(m[1]!) ?? []), { lineNo: block.lineNo, text: block.text }]);
+        appendTo(unread, m[1]!, { lineNo: block.lineNo, text: block.text });
     }
     return unread;
 }
@@ -112,7 +119,7 @@ function prefixListReferences(tree: ConfigTree): ReadonlyMap<string, readonly Li
     const refs = new Map<string, ListReference[]>();
     const visit = (n: ConfigNode) => {
         const m = /(?:^|\s)prefix-list\s+(\S+)/i.exec(n.text);
-        if (m && !/^(?:no\s+)?ipv?6?\s+prefix-list\s/i.test(n.text)) refs.set(m[1]!, [...(refs.get(m[1]!) ?? []), { lineNo: n.lineNo, text: n.text, parents: n.parents }]);
+        if (m && !/^(?:no\s+)?ipv?6?\s+prefix-list\s/i.test(n.text)) appendTo(refs, m[1]!, { lineNo: n.lineNo, text: n.text, parents: n.parents });
         n.children.forEach(visit);
     };
     tree.blocks.forEach(visit);
