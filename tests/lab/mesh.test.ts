@@ -77,7 +77,16 @@ describe("lab: Calico's node-to-node mesh and the next hops the ADC learns", fun
             },
             { timeoutMs: 20_000 },
         );
-        const bird = await lab.nodes[0]!.bird.birdc("show protocols all Global_203_0_113_1");
+        // The routes can settle while the session is still coming back: during BIRD's graceful
+        // restart FRR keeps the node's stale routes, so the session is waited for on its own.
+        const bird = await waitFor(
+            "the node's session with the ADC Established again",
+            async () => {
+                const shown = await lab.nodes[0]!.bird.birdc("show protocols all Global_203_0_113_1");
+                return /BGP state: +Established/.test(shown) ? shown : undefined;
+            },
+            { timeoutMs: 30_000 },
+        );
         assert.match(bird, /BGP state: +Established/);
     });
 });

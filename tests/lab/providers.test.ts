@@ -133,7 +133,16 @@ describe("lab: the package's providers and CalicoAdcPeering's plan against real 
         assert.match(err.message, new RegExp(`1 of 3 BGP session\\(s\\) not Established after \\d+ s`));
         assert.match(err.message, new RegExp(`${node.address.replace(/\./g, "\\.")}: (Active|Connect|Idle|OpenSent)`));
         assert.match(err.message, /"Received: Bad peer AS" means the ADC refused the node's AS: the ADC's `neighbor [\d.]+ remote-as` \(64999\) must be the node's AS/);
-        assert.match((await node.status())[0]!.info, /Received: Bad peer AS/, "the node's side names the cause the hint points to");
+        // BIRD names the cause once it has tried again after the reset, which its retry timer may put past the 5 s wait.
+        const info = await waitFor(
+            "the node's side to name the cause the hint points to",
+            async () => {
+                const shown = (await node.status())[0]?.info ?? "";
+                return /Received: Bad peer AS/.test(shown) ? shown : undefined;
+            },
+            { timeoutMs: 30_000 },
+        );
+        assert.match(info, /Received: Bad peer AS/);
 
         const read = await neighbors.read!(neighborsCreated.id, neighborsCreated.outs);
         const fixed = await neighbors.update!(neighborsCreated.id, read.props!, neighborsInputs);
