@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "crypto";
 import type { AdcBgpNeighborState, BgpSessionState } from "./args";
 import { AdcError } from "../device/errors";
-import type { AdcConnection, AdcSession } from "../device/types";
+import type { AdcConnection, AdcSession, ShowAnswer } from "../device/types";
 import type { Neighbor, RunningConfig, RunningNeighbor } from "../core/model";
 import { passwordsSent, readRememberedPasswords, rememberAfterApply, samePassword, type RememberedPassword, type RememberedPasswords } from "../core/passwords";
 import { mustSave, savePendingAfter } from "../core/save";
@@ -144,10 +144,10 @@ async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, 
 }
 
 /**
- * The read that settles a race on an added neighbor: made after the lines' exchange (and its
- * save), it comes after the last line of any writer whose first read saw the neighbor absent
- * while this one's lines were in flight, so both writers read the same last mark. One round trip,
- * only for operations that add neighbors.
+ * The read that settles a race on an added neighbor: made after the lines' exchange, it comes
+ * after the last line of any writer whose first read saw the neighbor absent while this one's
+ * lines were in flight, so both writers read the same last mark. It travels with the save; an
+ * operation that adds neighbors without saving pays a round trip for it.
  */
 function confirmAdds(session: AdcSession): Promise<Observation> {
     return observe(session);
@@ -201,13 +201,20 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         if (saveNow && !changing) log(host, "saving the configuration (the last save did not complete)");
         // The save goes out before the read-back is parsed (the save does not depend on it),
         // so that the parse of thousands of neighbors runs while the device saves.
-        const saving = saveNow ? session.save().then(() => void (saved = true)) : Promise.resolve();
+        const settle = adding && want.token !== null;
+        let settled: readonly ShowAnswer[] | undefined;
+        const saving = saveNow
+            ? session.save(settle ? OBSERVE_SHOWS : []).then((answers) => {
+                  saved = true;
+                  settled = answers;
+              })
+            : Promise.resolve();
         try {
             if (readBack) after = observation(host, readBack);
         } finally {
             await saving;
         }
-        if (adding && want.token !== null) after = await confirmAdds(session);
+        if (settle) after = settled !== undefined && settled.length > 0 ? observation(host, settled) : await confirmAdds(session);
     } catch (e) {
         let now: Observation | null = null;
         try {

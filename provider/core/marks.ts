@@ -17,7 +17,8 @@ const PREFIX = "pca:";
 /**
  * The longest description the device is known to take: FRR's and ZebOS's help for
  * `neighbor X description LINE` both say "Up to 80 characters describing this neighbor"
- * (neither's handler was seen enforcing it, so longer may be taken or cut on some build).
+ * (neither's handler enforces it: FRR 8.4 takes and shows a 133-character one; what ZebOS does
+ * past 80 is not known, so the client stays within it).
  */
 export const DESCRIPTION_LIMIT = 80;
 /** What the mark takes of a description: `pca:`, 8 hex digits and a space. */

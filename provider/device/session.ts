@@ -294,18 +294,20 @@ export class NetScalerSession implements AdcSession {
      * Persists the configuration: `write` (or `write memory`) in vtysh, then `save ns config`,
      * in one exchange (a second only if `write` is refused).
      */
-    async save(): Promise<void> {
+    async save(then: readonly string[] = []): Promise<ShowAnswer[]> {
+        for (const c of then) this.checkShow(c);
         await this.guardWrite();
         const { vtysh, cli } = this.platform.platform.save;
         let failure: string | undefined;
         for (const command of vtysh) {
-            const [written, saved] = await this.exchange([
+            const [written, saved, ...shows] = await this.exchange([
                 { kind: "command", mode: "vtysh", command },
                 { kind: "command", mode: "cli", command: cli },
+                ...then.map((show): Step => ({ kind: "command", mode: "vtysh", command: show })),
             ]);
             failure = written.failure;
             if (saved.failure !== undefined && failure === undefined) throw this.commandError(cli, saved.failure, "cli");
-            if (failure === undefined) return;
+            if (failure === undefined) return shows;
         }
         throw this.commandError(vtysh.join(" / "), failure as string, "vtysh");
     }

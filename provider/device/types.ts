@@ -95,8 +95,8 @@ export interface AdcSession {
      * `configure`, `save` and nscli commands other than `show` call it themselves.
      */
     ensureWritable(): Promise<string>;
-    /** `write` in vtysh, then `save ns config` in the CLI. */
-    save(): Promise<void>;
+    /** `write` in vtysh, then `save ns config` in the CLI; the `then` show commands (vtysh) follow in the same exchange, their answers returned. */
+    save(then?: readonly string[]): Promise<ShowAnswer[]>;
     /**
      * Lines written to the device so far in this session (every mode), configuration lines among
      * them, and pipelined exchanges (each waits for the device's answers at least once).

@@ -135,14 +135,12 @@ const ROWS: Row[] = [
         device: (ctx) => assert.equal(ours(ctx).length, 50),
     },
     {
-        name: "F2: the connection drops at the read after the save that settles whose the added neighbors are",
+        name: "F2: the connection drops at the read that settles whose the added neighbors are, in the save's exchange",
         op: "neighbors",
         faults: { dropOnLine: { match: "show running-config", occurrence: 3 } },
-        expect: { partial: true, savePending: false, command: /waiting for the answer to "(vtysh|show running-config)"/, answer: /connection closed/, fix: /run `pulumi up` again/ },
-        device: (ctx) => {
-            assert.equal(ours(ctx).length, 50);
-            assert.ok(savedHas(ctx, "10.100.0.1"));
-        },
+        // The save's answers were in flight at the cut: whether it saved is not known, so it is recorded as pending.
+        expect: { partial: true, savePending: true, command: /waiting for the answer to "(write|save ns config|vtysh|show running-config)"/, answer: /connection closed/, fix: /run `pulumi up` again/ },
+        device: (ctx) => assert.equal(ours(ctx).length, 50),
     },
     {
         name: "F2: the connection drops while reading back after the router's apply",
