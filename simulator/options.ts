@@ -211,6 +211,12 @@ export interface SimulatorOptions {
      * neighbor form is unconfirmed). Without it they are unknown commands. Default true.
      */
     readonly prefixListSupport?: boolean;
+    /**
+     * Whether vtysh takes `ipv6 prefix-list ...` (global) and, under `address-family ipv6`,
+     * `neighbor X prefix-list NAME in|out` (Quagga's and FRR's syntax; unconfirmed on NetScaler).
+     * Without it they are unknown commands. Default true.
+     */
+    readonly ipv6PrefixListSupport?: boolean;
     /** Whether vtysh takes `neighbor X maximum-prefix N [threshold] [warning-only]` (unconfirmed on NetScaler). Default true. */
     readonly maximumPrefixSupport?: boolean;
     /**

@@ -41,7 +41,7 @@ export class AdcBgpNeighbors extends pulumi.CustomResource {
     /** For an HA pair: the node read as the secondary, and the lines it differed by (passwords redacted). */
     declare readonly secondary: pulumi.Output<{ host: string; port: number; differences: string[] } | undefined>;
     /** The prefix lists this resource created (or adopted) on the ADC, and the neighbors whose `maximum-prefix` it set. */
-    declare readonly filterOwned: pulumi.Output<{ lists: string[]; limits: string[] }>;
+    declare readonly filterOwned: pulumi.Output<{ lists: string[]; ipv6Lists: string[]; limits: string[] }>;
     /** After `pulumi refresh`: how the device's inbound filter differs from the inputs, one sentence a difference. */
     declare readonly filterDrift: pulumi.Output<string[]>;
 

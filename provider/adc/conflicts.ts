@@ -5,7 +5,7 @@ import { AdcConflictError } from "../device/errors";
 import { REDACTED, redactSecretShapes } from "../device/redact";
 import type { Conflict } from "../core/plan";
 import { markedDescription, type MarkToken } from "../core/marks";
-import type { FilterConflict } from "../core/prefixFilter";
+import { LIST_HEAD, type FilterConflict } from "../core/prefixFilter";
 
 type QuotedLine = { readonly lineNo: number; readonly text: string };
 
@@ -23,7 +23,7 @@ export function describeConflict(c: Conflict | FilterConflict): { message: strin
     switch (c.kind) {
         case "foreign-prefix-list":
             return {
-                message: `"ip prefix-list ${c.name}" already exists on the device (${c.entries.length} entr${c.entries.length === 1 ? "y" : "ies"}) and was not created by this resource`,
+                message: `"${LIST_HEAD[c.family]} ${c.name}" already exists on the device (${c.entries.length} entr${c.entries.length === 1 ? "y" : "ies"}) and was not created by this resource`,
                 fix: `if another stack or person owns it, give this resource another prefixFilter.name; to take it over (its entries are replaced by this resource's), set adoptExisting: true`,
             };
         case "no-neighbor":
@@ -33,22 +33,22 @@ export function describeConflict(c: Conflict | FilterConflict): { message: strin
             };
         case "list-used-by-foreign-neighbor":
             return {
-                message: `"ip prefix-list ${c.name}", which this resource created and would now remove, is also applied to neighbor ${c.address}, which this resource does not own${
+                message: `"${LIST_HEAD[c.family]} ${c.name}", which this resource created and would now remove, is also applied to neighbor ${c.address}, which this resource does not own${
                     c.description === null ? "" : ` (its description there is "${c.description}")`
                 }; removing the list would change that neighbor's filter, so nothing was changed`,
-                fix: `on the ADC, give neighbor ${c.address} a list of its own (\`neighbor ${c.address} prefix-list <its own list> in\`) or remove the reference (\`no neighbor ${c.address} prefix-list ${c.name} in\`) if it was left over, then retry`,
+                fix: `on the ADC${c.family === "ipv6" ? ", in address-family ipv6 of the router," : ""} give neighbor ${c.address} a list of its own (\`neighbor ${c.address} prefix-list <its own list> in\`) or remove the reference (\`no neighbor ${c.address} prefix-list ${c.name} in\`) if it was left over, then retry`,
             };
         case "list-referenced-elsewhere":
             return {
-                message: `"ip prefix-list ${c.name}", which this resource created and would now remove, is also used by lines this resource does not own (${c.lines
+                message: `"${LIST_HEAD[c.family]} ${c.name}", which this resource created and would now remove, is also used by lines this resource does not own (${c.lines
                     .map((l) => `line ${l.lineNo}: ${l.text}`)
                     .join("; ")}); removing the list would change what they do, so nothing was changed`,
                 fix: `on the ADC, point those lines at a list of their own, or remove them if they were left over, then retry`,
             };
-        case "ipv6-neighbor-unfiltered":
+        case "family-unfiltered":
             return {
-                message: `neighbor ${c.address} is IPv6, and the inbound filter "ip prefix-list ${c.name}" holds IPv4 prefixes only, so the neighbor would accept every route unfiltered`,
-                fix: `peer over IPv4, or set prefixFilter: null on this resource (adc.prefixFilter: false on CalicoAdcPeering) to peer over IPv6 without an inbound filter, knowingly`,
+                message: `neighbor ${c.address} is ${c.family === "ipv6" ? "IPv6" : "IPv4"}, and the inbound filter ${c.name} has no ${c.family === "ipv6" ? "IPv6" : "IPv4"} entry ("${c.family === "ipv6" ? "ipv6" : "ip"} prefix-list ${c.name}"), so the neighbor would accept its routes unfiltered`,
+                fix: `add the ${c.family === "ipv6" ? "IPv6" : "IPv4"} prefixes the neighbor may advertise to prefixFilter.entries (CalicoAdcPeering takes them from the IP pools of that family), or set prefixFilter: null (adc.prefixFilter: false on CalicoAdcPeering) to peer without an inbound filter, knowingly`,
             };
         case "other-router":
             return {

@@ -360,24 +360,24 @@ const ENTRY_SHAPE = '{ prefix: "192.168.0.0/16", ge?: 26, le?: 32 }';
 const LIST_NAME = /^[A-Za-z0-9_.:-]{1,63}$/;
 
 /**
- * One permit entry: an IPv4 CIDR in canonical form (`ip prefix-list` holds IPv4 only), with the
- * prefix lengths it admits. Quagga's rule: the CIDR's length < ge <= le <= 32.
+ * One permit entry: a CIDR in canonical form with the prefix lengths it admits. IPv4 entries go
+ * to `ip prefix-list`, IPv6 ones to `ipv6 prefix-list` of the same name. Quagga's rule: the
+ * CIDR's length < ge <= le <= the host length (32, 128).
  */
 function readPrefixEntry(r: Reader, at: string, raw: unknown, seq: number): PrefixListEntry | undefined {
     const e = r.object(at, raw, ["prefix", "ge", "le"], ENTRY_SHAPE, "a prefix-list entry");
     if (!e) return undefined;
-    const prefix = r.take(`${at}.prefix`, e.prefix, (v): Parsed<{ cidr: string; length: number }> => {
+    const prefix = r.take(`${at}.prefix`, e.prefix, (v): Parsed<{ cidr: string; length: number; host: number }> => {
         const c = typeof v === "string" ? canonicalCidr(v) : undefined;
-        if (!c) return { ok: false, reason: `${show(v)} is not a CIDR; give an IPv4 network such as "192.168.0.0/16"` };
-        if (c.family !== "ipv4") return { ok: false, reason: `${show(v)} is IPv6; the ADC's "ip prefix-list" holds IPv4 prefixes only: leave it out` };
+        if (!c) return { ok: false, reason: `${show(v)} is not a CIDR; give a network such as "192.168.0.0/16" or "fd00:10:244::/48"` };
         if (c.cidr !== v) return { ok: false, reason: `${show(v)} has host bits set or is not in canonical form; did you mean "${c.cidr}"?` };
-        return { ok: true, value: { cidr: c.cidr, length: c.length } };
+        return { ok: true, value: { cidr: c.cidr, length: c.length, host: c.family === "ipv4" ? 32 : 128 } };
     });
     if (prefix === undefined) return undefined;
-    const ge = r.optional(`${at}.ge`, e.ge, (v) => parseIntegerInRange(v, prefix.length + 1, 32, `ge for ${prefix.cidr} (longer than its /${prefix.length})`));
-    const le = r.optional(`${at}.le`, e.le, (v) => parseIntegerInRange(v, Math.max(prefix.length + 1, typeof ge === "number" ? ge : 0), 32, `le for ${prefix.cidr} (longer than its /${prefix.length}, and at least ge)`));
+    const ge = r.optional(`${at}.ge`, e.ge, (v) => parseIntegerInRange(v, prefix.length + 1, prefix.host, `ge for ${prefix.cidr} (longer than its /${prefix.length})`));
+    const le = r.optional(`${at}.le`, e.le, (v) => parseIntegerInRange(v, Math.max(prefix.length + 1, typeof ge === "number" ? ge : 0), prefix.host, `le for ${prefix.cidr} (longer than its /${prefix.length}, and at least ge)`));
     if (ge === undefined || le === undefined) return undefined;
-    return { seq, action: "permit", prefix: prefix.cidr, ge, le: ge !== null && le === 32 ? null : le };
+    return { seq, action: "permit", prefix: prefix.cidr, ge, le: ge !== null && le === prefix.host ? null : le };
 }
 
 /** `prefixFilter`: a list name and its permit entries, numbered 5, 10, ... in order; null for none. */
@@ -471,10 +471,13 @@ export function resolveNeighborsInputs(raw: Record<string, unknown>, source: Inp
     const waitForEstablishedSeconds = r.optional("waitForEstablishedSeconds", raw.waitForEstablishedSeconds, (v) => parseIntegerInRange(v, 0, 3600, "number of seconds")) ?? 0;
     const prefixFilter = readPrefixFilter(r, raw.prefixFilter);
     const maximumPrefix = readMaximumPrefix(r, raw.maximumPrefix);
-    if (raw.prefixFilter !== undefined && raw.prefixFilter !== null) {
+    if (prefixFilter) {
+        // A neighbor of a family the filter has no entry for would name a list that does not exist.
+        const families = new Set(prefixFilter.entries.map((e) => (e.prefix.includes(":") ? "IPv6" : "IPv4")));
         neighbors.forEach((n, i) => {
-            if (n.address.includes(":")) {
-                r.fail(`neighbors[${i}].address`, `"${n.address}" is IPv6, and prefixFilter ("ip prefix-list") filters IPv4 routes only, so this neighbor would accept every route unfiltered; peer over IPv4, or set prefixFilter: null to peer without an inbound filter, knowingly`);
+            const family = n.address.includes(":") ? "IPv6" : "IPv4";
+            if (!families.has(family)) {
+                r.fail(`neighbors[${i}].address`, `"${n.address}" is ${family}, and prefixFilter has no ${family} entry, so this neighbor would have no ${family === "IPv6" ? "ipv6" : "ip"} prefix-list to filter it; add the ${family} prefixes it may advertise to prefixFilter.entries, or set prefixFilter: null to peer without an inbound filter, knowingly`);
             }
         });
     }

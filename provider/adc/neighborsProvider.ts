@@ -42,7 +42,8 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     /** The owned neighbors' BGP sessions, from `show ip bgp summary`. */
     sessions: BgpSessionState[];
     /** The prefix lists this resource created (or adopted), and the neighbors whose `maximum-prefix` it set. */
-    filterOwned: { lists: string[]; limits: string[] };
+    /** `ip prefix-list` and `ipv6 prefix-list` names the resource created, and neighbors whose limit it set. */
+    filterOwned: { lists: string[]; ipv6Lists: string[]; limits: string[] };
     /** How the device's inbound filter differs from the inputs (written by `pulumi refresh`; empty when it holds what was asked). */
     filterDrift: string[];
     /**
@@ -77,7 +78,7 @@ function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observatio
         configuredNeighbors: mine ? [...mine.neighbors.values()].filter((n) => ownedSet.has(n.address)).map(neighborState) : [],
         sessions: seen.sessions.filter((s) => ownedSet.has(s.address)),
         savePending,
-        filterOwned: { lists: [...filter.lists].sort(), limits: [...filter.limits].sort() },
+        filterOwned: { lists: [...filter.lists].sort(), ipv6Lists: [...(filter.ipv6Lists ?? [])].sort(), limits: [...filter.limits].sort() },
         filterDrift: [],
     };
 }
@@ -105,7 +106,7 @@ function recorded(props: Record<string, unknown>): Recorded {
         passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
         savePending: stored.savePending === true,
         // State written before the filter existed owns none.
-        filter: { lists: new Set(stored.filterOwned?.lists ?? []), limits: new Set((stored.filterOwned?.limits ?? []) as IpAddress[]) },
+        filter: { lists: new Set(stored.filterOwned?.lists ?? []), ipv6Lists: new Set(stored.filterOwned?.ipv6Lists ?? []), limits: new Set((stored.filterOwned?.limits ?? []) as IpAddress[]) },
     };
 }
 

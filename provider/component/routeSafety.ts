@@ -138,9 +138,11 @@ export function planRouteSafety(r: ResolvedRouteSafety, family: "ipv4" | "ipv6" 
         const extra = pf === true ? [] : parseCidrList("adc.prefixFilter.extraPrefixes", (pf as { extraPrefixes?: unknown }).extraPrefixes, fail);
         if (pools.length === 0 && r.ipPools !== undefined) fail("cluster.ipPools", [], `is empty (${r.ipPools.source}): the ADC's prefix filter needs the pod pools; list them, or set adc.prefixFilter: false`);
         const prefixes = admittedPrefixes(pools, [...services, ...extra]).filter((p) => family === undefined || family === "dual" || p.family === family);
-        if (family === "ipv6" || family === "dual") {
-            // `ip prefix-list` holds IPv4 prefixes only: an IPv6 session would accept every route.
-            fail("adc.prefixFilter", pf, `cannot filter ${family === "dual" ? "the IPv6 sessions of a dual-stack peering" : "an IPv6 peering"} yet (the ADC's ip prefix-list holds IPv4 prefixes only), and the nodes' routes must not be accepted unfiltered by default; set adc.prefixFilter: false to peer over IPv6 without an inbound filter, knowingly`);
+        // IPv4 prefixes go to `ip prefix-list`, IPv6 ones to `ipv6 prefix-list` of the same name; a
+        // family with neighbors but no prefix would leave them unfiltered.
+        const missing = (family === "dual" ? (["ipv4", "ipv6"] as const) : []).filter((f) => pools.length > 0 && !prefixes.some((p) => p.family === f));
+        if (missing.length > 0) {
+            fail("adc.prefixFilter", pf, `admits no ${missing[0] === "ipv4" ? "IPv4" : "IPv6"} prefix (no ${missing[0] === "ipv4" ? "IPv4" : "IPv6"} IP pool or service CIDR), so the dual-stack peering's ${missing[0] === "ipv4" ? "IPv4" : "IPv6"} sessions would accept nothing; list the pool in cluster.ipPools or adc.prefixFilter.extraPrefixes, or set adc.prefixFilter: false`);
         } else if (prefixes.length === 0 && pools.length > 0) {
             fail("adc.prefixFilter", pf, `admits nothing of the ${family === undefined ? "" : `${family} `}pools and services, so every route would be refused; check cluster.ipPools and adc.peerAddress, or set adc.prefixFilter: false`);
         }

@@ -432,7 +432,8 @@ export function decideFilteredNeighbors(view: FilterView, owned: NeighborsOwners
     const filter = planPrefixFilter(view, want.asn, intent, owned.filter, { owned: owned.neighbors, created }, want.adopt);
     if (!filter.ok) return filter;
     const claimedFilter: PrefixFilterOwnership = {
-        lists: new Set([...owned.filter.lists, ...(want.filter.list ? [want.filter.list.name] : [])]),
+        lists: new Set([...owned.filter.lists, ...(want.filter.list?.entries.some((e) => !e.prefix.includes(":")) ? [want.filter.list.name] : [])]),
+        ipv6Lists: new Set([...(owned.filter.ipv6Lists ?? []), ...(want.filter.list?.entries.some((e) => e.prefix.includes(":")) ? [want.filter.list.name] : [])]),
         limits: new Set([...owned.filter.limits, ...(want.filter.maximumPrefix ? intent.neighbors : [])]),
     };
     return { ok: true, neighbors, filterChanges: filter.changes, claimed: { neighbors: neighbors.claimed, filter: claimedFilter } };

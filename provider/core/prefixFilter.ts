@@ -7,6 +7,10 @@
  * The syntax is Quagga's, which ZebOS shares: `ip prefix-list NAME seq N permit|deny A.B.C.D/M
  * [ge G] [le L]`. Quagga stores `ge G le 32` as `ge G` (the same set of routes), so entries are
  * compared in that normal form whichever form the device shows.
+ *
+ * IPv6 entries of the wanted list go to `ipv6 prefix-list NAME` (a list of its own to the device,
+ * with the same name), attached to IPv6 neighbors inside `address-family ipv6` (where an IPv6
+ * neighbor's IPv6 unicast policy lives in Quagga and FRR). Each family's list is owned apart.
  */
 import type { ConfigLine } from "../device/types";
 import { parseConfigTree, type ConfigNode, type ConfigTree, type UncertainRegion } from "./configTree";
@@ -15,7 +19,18 @@ import type { RunningConfig, RunningNeighbor } from "./model";
 import { renderChanges } from "./render";
 import { bgpRouter, parseRunningConfig } from "./parseRunningConfig";
 import { doubts } from "./plan";
-import type { Asn, IpAddress } from "./values";
+import { parseIpAddress, type Asn, type IpAddress } from "./values";
+import type { BgpRouter } from "./model";
+
+/** The family of a prefix list: `ip prefix-list` or `ipv6 prefix-list`. */
+export type ListFamily = "ipv4" | "ipv6";
+const FAMILIES: readonly ListFamily[] = ["ipv4", "ipv6"];
+/** The command head of each family's lists. */
+export const LIST_HEAD: Readonly<Record<ListFamily, string>> = { ipv4: "ip prefix-list", ipv6: "ipv6 prefix-list" };
+/** The family of a prefix or an address. */
+export const familyOf = (prefixOrAddress: string): ListFamily => (prefixOrAddress.includes(":") ? "ipv6" : "ipv4");
+/** The IPv6 unicast section heads (as parseRunningConfig reads them). */
+const IPV6_UNICAST = /^address-family\s+ipv6(?:\s+unicast)?$/i;
 
 /** One entry of an `ip prefix-list`, in normal form (no `le` equal to the host length when `ge` is set). */
 export interface PrefixListEntry {
@@ -52,16 +67,27 @@ export interface PrefixFilterIntent {
 
 /** What the resource has put on the device: list names it created, neighbors whose limit it set. */
 export interface PrefixFilterOwnership {
+    /** `ip prefix-list` names. */
     readonly lists: ReadonlySet<string>;
+    /** `ipv6 prefix-list` names (none when absent: state written before IPv6 lists were filtered). */
+    readonly ipv6Lists?: ReadonlySet<string>;
     readonly limits: ReadonlySet<IpAddress>;
 }
 
-export const NO_FILTER_OWNED: PrefixFilterOwnership = { lists: new Set(), limits: new Set() };
+export const NO_FILTER_OWNED: PrefixFilterOwnership = { lists: new Set(), ipv6Lists: new Set(), limits: new Set() };
+
+/** The owned list names of one family. */
+export function ownedLists(owned: PrefixFilterOwnership, family: ListFamily): ReadonlySet<string> {
+    return family === "ipv4" ? owned.lists : owned.ipv6Lists ?? new Set();
+}
 
 /** What the filter plan reads from the device: the router, the prefix lists, and the doubts over where list lines stand. */
 export interface FilterView {
     readonly running: RunningConfig;
+    /** `ip prefix-list`s by name. */
     readonly lists: ReadonlyMap<string, readonly PrefixListEntry[]>;
+    /** `ipv6 prefix-list`s by name. */
+    readonly ipv6Lists: ReadonlyMap<string, readonly PrefixListEntry[]>;
     /** Regions around `ip prefix-list` lines whose layout does not prove what they are. */
     readonly listDoubts: readonly UncertainRegion[];
     /**
@@ -69,6 +95,8 @@ export interface FilterView {
      * Quagga's `permit any`, a form of another build), by list name: an entry it cannot see.
      */
     readonly unreadListLines: ReadonlyMap<string, readonly { readonly lineNo: number; readonly text: string }[]>;
+    /** The same for `ipv6 prefix-list` lines. */
+    readonly unreadIpv6ListLines: ReadonlyMap<string, readonly { readonly lineNo: number; readonly text: string }[]>;
     /** Every line, at any depth, that names a prefix list (other than the list's own `ip prefix-list` lines), by list name. */
     readonly listReferences: ReadonlyMap<string, readonly ListReference[]>;
 }
@@ -86,11 +114,22 @@ export function filterView(runningConfig: string, running?: RunningConfig): Filt
     const tree = parseConfigTree(runningConfig);
     return {
         running: running ?? parseRunningConfig(runningConfig, tree),
-        lists: prefixListsOf(tree),
+        lists: prefixListsOf(tree, "ipv4"),
+        ipv6Lists: prefixListsOf(tree, "ipv6"),
         listDoubts: prefixListDoubts(tree),
-        unreadListLines: unreadPrefixListLines(tree),
+        unreadListLines: unreadPrefixListLines(tree, "ipv4"),
+        unreadIpv6ListLines: unreadPrefixListLines(tree, "ipv6"),
         listReferences: prefixListReferences(tree),
     };
+}
+
+/** The device's lists of one family. */
+export function listsOf(view: FilterView, family: ListFamily): ReadonlyMap<string, readonly PrefixListEntry[]> {
+    return family === "ipv4" ? view.lists : view.ipv6Lists;
+}
+
+function unreadOf(view: FilterView, family: ListFamily): ReadonlyMap<string, readonly { readonly lineNo: number; readonly text: string }[]> {
+    return family === "ipv4" ? view.unreadListLines : view.unreadIpv6ListLines;
 }
 
 /** Adds `value` to the list under `key`, in place: every owned neighbor names the list, thousands of lines under one key. */
@@ -101,11 +140,12 @@ function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** Top-level lines of a list that are not an entry this package reads (its `description` line aside). */
-function unreadPrefixListLines(tree: ConfigTree): ReadonlyMap<string, readonly { lineNo: number; text: string }[]> {
+function unreadPrefixListLines(tree: ConfigTree, family: ListFamily): ReadonlyMap<string, readonly { lineNo: number; text: string }[]> {
     const unread = new Map<string, { lineNo: number; text: string }[]>();
+    const head = new RegExp(`^${LIST_HEAD[family]} (\\S+) (\\S+)`);
     for (const block of tree.blocks) {
-        const m = /^ip prefix-list (\S+) (\S+)/.exec(block.text);
-        if (block.indent > 0 || !m || m[2] === "description" || parsePrefixListLine(block.text)) continue;
+        const m = head.exec(block.text);
+        if (block.indent > 0 || !m || m[2] === "description" || parsePrefixListLine(block.text)?.family === family) continue;
         appendTo(unread, m[1]!, { lineNo: block.lineNo, text: block.text });
     }
     return unread;
@@ -136,24 +176,24 @@ function prefixListDoubts(tree: ConfigTree): UncertainRegion[] {
 }
 
 export type FilterChange =
-    | { readonly op: "add-prefix-list-entry"; readonly name: string; readonly entry: PrefixListEntry }
-    | { readonly op: "remove-prefix-list-entry"; readonly name: string; readonly entry: PrefixListEntry }
-    | { readonly op: "remove-prefix-list"; readonly name: string }
+    | { readonly op: "add-prefix-list-entry"; readonly family: ListFamily; readonly name: string; readonly entry: PrefixListEntry }
+    | { readonly op: "remove-prefix-list-entry"; readonly family: ListFamily; readonly name: string; readonly entry: PrefixListEntry }
+    | { readonly op: "remove-prefix-list"; readonly family: ListFamily; readonly name: string }
     | { readonly op: "set-neighbor-prefix-list-in"; readonly asn: Asn; readonly address: IpAddress; readonly name: string; readonly previous: string | null }
     | { readonly op: "remove-neighbor-prefix-list-in"; readonly asn: Asn; readonly address: IpAddress; readonly name: string }
     | { readonly op: "set-neighbor-maximum-prefix"; readonly asn: Asn; readonly address: IpAddress; readonly value: MaximumPrefix | null };
 
 export type FilterConflict =
     /** A list of that name exists and the resource did not create it. */
-    | { readonly kind: "foreign-prefix-list"; readonly name: string; readonly entries: readonly PrefixListEntry[] }
+    | { readonly kind: "foreign-prefix-list"; readonly family: ListFamily; readonly name: string; readonly entries: readonly PrefixListEntry[] }
     /** The neighbor is neither on the device nor created by the neighbor plan of the batch. */
     | { readonly kind: "no-neighbor"; readonly address: IpAddress }
     /** A neighbor the resource does not own names a list the resource would remove. */
-    | { readonly kind: "list-used-by-foreign-neighbor"; readonly name: string; readonly address: IpAddress; readonly description: string | null }
+    | { readonly kind: "list-used-by-foreign-neighbor"; readonly family: ListFamily; readonly name: string; readonly address: IpAddress; readonly description: string | null }
     /** Lines other than the main router's neighbor lines (a route-map, an address family, another router) name a list the resource would remove. */
-    | { readonly kind: "list-referenced-elsewhere"; readonly name: string; readonly lines: readonly { readonly lineNo: number; readonly text: string }[] }
-    /** `ip prefix-list` holds IPv4 prefixes only: an IPv6 neighbor would run unfiltered. */
-    | { readonly kind: "ipv6-neighbor-unfiltered"; readonly address: IpAddress; readonly name: string }
+    | { readonly kind: "list-referenced-elsewhere"; readonly family: ListFamily; readonly name: string; readonly lines: readonly { readonly lineNo: number; readonly text: string }[] }
+    /** The wanted list has no entry of the neighbor's family: the neighbor would run unfiltered. */
+    | { readonly kind: "family-unfiltered"; readonly family: ListFamily; readonly address: IpAddress; readonly name: string }
     /** The layout does not prove what the lines belong to, so nothing is planned. */
     | { readonly kind: "uncertain"; readonly regions: readonly UncertainRegion[] };
 
@@ -171,25 +211,33 @@ function entryWords(e: PrefixListEntry): string {
     return `seq ${e.seq} ${e.action} ${e.prefix}${e.ge !== null ? ` ge ${e.ge}` : ""}${e.le !== null ? ` le ${e.le}` : ""}`;
 }
 
-/** `ip prefix-list NAME seq N permit|deny P [ge G] [le L]` → name and entry; null for any other line. */
-export function parsePrefixListLine(text: string): { name: string; entry: PrefixListEntry } | null {
-    const m = /^ip prefix-list (\S+) seq (\d+) (permit|deny) (\S+?\/\d+)(?: ge (\d+))?(?: le (\d+))?$/.exec(text.trim());
+/**
+ * `ip prefix-list NAME seq N permit|deny P [ge G] [le L]` (or `ipv6 prefix-list ...` with an IPv6
+ * prefix) → family, name and entry, the IPv6 prefix in canonical form; null for any other line.
+ */
+export function parsePrefixListLine(text: string): { family: ListFamily; name: string; entry: PrefixListEntry } | null {
+    const m = /^(ip|ipv6) prefix-list (\S+) seq (\d+) (permit|deny) (\S+?)\/(\d+)(?: ge (\d+))?(?: le (\d+))?$/.exec(text.trim());
     if (!m) return null;
-    const entry: PrefixListEntry = { seq: Number(m[2]), action: m[3] as "permit" | "deny", prefix: m[4]!, ge: m[5] === undefined ? null : Number(m[5]), le: m[6] === undefined ? null : Number(m[6]) };
-    return { name: m[1]!, entry: normalEntry(entry) };
+    const family: ListFamily = m[1] === "ip" ? "ipv4" : "ipv6";
+    const address = parseIpAddress(m[5]);
+    // An address of the other family (or one stacks read differently) is not an entry of this list.
+    if (!address.ok || familyOf(address.value) !== family) return null;
+    const prefix = `${family === "ipv4" ? m[5]! : address.value}/${m[6]}`;
+    const entry: PrefixListEntry = { seq: Number(m[3]), action: m[4] as "permit" | "deny", prefix, ge: m[7] === undefined ? null : Number(m[7]), le: m[8] === undefined ? null : Number(m[8]) };
+    return { family, name: m[2]!, entry: normalEntry(entry) };
 }
 
-/** The device's prefix lists, from `show running-config` (top-level lines only). */
-export function parsePrefixLists(runningConfig: string): ReadonlyMap<string, readonly PrefixListEntry[]> {
-    return prefixListsOf(parseConfigTree(runningConfig));
+/** The device's prefix lists of a family (default `ip prefix-list`), from `show running-config` (top-level lines only). */
+export function parsePrefixLists(runningConfig: string, family: ListFamily = "ipv4"): ReadonlyMap<string, readonly PrefixListEntry[]> {
+    return prefixListsOf(parseConfigTree(runningConfig), family);
 }
 
-function prefixListsOf(tree: ConfigTree): ReadonlyMap<string, readonly PrefixListEntry[]> {
+function prefixListsOf(tree: ConfigTree, family: ListFamily): ReadonlyMap<string, readonly PrefixListEntry[]> {
     const lists = new Map<string, PrefixListEntry[]>();
     for (const block of tree.blocks) {
         if (block.indent > 0) continue;
         const parsed = parsePrefixListLine(block.text);
-        if (!parsed) continue;
+        if (!parsed || parsed.family !== family) continue;
         const entries = lists.get(parsed.name) ?? [];
         entries.push(parsed.entry);
         lists.set(parsed.name, entries);
@@ -209,6 +257,24 @@ export function neighborFilter(n: RunningNeighbor): { prefixListIn: string | nul
         if (mp) maximumPrefix = { limit: Number(mp[1]), warningOnly: mp[2] !== undefined };
     }
     return { prefixListIn, maximumPrefix };
+}
+
+/** An IPv6 neighbor's inbound list, from its `neighbor X prefix-list NAME in` in the IPv6 unicast section. */
+export function sectionPrefixListIn(router: BgpRouter, address: IpAddress): string | null {
+    let name: string | null = null;
+    for (const line of router.ipv6.otherLines) {
+        const m = /^neighbor (\S+) prefix-list (\S+) in$/.exec(line);
+        if (!m) continue;
+        const a = parseIpAddress(m[1]);
+        if (a.ok && a.value === address) name = m[2]!;
+    }
+    return name;
+}
+
+/** The inbound list that filters a neighbor's routes of its own family: router level for IPv4, the IPv6 section for IPv6. */
+function inboundList(router: BgpRouter | null, n: RunningNeighbor): string | null {
+    if (familyOf(n.address) === "ipv4") return neighborFilter(n).prefixListIn;
+    return router ? sectionPrefixListIn(router, n.address) : null;
 }
 
 const sameRule = (a: PrefixListEntry, b: PrefixListEntry) => a.action === b.action && a.prefix === b.prefix && a.ge === b.ge && a.le === b.le;
@@ -235,31 +301,40 @@ export function planPrefixFilter(
     neighbors: { readonly owned: ReadonlySet<IpAddress>; readonly created: ReadonlySet<IpAddress> },
     adopt: boolean,
 ): FilterPlan {
+    // A rule repeated under another number is one rule to the device (Quagga ignores the repeat).
+    const wantedEntries = (intent.list?.entries ?? []).map(normalEntry).filter((e, i, all) => all.findIndex((o) => sameRule(o, e)) === i);
+    const entriesOf = (family: ListFamily) => wantedEntries.filter((e) => familyOf(e.prefix) === family);
+    /** The list name wanted in a family: the intent's, when it has entries of that family. */
+    const wantedName = (family: ListFamily): string | null => (intent.list !== null && entriesOf(family).length > 0 ? intent.list.name : null);
+
     // A list the plan edits or removes with an entry it cannot read: its plan would be a guess.
-    const touched = new Set([...owned.lists, ...(intent.list ? [intent.list.name] : [])]);
-    const unread = [...touched].flatMap((n) => {
-        const lines = view.unreadListLines.get(n);
-        return lines ? [{ reason: `a line of "ip prefix-list ${n}" that is not an entry this package reads (ip prefix-list NAME seq N permit|deny A.B.C.D/M [ge G] [le L])`, lines }] : [];
+    const unread = FAMILIES.flatMap((family) => {
+        const touched = new Set([...ownedLists(owned, family), ...(wantedName(family) !== null ? [wantedName(family)!] : [])]);
+        return [...touched].flatMap((n) => {
+            const lines = unreadOf(view, family).get(n);
+            const form = family === "ipv4" ? "A.B.C.D/M" : "X:X::X:X/M";
+            return lines ? [{ reason: `a line of "${LIST_HEAD[family]} ${n}" that is not an entry this package reads (${LIST_HEAD[family]} NAME seq N permit|deny ${form} [ge G] [le L])`, lines }] : [];
+        });
     });
     const regions = [...doubts(view.running), ...view.listDoubts, ...unread];
     if (regions.length > 0) return { ok: false, conflicts: [{ kind: "uncertain", regions }] };
     const conflicts: FilterConflict[] = [];
     const changes: FilterChange[] = [];
     const router = bgpRouter(view.running);
-    const onDevice = router?.asn === asn ? router.neighbors : new Map<IpAddress, RunningNeighbor>();
+    const mainRouter = router?.asn === asn ? router : null;
+    const onDevice = mainRouter ? mainRouter.neighbors : new Map<IpAddress, RunningNeighbor>();
     const wanted = new Set(intent.neighbors);
-    const name = intent.list?.name ?? null;
 
-    if (intent.list !== null) {
-        const list = intent.list;
-        // A rule repeated under another number is one rule to the device (Quagga ignores the repeat).
-        const wantedEntries = list.entries.map(normalEntry).filter((e, i, all) => all.findIndex((o) => sameRule(o, e)) === i);
-        const existing = view.lists.get(list.name);
-        if (existing && !owned.lists.has(list.name) && !adopt) conflicts.push({ kind: "foreign-prefix-list", name: list.name, entries: existing });
+    for (const family of FAMILIES) {
+        const name = wantedName(family);
+        if (name === null) continue;
+        const existing = listsOf(view, family).get(name);
+        if (existing && !ownedLists(owned, family).has(name) && !adopt) conflicts.push({ kind: "foreign-prefix-list", family, name, entries: existing });
         const have = existing ?? [];
+        const want = entriesOf(family);
         // Removals first: a sequence number reused for another rule is then added cleanly.
-        for (const e of have) if (!wantedEntries.some((w) => sameEntry(w, e))) changes.push({ op: "remove-prefix-list-entry", name: list.name, entry: e });
-        for (const w of wantedEntries) if (!have.some((e) => sameEntry(w, e))) changes.push({ op: "add-prefix-list-entry", name: list.name, entry: w });
+        for (const e of have) if (!want.some((w) => sameEntry(w, e))) changes.push({ op: "remove-prefix-list-entry", family, name, entry: e });
+        for (const w of want) if (!have.some((e) => sameEntry(w, e))) changes.push({ op: "add-prefix-list-entry", family, name, entry: w });
     }
 
     const limits = new Set<IpAddress>();
@@ -270,41 +345,56 @@ export function planPrefixFilter(
             conflicts.push({ kind: "no-neighbor", address });
             continue;
         }
-        if (name !== null && address.includes(":")) {
-            conflicts.push({ kind: "ipv6-neighbor-unfiltered", address, name });
+        const family = familyOf(address);
+        const name = wantedName(family);
+        if (intent.list !== null && name === null) {
+            conflicts.push({ kind: "family-unfiltered", family, address, name: intent.list.name });
             continue;
         }
-        const f = n ? neighborFilter(n) : { prefixListIn: null, maximumPrefix: null };
-        if (name !== null && f.prefixListIn !== name) changes.push({ op: "set-neighbor-prefix-list-in", asn, address, name, previous: f.prefixListIn });
-        if (name === null && f.prefixListIn !== null && owned.lists.has(f.prefixListIn)) changes.push({ op: "remove-neighbor-prefix-list-in", asn, address, name: f.prefixListIn });
+        const current = n ? inboundList(mainRouter, n) : null;
+        const maximumPrefix = n ? neighborFilter(n).maximumPrefix : null;
+        if (name !== null && current !== name) changes.push({ op: "set-neighbor-prefix-list-in", asn, address, name, previous: current });
+        if (name === null && current !== null && ownedLists(owned, family).has(current)) changes.push({ op: "remove-neighbor-prefix-list-in", asn, address, name: current });
         if (intent.maximumPrefix !== null) {
             limits.add(address);
-            if (!sameLimit(f.maximumPrefix, intent.maximumPrefix)) changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: intent.maximumPrefix });
-        } else if (owned.limits.has(address) && f.maximumPrefix !== null) {
+            if (!sameLimit(maximumPrefix, intent.maximumPrefix)) changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: intent.maximumPrefix });
+        } else if (owned.limits.has(address) && maximumPrefix !== null) {
             changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: null });
         }
     }
 
-    for (const old of owned.lists) {
-        if (old === name || !view.lists.has(old)) continue;
-        for (const n of onDevice.values()) {
-            // A neighbor of the resource: its reference is replaced above, or goes with the neighbor.
-            if (neighborFilter(n).prefixListIn !== old || wanted.has(n.address) || neighbors.owned.has(n.address)) continue;
-            conflicts.push({ kind: "list-used-by-foreign-neighbor", name: old, address: n.address, description: n.description });
+    const head = router ? `router bgp ${router.asn}` : null;
+    // The main router's neighbor attachments, judged neighbor by neighbor: router level for IPv4 lists, the IPv6 section for IPv6 ones.
+    const attachment = (r: ListReference) =>
+        /^neighbor\s/i.test(r.text) &&
+        r.parents[0]?.toLowerCase() === head &&
+        (r.parents.length === 1 || (r.parents.length === 2 && IPV6_UNICAST.test(r.parents[1]!)));
+    for (const family of FAMILIES) {
+        for (const old of ownedLists(owned, family)) {
+            if (old === wantedName(family) || !listsOf(view, family).has(old)) continue;
+            for (const n of onDevice.values()) {
+                // A neighbor of the resource: its reference is replaced above, or goes with the neighbor.
+                if (familyOf(n.address) !== family || inboundList(mainRouter, n) !== old || wanted.has(n.address) || neighbors.owned.has(n.address)) continue;
+                conflicts.push({ kind: "list-used-by-foreign-neighbor", family, name: old, address: n.address, description: n.description });
+            }
+            const elsewhere = (view.listReferences.get(old) ?? []).filter((r) => !attachment(r));
+            if (elsewhere.length > 0) conflicts.push({ kind: "list-referenced-elsewhere", family, name: old, lines: elsewhere.map((r) => ({ lineNo: r.lineNo, text: r.text })) });
+            changes.push({ op: "remove-prefix-list", family, name: old });
         }
-        // The main router's own neighbor lines are judged above; any other line naming the list is not the resource's.
-        const head = router ? `router bgp ${router.asn}` : null;
-        const elsewhere = (view.listReferences.get(old) ?? []).filter((r) => !(r.parents.length === 1 && r.parents[0]!.toLowerCase() === head && /^neighbor\s/i.test(r.text)));
-        if (elsewhere.length > 0) conflicts.push({ kind: "list-referenced-elsewhere", name: old, lines: elsewhere.map((r) => ({ lineNo: r.lineNo, text: r.text })) });
-        changes.push({ op: "remove-prefix-list", name: old });
     }
     if (conflicts.length > 0) return { ok: false, conflicts };
-    return { ok: true, changes, owned: { lists: new Set(name === null ? [] : [name]), limits } };
+    const ownedName = (family: ListFamily) => new Set(wantedName(family) === null ? [] : [wantedName(family)!]);
+    return { ok: true, changes, owned: { lists: ownedName("ipv4"), ipv6Lists: ownedName("ipv6"), limits } };
 }
 
 /** Removing the filter with the resource's neighbors (which take their own references and limits with them). */
 export function planPrefixFilterRemoval(view: FilterView, asn: Asn, owned: PrefixFilterOwnership, neighbors: ReadonlySet<IpAddress>): FilterPlan {
     return planPrefixFilter(view, asn, { list: null, maximumPrefix: null, neighbors: [] }, owned, { owned: neighbors, created: new Set() }, false);
+}
+
+/** Where a neighbor's inbound list is set: the router for IPv4, its IPv6 unicast section for IPv6. */
+function attachmentContext(asn: Asn, address: IpAddress): ConfigLine["context"] {
+    return familyOf(address) === "ipv6" ? { routerBgp: asn, addressFamily: "ipv6" } : { routerBgp: asn };
 }
 
 /** The filter's lines by place in a batch: list entries (global), neighbor lines (router), whole lists removed (global). */
@@ -315,20 +405,20 @@ function filterLineParts(changes: readonly FilterChange[]): { first: ConfigLine[
     for (const c of changes) {
         switch (c.op) {
             case "remove-prefix-list-entry":
-                first.push({ context: "global", text: `no ip prefix-list ${c.name} ${entryWords(c.entry)}` });
+                first.push({ context: "global", text: `no ${LIST_HEAD[c.family]} ${c.name} ${entryWords(c.entry)}` });
                 break;
             case "add-prefix-list-entry":
-                first.push({ context: "global", text: `ip prefix-list ${c.name} ${entryWords(c.entry)}` });
+                first.push({ context: "global", text: `${LIST_HEAD[c.family]} ${c.name} ${entryWords(c.entry)}` });
                 break;
             case "remove-prefix-list":
-                last.push({ context: "global", text: `no ip prefix-list ${c.name}` });
+                last.push({ context: "global", text: `no ${LIST_HEAD[c.family]} ${c.name}` });
                 break;
             case "set-neighbor-prefix-list-in":
                 // Setting a direction's list replaces the previous one (Quagga); no `no` line needed.
-                router.push({ context: { routerBgp: c.asn }, text: `neighbor ${c.address} prefix-list ${c.name} in` });
+                router.push({ context: attachmentContext(c.asn, c.address), text: `neighbor ${c.address} prefix-list ${c.name} in` });
                 break;
             case "remove-neighbor-prefix-list-in":
-                router.push({ context: { routerBgp: c.asn }, text: `no neighbor ${c.address} prefix-list ${c.name} in` });
+                router.push({ context: attachmentContext(c.asn, c.address), text: `no neighbor ${c.address} prefix-list ${c.name} in` });
                 break;
             case "set-neighbor-maximum-prefix":
                 router.push({
@@ -361,11 +451,13 @@ export function renderNeighborsWithFilter(neighborChanges: readonly Change[], fi
     const neighbors = renderChanges(neighborChanges);
     const { first, router, last } = filterLineParts(filterChanges);
     const added = new Set(neighborChanges.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address as string] : [])));
+    // Keyed by address and place: a new IPv6 neighbor's section lines go right after its activation.
     const created = new Map<string, ConfigLine[]>();
+    const key = (address: string, l: ConfigLine) => `${address} ${l.context !== "global" && l.context.addressFamily ? "af" : "router"}`;
     const rest: ConfigLine[] = [];
     for (const line of router) {
         const address = /^(?:no )?neighbor (\S+) /.exec(line.text)![1]!;
-        if (added.has(address)) created.set(address, [...(created.get(address) ?? []), line]);
+        if (added.has(address)) created.set(key(address, line), [...(created.get(key(address, line)) ?? []), line]);
         else rest.push(line);
     }
     const global = neighbors.filter((l) => l.context === "global" && !/^no router bgp /.test(l.text));
@@ -374,14 +466,15 @@ export function renderNeighborsWithFilter(neighborChanges: readonly Change[], fi
     for (const l of neighbors) {
         if (l.context === "global") continue;
         body.push(l);
-        const address = /^neighbor (\S+) remote-as /.exec(l.text)?.[1];
-        const attached = address === undefined ? undefined : created.get(address);
+        const address = /^neighbor (\S+) (?:remote-as |activate$)/.exec(l.text)?.[1];
+        const attached = address === undefined ? undefined : created.get(key(address, l));
         if (attached) {
             body.push(...attached);
-            created.delete(address!);
+            created.delete(key(address!, l));
         }
     }
-    return [...first, ...global, ...body, ...rest, ...removals, ...last];
+    // A line whose anchor the batch does not hold (a neighbor already active) still goes.
+    return [...first, ...global, ...body, ...[...created.values()].flat(), ...rest, ...removals, ...last];
 }
 
 /** What the device should hold after `changes` (lists, and each neighbor's kept lines), as the planner understands the CLI. */
@@ -389,8 +482,12 @@ export function applyFilterChanges(
     config: RunningConfig,
     lists: ReadonlyMap<string, readonly PrefixListEntry[]>,
     changes: readonly FilterChange[],
-): { config: RunningConfig; lists: ReadonlyMap<string, readonly PrefixListEntry[]> } {
-    const nextLists = new Map([...lists].map(([k, v]) => [k, [...v]]));
+    ipv6Lists: ReadonlyMap<string, readonly PrefixListEntry[]> = new Map(),
+): { config: RunningConfig; lists: ReadonlyMap<string, readonly PrefixListEntry[]>; ipv6Lists: ReadonlyMap<string, readonly PrefixListEntry[]> } {
+    const byFamily = { ipv4: new Map([...lists].map(([k, v]) => [k, [...v]])), ipv6: new Map([...ipv6Lists].map(([k, v]) => [k, [...v]])) };
+    const onSection = (asn: Asn, fn: (lines: string[]) => string[]) => {
+        next = { ...next, routers: next.routers.map((r) => (r.asn !== asn || r.vrf !== null ? r : { ...r, ipv6: { ...r.ipv6, otherLines: fn([...r.ipv6.otherLines]) } })) };
+    };
     let next = config;
     const onNeighbor = (asn: Asn, address: IpAddress, fn: (lines: string[]) => string[]) => {
         next = {
@@ -408,24 +505,35 @@ export function applyFilterChanges(
     for (const c of changes) {
         switch (c.op) {
             case "add-prefix-list-entry": {
+                const nextLists = byFamily[c.family];
                 const entries = (nextLists.get(c.name) ?? []).filter((e) => e.seq !== c.entry.seq);
                 entries.push(c.entry);
                 nextLists.set(c.name, entries.sort((a, b) => a.seq - b.seq));
                 break;
             }
             case "remove-prefix-list-entry": {
+                const nextLists = byFamily[c.family];
                 const entries = (nextLists.get(c.name) ?? []).filter((e) => !sameEntry(e, c.entry));
                 if (entries.length === 0) nextLists.delete(c.name);
                 else nextLists.set(c.name, entries);
                 break;
             }
             case "remove-prefix-list":
-                nextLists.delete(c.name);
+                byFamily[c.family].delete(c.name);
                 break;
             case "set-neighbor-prefix-list-in":
+                if (familyOf(c.address) === "ipv6") {
+                    const mine = (l: string) => { const m = /^neighbor (\S+) prefix-list \S+ in$/.exec(l); const a = m ? parseIpAddress(m[1]) : null; return a?.ok === true && a.value === c.address; };
+                    onSection(c.asn, (lines) => [...lines.filter((l) => !mine(l)), `neighbor ${c.address} prefix-list ${c.name} in`]);
+                    break;
+                }
                 onNeighbor(c.asn, c.address, (lines) => [...lines.filter((l) => !/^prefix-list \S+ in$/.test(l)), `prefix-list ${c.name} in`]);
                 break;
             case "remove-neighbor-prefix-list-in":
+                if (familyOf(c.address) === "ipv6") {
+                    onSection(c.asn, (lines) => lines.filter((l) => l !== `neighbor ${c.address} prefix-list ${c.name} in`));
+                    break;
+                }
                 onNeighbor(c.asn, c.address, (lines) => lines.filter((l) => l !== `prefix-list ${c.name} in`));
                 break;
             case "set-neighbor-maximum-prefix":
@@ -436,7 +544,7 @@ export function applyFilterChanges(
                 break;
         }
     }
-    return { config: next, lists: nextLists };
+    return { config: next, lists: byFamily.ipv4, ipv6Lists: byFamily.ipv6 };
 }
 
 /**
@@ -448,13 +556,16 @@ export function applyFilterChanges(
 export function filterOwnershipAfter(before: PrefixFilterOwnership, intent: PrefixFilterIntent, view: FilterView, asn: Asn): PrefixFilterOwnership {
     const router = bgpRouter(view.running);
     const onDevice = router?.asn === asn ? router.neighbors : new Map<IpAddress, RunningNeighbor>();
-    const lists = new Set([...before.lists, ...(intent.list ? [intent.list.name] : [])].filter((n) => view.lists.has(n)));
+    const held = (family: ListFamily) => {
+        const wanted = intent.list !== null && intent.list.entries.some((e) => familyOf(e.prefix) === family) ? [intent.list.name] : [];
+        return new Set([...ownedLists(before, family), ...wanted].filter((n) => listsOf(view, family).has(n)));
+    };
     const candidates = new Set([...before.limits, ...(intent.maximumPrefix ? intent.neighbors : [])]);
     const limits = new Set([...candidates].filter((a) => {
         const n = onDevice.get(a);
         return n !== undefined && neighborFilter(n).maximumPrefix !== null;
     }));
-    return { lists, limits };
+    return { lists: held("ipv4"), ipv6Lists: held("ipv6"), limits };
 }
 
 /**
@@ -465,19 +576,26 @@ export function filterOwnershipAfter(before: PrefixFilterOwnership, intent: Pref
 export function filterDrift(intent: PrefixFilterIntent, view: FilterView, asn: Asn): string[] {
     const drift: string[] = [];
     const router = bgpRouter(view.running);
-    const onDevice = router?.asn === asn ? router.neighbors : new Map<IpAddress, RunningNeighbor>();
-    if (intent.list) {
-        const have = view.lists.get(intent.list.name) ?? [];
-        const want = intent.list.entries.map(normalEntry);
-        for (const e of have) if (!want.some((w) => sameEntry(w, e))) drift.push(`ip prefix-list ${intent.list.name} ${entryWords(e)} is on the device and not asked for`);
-        for (const w of want) if (!have.some((e) => sameEntry(w, e))) drift.push(`ip prefix-list ${intent.list.name} ${entryWords(w)} is missing`);
-        for (const l of view.unreadListLines.get(intent.list.name) ?? []) drift.push(`"${l.text}" is on the device and is not an entry this package reads`);
+    const mainRouter = router?.asn === asn ? router : null;
+    const onDevice = mainRouter ? mainRouter.neighbors : new Map<IpAddress, RunningNeighbor>();
+    const want = (intent.list?.entries ?? []).map(normalEntry);
+    for (const family of FAMILIES) {
+        if (!intent.list) break;
+        const wantHere = want.filter((e) => familyOf(e.prefix) === family);
+        if (wantHere.length === 0) continue;
+        const name = intent.list.name;
+        const have = listsOf(view, family).get(name) ?? [];
+        for (const e of have) if (!wantHere.some((w) => sameEntry(w, e))) drift.push(`${LIST_HEAD[family]} ${name} ${entryWords(e)} is on the device and not asked for`);
+        for (const w of wantHere) if (!have.some((e) => sameEntry(w, e))) drift.push(`${LIST_HEAD[family]} ${name} ${entryWords(w)} is missing`);
+        for (const l of unreadOf(view, family).get(name) ?? []) drift.push(`"${l.text}" is on the device and is not an entry this package reads`);
     }
     for (const address of intent.neighbors) {
         const n = onDevice.get(address);
         if (!n) continue;
         const f = neighborFilter(n);
-        if (intent.list && f.prefixListIn !== intent.list.name) drift.push(`neighbor ${address} ${f.prefixListIn === null ? "has no inbound prefix-list" : `uses prefix-list ${f.prefixListIn} in`} (wanted ${intent.list.name})`);
+        const current = inboundList(mainRouter, n);
+        const where = familyOf(address) === "ipv6" ? " in address-family ipv6" : "";
+        if (intent.list && current !== intent.list.name) drift.push(`neighbor ${address} ${current === null ? `has no inbound prefix-list${where}` : `uses prefix-list ${current} in${where}`} (wanted ${intent.list.name})`);
         if (intent.maximumPrefix && !sameLimit(f.maximumPrefix, intent.maximumPrefix)) {
             drift.push(`neighbor ${address} ${f.maximumPrefix === null ? "has no maximum-prefix" : `has maximum-prefix ${f.maximumPrefix.limit}${f.maximumPrefix.warningOnly ? " warning-only" : ""}`} (wanted ${intent.maximumPrefix.limit}${intent.maximumPrefix.warningOnly ? " warning-only" : ""})`);
         }
@@ -492,6 +610,6 @@ export function unfilteredNeighbors(intent: PrefixFilterIntent, view: FilterView
     if (!router || router.asn !== asn) return [];
     return intent.neighbors.filter((a) => {
         const n = router.neighbors.get(a);
-        return n !== undefined && neighborFilter(n).prefixListIn !== intent.list!.name;
+        return n !== undefined && inboundList(router, n) !== intent.list!.name;
     });
 }

@@ -30,6 +30,15 @@ export const ipv4Prefix: ArgType = {
     },
 };
 
+/** `X:X::X:X/M` (host bits allowed, cleared as for IPv4). */
+export const ipv6Prefix: ArgType = {
+    label: "X:X::X:X/M",
+    accepts: (w) => {
+        const m = /^([^/]+)\/(\d{1,3})$/.exec(w);
+        return m !== null && isIPv6(m[1]!) && Number(m[2]) <= 128;
+    },
+};
+
 /** The argument types every table may name in its syntax strings (`<name:type>`). */
 export const builtinArgTypes: Readonly<Record<string, ArgType>> = {
     word: anyWord,
@@ -37,4 +46,5 @@ export const builtinArgTypes: Readonly<Record<string, ArgType>> = {
     ipv6: ipv6Address,
     asn: asNumber,
     ipv4prefix: ipv4Prefix,
+    ipv6prefix: ipv6Prefix,
 };

@@ -27,6 +27,7 @@ export function deviceSettings(options: SimulatorOptions): DeviceSettings {
         saveConfigIncludesZebos: options.saveConfigIncludesZebos ?? false,
         parentModeFallback: options.parentModeFallback ?? false,
         prefixListSupport: options.prefixListSupport ?? true,
+        ipv6PrefixListSupport: options.ipv6PrefixListSupport ?? true,
         maximumPrefixSupport: options.maximumPrefixSupport ?? true,
         haCli: {
             failoverPrompt: options.haCli?.failoverPrompt === undefined ? "Please confirm whether you want force-failover (Y/N)? [N]: " : options.haCli.failoverPrompt,

@@ -51,6 +51,8 @@ export interface DeviceSettings {
     readonly parentModeFallback: boolean;
     /** Whether vtysh takes `ip prefix-list` and `neighbor X prefix-list NAME in|out`. */
     readonly prefixListSupport: boolean;
+    /** Whether vtysh takes `ipv6 prefix-list` and, under `address-family ipv6`, `neighbor X prefix-list NAME in|out`. */
+    readonly ipv6PrefixListSupport: boolean;
     /** Whether vtysh takes `neighbor X maximum-prefix N`. */
     readonly maximumPrefixSupport: boolean;
     /** How nscli's HA commands answer where the appliance's behaviour is unconfirmed (see `SimulatorOptions.haCli`). */

@@ -47,6 +47,11 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
         for (const e of entries) lines.push(prefixListLine(name, e));
         lines.push("!");
     }
+    // Quagga prints the IPv6 lists after the IPv4 ones, in the same form.
+    for (const [name, entries] of [...config.ipv6PrefixLists].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        for (const e of entries) lines.push(`ipv6${prefixListLine(name, e).slice("ip".length)}`);
+        lines.push("!");
+    }
     const bgp = config.bgp;
     if (bgp) {
         lines.push(`router bgp ${bgp.asn}`);
@@ -74,10 +79,15 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
             if (n.routeMapOut !== undefined) lines.push(`${p} route-map ${n.routeMapOut} out`);
             if (n.maximumPrefix !== undefined) lines.push(`${p} ${maximumPrefixWords(n.maximumPrefix)}`);
         }
-        const active = neighbors.filter((n) => n.ipv6Active === true);
+        const active = neighbors.filter((n) => n.ipv6Active === true || n.ipv6PrefixListIn !== undefined || n.ipv6PrefixListOut !== undefined);
         if (active.length > 0) {
             if (options.ipv6Section.innerSeparator) lines.push(" !");
-            lines.push(" address-family ipv6", ...active.map((n) => ` neighbor ${n.address} activate`));
+            lines.push(" address-family ipv6");
+            for (const n of active) {
+                if (n.ipv6Active === true) lines.push(` neighbor ${n.address} activate`);
+                if (n.ipv6PrefixListIn !== undefined) lines.push(` neighbor ${n.address} prefix-list ${n.ipv6PrefixListIn} in`);
+                if (n.ipv6PrefixListOut !== undefined) lines.push(` neighbor ${n.address} prefix-list ${n.ipv6PrefixListOut} out`);
+            }
             if (options.ipv6Section.exitLine) lines.push(" exit-address-family");
         }
         lines.push("!");

@@ -37,6 +37,9 @@ export interface NeighborConfig {
     /** `neighbor X prefix-list NAME in|out`: the list's name, which need not exist (yet). */
     prefixListIn?: string;
     prefixListOut?: string;
+    /** `neighbor X prefix-list NAME in|out` under `address-family ipv6`: an `ipv6 prefix-list` on its IPv6 unicast routes. */
+    ipv6PrefixListIn?: string;
+    ipv6PrefixListOut?: string;
     /** `neighbor X route-map NAME in|out`. */
     routeMapIn?: string;
     routeMapOut?: string;
@@ -93,11 +96,13 @@ export interface ZebosConfig {
     readonly routeInstall: Set<RouteInstallKind>;
     /** `ip prefix-list` by name, entries kept sorted by sequence number. Global, outside `router bgp`. */
     readonly prefixLists: Map<string, PrefixListEntry[]>;
+    /** `ipv6 prefix-list` by name: a namespace of its own (a name may be both an ip and an ipv6 list). */
+    readonly ipv6PrefixLists: Map<string, PrefixListEntry[]>;
     bgp: BgpRouterConfig | null;
 }
 
 export function emptyZebosConfig(): ZebosConfig {
-    return { routeInstall: new Set(), prefixLists: new Map(), bgp: null };
+    return { routeInstall: new Set(), prefixLists: new Map(), ipv6PrefixLists: new Map(), bgp: null };
 }
 
 export function newBgpRouter(asn: number): BgpRouterConfig {
@@ -118,6 +123,7 @@ export function cloneZebos(config: ZebosConfig): ZebosConfig {
     return {
         routeInstall: new Set(config.routeInstall),
         prefixLists: new Map([...config.prefixLists].map(([k, entries]) => [k, entries.map((e) => ({ ...e }))])),
+        ipv6PrefixLists: new Map([...config.ipv6PrefixLists].map(([k, entries]) => [k, entries.map((e) => ({ ...e }))])),
         bgp: config.bgp && {
             asn: config.bgp.asn,
             ...(config.bgp.routerId !== undefined ? { routerId: config.bgp.routerId } : {}),

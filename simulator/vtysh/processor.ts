@@ -2,7 +2,7 @@ import { Args, CommandTable, MatchResult } from "../grammar/commandTable";
 import { reply, Shell, ShellReply } from "../session/shell";
 import { addressFamilyCommands, addressFamilyEnterCommands, configCommands, ipv6RouteInstallCommands, routerCommands } from "./config";
 import { commonCommands, execCommands, ipv6SummaryCommands } from "./exec";
-import { maximumPrefixCommands, neighborPrefixListCommands, neighborRouteMapCommands, prefixListConfigCommands } from "./filters";
+import { ipv6PrefixListConfigCommands, maximumPrefixCommands, neighborIpv6PrefixListCommands, neighborPrefixListCommands, neighborRouteMapCommands, prefixListConfigCommands } from "./filters";
 
 /**
  * A vtysh command: its handler prints lines (an error is a line starting with `%`), and
@@ -28,6 +28,7 @@ type Mode = "vtysh" | "config" | "router" | "router-af";
 /** What the appliance's ZebOS takes beyond the runbook's commands (settings; unconfirmed on NetScaler). */
 interface Support {
     readonly prefixLists: boolean;
+    readonly ipv6PrefixLists: boolean;
     readonly maximumPrefix: boolean;
     readonly ipv6RouteInstall: boolean;
     /** The command that lists IPv6 unicast sessions. */
@@ -45,9 +46,9 @@ function tables(support: Support): Record<Mode, Table> {
         const common = (x: Table) => ipv6SummaryCommands(commonCommands(x), support.ipv6Summary);
         t = {
             vtysh: build(execCommands, common),
-            config: build(configCommands, support.ipv6RouteInstall ? ipv6RouteInstallCommands : none, support.prefixLists ? prefixListConfigCommands : none, common),
+            config: build(configCommands, support.ipv6RouteInstall ? ipv6RouteInstallCommands : none, support.prefixLists ? prefixListConfigCommands : none, support.ipv6PrefixLists ? ipv6PrefixListConfigCommands : none, common),
             router: build(routerCommands, addressFamilyEnterCommands, support.prefixLists ? neighborPrefixListCommands : none, support.maximumPrefix ? maximumPrefixCommands : none, neighborRouteMapCommands, common),
-            "router-af": build(addressFamilyCommands, common),
+            "router-af": build(addressFamilyCommands, support.ipv6PrefixLists ? neighborIpv6PrefixListCommands : none, common),
         };
         tableCache.set(key, t);
     }
@@ -65,6 +66,7 @@ export async function runVtyshLine(shell: Shell, line: string, promptLength: num
     const settings = shell.device.settings;
     const TABLES = tables({
         prefixLists: settings.prefixListSupport,
+        ipv6PrefixLists: settings.ipv6PrefixListSupport,
         maximumPrefix: settings.maximumPrefixSupport,
         ipv6RouteInstall: settings.ipv6RouteInstallSupport,
         ipv6Summary: settings.ipv6SummaryCommand,

@@ -28,7 +28,7 @@ export async function checked(p: typeof router, news: Props): Promise<Props> {
 export function configLines(sim: Simulator): string[] {
     return sim
         .transcript()
-        .filter((l) => (l.mode === "config" || l.mode === "router") && !/^(router bgp \d+|exit|end)$/.test(l.line))
+        .filter((l) => (l.mode === "config" || l.mode === "router" || l.mode === "router-af") && !/^(router bgp \d+|exit|end|address-family ipv6|exit-address-family)$/.test(l.line))
         .map((l) => l.line);
 }
 

@@ -122,13 +122,13 @@ describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", ()
         assert.ok(p.neighbors.neighbors.every((n) => n.remoteAsn === 64512 && p.neighbors.localAsn === 64512));
     });
 
-    it("plans an IPv6 peering with IPv6 nodes once the ADC's filter is opted out; with it on, refuses rather than peer unfiltered", () => {
+    it("plans an IPv6 peering with IPv6 nodes, filtered by the IPv6 pool's blocks (an ipv6 prefix-list)", () => {
         const v6 = { adc: { asn: 500, peerAddress: "fd00::208", router: "create" as const }, cluster: { asn: 64512, asnSource: "x", nodesSource: "x", nodes: [{ name: "n", address: "fd00::201" }] } };
-        const pools = { ...runbook().routeSafety, ipPools: { listed: [{ cidr: "fd00:10::/48", blockSize: 122 }], source: "cluster.ipPools" as const } };
-        assert.match(problemAt(runbook({ ...v6, routeSafety: pools }), "adc.prefixFilter").reason, /IPv6 peering.*adc\.prefixFilter: false/);
-        const p = plan(runbook({ ...v6, routeSafety: { ...pools, prefixFilter: false } }));
+        const pools = { ...runbook().routeSafety, ipPools: { listed: [{ cidr: "192.168.0.0/16" }, { cidr: "fd00:10::/48", blockSize: 122 }], source: "cluster.ipPools" as const } };
+        const p = plan(runbook({ ...v6, routeSafety: pools }));
         assert.equal(p.bgpPeer.spec.peerIP, "fd00::208");
-        assert.equal(p.routeSafety.adcPrefixFilter, undefined);
+        assert.deepEqual(p.neighbors.prefixFilter?.entries, [{ prefix: "fd00:10::/48", ge: 122, le: 128 }], "only the peering's family");
+        assert.equal(plan(runbook({ ...v6, routeSafety: { ...pools, prefixFilter: false } })).routeSafety.adcPrefixFilter, undefined);
     });
 
     describe("dual stack (adc.ipv6PeerAddress)", () => {
@@ -211,9 +211,21 @@ describe("planPeering (what CalicoAdcPeering creates, from resolved inputs)", ()
             assert.match(problemAt(stray, "cluster.nodes[0].ipv6Address").reason, /adc\.ipv6PeerAddress is not/);
         });
 
-        it("refuses the ADC's prefix filter on a dual-stack peering until the IPv6 sessions can be filtered", () => {
-            const pools = { ...dual().routeSafety, prefixFilter: undefined, ipPools: { listed: [{ cidr: "192.168.0.0/16" }, { cidr: "fd00:10::/48" }], source: "cluster.ipPools" as const } };
-            assert.match(problemAt(dual({ routeSafety: pools }), "adc.prefixFilter").reason, /dual-stack.*adc\.prefixFilter: false/);
+        it("filters both families by default: the IPv4 pool's blocks and the IPv6 pool's (default /122 blocks) in one list AdcBgpNeighbors splits by family", () => {
+            const pools = { ...dual().routeSafety, prefixFilter: undefined, ipPools: { listed: [{ cidr: "192.168.0.0/16" }, { cidr: "fd00:10:244::/48" }], source: "cluster.ipPools" as const } };
+            const p = plan(dual({ routeSafety: pools }));
+            assert.deepEqual(p.neighbors.prefixFilter, {
+                name: "pca-in",
+                entries: [
+                    { prefix: "192.168.0.0/16", ge: 26, le: 32 },
+                    { prefix: "fd00:10:244::/48", ge: 122, le: 128 },
+                ],
+            });
+        });
+
+        it("refuses the filter on when one family has no pool (its sessions would accept nothing), naming the family", () => {
+            const pools = { ...dual().routeSafety, prefixFilter: undefined };
+            assert.match(problemAt(dual({ routeSafety: pools }), "adc.prefixFilter").reason, /admits no IPv6 prefix.*adc\.prefixFilter: false/);
         });
     });
 

@@ -68,7 +68,7 @@ async function read(c: TestConsole) {
 describe("core: the ADC's inbound prefix filter", () => {
     it("parses prefix-list lines as NetScaler and Quagga print them, in normal form", () => {
         // From a NetScaler user's configuration (citrix/terraform-provider-citrixadc#1179).
-        assert.deepEqual(parsePrefixListLine("ip prefix-list PL_DENY_DEFAULT_ROUTE seq 5 deny 0.0.0.0/0"), { name: "PL_DENY_DEFAULT_ROUTE", entry: entry(5, "0.0.0.0/0", null, null, "deny") });
+        assert.deepEqual(parsePrefixListLine("ip prefix-list PL_DENY_DEFAULT_ROUTE seq 5 deny 0.0.0.0/0"), { family: "ipv4", name: "PL_DENY_DEFAULT_ROUTE", entry: entry(5, "0.0.0.0/0", null, null, "deny") });
         assert.deepEqual(parsePrefixListLine("ip prefix-list PL_PERMIT_VIP_NET_ADV seq 5 permit 10.100.200.128/25")?.entry, entry(5, "10.100.200.128/25"));
         assert.deepEqual(parsePrefixListLine("ip prefix-list P seq 5 permit 192.168.0.0/16 ge 26 le 32")?.entry, entry(5, "192.168.0.0/16", 26, null), "ge 26 le 32 is ge 26");
         assert.deepEqual(parsePrefixListLine("ip prefix-list P seq 7 permit 10.96.0.0/12 le 32")?.entry, entry(7, "10.96.0.0/12", null, 32));
@@ -112,7 +112,7 @@ describe("core: the ADC's inbound prefix filter", () => {
         await send(c, [{ context: "global", text: "ip prefix-list pca-dev-adc-in seq 5 permit 0.0.0.0/0 le 32" }]);
         const { view } = await read(c);
         const plan = planPrefixFilter(view, ASN, PODS, NO_FILTER_OWNED, MINE, false);
-        assert.deepEqual(!plan.ok && plan.conflicts, [{ kind: "foreign-prefix-list", name: "pca-dev-adc-in", entries: [entry(5, "0.0.0.0/0", null, 32)] }]);
+        assert.deepEqual(!plan.ok && plan.conflicts, [{ kind: "foreign-prefix-list", family: "ipv4", name: "pca-dev-adc-in", entries: [entry(5, "0.0.0.0/0", null, 32)] }]);
         const adopted = planPrefixFilter(view, ASN, PODS, NO_FILTER_OWNED, MINE, true);
         assert.ok(adopted.ok);
         assert.equal(renderFilterChanges(adopted.changes)[0]!.text, "no ip prefix-list pca-dev-adc-in seq 5 permit 0.0.0.0/0 le 32", "the foreign entry goes first");
@@ -193,7 +193,7 @@ describe("core: the ADC's inbound prefix filter", () => {
         await send(c, [...renderFilterChanges(p.changes), { context: { routerBgp: 500 }, text: "neighbor 10.102.33.250 prefix-list pca-dev-adc-in in" }]);
         const full = await read(c);
         const refusedDelete = planPrefixFilterRemoval(full.view, ASN, p.owned, new Set(NODES));
-        assert.deepEqual(!refusedDelete.ok && refusedDelete.conflicts, [{ kind: "list-used-by-foreign-neighbor", name: "pca-dev-adc-in", address: "10.102.33.250", description: "rack-9 (other stack)" }]);
+        assert.deepEqual(!refusedDelete.ok && refusedDelete.conflicts, [{ kind: "list-used-by-foreign-neighbor", family: "ipv4", name: "pca-dev-adc-in", address: "10.102.33.250", description: "rack-9 (other stack)" }]);
         const refusedOptOut = planPrefixFilter(full.view, ASN, { list: null, maximumPrefix: null, neighbors: NODES }, p.owned, MINE, false);
         assert.equal(!refusedOptOut.ok && refusedOptOut.conflicts[0]!.kind, "list-used-by-foreign-neighbor");
         const renamed = planPrefixFilter(full.view, ASN, { ...PODS, list: { name: "pca-dev-adc2-in", entries: PODS.list!.entries } }, p.owned, MINE, false);
@@ -214,12 +214,12 @@ describe("core: the ADC's inbound prefix filter", () => {
         assert.equal(!p2.ok && p2.conflicts[0]!.kind, "uncertain");
     });
 
-    it("refuses an IPv6 neighbor with the filter on rather than leave it unfiltered (ip prefix-list is IPv4 only)", async () => {
+    it("refuses an IPv6 neighbor when the list has no IPv6 entry rather than leave it unfiltered", async () => {
         const c = await device([" neighbor fd00::201 remote-as 64512"]);
         const { view } = await read(c);
         const v6 = "fd00::201" as IpAddress;
         const p = planPrefixFilter(view, ASN, { ...PODS, neighbors: [...NODES, v6] }, NO_FILTER_OWNED, { owned: new Set([...NODES, v6]), created: new Set() }, false);
-        assert.deepEqual(!p.ok && p.conflicts, [{ kind: "ipv6-neighbor-unfiltered", address: v6, name: "pca-dev-adc-in" }]);
+        assert.deepEqual(!p.ok && p.conflicts, [{ kind: "family-unfiltered", family: "ipv6", address: v6, name: "pca-dev-adc-in" }]);
         const off = planPrefixFilter(view, ASN, { list: null, maximumPrefix: PODS.maximumPrefix, neighbors: [...NODES, v6] }, NO_FILTER_OWNED, { owned: new Set([...NODES, v6]), created: new Set() }, false);
         assert.ok(off.ok, "without the filter an IPv6 neighbor takes a limit");
     });

@@ -53,7 +53,7 @@ describe("core: an owned prefix list that lines the resource does not own still 
         const kept = planPrefixFilter(filterView(text), ASN, { list: { name: "pca-dev-adc-in", entries: [{ seq: 5, action: "permit", prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: null, neighbors: NODES }, OWNED, { owned: new Set(NODES), created: new Set() }, false);
         assert.deepEqual(kept.ok && kept.changes, []);
         const removal = planPrefixFilterRemoval(filterView(config([])), ASN, OWNED, new Set(NODES));
-        assert.deepEqual(removal.ok && removal.changes, [{ op: "remove-prefix-list", name: "pca-dev-adc-in" }]);
+        assert.deepEqual(removal.ok && removal.changes, [{ op: "remove-prefix-list", family: "ipv4", name: "pca-dev-adc-in" }]);
     });
 });
 
