@@ -190,7 +190,10 @@ export interface NeighborsState {
      * description equal to one of these is still its own line.
      */
     readonly written?: ReadonlyMap<IpAddress, string | null>;
-    /** Other `neighbor X ...` lines (the text after the address) that are this resource's too (its filter's). */
+    /**
+     * Other `neighbor X ...` lines (the text after the address) that are this resource's too (its
+     * filter's), and lines of its sections as quoted with their head (`address-family ipv6: neighbor X ...`).
+     */
     readonly ownsLine?: (address: IpAddress, line: string) => boolean;
 }
 
@@ -229,7 +232,7 @@ function ownedOnDevice(router: BgpRouter | null, owned: ReadonlySet<IpAddress>, 
 
 /** Lines of a neighbor this resource did not write, which `no neighbor X` would remove with it (in its sections too). */
 function foreignLines(router: BgpRouter, n: RunningNeighbor, token: MarkToken | null, written: ReadonlyMap<IpAddress, string | null>, ownsLine: NeighborsState["ownsLine"]): string[] {
-    const lines = [...n.otherLines.filter((l) => !ownsLine?.(n.address, l)).map((l) => `neighbor ${n.address} ${l}`), ...(router.takenWith.get(n.address) ?? [])];
+    const lines = [...n.otherLines.filter((l) => !ownsLine?.(n.address, l)).map((l) => `neighbor ${n.address} ${l}`), ...(router.takenWith.get(n.address) ?? []).filter((l) => !ownsLine?.(n.address, l))];
     if (token !== null && n.description !== null) {
         const mark = readMark(n.description);
         const ours = mark.token === token || (mark.token === null && written.get(n.address) === n.description);
@@ -408,6 +411,9 @@ export interface FilteredNeighborsDecision {
 /** The filter lines a neighbor carries that the resource's filter put there. */
 function filterLines(owned: NeighborsOwnership): NeighborsState {
     const ownsLine = (address: IpAddress, line: string): boolean => {
+        // A section line, quoted with its head: the IPv6 neighbor's attachment of an owned ipv6 list.
+        const section = /^address-family ipv6(?: unicast)?: neighbor \S+ prefix-list (\S+) in$/i.exec(line);
+        if (section) return owned.filter.ipv6Lists?.has(section[1]!) ?? false;
         const words = line.split(/\s+/);
         if (words[0] === "prefix-list") return owned.filter.lists.has(words[1] ?? "");
         if (words[0] === "maximum-prefix") return owned.filter.limits.has(address);
