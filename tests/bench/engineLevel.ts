@@ -2,16 +2,29 @@
  * The engine level: `pulumi up` of `CalicoAdcPeering` (the runbook example) with N nodes through
  * the real Pulumi engine (Automation API, a file backend, a real kube-apiserver holding N Calico
  * Nodes), against the provider-level apply of the same router and neighbors (the inputs the
- * engine gave the providers, read from its state), over the bench's simulator process. Also an
- * up of an empty program: the engine's own floor. Medians of interleaved repetitions.
+ * engine gave the providers, read from its state), over the bench's simulator process.
+ *
+ * Where the seconds go: each up's phases (engine start, the program, each step as the engine
+ * reports it, the engine's end, the CLI's exit, the Automation API's own calls after it), what the
+ * dynamic-provider process did (its start, its load, each provider call), and the same up of an
+ * empty program, of the component's Kubernetes objects alone, and of its ADC resources alone.
+ * Medians of interleaved repetitions.
  */
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import * as path from "node:path";
+import * as os from "node:os";
 import { performance } from "perf_hooks";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
+import { AdcBgpNeighbors } from "../../provider/adc/adcBgpNeighbors";
+import { AdcBgpRouter } from "../../provider/adc/adcBgpRouter";
 import { providers } from "../../provider/adc/providers";
 import { createCalicoNode, createCalicoStartupObjects, startKubeApiServer, type KubeApiServer } from "../../sandbox/kubeApiServer";
 import { createEngineStack, engineInstallation, type EngineStack } from "../../sandbox/pulumiEngine";
+import { discoverCluster } from "../../provider/component/discovery";
 import { exampleProgram } from "../support/examples";
 import { BenchDevice } from "./device";
+import { medianOf, phaseTable, ProgramClock, seconds as s, stepTable, timedUp, type TimedProgram } from "./engineTimeline";
 import { address, median } from "./sequence";
 
 type Props = Record<string, unknown>;
@@ -45,18 +58,37 @@ function unwrapSecrets(v: unknown): unknown {
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
 }
 
-/** The inputs the engine gave a provider, from the stack's state. */
-function providerInputs(resources: readonly Props[], type: string): Props {
-    const r = resources.find((x) => x.type === type);
-    if (!r) throw new Error(`the stack holds no ${type}`);
+/** The inputs the engine gave a resource's provider, from the stack's state. */
+function recordedInputs(resources: readonly Props[], match: (type: string) => boolean, what: string): Props {
+    const r = resources.find((x) => match(String(x.type)));
+    if (!r) throw new Error(`the stack holds no ${what}`);
     const { __provider: _omitted, ...inputs } = unwrapSecrets(r.inputs) as Props;
     return inputs;
+}
+
+/** The value without its null members (the stored form writes absent settings as null; the arguments omit them). */
+function withoutNulls(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(withoutNulls);
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(Object.entries(v as Props).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+}
+
+/** The resource arguments that give back these provider inputs (connection and credentials, neighbors and passwords, joined again). */
+function argsOf(inputs: Props): Props {
+    const { connection, credentials, neighborPasswords: _p, schemaVersion: _v, ...rest } = inputs;
+    return withoutNulls({ ...rest, connection: { ...(connection as Props), ...(credentials as Props) } }) as Props;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
     const t0 = performance.now();
     const value = await fn();
     return { ms: performance.now() - t0, value };
+}
+
+/** The programs compared: each gets a stack of its own, and its program's top level is timed. */
+interface Program extends TimedProgram {
+    clock: ProgramClock;
+    stack: EngineStack;
 }
 
 /** Runs the engine level and returns the lines to print. */
@@ -76,57 +108,84 @@ export async function engineLevel(n: number, rtt: number, reps: number, progress
         const device = await BenchDevice.start({ routerBgp: false });
         cleanup.push(() => device.close());
         await device.setRtt(rtt);
-        const peering: EngineStack = await createEngineStack({
-            projectName: "runbook",
-            program: exampleProgram("runbook"),
-            config: {
-                "runbook:adcHost": { value: device.host },
-                "runbook:adcPort": { value: String(device.port) },
-                "runbook:adcPassword": { value: PASSWORD, secret: true },
-                "runbook:adcHostKey": { value: device.hostKeyFingerprint },
-                "runbook:kubeconfig": { value: kube.kubeconfig, secret: true },
-                "runbook:calicoApi": { value: "crd.projectcalico.org/v1" },
-            },
-            env: { PULUMI_CALICO_ADC_QUIET: "1" },
-        });
-        cleanup.push(() => peering.cleanup());
-        const empty = await createEngineStack({ projectName: "empty", program: async () => ({}) });
-        cleanup.push(() => empty.cleanup());
+
+        // The dynamic-provider process records what it does (the probe is inert elsewhere).
+        const probeFile = path.join(os.tmpdir(), `pca-bench-probe-${process.pid}.jsonl`);
+        const probe = path.join(__dirname, "providerProbe.js");
+        const env = { PULUMI_CALICO_ADC_QUIET: "1", PCA_BENCH_PROBE: probeFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${probe}`.trim() };
+        const config = {
+            "runbook:adcHost": { value: device.host },
+            "runbook:adcPort": { value: String(device.port) },
+            "runbook:adcPassword": { value: PASSWORD, secret: true },
+            "runbook:adcHostKey": { value: device.hostKeyFingerprint },
+            "runbook:kubeconfig": { value: kube.kubeconfig, secret: true },
+            "runbook:calicoApi": { value: "crd.projectcalico.org/v1" },
+        };
+        const program = async (label: string, projectName: string, fn: PulumiFn, withConfig: boolean): Promise<Program> => {
+            const clock = new ProgramClock();
+            const stack = await createEngineStack({ projectName, program: clock.wrap(fn), env, ...(withConfig ? { config } : {}) });
+            cleanup.push(() => stack.cleanup());
+            return { label, clock, stack, ups: [] };
+        };
+
+        // The parts alone take the inputs the peering's up gave them (read from its state after the first up).
+        let adcArgs: { router: Props; neighbors: Props } | undefined;
+        let k8sInputs: { filter: Props; peer: Props } | undefined;
+        const peering = await program("peering", "runbook", exampleProgram("runbook"), true);
+        const empty = await program("empty", "empty", async () => ({}), false);
+        const adcOnly = await program("ADC only", "runbook", async () => {
+            const router = new AdcBgpRouter("runbook-router", adcArgs!.router as never);
+            new AdcBgpNeighbors("runbook-neighbors", adcArgs!.neighbors as never, { dependsOn: [router] });
+            return {};
+        }, true);
+        const k8sOnly = await program("k8s only", "runbook", async () => {
+            const provider = new k8s.Provider("runbook-k8s", { kubeconfig: new pulumi.Config("runbook").requireSecret("kubeconfig") });
+            // Named anew (by the provider, as in the peering), with the peering's labels.
+            const unnamed = (o: Props) => ({ ...o, metadata: { labels: (o.metadata as Props | undefined)?.labels } });
+            const filter = new k8s.apiextensions.CustomResource("runbook-import-filter", unnamed(k8sInputs!.filter) as never, { provider });
+            const peerSpec = k8sInputs!.peer.spec as Props;
+            new k8s.apiextensions.CustomResource(
+                "runbook-bgppeer",
+                { ...unnamed(k8sInputs!.peer), spec: { ...peerSpec, ...(Array.isArray(peerSpec.filters) ? { filters: [filter.metadata.name] } : {}) } } as never,
+                { provider, dependsOn: [filter] },
+            );
+            return {};
+        }, true);
         progress(`  engine level: ${n} nodes in the kube-apiserver, the engine ready`);
 
-        const ups: number[] = [];
-        const insideUp: number[] = [];
-        const beforeNeighbors: number[] = [];
-        const afterNeighbors: number[] = [];
-        const floors: number[] = [];
         const direct: number[] = [];
         const directNeighbors: number[] = [];
+        const discovery: number[] = [];
         let routerInputs: Props | undefined;
         let neighborsInputs: Props | undefined;
         let neighborsConfigured = 0;
         for (let rep = 0; rep < reps; rep++) {
-            // The neighbors resource's own time inside the up, from the engine's events as they arrive.
-            let started = 0;
-            let finished = 0;
-            const onEvent = (e: EngineEvent) => {
-                if (e.resourcePreEvent?.metadata.type === NEIGHBORS_TYPE) started = performance.now();
-                if (e.resOutputsEvent?.metadata.type === NEIGHBORS_TYPE) finished = performance.now();
-            };
-            const t0 = performance.now();
-            const up = await timed(() => peering.stack.up({ onEvent }));
-            if (up.value.summary.result !== "succeeded") throw new Error(`pulumi up: ${up.value.summary.result}`);
-            ups.push(up.ms);
-            insideUp.push(finished - started);
-            beforeNeighbors.push(started - t0);
-            afterNeighbors.push(t0 + up.ms - finished);
+            peering.ups.push(await timedUp(peering.stack.stack, peering.clock, probeFile));
             neighborsConfigured = await device.neighbors();
-            if (!routerInputs || !neighborsInputs) {
-                const resources = ((await peering.stack.exportStack()).deployment?.resources ?? []) as Props[];
-                routerInputs = providerInputs(resources, ROUTER_TYPE);
-                neighborsInputs = providerInputs(resources, NEIGHBORS_TYPE);
+            if (!routerInputs || !neighborsInputs || !k8sInputs) {
+                const resources = ((await peering.stack.stack.exportStack()).deployment?.resources ?? []) as Props[];
+                routerInputs = recordedInputs(resources, (t) => t === ROUTER_TYPE, "router");
+                neighborsInputs = recordedInputs(resources, (t) => t === NEIGHBORS_TYPE, "neighbors");
+                adcArgs = { router: argsOf(routerInputs), neighbors: argsOf(neighborsInputs) };
+                k8sInputs = {
+                    filter: recordedInputs(resources, (t) => t.endsWith(":BGPFilter"), "BGPFilter"),
+                    peer: recordedInputs(resources, (t) => t.endsWith(":BGPPeer"), "BGPPeer"),
+                };
             }
-            await peering.stack.destroy();
+            await peering.stack.stack.destroy();
             if ((await device.neighbors()) !== 0) throw new Error("pulumi destroy left neighbors on the device");
+
+            // The component's discovery alone, as it reads the cluster for the runbook.
+            discovery.push(
+                (await timed(() => discoverCluster({ kubeconfig: kube.kubeconfig, calicoApi: "crd.projectcalico.org/v1", nodes: true, asn: true, ipPools: true, calicoRelease: true, bgpFilters: true }))).ms,
+            );
+
+            adcOnly.ups.push(await timedUp(adcOnly.stack.stack, adcOnly.clock, probeFile));
+            if ((await device.neighbors()) !== neighborsConfigured) throw new Error("the ADC resources alone configured other neighbors than the peering");
+            await adcOnly.stack.stack.destroy();
+
+            k8sOnly.ups.push(await timedUp(k8sOnly.stack.stack, k8sOnly.clock, probeFile));
+            await k8sOnly.stack.stack.destroy();
 
             const router = providers.adcBgpRouter;
             const neighbors = providers.adcBgpNeighbors;
@@ -143,20 +202,35 @@ export async function engineLevel(n: number, rtt: number, reps: number, progress
             await neighbors.delete!(apply.value.nb.id, apply.value.nb.outs);
             await router.delete!(apply.value.r.id, apply.value.r.outs);
 
-            floors.push((await timed(() => empty.stack.up())).ms);
-            progress(`  engine level, repetition ${rep + 1}/${reps}: up ${(up.ms / 1000).toFixed(1)} s, providers ${(apply.ms / 1000).toFixed(2)} s, empty up ${(floors[floors.length - 1] / 1000).toFixed(1)} s`);
+            empty.ups.push(await timedUp(empty.stack.stack, empty.clock, undefined));
+            const total = (p: Program) => s(p.ups[p.ups.length - 1]!.end - p.ups[p.ups.length - 1]!.start);
+            progress(
+                `  engine level, repetition ${rep + 1}/${reps}: up ${total(peering)} s, providers ${s(apply.ms)} s, ADC only ${total(adcOnly)} s, k8s only ${total(k8sOnly)} s, empty up ${total(empty)} s`,
+            );
         }
-        const up = median(ups);
-        const floor = median(floors);
+        const programs = [peering, adcOnly, k8sOnly, empty];
+        const up = medianOf(peering.ups.map((u) => u.end - u.start));
+        const floor = medianOf(empty.ups.map((u) => u.end - u.start));
+        const adc = medianOf(adcOnly.ups.map((u) => u.end - u.start));
+        const kubeOnly = medianOf(k8sOnly.ups.map((u) => u.end - u.start));
         const apply = median(direct);
-        const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+        const neighborsStep = (p: Program) =>
+            medianOf(p.ups.map((u) => {
+                const st = u.steps.find((x) => x.type === NEIGHBORS_TYPE);
+                return st?.end !== undefined ? st.end - st.start : NaN;
+            }));
         return [
-            `  pulumi up of CalicoAdcPeering, ${n} nodes (${neighborsConfigured} neighbors), RTT ${rtt} ms: ${s(up)}`,
-            `  the provider-level apply of the same router and neighbors: ${s(apply)}`,
+            `  pulumi up of CalicoAdcPeering, ${n} nodes (${neighborsConfigured} neighbors), RTT ${rtt} ms: ${s(up)} s`,
+            `  the provider-level apply of the same router and neighbors: ${s(apply)} s (the neighbors' create ${s(median(directNeighbors))} s)`,
             `  overhead: ${(up / apply).toFixed(1)}x the provider-level apply (target < 2x)`,
-            `  of which the engine's own floor (an up of an empty program): ${s(floor)}; above it: ${((up - floor) / apply).toFixed(1)}x`,
-            `  the neighbors resource inside the up (from its engine events): ${s(median(insideUp))}, against its provider-level create: ${s(median(directNeighbors))}`,
-            `  the up before the neighbors resource starts (engine, program, node discovery, router, BGPPeer): ${s(median(beforeNeighbors))}; after it ends: ${s(median(afterNeighbors))}`,
+            `  the same up of an empty program (the engine's floor): ${s(floor)} s; of the ADC resources alone: ${s(adc)} s; of the Kubernetes objects alone: ${s(kubeOnly)} s`,
+            `  the neighbors step inside the up: ${s(neighborsStep(peering))} s (ADC only: ${s(neighborsStep(adcOnly))} s); the component's discovery alone: ${s(medianOf(discovery))} s`,
+            "",
+            ...phaseTable(programs),
+            "",
+            ...stepTable(peering),
+            "",
+            ...stepTable(adcOnly),
         ];
     } finally {
         for (const c of cleanup.reverse()) await c().catch(() => undefined);
