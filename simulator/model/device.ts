@@ -227,6 +227,7 @@ export class Device {
             interfaceAddress: `${this.settings.interfaceAddress.address}/${this.settings.interfaceAddress.prefixLength}`,
             routeInstall: ROUTE_INSTALL_KINDS.filter((k) => this.zebos.routeInstall.has(k)),
             prefixLists: [...this.zebos.prefixLists].map(([name, entries]) => ({ name, entries: entries.map((e) => ({ ...e })) })),
+            ipv6PrefixLists: [...this.zebos.ipv6PrefixLists].map(([name, entries]) => ({ name, entries: entries.map((e) => ({ ...e })) })),
             bgp:
                 bgp && this.bgpEnabled
                     ? {

@@ -38,6 +38,8 @@ export interface RoutingConfig {
     readonly interfaceAddress: string;
     /** `ip prefix-list` entries by list name, in sequence order. */
     readonly prefixLists: readonly { readonly name: string; readonly entries: readonly RoutingPrefixListEntry[] }[];
+    /** `ipv6 prefix-list` entries by list name, in sequence order: a namespace apart from `prefixLists`. */
+    readonly ipv6PrefixLists: readonly { readonly name: string; readonly entries: readonly RoutingPrefixListEntry[] }[];
 }
 
 /** One prefix-list entry: routes inside `prefix` with a length from `ge` (or its own) to `le` (or `ge`'s host length, or its own). */
@@ -71,6 +73,9 @@ export interface BgpNeighborConfig {
     readonly maximumPrefix?: { readonly limit: number; readonly threshold?: number; readonly warningOnly: boolean };
     /** Activated in IPv6 unicast (`address-family ipv6` / `neighbor X activate`). */
     readonly ipv6Active?: boolean;
+    /** Names of the `ipv6 prefix-list`s applied to its IPv6 unicast routes (`neighbor X prefix-list NAME in|out` under `address-family ipv6`). */
+    readonly ipv6PrefixListIn?: string;
+    readonly ipv6PrefixListOut?: string;
 }
 
 /** BGP finite-state-machine states, as `show ip bgp summary` names them. */

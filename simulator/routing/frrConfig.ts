@@ -20,6 +20,9 @@
  * - A neighbor's `prefix-list` and `maximum-prefix` (router level in ZebOS) belong to FRR's IPv4
  *   address family; `ip prefix-list` lines are global in both, written as ZebOS stores them
  *   (`ge N le 32` kept as `ge N`, as Quagga and FRR do).
+ * - `ipv6 prefix-list` lines are global too, and written the same way; a neighbor's `prefix-list`
+ *   under ZebOS's `address-family ipv6` goes under FRR's `address-family ipv6 unicast`, after the
+ *   neighbor's `activate`.
  * - IPv6 unicast: a neighbor activated under ZebOS's `address-family ipv6` is activated under
  *   FRR's `address-family ipv6 unicast`; `ns route-install ipv6 bgp` lifts the same zebra filter
  *   for IPv6 (`ipv6 protocol bgp route-map <deny>`). IPv4 unicast activation of IPv6 neighbors
@@ -51,7 +54,7 @@ export interface FrrState {
     readonly routeInstallBlockedIpv6: boolean;
     /** True when the deny route-map the block relies on exists. */
     readonly denyMapPresent: boolean;
-    /** `ip prefix-list` lines, as FRR prints them. */
+    /** `ip prefix-list` and `ipv6 prefix-list` lines, as FRR prints them. */
     readonly prefixLists: readonly string[];
 }
 
@@ -70,9 +73,7 @@ export function desiredFrrState(config: RoutingConfig, options: TranslateOptions
     const routeInstallBlocked = !config.routeInstall.includes("bgp");
     const routeInstallBlockedIpv6 = !config.routeInstall.includes("ipv6 bgp");
     const denyMapPresent = routeInstallBlocked || routeInstallBlockedIpv6;
-    const prefixLists = config.prefixLists.flatMap((l) =>
-        l.entries.map((e) => `ip prefix-list ${l.name} seq ${e.seq} ${e.action} ${e.prefix}${e.ge !== undefined ? ` ge ${e.ge}` : ""}${e.le !== undefined ? ` le ${e.le}` : ""}`),
-    );
+    const prefixLists = [...prefixListLines("ip", config.prefixLists), ...prefixListLines("ipv6", config.ipv6PrefixLists)];
     const bgp = config.bgp;
     if (!bgp) return { bgp: null, routeInstallBlocked, routeInstallBlockedIpv6, denyMapPresent, prefixLists };
     const ownAddress = config.interfaceAddress.split("/")[0]!;
@@ -95,11 +96,19 @@ export function desiredFrrState(config: RoutingConfig, options: TranslateOptions
         if (n.prefixListOut !== undefined) ipv4.push(`neighbor ${n.address} prefix-list ${n.prefixListOut} out`);
         const m = n.maximumPrefix;
         if (n.ipv6Active === true) ipv6.push(`neighbor ${n.address} activate`);
+        if (n.ipv6PrefixListIn !== undefined) ipv6.push(`neighbor ${n.address} prefix-list ${n.ipv6PrefixListIn} in`);
+        if (n.ipv6PrefixListOut !== undefined) ipv6.push(`neighbor ${n.address} prefix-list ${n.ipv6PrefixListOut} out`);
         if (m !== undefined) ipv4.push(`neighbor ${n.address} maximum-prefix ${m.limit}${m.threshold !== undefined ? ` ${m.threshold}` : ""}${m.warningOnly ? " warning-only" : ""}`);
     }
     if (bgp.maxPaths.ebgp !== undefined) ipv4.push(`maximum-paths ${bgp.maxPaths.ebgp}`);
     if (bgp.maxPaths.ibgp !== undefined) ipv4.push(`maximum-paths ibgp ${bgp.maxPaths.ibgp}`);
     return { bgp: { asn: bgp.asn, router, ipv4, ipv6 }, routeInstallBlocked, routeInstallBlockedIpv6, denyMapPresent, prefixLists };
+}
+
+function prefixListLines(family: "ip" | "ipv6", lists: RoutingConfig["prefixLists"]): string[] {
+    return lists.flatMap((l) =>
+        l.entries.map((e) => `${family} prefix-list ${l.name} seq ${e.seq} ${e.action} ${e.prefix}${e.ge !== undefined ? ` ge ${e.ge}` : ""}${e.le !== undefined ? ` le ${e.le}` : ""}`),
+    );
 }
 
 /** Reads the engine-owned parts out of FRR's `show running-config`. */
@@ -126,7 +135,7 @@ export function parseFrrRunningConfig(text: string): FrrState {
                 routeInstallBlockedIpv6 = true;
             } else if (new RegExp(`^route-map ${NO_ROUTE_INSTALL_MAP} deny 10$`).test(line)) {
                 denyMapPresent = true;
-            } else if (line.startsWith("ip prefix-list ")) {
+            } else if (line.startsWith("ip prefix-list ") || line.startsWith("ipv6 prefix-list ")) {
                 prefixLists.push(line);
             }
             continue;

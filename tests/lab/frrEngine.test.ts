@@ -37,6 +37,7 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
             prefixListIn: fc.constantFrom("PODS-IN", "OTHER"),
             maximumPrefix: fc.record({ limit: fc.integer({ min: 1, max: 5000 }), warningOnly: fc.boolean() }),
             ipv6Active: fc.constant(true),
+            ipv6PrefixListIn: fc.constantFrom("PODS-IN", "OTHER6"),
         },
         { requiredKeys: ["address", "remoteAs"] },
     );
@@ -46,6 +47,22 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
             asn: fc.constantFrom(500, 501),
             neighbors: fc.uniqueArray(arbNeighbor, { selector: (n) => n.address, maxLength: 4 }),
             routeInstall: fc.subarray(["bgp", "ipv6 bgp"]),
+            lists6: fc.uniqueArray(
+                fc.record({
+                    name: fc.constantFrom("PODS-IN", "OTHER6"),
+                    entries: fc.uniqueArray(
+                        fc.record({
+                            seq: fc.constantFrom(5, 10),
+                            action: fc.constantFrom("permit" as const, "deny" as const),
+                            prefix: fc.constantFrom("fd00:10::/48", "fd00:dead::/48", "::/0"),
+                            ge: fc.option(fc.constant(122), { nil: undefined }),
+                            le: fc.option(fc.constant(124), { nil: undefined }),
+                        }),
+                        { selector: (e) => e.seq, minLength: 1, maxLength: 2 },
+                    ),
+                }),
+                { selector: (l) => l.name, maxLength: 2 },
+            ),
             ebgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
             ibgp: fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined }),
             redistribute: fc.subarray(["kernel", "static", "connected"]),
@@ -78,13 +95,21 @@ describe("lab: the FRR routing engine converges a real bgpd to each configuratio
                     .filter((e, i, all) => all.findIndex((o) => o.action === e.action && o.prefix === e.prefix && o.ge === e.ge && o.le === e.le) === i)
                     .map((e) => ({ seq: e.seq, action: e.action, prefix: e.prefix, ...(e.ge !== undefined ? { ge: e.ge } : {}), ...(e.le !== undefined ? { le: e.le } : {}) })),
             })),
+            ipv6PrefixLists: x.lists6.map((l) => ({
+                name: l.name,
+                entries: [...l.entries]
+                    .sort((a, b) => a.seq - b.seq)
+                    .filter((e, i, all) => all.findIndex((o) => o.action === e.action && o.prefix === e.prefix && o.ge === e.ge && o.le === e.le) === i)
+                    .map((e) => ({ seq: e.seq, action: e.action, prefix: e.prefix, ...(e.ge !== undefined ? { ge: e.ge } : {}), ...(e.le !== undefined ? { le: e.le } : {}) })),
+            })),
             bgp: x.running
                 ? {
                       asn: x.asn,
                       routerId: LAB_ADC_ADDRESS,
                       maxPaths: { ...(x.ebgp !== undefined ? { ebgp: x.ebgp } : {}), ...(x.ibgp !== undefined ? { ibgp: x.ibgp } : {}) },
                       redistribute: x.redistribute,
-                      neighbors: x.neighbors as BgpNeighborConfig[],
+                      // An IPv6 prefix list on a neighbor comes with its activation, as the package sends them.
+                      neighbors: x.neighbors.map(({ ipv6PrefixListIn, ...n }) => (n.ipv6Active === true && ipv6PrefixListIn !== undefined ? { ...n, ipv6PrefixListIn } : n)) as BgpNeighborConfig[],
                   }
                 : null,
         }));

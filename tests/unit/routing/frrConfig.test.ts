@@ -11,6 +11,7 @@ function config(neighbors: BgpNeighborConfig[], extra: Partial<RoutingConfig> = 
         interfaceAddress: "192.0.2.1/24",
         routeInstall: ["bgp", "ipv6 bgp"],
         prefixLists: [],
+        ipv6PrefixLists: [],
         bgp: { asn, routerId: "192.0.2.1", maxPaths: { ebgp: 8, ibgp: 8 }, redistribute: [], neighbors },
         ...extra,
     };
@@ -141,6 +142,49 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
         ]);
     });
 
+    it("carries an ipv6 prefix-list and its attachment under address-family ipv6 unicast, apart from an ip prefix-list of the same name", () => {
+        const entry = { seq: 5, action: "permit" as const, prefix: "fd00:10::/48", ge: 122 };
+        const desired = desiredFrrState(
+            config([neighbor("192.0.2.11", { prefixListIn: "PODS" }), neighbor("fd00::11", { ipv6Active: true, ipv6PrefixListIn: "PODS" })], {
+                prefixLists: [{ name: "PODS", entries: [{ seq: 5, action: "permit", prefix: "192.168.0.0/16", ge: 26 }] }],
+                ipv6PrefixLists: [{ name: "PODS", entries: [entry, { seq: 10, action: "deny", prefix: "::/0", le: 128 }] }],
+            }),
+        );
+        assert.deepEqual(desired.prefixLists, ["ip prefix-list PODS seq 5 permit 192.168.0.0/16 ge 26", "ipv6 prefix-list PODS seq 5 permit fd00:10::/48 ge 122", "ipv6 prefix-list PODS seq 10 deny ::/0 le 128"]);
+        assert.deepEqual(desired.bgp?.ipv6, ["neighbor fd00::11 activate", "neighbor fd00::11 prefix-list PODS in"]);
+        assert.ok(desired.bgp?.ipv4.includes("neighbor 192.0.2.11 prefix-list PODS in"));
+        assert.ok(!desired.bgp?.ipv4.some((l) => l.startsWith("neighbor fd00::11 prefix-list")), "at router level it would filter the IPv4 routes");
+        const lines = frrCommands(parseFrrRunningConfig("!\nend\n"), desired);
+        assert.ok(lines.indexOf("ipv6 prefix-list PODS seq 5 permit fd00:10::/48 ge 122") < lines.indexOf("router bgp 500"), "the list exists before a neighbor names it");
+        const af6 = lines.indexOf("address-family ipv6 unicast");
+        assert.deepEqual(lines.slice(af6, af6 + 4), ["address-family ipv6 unicast", "neighbor fd00::11 activate", "neighbor fd00::11 prefix-list PODS in", "exit-address-family"]);
+        // What FRR prints back reads as the same state: nothing left to send.
+        const printed = [
+            "ip prefix-list PODS seq 5 permit 192.168.0.0/16 ge 26",
+            "ipv6 prefix-list PODS seq 5 permit fd00:10::/48 ge 122",
+            "ipv6 prefix-list PODS seq 10 deny ::/0 le 128",
+            "!",
+            "router bgp 500",
+            ...desired.bgp!.router.map((l) => ` ${l}`),
+            " !",
+            " address-family ipv4 unicast",
+            ...desired.bgp!.ipv4.map((l) => `  ${l}`),
+            " exit-address-family",
+            " !",
+            " address-family ipv6 unicast",
+            ...desired.bgp!.ipv6.map((l) => `  ${l}`),
+            " exit-address-family",
+            "exit",
+        ].join("\n");
+        assert.deepEqual(frrCommands(parseFrrRunningConfig(printed), desired), []);
+        // Dropping the IPv6 filter removes both its lines and the attachment, the IPv4 list stays.
+        const without = desiredFrrState(config([neighbor("192.0.2.11", { prefixListIn: "PODS" }), neighbor("fd00::11", { ipv6Active: true })], { prefixLists: [{ name: "PODS", entries: [{ seq: 5, action: "permit", prefix: "192.168.0.0/16", ge: 26 }] }] }));
+        const removal = frrCommands(parseFrrRunningConfig(printed), without);
+        assert.ok(removal.includes("no ipv6 prefix-list PODS seq 5 permit fd00:10::/48 ge 122"), removal.join("\n"));
+        assert.ok(removal.includes("no neighbor fd00::11 prefix-list PODS in"), removal.join("\n"));
+        assert.ok(!removal.some((l) => l.startsWith("no ip prefix-list")), removal.join("\n"));
+    });
+
     it("removes a neighbor with one line, changes a setting in place, and drops what is no longer wanted", () => {
         const current = parseFrrRunningConfig(FRR_RUNNING);
         const desired = desiredFrrState(
@@ -173,7 +217,7 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
         const current = parseFrrRunningConfig(FRR_RUNNING);
         const moved = frrCommands(current, desiredFrrState(config([neighbor("192.0.2.11")], {}, 501)));
         assert.deepEqual(moved.slice(0, 5), ["configure terminal", `no ip protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "no router bgp 500", "router bgp 501", "neighbor 192.0.2.11 remote-as 64512"]);
-        assert.deepEqual(frrCommands(current, desiredFrrState({ interfaceAddress: "192.0.2.1/24", routeInstall: [], prefixLists: [], bgp: null })), ["configure terminal", `ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "no router bgp 500", "end"]);
+        assert.deepEqual(frrCommands(current, desiredFrrState({ interfaceAddress: "192.0.2.1/24", routeInstall: [], prefixLists: [], ipv6PrefixLists: [], bgp: null })), ["configure terminal", `ipv6 protocol bgp route-map ${NO_ROUTE_INSTALL_MAP}`, "no router bgp 500", "end"]);
     });
 
     it("sends nothing once FRR runs the desired configuration, whatever that configuration is", () => {
@@ -202,6 +246,7 @@ describe("simulator routing: NetScaler BGP configuration → FRR", () => {
                 const toConfig = (x: typeof a): RoutingConfig => ({
                     interfaceAddress: "192.0.2.1/24",
                     prefixLists: [],
+                    ipv6PrefixLists: [],
                     routeInstall: x.routeInstall,
                     bgp: {
                         asn: x.asn,

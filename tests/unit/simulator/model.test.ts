@@ -88,6 +88,7 @@ describe("simulator device model", () => {
             interfaceAddress: "10.102.33.208/24",
             routeInstall: [],
             prefixLists: [],
+            ipv6PrefixLists: [],
             bgp: { asn: 500, routerId: "10.102.33.208", maxPaths: { ebgp: 8, ibgp: 8 }, redistribute: [], neighbors: [{ address: "10.0.0.1", remoteAs: 7, password: "x" }] },
         });
         const count = applied.length;
@@ -100,7 +101,7 @@ describe("simulator device model", () => {
     it("reports sessions of configured neighbors only, default Active, overrides kept across re-creation", async () => {
         let t = 0;
         const engine = new InMemoryRoutingEngine({ now: () => t });
-        const bgp = (neighbors: string[]): RoutingConfig => ({ interfaceAddress: "10.0.0.100/24", routeInstall: [], prefixLists: [], bgp: { asn: 1, routerId: "10.0.0.100", maxPaths: {}, redistribute: [], neighbors: neighbors.map((address) => ({ address, remoteAs: 2 })) } });
+        const bgp = (neighbors: string[]): RoutingConfig => ({ interfaceAddress: "10.0.0.100/24", routeInstall: [], prefixLists: [], ipv6PrefixLists: [], bgp: { asn: 1, routerId: "10.0.0.100", maxPaths: {}, redistribute: [], neighbors: neighbors.map((address) => ({ address, remoteAs: 2 })) } });
         await engine.apply(bgp(["10.0.0.1", "10.0.0.2"]));
         engine.setSession("10.0.0.1", { state: "Established", routes: ["10.244.0.0/26"] });
         engine.setSession("10.0.0.9", { state: "Established", prefixes: 2 });
@@ -115,7 +116,7 @@ describe("simulator device model", () => {
         assert.equal((await engine.sessions())[0]!.upDownSeconds, 0, "uptime restarts when the neighbor is (re)configured");
         engine.clearSession("10.0.0.9");
         assert.equal((await engine.sessions())[0]!.state, "Active");
-        await engine.apply({ interfaceAddress: "10.0.0.100/24", routeInstall: [], prefixLists: [], bgp: null });
+        await engine.apply({ interfaceAddress: "10.0.0.100/24", routeInstall: [], prefixLists: [], ipv6PrefixLists: [], bgp: null });
         assert.deepEqual(await engine.sessions(), []);
         const idle = new InMemoryRoutingEngine({ defaultState: "Idle" });
         await idle.apply(bgp(["10.0.0.1"]));
