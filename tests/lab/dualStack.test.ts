@@ -4,8 +4,9 @@
  * confd renders it, the IPv6 one; bird6 runs beside bird), its router and its IPv4 and IPv6
  * neighbors made by the package's providers over SSH against the simulator, whose routing runs on
  * FRR in the ADC's namespace. Sessions on both ends, the IPv6 blocks in FRR's and the kernel's
- * tables via each node's IPv6 address, TCP to an IPv6 pod address, a block moving between nodes
- * and a node leaving.
+ * tables via each node's IPv6 address, the prefix filter's `ipv6 prefix-list` on FRR keeping a route
+ * outside the IPv6 pool out, TCP to an IPv6 pod address, a block moving between nodes and a node
+ * leaving.
  */
 import { strict as assert } from "node:assert";
 import type * as pulumi from "@pulumi/pulumi";
@@ -16,7 +17,8 @@ import { parseBgpSummary } from "../../provider/core/parseShowOutputs";
 import type { BgpPeerSpec } from "./support/calicoBird";
 import { runIn, waitFor } from "./support/exec";
 import { recordFigure } from "./support/figures";
-import { Lab, LAB_ADC_ADDRESS, LAB_ADC_ADDRESS6, type LabNode } from "./support/lab";
+import { globalProtocolName } from "./support/calicoBird";
+import { Lab, LAB_ADC_ADDRESS, LAB_ADC_ADDRESS6, LAB_POOL6, type LabNode } from "./support/lab";
 import { planLabPeering } from "./support/labPlan";
 import { LAB_PASSWORD, LAB_USER, startLabSimulator, type LabSimulator } from "./support/labSimulator";
 import { assertLabPrerequisites } from "./support/prerequisites";
@@ -139,9 +141,8 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
     /** The component's plan for the lab's nodes as they are now, peering over both families. */
     function dualStackPlan(): PeeringPlan {
         return planLabPeering(lab, {
-            // The ADC's prefix list holds IPv4 prefixes only: a dual-stack peering runs without it, knowingly.
             adc: { ipv6PeerAddress: LAB_ADC_ADDRESS6 },
-            routeSafety: { calicoRelease: { value: "v3.31.7", source: "calicoVersion" }, prefixFilter: false },
+            routeSafety: { calicoRelease: { value: "v3.31.7", source: "calicoVersion" } },
         });
     }
 
@@ -202,7 +203,7 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
             lab.nodes.map((x) => [v6(x).address, CLUSTER_ASN, "Established", v6(x).blocks.length]),
             "show bgp ipv6 summary: each node's IPv6 address, its blocks as prefixes",
         );
-        assert.match(await lab.adc.router.vtysh(["show running-config"]), new RegExp(`address-family ipv6 unicast\\n(  neighbor \\S+ activate\\n){3}`));
+        assert.match(await lab.adc.router.vtysh(["show running-config"]), new RegExp(`address-family ipv6 unicast\\n(  neighbor (\\S+) activate\\n  neighbor \\2 prefix-list ${plan.neighbors.prefixFilter!.name} in\\n){3}`));
         assert.deepEqual(await adc.engine.drift(), [], "FRR runs exactly what the simulator's running config says");
     });
 
@@ -221,6 +222,35 @@ describe("lab: dual stack — IPv6 sessions between bird6 (as calico-node) and F
         const s4 = await startPodServer(node.ns, pod4, 8080, "hello over IPv4");
         servers.push(s4);
         assert.equal(await tcpRequest(lab.adc.ns, pod4, 8080), "hello over IPv4");
+    });
+
+    it("the prefix filter on FRR: a /64 outside the IPv6 pool that a node's bird6 exports is never installed, while an extra /122 inside the pool it exports with it is, and every node's blocks stay", async () => {
+        const filter = plan.neighbors.prefixFilter;
+        assert.ok(filter && filter.entries.some((e) => e.prefix === LAB_POOL6), `the plan filters IPv6 by default: ${JSON.stringify(filter)}`);
+        const frrConfig = await lab.adc.router.vtysh(["show running-config"]);
+        assert.match(frrConfig, new RegExp(`^ipv6 prefix-list ${filter.name} seq \\d+ permit ${LAB_POOL6.replace(/\//, "\\/")}`, "m"), frrConfig);
+        for (const x of lab.nodes) assert.ok(frrConfig.includes(`address-family ipv6 unicast\n`) && new RegExp(`^  neighbor ${v6(x).address} prefix-list ${filter.name} in$`, "m").test(frrConfig), `${x.name}: attached under address-family ipv6 unicast:\n${frrConfig}`);
+
+        const node = lab.nodes[0]!;
+        const outside = "fd00:dead:0:1::/64";
+        // Inside the pool but no node's block: admitted, and sent in the same export as the /64,
+        // so once it is in FRR's table the /64 has reached FRR too.
+        const inside = "fd00:10:244:ff::/122";
+        await v6(node).bird.advertiseRogue([outside, inside]);
+        try {
+            const exported = await v6(node).bird.birdc(`show route export ${globalProtocolName(LAB_ADC_ADDRESS6)}`);
+            for (const r of [outside, inside]) assert.ok(exported.includes(r), `${node.name}'s bird6 exports ${r} to the ADC:\n${exported}`);
+            await waitFor(`${inside} via ${node.name}`, async () => ((await frrRoutes6()).some(([p, via]) => p === inside && via === v6(node).address) ? true : undefined), { timeoutMs: CONVERGE_MS });
+            const bgp6 = await lab.adc.router.vtysh(["show bgp ipv6 unicast"]);
+            assert.ok(!bgp6.includes("fd00:dead:"), `FRR's BGP table has no ${outside}:\n${bgp6}`);
+            assert.ok(!(await frrRoutes6()).some(([p]) => p === outside));
+            assert.ok(!(await kernelRoutes6()).some(([p]) => p === outside), "nor the ADC's kernel");
+            assert.deepEqual((await kernelRoutes6()).filter(([p]) => p !== inside), expectedRoutes6(), "every node's blocks stay installed");
+            assert.equal((await adcSessions6()).find((s) => s.address === v6(node).address)?.state, "Established", "the filter refuses routes, not the session");
+        } finally {
+            await v6(node).bird.advertiseRogue([]);
+        }
+        await waitFor(`${inside} withdrawn`, async () => (JSON.stringify(await frrRoutes6()) === JSON.stringify(expectedRoutes6()) ? true : undefined), { timeoutMs: CONVERGE_MS });
     });
 
     it("routeInstallIpv6 false: the IPv6 routes stay in BGP but leave the kernel and the forwarding path; IPv4 keeps its routes; true again restores them", async () => {

@@ -105,7 +105,7 @@ describe("lab: route safety (the ADC's prefix filter and limit, the default next
         const sent = await up({});
         assert.equal(sent[0], `ip prefix-list ${LIST} seq 5 permit ${LAB_POOL} ge 26`, "the list first, before anything names it");
         assert.ok(sent.includes(`neighbor ${rogue.address} prefix-list ${LIST} in`), sent.join("\n"));
-        assert.deepEqual(state.outs.filterOwned, { lists: [LIST], limits: lab.nodes.map((n) => n.address).sort() });
+        assert.deepEqual(state.outs.filterOwned, { lists: [LIST], ipv6Lists: [], limits: lab.nodes.map((n) => n.address).sort() });
         await waitFor("only the pod blocks installed", async () => (JSON.stringify(prefixesOf(await installed())) === JSON.stringify(allBlocks()) ? true : undefined), {
             timeoutMs: 30_000,
             describe: () => lastSeen,

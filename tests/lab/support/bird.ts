@@ -50,11 +50,10 @@ export class BirdNode {
     }
 
     static writeConfig(dir: string, input: BirdRenderInput, rogueRoutes: readonly string[] = [], family: AddressFamily = "ipv4"): void {
-        if (family === "ipv6" && rogueRoutes.length > 0) throw new Error("rogue routes are only rendered into bird.cfg (IPv4)");
         const files =
             family === "ipv4"
                 ? renderCalicoBird(input, { dropTunnelAttribute: true, logFile: path.join(dir, "bird.log"), rogueRoutes })
-                : renderCalicoBird6(input, { logFile: path.join(dir, "bird6.log") });
+                : renderCalicoBird6(input, { logFile: path.join(dir, "bird6.log"), rogueRoutes });
         for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
     }
 

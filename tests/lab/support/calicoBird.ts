@@ -738,6 +738,21 @@ export function blockKey(cidr: string): string {
 // ---------------------------------------------------------------------------------------------
 // Lab adaptation
 
+/**
+ * Adds `rogue` to a node's aggr and ipam files (bird's or bird6's, which share the shapes): a
+ * static protocol holding them and an accept at the top of the export filter.
+ */
+export function withRogueRoutes(aggr: string, ipam: string, rogue: readonly string[]): { aggr: string; ipam: string } {
+    if (rogue.length === 0) return { aggr, ipam };
+    const head = "function calico_export_to_bgp_peers(bool internal_peer) {";
+    if (!ipam.includes(head)) throw new Error("the ipam file has no calico_export_to_bgp_peers to add the rogue routes to");
+    return {
+        aggr: aggr + ["", "# LAB: a misconfigured or compromised node; calico-node never exports these.", "protocol static rogue {", ...rogue.map((r) => `   route ${r} blackhole;`), "}", ""].join("\n"),
+        // To the ADC only: mesh peers would pass them on, and the test wants one node misbehaving.
+        ipam: ipam.replace(head, [head, ...rogue.map((r) => `  if ( net = ${r} ) then { if (internal_peer) then reject; accept; }  # LAB: rogue route`)].join("\n")),
+    };
+}
+
 function adaptForLab(files: BirdConfigFiles, lab: LabAdaptation): BirdConfigFiles {
     if (lab.dropTunnelAttribute && files["bird_ipam.cfg"].includes("bgp_next_hop ~")) {
         // CrossSubnet puts the assignment alone in an if/else arm; removing it would leave an empty arm.
@@ -754,16 +769,7 @@ function adaptForLab(files: BirdConfigFiles, lab: LabAdaptation): BirdConfigFile
             return rest.trim() === "" ? `${indent}${note}` : `${rest}  ${note}`;
         })
         .join("\n");
-    let aggr = files["bird_aggr.cfg"];
-    let ipamRogue = ipam;
-    const rogue = lab.rogueRoutes ?? [];
-    if (rogue.length > 0) {
-        aggr += ["", "# LAB: a misconfigured or compromised node; calico-node never exports these.", "protocol static rogue {", ...rogue.map((r) => `   route ${r} blackhole;`), "}", ""].join("\n");
-        const head = "function calico_export_to_bgp_peers(bool internal_peer) {";
-        if (!ipamRogue.includes(head)) throw new Error("bird_ipam.cfg has no calico_export_to_bgp_peers to add the rogue routes to");
-        // To the ADC only: mesh peers would pass them on, and the test wants one node misbehaving.
-        ipamRogue = ipamRogue.replace(head, [head, ...rogue.map((r) => `  if ( net = ${r} ) then { if (internal_peer) then reject; accept; }  # LAB: rogue route`)].join("\n"));
-    }
+    const { aggr, ipam: ipamRogue } = withRogueRoutes(files["bird_aggr.cfg"], ipam, lab.rogueRoutes ?? []);
     let bird = files["bird.cfg"];
     if (lab.logFile) {
         bird = `# LAB: log to a file so a failed run can be diagnosed (calico-node logs to stderr).\nlog "${lab.logFile}" all;\n\n${bird}`;

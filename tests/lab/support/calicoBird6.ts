@@ -30,6 +30,7 @@ import {
     type BirdRenderInput,
     type CalicoNodeFacts,
     type Context,
+    withRogueRoutes,
 } from "./calicoBird";
 
 export interface Bird6ConfigFiles {
@@ -38,9 +39,11 @@ export interface Bird6ConfigFiles {
     "bird6_aggr.cfg": string;
 }
 
-/** Where the lab differs from a real node (as `LabAdaptation` for bird.cfg): a log file to diagnose a failed run. */
+/** Where the lab differs from a real node (as `LabAdaptation` for bird.cfg): a log file to diagnose a failed run, rogue routes. */
 export interface Lab6Adaptation {
     logFile?: string;
+    /** IPv6 routes a misconfigured or compromised node advertises to its global peers although calico-node never would. */
+    rogueRoutes?: readonly string[];
 }
 
 /** Renders the three bird6 files for `input.node`. Throws on input this renderer does not cover. */
@@ -49,7 +52,8 @@ export function renderCalicoBird6(input: BirdRenderInput, lab?: Lab6Adaptation):
     const ctx = context(input, "ipv6");
     let bird6 = bird6Cfg(ctx);
     if (lab?.logFile) bird6 = `# LAB: log to a file so a failed run can be diagnosed (calico-node logs to stderr).\nlog "${lab.logFile}" all;\n\n${bird6}`;
-    return { "bird6.cfg": bird6, "bird6_ipam.cfg": ipam6Cfg(ctx), "bird6_aggr.cfg": aggr6Cfg(ctx) };
+    const { aggr, ipam } = withRogueRoutes(aggr6Cfg(ctx), ipam6Cfg(ctx), lab?.rogueRoutes ?? []);
+    return { "bird6.cfg": bird6, "bird6_ipam.cfg": ipam, "bird6_aggr.cfg": aggr };
 }
 
 /** BIRD protocol name calico-node gives an IPv6 mesh peer: `Mesh_2001__102`. */
