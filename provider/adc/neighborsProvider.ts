@@ -211,7 +211,8 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
               })
             : Promise.resolve();
         try {
-            if (readBack) after = observation(host, readBack);
+            // The read that settles an add replaces this one below: parsing thousands of neighbors for it is wasted.
+            if (readBack && !settle) after = observation(host, readBack);
         } finally {
             await saving;
         }
