@@ -66,6 +66,13 @@ function firstLine(e: unknown): string {
     return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
 }
 
+/** What {@link onPrimary} did: `work`'s result, the secondary's check (null for one node), and the host `work` ran on. */
+export interface OnPrimary<T> {
+    readonly result: T;
+    readonly secondary: SecondaryReport | null;
+    readonly host: string;
+}
+
 /**
  * Runs `work` on the primary (on the only node, when the connection is not a pair) and, for a
  * pair, `readSecondary` on the other node afterwards. `locked` takes the device's lock around
@@ -77,9 +84,9 @@ export async function onPrimary<T>(
     locked: boolean,
     work: (session: AdcSession, node: AdcConnection) => Promise<T>,
     readSecondary?: (secondary: AdcSession, result: T) => Promise<readonly string[]>,
-): Promise<{ readonly result: T; readonly secondary: SecondaryReport | null }> {
+): Promise<OnPrimary<T>> {
     const run = async () => {
-        if (connection.pair === undefined) return { result: await withAdcSession(connection, (s) => work(s, connection)), secondary: null };
+        if (connection.pair === undefined) return { result: await withAdcSession(connection, (s) => work(s, connection)), secondary: null, host: connection.host };
         return onPairPrimary(connection, work, readSecondary);
     };
     return locked ? withDeviceLock(connection, run) : run();
@@ -89,7 +96,7 @@ async function onPairPrimary<T>(
     connection: AdcConnection,
     work: (session: AdcSession, node: AdcConnection) => Promise<T>,
     readSecondary: ((secondary: AdcSession, result: T) => Promise<readonly string[]>) | undefined,
-): Promise<{ readonly result: T; readonly secondary: SecondaryReport | null }> {
+): Promise<OnPrimary<T>> {
     const nodes = [nodeConnection(connection, 0), nodeConnection(connection, 1)] as const;
     const sessions: NetScalerSession[] = [];
     try {
@@ -111,10 +118,11 @@ async function onPairPrimary<T>(
         const other = primary === 0 ? 1 : 0;
         const result = await work(reached[primary]!, nodes[primary]);
         await closeSession(reached[primary]!);
-        if (readSecondary === undefined) return { result, secondary: null };
+        const host = nodes[primary].host;
+        if (readSecondary === undefined) return { result, secondary: null, host };
         const held = opened[other]!;
         const differences = await checkSecondary(held.status === "fulfilled" ? held.value : held.reason, (s) => readSecondary(s, result));
-        return { result, secondary: { host: nodes[other].host, port: nodes[other].port, differences } };
+        return { result, secondary: { host: nodes[other].host, port: nodes[other].port, differences }, host };
     } finally {
         for (const s of sessions) await closeSession(s);
     }
@@ -201,16 +209,8 @@ export async function applyOnPrimary<T extends object>(
     work: (session: AdcSession, node: AdcConnection) => Promise<T>,
     readSecondary: (secondary: AdcSession, result: T) => Promise<readonly string[]>,
 ): Promise<T> {
-    let primaryHost = connection.host;
-    const done = await onPrimary(
-        connection,
-        true,
-        (session, node) => {
-            primaryHost = node.host;
-            return work(session, node);
-        },
-        readSecondary,
-    );
+    const done = await onPrimary(connection, true, work, readSecondary);
+    const primaryHost = done.host;
     const outs = withSecondary(done.result, done.secondary);
     const failed = secondaryDifference(connection, primaryHost, done.secondary);
     if (failed) throw partialFailure(failed, id, { ...outs } as Record<string, unknown>, inputs, AFTER_SECONDARY_DIFFERENCE);
@@ -274,16 +274,8 @@ export async function readOnPrimary<O extends object, R extends { readonly outs:
     work: (session: AdcSession) => Promise<R>,
     readSecondary: (secondary: AdcSession) => Promise<readonly string[]>,
 ): Promise<R> {
-    let primaryHost = connection.host;
-    const done = await onPrimary(
-        connection,
-        false,
-        (session, node) => {
-            primaryHost = node.host;
-            return work(session);
-        },
-        readSecondary,
-    );
+    const done = await onPrimary(connection, false, (session) => work(session), readSecondary);
+    const primaryHost = done.host;
     if (done.secondary !== null && done.secondary.differences.length > 0) {
         const { message, fix } = differenceMessage(primaryHost, done.secondary, "held by");
         log(primaryHost, `warning: ${message}\n  fix: ${fix}`);
