@@ -259,16 +259,24 @@ export function neighborFilter(n: RunningNeighbor): { prefixListIn: string | nul
     return { prefixListIn, maximumPrefix };
 }
 
-/** An IPv6 neighbor's inbound list, from its `neighbor X prefix-list NAME in` in the IPv6 unicast section. */
+/** Each router's IPv6 section attachments, read once: the planners ask for them neighbor by neighbor, in loops over neighbors. */
+const sectionListsIn = new WeakMap<BgpRouter, ReadonlyMap<IpAddress, string>>();
+
+/** An IPv6 neighbor's inbound list, from its `neighbor X prefix-list NAME in` in the IPv6 unicast section (the last one wins, as on the device). */
 export function sectionPrefixListIn(router: BgpRouter, address: IpAddress): string | null {
-    let name: string | null = null;
-    for (const line of router.ipv6.otherLines) {
-        const m = /^neighbor (\S+) prefix-list (\S+) in$/.exec(line);
-        if (!m) continue;
-        const a = parseIpAddress(m[1]);
-        if (a.ok && a.value === address) name = m[2]!;
+    let lists = sectionListsIn.get(router);
+    if (lists === undefined) {
+        const read = new Map<IpAddress, string>();
+        for (const line of router.ipv6.otherLines) {
+            const m = /^neighbor (\S+) prefix-list (\S+) in$/.exec(line);
+            if (!m) continue;
+            const a = parseIpAddress(m[1]);
+            if (a.ok) read.set(a.value, m[2]!);
+        }
+        sectionListsIn.set(router, read);
+        lists = read;
     }
-    return name;
+    return lists.get(address) ?? null;
 }
 
 /** The inbound list that filters a neighbor's routes of its own family: router level for IPv4, the IPv6 section for IPv6. */
