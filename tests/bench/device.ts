@@ -63,6 +63,11 @@ export class BenchDevice {
         return this.ask({ cmd: "neighbors" });
     }
 
+    /** The device's `show running-config`, as vtysh prints it. */
+    runningConfig(): Promise<string> {
+        return this.ask({ cmd: "running-config" });
+    }
+
     close(): Promise<void> {
         return this.ask({ cmd: "close" });
     }

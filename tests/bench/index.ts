@@ -57,7 +57,10 @@ async function main(): Promise<void> {
         `simulator in its own process: network delay of RTT/2 each way, session cap ${SESSION_CAP} (past it: connection refused), input buffer ${INPUT_BUFFER_BYTES} bytes; saving on.`,
     );
     if (SECTIONS.has("table")) {
-        console.log("bound: one login, one read exchange, the lines as a window of the input buffer with the verify read behind them, one save exchange (tests/bench/lowerBound.ts).");
+        console.log(
+            "bound: one login, one read exchange, the package's own lines for the same end state (each neighbor's remote-as and its ownership mark, `description pca:<token>`, from provider/core's renderer) as a window of the input buffer with the verify read behind them, one save exchange (tests/bench/lowerBound.ts); checked once per N: the device's running-config after create is the package's, tokens aside.",
+        );
+        console.log("w/o mark: the same bound for create and update +1 without the mark's description lines (the remote-as lines alone).");
         console.log("DIY: one @pulumi/command-style SSH login per neighbor running its script, 1 / 10 / unbounded (Pulumi's default --parallel) at a time (tests/bench/baseline.ts).");
         console.log(`medians of ${REPS} interleaved repetitions; 'reps' counts package/DIY 10/DIY serial runs. ${QUICK ? "" : `${DIY_LIMITS}.`}\n`);
         const device = await BenchDevice.start();

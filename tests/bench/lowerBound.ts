@@ -3,7 +3,8 @@
  * (the running config and the sessions, in one exchange); the configuration lines as a sliding
  * window of at most the device's input buffer, with the verify read behind them; the save in
  * one exchange. Nothing is parsed: answers are only counted, so what it costs is the network,
- * SSH and the device.
+ * SSH and the device. The caller gives the lines: for the bench, the package's own for the same
+ * end state (`addLines` in `sequence.ts`), so the bound writes no less than the package must.
  */
 import { openRawShell, PromptCounter, type RawTarget } from "./rawSsh";
 

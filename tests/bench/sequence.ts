@@ -3,8 +3,13 @@
  * delete) by one implementation against the bench's simulator process, with what each
  * operation cost: wall time, the client's CPU, and the device's counters.
  */
+import { randomBytes } from "crypto";
 import { performance } from "perf_hooks";
 import { providers } from "../../provider/adc/providers";
+import { marked, type MarkToken } from "../../provider/core/marks";
+import type { Neighbor } from "../../provider/core/model";
+import { renderNeighborsWithFilter } from "../../provider/core/prefixFilter";
+import type { Asn, IpAddress } from "../../provider/core/values";
 import { NETSCALER } from "../../provider/device/platform";
 import type { SimulatorCounters } from "../../simulator";
 import { baseline, BaselineFailure } from "./baseline";
@@ -13,10 +18,14 @@ import { lowerBound } from "./lowerBound";
 
 export const OPS = ["create", "update +1", "no-change update", "read", "delete"] as const;
 export type Op = (typeof OPS)[number];
-export const IMPLS = ["package", "bound", "DIY serial", "DIY 10", "DIY unbounded"] as const;
+export const IMPLS = ["package", "bound", "bound w/o mark", "DIY serial", "DIY 10", "DIY unbounded"] as const;
 export type Impl = (typeof IMPLS)[number];
 /** The do-it-yourself baselines: how many Commands Pulumi runs at a time. */
-export const PARALLEL: Record<Exclude<Impl, "package" | "bound">, number> = { "DIY serial": 1, "DIY 10": 10, "DIY unbounded": Number.POSITIVE_INFINITY };
+export const PARALLEL = { "DIY serial": 1, "DIY 10": 10, "DIY unbounded": Number.POSITIVE_INFINITY } as const;
+export type DiyImpl = keyof typeof PARALLEL;
+export const isDiy = (impl: Impl): impl is DiyImpl => impl in PARALLEL;
+/** The operations the bound without the mark's lines runs (it differs from the bound only where neighbors are added). */
+export const UNMARKED_OPS: readonly Op[] = ["create", "update +1"];
 
 export interface Sample {
     readonly ms: number;
@@ -31,8 +40,20 @@ export interface Sample {
 }
 
 export const address = (i: number): string => `10.${100 + Math.floor(i / 65536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
-const addLine = (i: number): string => `neighbor ${address(i)} remote-as 64512`;
+const ASN = 500 as Asn;
+const REMOTE_ASN = 64512 as Asn;
 const removeLine = (i: number): string => `no neighbor ${address(i)}`;
+
+/**
+ * The lines the package sends to add these neighbors, from its own renderer: with a token, each
+ * neighbor's `remote-as` and its ownership mark (`description pca:<token>`, the bench's inputs
+ * give no description of their own); without, the `remote-as` alone.
+ */
+export function addLines(indices: readonly number[], token: MarkToken | null): string[] {
+    const neighbors = indices.map((i): Neighbor => ({ address: address(i) as IpAddress, remoteAsn: REMOTE_ASN, description: null, password: null, updateSource: null, ebgpMultihop: null }));
+    const changes = neighbors.map((n) => ({ op: "add-neighbor" as const, asn: ASN, neighbor: token === null ? n : marked(token, n) }));
+    return renderNeighborsWithFilter(changes, []).map((l) => l.text);
+}
 
 async function measure(device: BenchDevice, fn: () => Promise<unknown>): Promise<Sample> {
     await device.reset();
@@ -54,8 +75,11 @@ async function measure(device: BenchDevice, fn: () => Promise<unknown>): Promise
 
 const NONE: Sample = { ms: 0, connections: 0, roundTrips: 0, lines: 0, cpuMs: 0, refused: 0, failed: 0 };
 
+/** Called after an implementation's create, outside what is measured (the bench compares what the device holds). */
+export type AfterCreate = (impl: Impl) => Promise<void>;
+
 /** One operation sequence (create N, update +1, no-change, read, delete) by one implementation. */
-export async function sequence(device: BenchDevice, impl: Impl, n: number): Promise<Map<Op, Sample>> {
+export async function sequence(device: BenchDevice, impl: Impl, n: number, afterCreate: AfterCreate = async () => {}): Promise<Map<Op, Sample>> {
     const out = new Map<Op, Sample>();
     const target = { host: device.host, port: device.port, password: "nsroot" };
     const all = Array.from({ length: n + 1 }, (_, i) => i);
@@ -74,22 +98,34 @@ export async function sequence(device: BenchDevice, impl: Impl, n: number): Prom
         const big = await inputsFor(n + 1);
         let created!: Awaited<ReturnType<NonNullable<typeof p.create>>>;
         out.set("create", await measure(device, async () => (created = await p.create(small))));
+        await afterCreate(impl);
         let grown!: Awaited<ReturnType<NonNullable<typeof p.update>>>;
         out.set("update +1", await measure(device, async () => (grown = await p.update!(created.id, created.outs, big))));
         out.set("no-change update", await measure(device, () => p.update!(created.id, grown.outs!, big)));
         out.set("read", await measure(device, () => p.read!(created.id, grown.outs!)));
         out.set("delete", await measure(device, () => p.delete!(created.id, grown.outs!)));
-    } else if (impl === "bound") {
+    } else if (impl === "bound" || impl === "bound w/o mark") {
         const w = NETSCALER.inputBufferBytes;
-        out.set("create", await measure(device, () => lowerBound(target, all.slice(0, n).map(addLine), w, { verify: true })));
-        out.set("update +1", await measure(device, () => lowerBound(target, [addLine(n)], w, { verify: true })));
-        out.set("no-change update", await measure(device, () => lowerBound(target, [], w, { verify: true })));
-        out.set("read", await measure(device, () => lowerBound(target, [], w, { verify: true })));
-        out.set("delete", await measure(device, () => lowerBound(target, all.map(removeLine), w, { verify: false })));
+        // A token drawn as the package draws its resource's, so the mark's lines are as long.
+        const token = impl === "bound" ? (randomBytes(4).toString("hex") as MarkToken) : null;
+        const create = addLines(all.slice(0, n), token);
+        const grow = addLines([n], token);
+        out.set("create", await measure(device, () => lowerBound(target, create, w, { verify: true })));
+        await afterCreate(impl);
+        out.set("update +1", await measure(device, () => lowerBound(target, grow, w, { verify: true })));
+        if (impl === "bound") {
+            out.set("no-change update", await measure(device, () => lowerBound(target, [], w, { verify: true })));
+            out.set("read", await measure(device, () => lowerBound(target, [], w, { verify: true })));
+            out.set("delete", await measure(device, () => lowerBound(target, all.map(removeLine), w, { verify: false })));
+        } else {
+            // Without the mark the other operations are the bound's own: the neighbors only go.
+            await lowerBound(target, all.map(removeLine), w, { verify: false });
+        }
     } else {
-        const parallel = PARALLEL[impl as keyof typeof PARALLEL];
-        out.set("create", await measure(device, () => baseline(target, all.slice(0, n).map(addLine), parallel)));
-        out.set("update +1", await measure(device, () => baseline(target, [addLine(n)], parallel)));
+        const parallel = PARALLEL[impl];
+        const plain = (indices: readonly number[]) => addLines(indices, null);
+        out.set("create", await measure(device, () => baseline(target, plain(all.slice(0, n)), parallel)));
+        out.set("update +1", await measure(device, () => baseline(target, plain([n]), parallel)));
         // Pulumi sees no change and runs no Command; @pulumi/command has no Read.
         out.set("no-change update", NONE);
         out.set("delete", await measure(device, () => baseline(target, all.map(removeLine), parallel)));

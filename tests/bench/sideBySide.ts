@@ -7,7 +7,7 @@
  */
 import { performance } from "perf_hooks";
 import type { BenchDevice } from "./device";
-import { IMPLS, median, OPS, sequence, type Impl, type Op, type Sample } from "./sequence";
+import { IMPLS, isDiy, median, OPS, sequence, UNMARKED_OPS, type AfterCreate, type Impl, type Op, type Sample } from "./sequence";
 
 export interface SideBySideOptions {
     readonly rtts: readonly number[];
@@ -23,25 +23,54 @@ export type Samples = ReadonlyMap<Key, readonly Sample[]>;
 
 export const key = (op: Op, n: number, rtt: number, impl: Impl): Key => `${op}|${n}|${rtt}|${impl}`;
 
+/** A running config with every ownership token replaced: each create draws its own. */
+const withoutTokens = (running: string): string => running.replace(/\bpca:[0-9a-f]{8}\b/g, "pca:<token>");
+
+/**
+ * Checks that the package's create and the bound's leave the device holding the same
+ * configuration (tokens aside): the bound must send the package's lines, not fewer.
+ */
+async function sameEndState(device: BenchDevice, n: number, run: (afterCreate: AfterCreate) => Promise<void>): Promise<string> {
+    const held = new Map<Impl, string>();
+    await run(async (impl) => {
+        if (impl === "package" || impl === "bound") held.set(impl, withoutTokens(await device.runningConfig()));
+    });
+    const [pkg, bound] = [held.get("package"), held.get("bound")];
+    if (pkg === undefined || bound === undefined) throw new Error(`the end-state check at N=${n} did not see both creates`);
+    if (pkg !== bound) {
+        const a = pkg.split("\n");
+        const b = bound.split("\n");
+        const at = a.findIndex((l, i) => l !== b[i]);
+        throw new Error(`after create of ${n}, the device holds different configurations for the package and the bound: line ${at + 1} is ${JSON.stringify(a[at])} against ${JSON.stringify(b[at])}`);
+    }
+    return `    the device's running-config after create is the same for package and bound (${pkg.split("\n").length} lines, tokens aside)`;
+}
+
 export async function sideBySide(device: BenchDevice, o: SideBySideOptions): Promise<Samples> {
     const samples = new Map<Key, Sample[]>();
-    for (const rtt of o.rtts) {
+    for (const [r, rtt] of o.rtts.entries()) {
         await device.setRtt(rtt);
         for (const n of o.sizes) {
             for (let rep = 0; rep < o.reps; rep++) {
                 // Interleaved: each repetition runs every implementation, in a rotating order.
                 const order = IMPLS.map((_, i) => IMPLS[(i + rep) % IMPLS.length]);
                 const took: string[] = [];
-                for (const impl of order) {
-                    if (impl !== "package" && impl !== "bound" && rep >= o.diyReps(impl, n, rtt)) continue;
-                    const t0 = performance.now();
-                    for (const [op, s] of await sequence(device, impl, n)) {
-                        const k = key(op, n, rtt, impl);
-                        samples.set(k, [...(samples.get(k) ?? []), s]);
+                const runAll = async (afterCreate?: AfterCreate): Promise<void> => {
+                    for (const impl of order) {
+                        if (isDiy(impl) && rep >= o.diyReps(impl, n, rtt)) continue;
+                        const t0 = performance.now();
+                        for (const [op, s] of await sequence(device, impl, n, afterCreate)) {
+                            const k = key(op, n, rtt, impl);
+                            samples.set(k, [...(samples.get(k) ?? []), s]);
+                        }
+                        took.push(`${impl} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
                     }
-                    took.push(`${impl} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-                }
+                };
+                // Once per size: what the device holds after each create is compared.
+                const checked = r === 0 && rep === 0 ? await sameEndState(device, n, runAll) : undefined;
+                if (checked === undefined) await runAll();
                 o.progress(`  rtt ${rtt} ms, N ${n}, repetition ${rep + 1}/${o.reps}: ${took.join(", ")}`);
+                if (checked !== undefined) o.progress(checked);
             }
         }
     }
@@ -63,7 +92,7 @@ export interface Cell {
 export function cell(samples: Samples, op: Op, n: number, rtt: number, impl: Impl): Cell | undefined {
     const xs = samples.get(key(op, n, rtt, impl)) ?? [];
     if (xs.length > 0) return { ms: median(xs.map((s) => s.ms)) };
-    if (impl === "package" || impl === "bound" || commands(op, n) === 0) return undefined;
+    if (!isDiy(impl) || commands(op, n) === 0) return undefined;
     const sizes = [...samples.keys()].filter((k) => k.startsWith(`${op}|`) && k.endsWith(`|${rtt}|${impl}`)).map((k) => Number(k.split("|")[1]));
     const from = Math.max(...sizes.filter((m) => m < n));
     if (!Number.isFinite(from)) return undefined;
@@ -88,7 +117,7 @@ export interface Ratio {
 export function table(samples: Samples, rtts: readonly number[], sizes: readonly number[]): { text: string; ratios: Ratio[]; extrapolated: boolean } {
     const pick = (op: Op, n: number, rtt: number, impl: Impl) => samples.get(key(op, n, rtt, impl)) ?? [];
     const med = (xs: readonly Sample[], f: (s: Sample) => number) => median(xs.map(f));
-    const head = ["op", "N", "RTT", "package ms", "bound ms", "ratio", "pkg CPU", "bound CPU", "DIY serial", "DIY 10", "DIY unbounded", "pkg conn", "pkg RTs", "bound RTs", "pkg lines", "DIY conn", "DIY refused", "reps"];
+    const head = ["op", "N", "RTT", "package ms", "bound ms", "ratio", "w/o mark ms", "pkg CPU", "bound CPU", "DIY serial", "DIY 10", "DIY unbounded", "pkg conn", "pkg RTs", "bound RTs", "w/o mark RTs", "pkg lines", "bound lines", "DIY conn", "DIY refused", "reps"];
     const rows: string[][] = [head];
     const ratios: Ratio[] = [];
     let extrapolated = false;
@@ -97,6 +126,8 @@ export function table(samples: Samples, rtts: readonly number[], sizes: readonly
             for (const n of sizes) {
                 const pkg = pick(op, n, rtt, "package");
                 const bound = pick(op, n, rtt, "bound");
+                const unmarked = UNMARKED_OPS.includes(op) ? pick(op, n, rtt, "bound w/o mark") : [];
+                const ifUnmarked = (f: (s: Sample) => number, show: (x: number) => string): string => (unmarked.length === 0 ? "—" : show(med(unmarked, f)));
                 const ratio = med(pkg, (s) => s.ms) / med(bound, (s) => s.ms);
                 ratios.push({ op, n, rtt, ratio });
                 const diy = (impl: Impl): string => {
@@ -120,6 +151,7 @@ export function table(samples: Samples, rtts: readonly number[], sizes: readonly
                     fmt(med(pkg, (s) => s.ms)),
                     fmt(med(bound, (s) => s.ms)),
                     ratio.toFixed(2),
+                    ifUnmarked((s) => s.ms, fmt),
                     fmt(med(pkg, (s) => s.cpuMs)),
                     fmt(med(bound, (s) => s.cpuMs)),
                     diy("DIY serial"),
@@ -128,7 +160,9 @@ export function table(samples: Samples, rtts: readonly number[], sizes: readonly
                     String(med(pkg, (s) => s.connections)),
                     String(med(pkg, (s) => s.roundTrips)),
                     String(med(bound, (s) => s.roundTrips)),
+                    ifUnmarked((s) => s.roundTrips, String),
                     String(med(pkg, (s) => s.lines)),
+                    String(med(bound, (s) => s.lines)),
                     diyCounted && measuredDiy ? String(med(measuredDiy, (s) => s.connections)) : "—",
                     diyCounted && unbounded.length > 0 ? String(med(unbounded, (s) => s.refused)) : "—",
                     `${pkg.length}/${pick(op, n, rtt, "DIY 10").length}/${pick(op, n, rtt, "DIY serial").length}`,

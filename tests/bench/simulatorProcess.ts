@@ -10,6 +10,7 @@ export type SimulatorRequest =
     | { readonly id: number; readonly cmd: "counters" }
     | { readonly id: number; readonly cmd: "delay"; readonly ms: number }
     | { readonly id: number; readonly cmd: "neighbors" }
+    | { readonly id: number; readonly cmd: "running-config" }
     | { readonly id: number; readonly cmd: "close" };
 
 /** How the simulator process is started (`process.argv[2]`, JSON). */
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
                 return answer(null);
             case "neighbors":
                 return answer(sim.device.state().bgp?.neighbors.length ?? 0);
+            case "running-config":
+                return answer(sim.device.runningConfig());
             case "close":
                 void sim.close().then(() => {
                     answer(null);
