@@ -87,6 +87,18 @@ const SECTIONS: readonly { readonly open: RegExp; readonly close: string }[] = [
     // A cluster's per-node lines (`owner-node 1` ... `exit-owner-node`): never the router's own.
     { open: /^owner-node(?:\s|$)/i, close: "exit-owner-node" },
 ];
+/** The longest line that can close a section (`exit` or a section's closer): longer lines are not lowered to compare. */
+const LONGEST_CLOSER = Math.max("exit".length, ...SECTIONS.map((s) => s.close.length));
+/** The first letters of the section heads, lower case: a line starting otherwise is tried against none of them. */
+const SECTION_INITIALS = new Set(SECTIONS.map((s) => s.open.source.charAt(1).toLowerCase()));
+
+/** The section a line opens, if any. */
+function sectionOf(text: string): (typeof SECTIONS)[number] | undefined {
+    // Thousands of lines per read open none: one look at the first letter instead of every head's expression.
+    if (!SECTION_INITIALS.has(text.charAt(0).toLowerCase())) return undefined;
+    return SECTIONS.find((s) => s.open.test(text));
+}
+
 /** A pager prompt the terminal layer did not erase (it answers and removes the ones it sees). */
 /** At the start of a line, where the pager prints it: inside a line it is text (a description). */
 const PAGER_REMNANT = /^\s*-- ?more ?--/i;
@@ -103,6 +115,7 @@ interface MutableNode {
     kind: ConfigNode["kind"];
     children: MutableNode[];
 }
+
 
 interface MutableBlock extends MutableNode {
     uncertain: UncertainRegion[];
@@ -183,8 +196,15 @@ export function parseConfigTree(text: string): ConfigTree {
         block = null;
         stack = [];
     };
+    // Lines in a row under one parent share one parents array: a block's thousands of lines would each copy it.
+    let lastParent: MutableNode | null = null;
+    let lastParents: readonly string[] = [];
     const append = (parent: MutableNode, l: Line, kind: ConfigNode["kind"]): MutableNode => {
-        const node: MutableNode = { text: l.text, lineNo: l.lineNo, indent: l.indent, parents: [...parent.parents, parent.text], kind, children: [] };
+        if (parent !== lastParent) {
+            lastParent = parent;
+            lastParents = [...parent.parents, parent.text];
+        }
+        const node: MutableNode = { text: l.text, lineNo: l.lineNo, indent: l.indent, parents: lastParents, kind, children: [] };
         parent.children.push(node);
         previous = node;
         return node;
@@ -244,7 +264,7 @@ export function parseConfigTree(text: string): ConfigTree {
             previous = orphan;
             continue;
         }
-        const lower = l.text.toLowerCase();
+        const lower = l.text.length <= LONGEST_CLOSER ? l.text.toLowerCase() : "";
         // An explicit closer ends its section wherever it stands; FRR's `exit` ends the innermost
         // section opened at its depth or above.
         const closing = lower === "exit" ? lastIndex(stack, (f, j) => j > 0 && f.indent <= l.indent) : lastIndex(stack, (f) => f.close === lower);
@@ -260,7 +280,7 @@ export function parseConfigTree(text: string): ConfigTree {
             append(top.node, l, "separator");
             continue;
         }
-        const section = SECTIONS.find((s) => s.open.test(l.text));
+        const section = sectionOf(l.text);
         let parent = top;
         if (section && parent.close === section.close) {
             // Sections of one kind do not nest: a second head ends the first.

@@ -45,6 +45,13 @@ function words(text: string): string[] {
     return text.split(/\s+/);
 }
 
+/** Whether `code` is a character `\s` matches (the blanks {@link words} splits at). */
+function isBlank(code: number): boolean {
+    if (code === 32 || (code >= 9 && code <= 13)) return true;
+    if (code < 160) return false;
+    return code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
 function remoteAs(raw: string | undefined): RemoteAs | null {
     const lower = raw?.toLowerCase();
     if (lower === "external" || lower === "internal" || lower === "auto") return lower;
@@ -54,9 +61,14 @@ function remoteAs(raw: string | undefined): RemoteAs | null {
 
 /** The text after the first `count` words, verbatim. */
 function after(text: string, count: number): string {
-    let rest = text;
-    for (let i = 0; i < count; i++) rest = rest.replace(/^\S+\s*/, "");
-    return rest;
+    // One scan of the line, not a regular expression and a copy per word: every neighbor's description comes this way.
+    let at = 0;
+    for (let i = 0; i < count && at < text.length; i++) {
+        if (isBlank(text.charCodeAt(at))) break;
+        while (at < text.length && !isBlank(text.charCodeAt(at))) at++;
+        while (at < text.length && isBlank(text.charCodeAt(at))) at++;
+    }
+    return at === 0 ? text : text.slice(at);
 }
 
 function descendants(node: ConfigNode, out: ConfigNode[] = []): ConfigNode[] {
@@ -93,12 +105,11 @@ function doubt(reason: string, node: ConfigNode): UncertainRegion {
  * (`neighbor NAME peer-group`), an interface neighbor (FRR's unnumbered BGP) only by
  * `neighbor NAME interface ...`. A name nothing declares is neither.
  */
-function declaredNames(lines: readonly ConfigNode[]): { groups: Set<string>; interfaces: Set<string> } {
+function declaredNames(lines: readonly (readonly string[] | null)[]): { groups: Set<string>; interfaces: Set<string> } {
     const groups = new Set<string>();
     const interfaces = new Set<string>();
-    for (const line of lines) {
-        const w = words(line.text);
-        if (w[0]?.toLowerCase() !== "neighbor" || !w[1]) continue;
+    for (const w of lines) {
+        if (w === null || w[0]?.toLowerCase() !== "neighbor" || !w[1]) continue;
         const attr = attribute(w);
         const declares = (attr.name === "peer-group" && w.length === attr.value) || attr.name === "interface";
         if (!declares || parseNeighborRef(w[1]).kind !== "name") continue;
@@ -147,8 +158,8 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
      * `section`: the address-family head the line stands in, whose lines `no neighbor X` takes
      * with the neighbor (null for other sub-blocks, whose neighbors are other peers).
      */
-    const mention = (node: ConfigNode, section: string | null, managed = false): void => {
-        const word = neighborWord(words(node.text));
+    const mention = (node: ConfigNode, section: string | null, managed = false, w: readonly string[] = words(node.text)): void => {
+        const word = neighborWord(w);
         if (word === null) return;
         const ref = parseNeighborRef(word);
         if (ref.kind === "doubtful") addressDoubts.push(doubt(ref.why, node));
@@ -160,11 +171,14 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
     };
 
     const uncertain = [...head.uncertain];
-    const routerLevel = head.children.filter((c) => c.kind === "line" && !SUB_BLOCK.test(c.text));
-    const declared = declaredNames(routerLevel);
-    for (const child of head.children) {
+    // Each router-level line split into words once, for the declarations and for its own reading (null: a section head, or not a line).
+    const level = head.children.map((c) => (c.kind === "line" && !SUB_BLOCK.test(c.text) ? words(c.text) : null));
+    const declared = declaredNames(level);
+    for (let index = 0; index < head.children.length; index++) {
+        const child = head.children[index]!;
         if (child.kind !== "line") continue;
-        const section = SUB_BLOCK.test(child.text);
+        const levelWords = level[index]!;
+        const section = levelWords === null;
         if (child.children.length > 0) {
             // A section scopes what it holds. Deeper lines under any other line are a layout this
             // parser cannot place: they may be router-level lines printed at another depth.
@@ -196,7 +210,7 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
         }
         if (section) continue;
         const line = child.text;
-        const w = words(line);
+        const w = levelWords;
         const key = w[0]!.toLowerCase();
         const ref = key === "neighbor" && w[1] ? parseNeighborRef(w[1]) : null;
         if (key === "bgp" && w[1]?.toLowerCase() === "router-id" && w[2]) {
@@ -253,18 +267,18 @@ function parseRouter(head: ConfigNode & { readonly uncertain: BgpRouter["uncerta
             else uncertain.push(doubt(`"${line}" lets peers in a range connect as neighbors, but ${prefix.reason}`, child));
         } else {
             otherLines.push(line);
-            mention(child, "");
+            mention(child, "", false, w);
         }
     }
 
     const peerGroups = new Map<string, PeerGroup>();
     // In the order of their definitions, whatever order their settings come in.
     for (const name of declared.groups) peerGroups.set(name, { name, remoteAsn: groupAsn.get(name) ?? null });
-    const complete = new Map<IpAddress, RunningNeighbor>();
+    // Completed in place: a copy of every neighbor and of the map would be thousands of objects per read for nothing.
     for (const n of neighbors.values()) {
-        const fromGroup = n.peerGroup !== null ? peerGroups.get(n.peerGroup)?.remoteAsn ?? null : null;
-        complete.set(n.address, { ...n, remoteAsn: n.remoteAsn ?? fromGroup });
+        if (n.remoteAsn === null && n.peerGroup !== null) n.remoteAsn = peerGroups.get(n.peerGroup)?.remoteAsn ?? null;
     }
+    const complete: ReadonlyMap<IpAddress, RunningNeighbor> = neighbors;
     const ipv6 = { active: ipv6Active, otherLines: ipv6Other };
     const router: BgpRouter = { asn, vrf, routerId, maxPaths, redistribute, gracefulRestart, neighbors: complete, peerGroups, ipv6, otherLines, mentions, takenWith, listenRanges, uncertain: [...uncertain, ...addressDoubts] };
     return { router, addressDoubts };

@@ -18,7 +18,15 @@ export function parseFeatures(text: string): ReadonlyMap<string, boolean> {
     return features;
 }
 
-const STATES = new Set(["idle", "active", "connect", "opensent", "openconfirm", "established"]);
+/** The session states by their lower-case spelling, each in its proper case. */
+const STATES: ReadonlyMap<string, string> = new Map([
+    ["idle", "Idle"],
+    ["active", "Active"],
+    ["connect", "Connect"],
+    ["opensent", "OpenSent"],
+    ["openconfirm", "OpenConfirm"],
+    ["established", "Established"],
+]);
 
 /**
  * `show ip bgp summary` (and `show bgp ipv6 summary`) → one entry per neighbor, a long address
@@ -65,8 +73,9 @@ export function parseBgpSummary(text: string): BgpSessionState[] {
 }
 
 function normaliseState(raw: string): string {
-    const word = raw.split(/\s+/)[0]!.toLowerCase();
-    if (!STATES.has(word)) return raw;
-    const proper = { idle: "Idle", active: "Active", connect: "Connect", opensent: "OpenSent", openconfirm: "OpenConfirm", established: "Established" }[word]!;
-    return raw.replace(/^\S+/, proper);
+    const word = raw.split(/\s+/)[0]!;
+    const proper = STATES.get(word.toLowerCase());
+    if (proper === undefined) return raw;
+    // Thousands of rows say `Active` already: nothing to rewrite.
+    return word === proper ? raw : raw.replace(/^\S+/, proper);
 }
