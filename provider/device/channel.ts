@@ -218,21 +218,29 @@ export class Channel {
         const pending = (): number => Math.min(modes.length, items.length - 1);
         /** The next item whose echo has not been seen: echoes come in the order the lines were sent. */
         let echoed = 0;
+        // Blanks around an echo are the terminal's (a prompt's trailing blank may come late).
+        // Each item's text trimmed once: thousands of answer lines are compared with the next echo.
+        const echoes = items.map((i) => i.text.trim());
+        const isNextEcho = (text: string): boolean => {
+            // A line that does not hold the echo's text is not the echo: told without trimming it.
+            if (echoed >= sent || !text.includes(echoes[echoed])) return false;
+            const trimmed = text.trim();
+            return trimmed !== "" && trimmed === echoes[echoed];
+        };
         const isEcho = (text: string): boolean => {
-            // Blanks around an echo are the terminal's (a prompt's trailing blank may come late).
-            if (echoed >= sent || text.trim() === "" || text.trim() !== items[echoed].text.trim()) return false;
+            if (!isNextEcho(text)) return false;
             echoed++;
             return true;
         };
         const { successMarker } = this.options.platform.platform;
         const nscliFinished = (i: number): boolean => outputs[i].some((l) => successMarker.test(l) || this.options.platform.isFailureLine(l, "nscli"));
-        const prompts = (line: string, answering: number, isTail: boolean): { modes: ModeName[]; rest: number; lastStart: number } => {
+        const prompts = (line: string, answering: number, isTail: boolean): { modes: readonly ModeName[]; rest: number; lastStart: number } => {
             const at = (k: number): number => Math.min(answering + k, items.length - 1);
             return this.batchPrompts(line, {
                 accepts: (k) => items[at(k)].accept,
                 finished: (k) => k === 0 && nscliFinished(at(0)),
                 cliPrompt: this.cliPrompt,
-                isNextEcho: (t) => echoed < sent && t.trim() !== "" && t.trim() === items[echoed].text.trim(),
+                isNextEcho,
                 isTail,
             });
         };
@@ -273,7 +281,7 @@ export class Channel {
                         if (processed === 0 && this.cliPaddingUnsure && this.cliPrompt !== undefined) {
                             // The blanks before the first echo are the first prompt's, come late.
                             const late = /^[ \t]+/.exec(line);
-                            if (late && echoed < sent && line.trim() === items[echoed].text.trim()) {
+                            if (late && echoed < sent && line.trim() === echoes[echoed]) {
                                 this.cliPrompt += late[0];
                                 // The prompt ending this batch must wait for them too, or its blank would open the next answer.
                                 this.promptPadding.set("cli", Math.max(this.promptPadding.get("cli") ?? 0, late[0].length));
@@ -334,8 +342,14 @@ export class Channel {
      * a prompt (for the incomplete last line, only once its trailing blanks have come, see
      * {@link promptMode}).
      */
-    private batchPrompts(line: string, o: BatchPromptContext): { modes: ModeName[]; rest: number; lastStart: number } {
+    private batchPrompts(line: string, o: BatchPromptContext): { modes: readonly ModeName[]; rest: number; lastStart: number } {
         const platform = this.options.platform;
+        // Nearly every line of a show's answer starts with no prompt, and the command answered
+        // takes no nscli prompt: told by one match, without the search below.
+        if (!platform.startsWithInlinePrompt(line)) {
+            const accept = o.accepts(0);
+            if (accept !== undefined && !accept.includes("cli")) return NO_PROMPTS;
+        }
         const modes: ModeName[] = [];
         let at = 0;
         let lastStart = 0;
@@ -492,6 +506,9 @@ export class Channel {
         });
     }
 }
+
+/** A line of a batch's answers that starts with no prompt. */
+const NO_PROMPTS: { readonly modes: readonly ModeName[]; readonly rest: number; readonly lastStart: number } = Object.freeze({ modes: Object.freeze([]), rest: 0, lastStart: 0 });
 
 /** What {@link Channel.batchPrompts} needs to know about the batch, for the k-th prompt on a line. */
 interface BatchPromptContext {

@@ -254,6 +254,8 @@ export interface CompiledPlatform {
      * a line that is a whole prompt (nscli's) counts, unless `wholeLine` is false.
      */
     leadingPrompts(line: string, options?: { readonly wholeLine?: boolean }): { modes: ModeName[]; rest: number };
+    /** Whether `line` starts with a prompt of a mode whose prompt is found inside lines (what {@link leadingPrompts} looks for first). */
+    startsWithInlinePrompt(line: string): boolean;
     mode(name: ModeName): ModeDefinition;
     /** Whether `mode` is `block` or nested in it. */
     isWithin(mode: ModeName, block: ModeName): boolean;
@@ -261,6 +263,11 @@ export interface CompiledPlatform {
     path(from: ModeName, to: ModeName): ModeEdge[] | undefined;
     /** Whether a reply line is a failure indicator in `dialect`. */
     isFailureLine(line: string, dialect: Dialect): boolean;
+    /**
+     * False only when no line of `text` can be a failure indicator in `dialect` (true may be
+     * wrong): a whole answer is searched at once instead of line by line.
+     */
+    mayHoldFailureLine(text: string, dialect: Dialect): boolean;
     /** The advice for a device answer (to `command`, when known). */
     fixFor(answer: string, dialect: Dialect, command?: string): string;
 }
@@ -304,6 +311,11 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
             if (whole !== undefined) return { modes: [whole], rest: line.length };
         }
         return { modes, rest: at };
+    }
+
+    function startsWithInlinePrompt(line: string): boolean {
+        anyInline.lastIndex = 0;
+        return anyInline.test(line);
     }
 
     function mode(name: ModeName): ModeDefinition {
@@ -350,6 +362,23 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
         return platform.failureIndicators[dialect].some((re) => re.test(line));
     }
 
+    // Each indicator over a whole answer: with `m`, `^` and `$` also match at every line's start
+    // and end, so an indicator that matches a line matches the answer where that line stands
+    // (more matches, never fewer). A lookaround may look past a line's end: such an indicator is
+    // not searched this way, and every answer is read line by line.
+    const multiline = Object.fromEntries(
+        (Object.keys(platform.failureIndicators) as Dialect[]).map((d) => {
+            const all = platform.failureIndicators[d];
+            const searchable = all.every((re) => !/\(\?[=!<]/.test(re.source));
+            return [d, searchable ? all.map((re) => new RegExp(re.source, re.flags.replace(/[gym]/g, "") + "m")) : null];
+        }),
+    ) as Record<Dialect, RegExp[] | null>;
+
+    function mayHoldFailureLine(text: string, dialect: Dialect): boolean {
+        const res = multiline[dialect];
+        return res === null || res.some((re) => re.test(text));
+    }
+
     function fixFor(answer: string, dialect: Dialect, command?: string): string {
         const known = command === undefined ? undefined : platform.commandFixes.find((f) => f.command.test(command.trim()) && f.match.test(answer));
         if (known) return known.fix;
@@ -360,5 +389,5 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
         return platform.defaultFix[dialect];
     }
 
-    return { platform, modeOfPromptLine, leadingPrompts, mode, isWithin, path, isFailureLine, fixFor };
+    return { platform, modeOfPromptLine, leadingPrompts, startsWithInlinePrompt, mode, isWithin, path, isFailureLine, mayHoldFailureLine, fixFor };
 }

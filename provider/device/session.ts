@@ -502,6 +502,8 @@ export class NetScalerSession implements AdcSession {
     /** The failure lines of an answer given in `mode`, or undefined if it succeeded. */
     private failureAnswer(reply: { output: string }, mode: ModeName): string | undefined {
         const dialect = this.platform.mode(mode).dialect;
+        // A show's answer of thousands of lines is searched once, not split and tested line by line.
+        if (!this.platform.mayHoldFailureLine(reply.output, dialect)) return undefined;
         const lines = reply.output.split("\n");
         const first = lines.findIndex((l) => this.platform.isFailureLine(l, dialect));
         if (first < 0) return undefined;

@@ -80,13 +80,17 @@ export class TerminalBuffer {
     }
 
     private push(text: string): void {
+        // Most chunks hold neither a lone carriage return nor a backspace: their lines are then
+        // taken as they are, without looking into each.
+        const plain = !text.includes("\r") && !text.includes("\b");
         const parts = text.split("\n");
         for (let i = 0; i < parts.length; i++) {
             if (i > 0) {
                 this.complete.push(this.partial);
                 this.partial = "";
             }
-            this.extendLine(parts[i]);
+            if (plain) this.partial += parts[i];
+            else this.extendLine(parts[i]);
         }
     }
 
@@ -111,5 +115,7 @@ export class TerminalBuffer {
 
 /** Removes escapes and control characters and turns `\r\n` into `\n`, from text that holds no partial sequence. Lone `\r` and backspaces stay. */
 export function clean(raw: string): string {
-    return raw.replace(ESCAPE, "").replace(/\r+\n/g, "\n").replace(CONTROL, "");
+    // Without an escape character there is no sequence to look for (a show's thousands of lines have none).
+    const unescaped = raw.includes("\x1b") ? raw.replace(ESCAPE, "") : raw;
+    return unescaped.replace(/\r+\n/g, "\n").replace(CONTROL, "");
 }

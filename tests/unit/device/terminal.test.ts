@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import { TerminalBuffer } from "../../../provider/device/terminal";
 import { Redactor, REDACTED } from "../../../provider/device/redact";
 import { compilePlatform, NETSCALER } from "../../../provider/device/platform";
@@ -119,5 +120,24 @@ describe("device/platform: NetScaler prompts as data", () => {
         assert.ok(p.isFailureLine("% Invalid input detected at '^' marker.", "vtysh"));
         assert.ok(!p.isFailureLine("Enter configuration commands, one per line.  End with CNTL/Z.", "vtysh"));
         assert.match(p.fixFor("% BGP is already running; AS is 500", "vtysh"), /localAsn 500/);
+    });
+
+    it("searches a whole answer for failure lines: never says none where a line is one", () => {
+        const line = fc.oneof(
+            fc.constantFrom("% Invalid input detected at '^' marker.", "  % Unknown command", "ERROR: No such resource", "BGP is already running; AS is 500", "invalid input", " Done", "neighbor 10.0.0.1 remote-as 64512", "", " ", "\r"),
+            fc.string({ maxLength: 12 }),
+        );
+        fc.assert(
+            fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom("nscli" as const, "vtysh" as const), (lines, dialect) => {
+                const text = lines.join("\n");
+                if (text.split("\n").some((l) => p.isFailureLine(l, dialect))) assert.equal(p.mayHoldFailureLine(text, dialect), true, JSON.stringify(text));
+            }),
+            { numRuns: 2000 },
+        );
+        assert.equal(p.mayHoldFailureLine(" neighbor 10.0.0.1 remote-as 64512\n neighbor 10.0.0.1 description x%", "vtysh"), false);
+        assert.equal(p.mayHoldFailureLine("a\n  % Unknown command\nb", "vtysh"), true);
+        // An indicator with a lookaround is never searched across lines: every answer may hold one.
+        const look = compilePlatform({ ...NETSCALER, failureIndicators: { ...NETSCALER.failureIndicators, vtysh: [/^x(?!y)/] } });
+        assert.equal(look.mayHoldFailureLine("a\nb", "vtysh"), true);
     });
 });
