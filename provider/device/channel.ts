@@ -261,6 +261,24 @@ export class Channel {
             }
             this.typedAhead = sent - answered - 1;
         };
+        // The device answers line by line, and one read from the socket brings many answers,
+        // each its own data event: refilling on each would send a packet per line (encrypted,
+        // padded and written one by one). The refill waits until the answers that have arrived
+        // are read, then sends what they free in one write: no later on the wire, a fraction of
+        // the packets.
+        let refill: NodeJS.Immediate | undefined;
+        let over = false;
+        const refillSoon = (): void => {
+            refill ??= setImmediate(() => {
+                refill = undefined;
+                if (over || this.closedFlag || this.timedOut) return;
+                try {
+                    sendMore(answeredBefore);
+                } catch {
+                    // The stream closed as the answers came: the read reports it.
+                }
+            });
+        };
 
         this.pagedWithTypeAhead = false;
         sendMore(0);
@@ -316,7 +334,9 @@ export class Channel {
                     const answered = Math.min(items.length, modes.length + (tailIsPrompts ? tailPrompts.modes.length : 0));
                     if (answered > answeredBefore) {
                         answeredBefore = answered;
-                        sendMore(answered);
+                        // What is typed ahead shrinks now (a pager prompt is answered only with none), the refill follows.
+                        this.typedAhead = Math.max(0, sent - answered - 1);
+                        refillSoon();
                     }
                     if (processed > seen) {
                         // Output keeps coming: the device is answering, not hanging.
@@ -328,6 +348,8 @@ export class Channel {
                 () => disconnected(replies(), pending()),
             );
         } finally {
+            over = true;
+            if (refill !== undefined) clearImmediate(refill);
             this.typedAhead = 0;
         }
     }
