@@ -474,6 +474,8 @@ export function renderNeighborsWithFilter(neighborChanges: readonly Change[], fi
     for (const l of neighbors) {
         if (l.context === "global") continue;
         body.push(l);
+        // Without filter lines for created neighbors (most batches), nothing is attached.
+        if (created.size === 0) continue;
         const address = /^neighbor (\S+) (?:remote-as |activate$)/.exec(l.text)?.[1];
         const attached = address === undefined ? undefined : created.get(key(address, l));
         if (attached) {

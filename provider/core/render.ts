@@ -22,9 +22,11 @@ function attributeLine(address: IpAddress, attribute: NeighborAttribute, value: 
     return redacted === undefined ? { text } : { text, redacted };
 }
 
+const ATTRIBUTES = Object.keys(KEYWORD) as NeighborAttribute[];
+
 function neighborLines(n: Neighbor): { text: string; redacted?: string }[] {
     const lines: { text: string; redacted?: string }[] = [{ text: `neighbor ${n.address} remote-as ${n.remoteAsn}` }];
-    for (const attribute of Object.keys(KEYWORD) as NeighborAttribute[]) {
+    for (const attribute of ATTRIBUTES) {
         const value = n[attribute];
         if (value !== null) lines.push(attributeLine(n.address, attribute, value));
     }
@@ -59,9 +61,13 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
     // activations after them all (a neighbor exists once its `remote-as` is in).
     const deactivations: ConfigLine[] = [];
     const activations: ConfigLine[] = [];
+    // One context object per router: a create renders thousands of lines into the same block.
+    const contexts = new Map<number, { readonly routerBgp: number }>();
+    const contextOf = (asn: number) => contexts.get(asn) ?? contexts.set(asn, { routerBgp: asn }).get(asn)!;
     for (const c of changes) {
         const inRouter = (line: { text: string; redacted?: string }): void => {
-            routerLines.push({ context: { routerBgp: (c as { asn: number }).asn }, ...line });
+            const context = contextOf((c as { asn: number }).asn);
+            routerLines.push(line.redacted === undefined ? { context, text: line.text } : { context, text: line.text, redacted: line.redacted });
         };
         switch (c.op) {
             case "set-feature":
@@ -88,7 +94,7 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
                 inRouter({ text: `${c.present ? "" : "no "}bgp graceful-restart` });
                 break;
             case "add-neighbor":
-                neighborLines(c.neighbor).forEach(inRouter);
+                for (const line of neighborLines(c.neighbor)) inRouter(line);
                 break;
             case "remove-neighbor":
                 inRouter({ text: `no neighbor ${c.address}` });
@@ -107,9 +113,12 @@ export function renderChanges(changes: readonly Change[]): ConfigLine[] {
                 break;
         }
     }
-    // A bare "enter the block" line is only needed when nothing else enters it.
-    const routers = new Set(routerLines.filter((l) => l.text !== "").map((l) => JSON.stringify(l.context)));
-    const body = routerLines.filter((l) => l.text !== "" || !routers.has(JSON.stringify(l.context)));
+    // A bare "enter the block" line is only needed when nothing else enters it (router lines are
+    // at router level, so the AS number names the block).
+    const asnOf = (l: ConfigLine) => (l.context as { routerBgp: number }).routerBgp;
+    const routers = new Set<number>();
+    for (const l of routerLines) if (l.text !== "") routers.add(asnOf(l));
+    const body = routerLines.filter((l) => l.text !== "" || !routers.has(asnOf(l)));
     return [...global, ...deactivations, ...body, ...activations, ...removals];
 }
 
@@ -118,7 +127,7 @@ function runningNeighborLines(r: BgpRouter, n: RunningNeighbor): string[] {
     const fromGroup = n.peerGroup !== null && r.peerGroups.get(n.peerGroup)?.remoteAsn != null;
     if (n.remoteAsn !== null && !fromGroup) lines.push(`neighbor ${n.address} remote-as ${n.remoteAsn}`);
     if (n.peerGroup !== null) lines.push(`neighbor ${n.address} peer-group ${n.peerGroup}`);
-    for (const attribute of Object.keys(KEYWORD) as NeighborAttribute[]) {
+    for (const attribute of ATTRIBUTES) {
         const value = n[attribute];
         if (value !== null) lines.push(attributeLine(n.address, attribute, value).text);
     }
