@@ -42,6 +42,11 @@ export function markedDescription(token: MarkToken, description: string | null):
 /** A description as the device shows it, split into its mark (if any) and the user's text. */
 export function readMark(shown: string | null): { readonly token: MarkToken | null; readonly description: string | null } {
     if (shown === null) return { token: null, description: null };
+    // Read several times per neighbor and operation: a bare mark, the common case, without the expression.
+    if (shown.length === MARK_LENGTH - 1 && shown.startsWith(PREFIX)) {
+        const token = shown.slice(PREFIX.length);
+        if (TOKEN.test(token)) return { token: token as MarkToken, description: null };
+    }
     const m = MARKED.exec(shown);
     return m ? { token: m[1] as MarkToken, description: m[2] ?? null } : { token: null, description: shown };
 }

@@ -266,7 +266,8 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     // The mark reclaims a listed neighbor (a lost state); one neither listed nor in the state may be
     // a copy of the resource's lines someone made (its mark with it), so it is never removed for the mark alone.
     const listed = new Set(want.neighbors.map((n) => n.address));
-    const effective = new Set([...ownedOnDevice(router, owned, token)].filter((a) => owned.has(a) || listed.has(a)));
+    const effective = new Set<IpAddress>();
+    for (const a of ownedOnDevice(router, owned, token)) if (owned.has(a) || listed.has(a)) effective.add(a);
     const marks: Conflict[] = [];
     const free: Neighbor[] = [];
     for (const n of want.neighbors) {
@@ -276,12 +277,14 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     }
     const plan = planNeighbors(running, want.asn, free, effective, want.adopt, want.samePassword);
     if (!plan.ok && plan.conflicts.some((c) => c.kind === "uncertain" || c.kind === "no-router" || c.kind === "other-router")) return plan;
-    const wanted = new Set(want.neighbors.map((n) => n.address));
+    const wanted = listed;
     const refusals = router ? removalRefusals(router, [...effective].filter((a) => !wanted.has(a)), token, written, ownsLine) : [];
     const conflicts = [...marks, ...(plan.ok ? [] : plan.conflicts), ...refusals];
     if (conflicts.length > 0 || !plan.ok) return { ok: false, conflicts };
     const adds = new Set(plan.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
-    return { ok: true, changes: plan.changes, owns: plan.owned, claimed: new Set([...effective, ...wanted]), adds };
+    const claimed = new Set(effective);
+    for (const a of wanted) claimed.add(a);
+    return { ok: true, changes: plan.changes, owns: plan.owned, claimed, adds };
 }
 
 export interface NeighborsConfirmation extends Confirmation<ReadonlySet<IpAddress>> {
@@ -345,9 +348,11 @@ export function confirmNeighbors(decision: NeighborsDecision, want: NeighborsWan
         }
     }
     const gone = new Set(lost.map((c) => (c as { address: IpAddress }).address));
-    const kept: NeighborsWant = { ...want, neighbors: want.neighbors.filter((n) => !gone.has(n.address)) };
-    const owns = new Set([...decision.owns].filter((a) => !gone.has(a)));
-    const claimed = new Set([...decision.claimed].filter((a) => !gone.has(a)));
+    // Nothing lost (the common case): the decision's sets and list as they are, not copies of thousands.
+    const without = <T>(items: Iterable<T>, key: (item: T) => IpAddress) => [...items].filter((item) => !gone.has(key(item)));
+    const kept: NeighborsWant = gone.size === 0 ? want : { ...want, neighbors: without(want.neighbors, (n) => n.address) };
+    const owns = gone.size === 0 ? decision.owns : new Set(without(decision.owns, (a) => a));
+    const claimed = gone.size === 0 ? decision.claimed : new Set(without(decision.claimed, (a) => a));
     // Against the claim, not only the wanted set: a removal the device did not take is missing too.
     const rest = planNeighbors(after, want.asn, token === null ? kept.neighbors : kept.neighbors.map((n) => marked(token, n)), claimed, true, want.samePassword);
     const missing = rest.ok ? rest.changes : [{ op: "create-router", asn: want.asn } as const];

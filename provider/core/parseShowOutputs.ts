@@ -19,6 +19,11 @@ export function parseFeatures(text: string): ReadonlyMap<string, boolean> {
 }
 
 /** The session states by their lower-case spelling, each in its proper case. */
+/** The lines of an answer (the screen has made every line end `\n`; a `\r` before it is taken off too). */
+function lines(text: string): string[] {
+    return text.includes("\r") ? text.split(/\r?\n/) : text.split("\n");
+}
+
 const STATES: ReadonlyMap<string, string> = new Map([
     ["idle", "Idle"],
     ["active", "Active"],
@@ -41,8 +46,11 @@ export function parseBgpSummary(text: string): BgpSessionState[] {
     // Quagga (bgp_show_summary) and the vtysh shells like it print an address of 16 characters or
     // more, common for IPv6, on a line of its own and the row's other columns on the next.
     let wrapped: string | undefined;
-    for (const line of text.split(/\r?\n/)) {
-        let words = line.trim().split(/\s+/);
+    for (const line of lines(text)) {
+        const trimmed = line.trim();
+        // Thousands of rows: each split only as far as the columns read (the state and the word after it).
+        const last: number = columns && columns.state >= 0 && columns.upDown >= 0 && !trimmed.startsWith("Neighbor") ? Math.max(columns.as, columns.upDown, columns.state + 1) : -1;
+        let words: string[] = last >= 0 ? trimmed.split(/\s+/, last + 1) : trimmed.split(/\s+/);
         if (columns && words.length === 1 && parseIpAddress(words[0]).ok) {
             wrapped = words[0];
             continue;
@@ -73,7 +81,8 @@ export function parseBgpSummary(text: string): BgpSessionState[] {
 }
 
 function normaliseState(raw: string): string {
-    const word = raw.split(/\s+/)[0]!;
+    const blank = raw.search(/\s/);
+    const word = blank < 0 ? raw : raw.slice(0, blank);
     const proper = STATES.get(word.toLowerCase());
     if (proper === undefined) return raw;
     // Thousands of rows say `Active` already: nothing to rewrite.

@@ -235,6 +235,12 @@ export class Channel {
         const { successMarker } = this.options.platform.platform;
         const nscliFinished = (i: number): boolean => outputs[i].some((l) => successMarker.test(l) || this.options.platform.isFailureLine(l, "nscli"));
         const prompts = (line: string, answering: number, isTail: boolean): { modes: readonly ModeName[]; rest: number; lastStart: number } => {
+            // Nearly every line of a show's answer starts with no prompt, and the command answered
+            // takes no nscli prompt: told by one match, without the search (nor its context built).
+            if (!this.options.platform.startsWithInlinePrompt(line)) {
+                const accept = items[Math.min(answering, items.length - 1)].accept;
+                if (accept !== undefined && !accept.includes("cli")) return NO_PROMPTS;
+            }
             const at = (k: number): number => Math.min(answering + k, items.length - 1);
             return this.batchPrompts(line, {
                 accepts: (k) => items[at(k)].accept,
@@ -307,7 +313,7 @@ export class Channel {
                             this.cliPaddingUnsure = false;
                         }
                         const found = prompts(line, modes.length, false);
-                        for (const m of found.modes) if (modes.length < items.length) modes.push(m);
+                        for (let k = 0; k < found.modes.length && modes.length < items.length; k++) modes.push(found.modes[k]);
                         const remainder = line.slice(found.rest);
                         const echo = echoed;
                         if (isEcho(remainder)) {
@@ -328,7 +334,8 @@ export class Channel {
                         this.typedAhead = 0;
                         this.screen.consumeAll();
                         const result = replies();
-                        this.traceReceived(result.map((r) => r.output).filter((o) => o !== "").join("\n"), "");
+                        // The answers joined for the trace only when it is on: a copy of every show's text otherwise.
+                        if (this.options.trace) this.traceReceived(result.map((r) => r.output).filter((o) => o !== "").join("\n"), "");
                         return result;
                     }
                     const answered = Math.min(items.length, modes.length + (tailIsPrompts ? tailPrompts.modes.length : 0));
@@ -366,12 +373,6 @@ export class Channel {
      */
     private batchPrompts(line: string, o: BatchPromptContext): { modes: readonly ModeName[]; rest: number; lastStart: number } {
         const platform = this.options.platform;
-        // Nearly every line of a show's answer starts with no prompt, and the command answered
-        // takes no nscli prompt: told by one match, without the search below.
-        if (!platform.startsWithInlinePrompt(line)) {
-            const accept = o.accepts(0);
-            if (accept !== undefined && !accept.includes("cli")) return NO_PROMPTS;
-        }
         const modes: ModeName[] = [];
         let at = 0;
         let lastStart = 0;

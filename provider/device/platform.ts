@@ -272,6 +272,23 @@ export interface CompiledPlatform {
     fixFor(answer: string, dialect: Dialect, command?: string): string;
 }
 
+/** Whether every match of the pattern starts where it is tried: it opens with `^` and has no `|` outside a group. */
+function anchoredAtStart(source: string): boolean {
+    if (!source.startsWith("^")) return false;
+    let depth = 0;
+    let inClass = false;
+    for (let i = 1; i < source.length; i++) {
+        const c = source[i];
+        if (c === "\\") i++;
+        else if (inClass) inClass = c !== "]";
+        else if (c === "[") inClass = true;
+        else if (c === "(") depth++;
+        else if (c === ")") depth--;
+        else if (c === "|" && depth === 0) return false;
+    }
+    return true;
+}
+
 /** Builds the regular expressions and the mode graph of a platform once. */
 export function compilePlatform(platform: PlatformDefinition): CompiledPlatform {
     const whole = platform.modes.map((m) => ({ name: m.name, re: new RegExp(`^(?:${m.prompt})[ \\t]*$`) }));
@@ -362,21 +379,31 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
         return platform.failureIndicators[dialect].some((re) => re.test(line));
     }
 
-    // Each indicator over a whole answer: with `m`, `^` and `$` also match at every line's start
-    // and end, so an indicator that matches a line matches the answer where that line stands
-    // (more matches, never fewer). A lookaround may look past a line's end: such an indicator is
-    // not searched this way, and every answer is read line by line.
-    const multiline = Object.fromEntries(
+    // Each line's start of a whole answer tried against all the indicators at once (one
+    // expression, ignoring case if any does: it may match more, never less), without splitting
+    // the answer. With `m`, `^` and `$` also match at a line's start and end, so an indicator
+    // that matches a line matches the answer where that line stands; only indicators anchored
+    // at the line's start can be tried there alone. A lookaround may look past a line's end, and
+    // other flags change what a pattern means: with any of these, every answer is read line by line.
+    const atLineStart = Object.fromEntries(
         (Object.keys(platform.failureIndicators) as Dialect[]).map((d) => {
             const all = platform.failureIndicators[d];
-            const searchable = all.every((re) => !/\(\?[=!<]/.test(re.source));
-            return [d, searchable ? all.map((re) => new RegExp(re.source, re.flags.replace(/[gym]/g, "") + "m")) : null];
+            const searchable = all.length > 0 && all.every((re) => anchoredAtStart(re.source) && !/\(\?[=!<]/.test(re.source) && /^[gimy]*$/.test(re.flags));
+            const flags = `ym${all.some((re) => re.ignoreCase) ? "i" : ""}`;
+            return [d, searchable ? new RegExp(all.map((re) => `(?:${re.source})`).join("|"), flags) : null];
         }),
-    ) as Record<Dialect, RegExp[] | null>;
+    ) as Record<Dialect, RegExp | null>;
 
     function mayHoldFailureLine(text: string, dialect: Dialect): boolean {
-        const res = multiline[dialect];
-        return res === null || res.some((re) => re.test(text));
+        const re = atLineStart[dialect];
+        if (re === null) return platform.failureIndicators[dialect].length > 0;
+        for (let at = 0; ; ) {
+            re.lastIndex = at;
+            if (re.test(text)) return true;
+            const newline = text.indexOf("\n", at);
+            if (newline < 0) return false;
+            at = newline + 1;
+        }
     }
 
     function fixFor(answer: string, dialect: Dialect, command?: string): string {

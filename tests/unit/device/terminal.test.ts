@@ -124,15 +124,17 @@ describe("device/platform: NetScaler prompts as data", () => {
 
     it("searches a whole answer for failure lines: never says none where a line is one", () => {
         const line = fc.oneof(
-            fc.constantFrom("% Invalid input detected at '^' marker.", "  % Unknown command", "ERROR: No such resource", "BGP is already running; AS is 500", "invalid input", " Done", "neighbor 10.0.0.1 remote-as 64512", "", " ", "\r"),
+            fc.constantFrom("% Invalid input detected at '^' marker.", "  % Unknown command", "ERROR: No such resource", "BGP is already running; AS is 500", "invalid input", " Done", "neighbor 10.0.0.1 remote-as 64512", "a ERROR b", "ends in x", "", " ", "\r"),
             fc.string({ maxLength: 12 }),
         );
+        // The platform's indicators, and ones that match inside a line, after an alternative, or at its end.
+        const platforms = [p, ...[[/Done/], [/^%|ERROR/], [/^\s*(?:Unknown|%)/i, /x$/]].map((vtysh) => compilePlatform({ ...NETSCALER, failureIndicators: { ...NETSCALER.failureIndicators, vtysh } }))];
         fc.assert(
-            fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom("nscli" as const, "vtysh" as const), (lines, dialect) => {
+            fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom("nscli" as const, "vtysh" as const), fc.constantFrom(...platforms), (lines, dialect, platform) => {
                 const text = lines.join("\n");
-                if (text.split("\n").some((l) => p.isFailureLine(l, dialect))) assert.equal(p.mayHoldFailureLine(text, dialect), true, JSON.stringify(text));
+                if (text.split("\n").some((l) => platform.isFailureLine(l, dialect))) assert.equal(platform.mayHoldFailureLine(text, dialect), true, JSON.stringify(text));
             }),
-            { numRuns: 2000 },
+            { numRuns: 3000 },
         );
         assert.equal(p.mayHoldFailureLine(" neighbor 10.0.0.1 remote-as 64512\n neighbor 10.0.0.1 description x%", "vtysh"), false);
         assert.equal(p.mayHoldFailureLine("a\n  % Unknown command\nb", "vtysh"), true);
