@@ -18,7 +18,7 @@ import { addressFamilyOf, type IpAddress } from "../core/values";
 import { conflictError, describeConflict } from "./conflicts";
 import { applyOnPrimary, onPrimary, readOnPrimary, type SecondaryReport } from "./haPair";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
-import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, type FullObservation as Observation } from "./observe";
+import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, sessionsOf, type FullObservation as Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { checkResult, log, requireSpec } from "./providerSupport";
 import { diffState, neighborsInputsState, NEIGHBORS_INPUT_KEYS, SCHEMA_VERSION, type NeighborsInputsState } from "./state";
@@ -148,10 +148,23 @@ async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, 
  * The read that settles a race on an added neighbor: made after the lines' exchange, it comes
  * after the last line of any writer whose first read saw the neighbor absent while this one's
  * lines were in flight, so both writers read the same last mark. It travels with the save; an
- * operation that adds neighbors without saving pays a round trip for it.
+ * operation that adds neighbors without saving pays a round trip for it. Only the configuration
+ * shows the marks: the sessions are those the read behind the lines showed (`readBack`, the
+ * answers to {@link OBSERVE_SHOWS}), so the summaries are not read and parsed twice.
  */
-function confirmAdds(session: AdcSession): Promise<Observation> {
-    return observe(session);
+const SETTLE_SHOWS: readonly string[] = OBSERVE_SHOWS.slice(0, 1);
+
+/** The sessions of the read behind the lines, parsed while the settle read is on its way. */
+type ReadBackSessions = ReturnType<typeof sessionsOf>;
+
+function settledObservation(host: string, settled: readonly ShowAnswer[], sessions: ReadBackSessions): Observation {
+    const seen = observation(host, settled);
+    // As `observation` reads them: without a BGP instance there are no sessions.
+    return bgpRouter(seen.running) ? { ...seen, ...sessions } : seen;
+}
+
+async function confirmAdds(session: AdcSession, sessions: ReadBackSessions): Promise<Observation> {
+    return settledObservation(session.host, await session.vtyshShows(SETTLE_SHOWS), sessions);
 }
 
 async function applyOn(session: AdcSession, node: AdcConnection, id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
@@ -205,18 +218,21 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         const settle = adding && want.token !== null;
         let settled: readonly ShowAnswer[] | undefined;
         const saving = saveNow
-            ? session.save(settle ? OBSERVE_SHOWS : []).then((answers) => {
+            ? session.save(settle ? SETTLE_SHOWS : []).then((answers) => {
                   saved = true;
                   settled = answers;
               })
             : Promise.resolve();
+        let sessions: ReadBackSessions = { sessions: [] };
         try {
-            // The read that settles an add replaces this one below: parsing thousands of neighbors for it is wasted.
+            // The read that settles an add replaces this one's configuration below: parsing
+            // thousands of neighbors for it is wasted; its sessions are kept.
             if (readBack && !settle) after = observation(host, readBack);
+            else if (readBack) sessions = sessionsOf(readBack.slice(SETTLE_SHOWS.length));
         } finally {
             await saving;
         }
-        if (settle) after = settled !== undefined && settled.length > 0 ? observation(host, settled) : await confirmAdds(session);
+        if (settle) after = settled !== undefined && settled.length > 0 ? settledObservation(host, settled, sessions) : await confirmAdds(session, sessions);
     } catch (e) {
         let now: Observation | null = null;
         try {
