@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { AdcBgpNeighbors } from "../adc/adcBgpNeighbors";
 import { AdcBgpRouter } from "../adc/adcBgpRouter";
+import { startDynamicProviderHost } from "../adc/providerHost";
 import type { AdcBgpNeighborState, BgpSessionState } from "../adc/args";
 import { CalicoBgpPeer } from "../calico/calicoBgpPeer";
 import { CalicoApiVersion, DEFAULT_CALICO_API_VERSION } from "../calico/spec";
@@ -144,6 +145,11 @@ function createPeering(name: string, args: CalicoAdcPeeringArgs, parent: pulumi.
         kubernetesProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, ...(cluster.context !== undefined ? { context: cluster.context } : {}) }, { parent });
     }
     const k8sOpts = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent, ...(kubernetesProvider ? { provider: kubernetesProvider } : {}), ...extra });
+    // The ADC resources register only once the cluster is read and planned: their provider's
+    // process starts loading beside that work. After the Kubernetes provider's registration, so
+    // that the engine loads its plugin first and the provider configures itself meanwhile.
+    const registered: pulumi.Output<string | undefined> = kubernetesProvider ? kubernetesProvider.urn : pulumi.output(undefined);
+    registered.apply(() => startDynamicProviderHost());
 
     const hasPassword = args.bgpPassword !== undefined;
     // Whether the peering is dual-stack is known now (the address itself may resolve later).
