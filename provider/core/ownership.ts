@@ -277,13 +277,12 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     }
     const plan = planNeighbors(running, want.asn, free, effective, want.adopt, want.samePassword);
     if (!plan.ok && plan.conflicts.some((c) => c.kind === "uncertain" || c.kind === "no-router" || c.kind === "other-router")) return plan;
-    const wanted = listed;
-    const refusals = router ? removalRefusals(router, [...effective].filter((a) => !wanted.has(a)), token, written, ownsLine) : [];
+    const refusals = router ? removalRefusals(router, [...effective].filter((a) => !listed.has(a)), token, written, ownsLine) : [];
     const conflicts = [...marks, ...(plan.ok ? [] : plan.conflicts), ...refusals];
     if (conflicts.length > 0 || !plan.ok) return { ok: false, conflicts };
     const adds = new Set(plan.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
     const claimed = new Set(effective);
-    for (const a of wanted) claimed.add(a);
+    for (const a of listed) claimed.add(a);
     return { ok: true, changes: plan.changes, owns: plan.owned, claimed, adds };
 }
 

@@ -18,12 +18,12 @@ export function parseFeatures(text: string): ReadonlyMap<string, boolean> {
     return features;
 }
 
-/** The session states by their lower-case spelling, each in its proper case. */
 /** The lines of an answer (the screen has made every line end `\n`; a `\r` before it is taken off too). */
 function lines(text: string): string[] {
     return text.includes("\r") ? text.split(/\r?\n/) : text.split("\n");
 }
 
+/** The session states by their lower-case spelling, each in its proper case. */
 const STATES: ReadonlyMap<string, string> = new Map([
     ["idle", "Idle"],
     ["active", "Active"],
