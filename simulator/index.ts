@@ -20,4 +20,4 @@ export type { SavedConfig } from "./model/device";
 export { InMemoryRoutingEngine } from "./routing/inMemoryEngine";
 export type { SessionOverride, InMemoryRoutingEngineOptions } from "./routing/inMemoryEngine";
 export type { RoutingEngine, RoutingConfig, BgpRoutingConfig, BgpNeighborConfig, BgpSessionState, BgpSessionStatus, BgpRoute } from "./routing/engine";
-export { defaultHostKeyPath, fingerprintOf } from "./hostKey";
+export { defaultHostKeyPath, fingerprintOf, generateEd25519KeyPair } from "./hostKey";

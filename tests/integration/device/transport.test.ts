@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { createServer, Server as NetServer, Socket } from "net";
-import { AuthContext, Server as SshServer, utils } from "ssh2";
+import { AuthContext, Server as SshServer } from "ssh2";
+import { generateEd25519KeyPair } from "../../../simulator";
 import { AdcAuthenticationError, AdcConnection, AdcConnectionError, openShell, withAdcSession } from "../../../provider/device";
 
 /**
@@ -10,7 +11,7 @@ import { AdcAuthenticationError, AdcConnection, AdcConnectionError, openShell, w
  */
 describe("device/transport against misbehaving servers", function () {
     this.timeout(20_000);
-    const hostKey = utils.generateKeyPairSync("ed25519").private;
+    const hostKey = generateEd25519KeyPair().private;
     const cleanups: (() => Promise<void>)[] = [];
     afterEach(async () => {
         for (const c of cleanups.splice(0).reverse()) await c();
@@ -130,7 +131,7 @@ describe("device/transport against misbehaving servers", function () {
 
     it("refuses an unusable private key before connecting", async () => {
         const server = await tcp(() => undefined);
-        const encrypted = utils.generateKeyPairSync("ed25519", { passphrase: "kp", cipher: "aes256-ctr", rounds: 16 }).private;
+        const encrypted = generateEd25519KeyPair({ passphrase: "kp", rounds: 16 }).private;
         const err = await openShell(connection(server.port, { password: undefined, privateKey: encrypted })).then(
             (s) => s.close(),
             (e: unknown) => e,

@@ -10,11 +10,10 @@
 import { strict as assert } from "assert";
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
-import { utils } from "ssh2";
 import { providers } from "../../../provider/adc/providers";
 import { withAdcSession } from "../../../provider/device";
 import { runStatus } from "../../../provider/health/statusCli";
-import { startSimulator, type Simulator, type SimulatorFaults, type SimulatorOptions } from "../../../simulator";
+import { generateEd25519KeyPair, startSimulator, type Simulator, type SimulatorFaults, type SimulatorOptions } from "../../../simulator";
 import { EngineLike } from "../faults/engineLike";
 
 const router = providers.adcBgpRouter;
@@ -27,7 +26,7 @@ const PASSPHRASE = "Key-Passphrase-8w1Z";
 const STACK_BGP = "Stack-Bgp-Pw-2x7K";
 const STACK_BGP_NEW = "Stack-Bgp-New-5m3R";
 const FOREIGN_BGP = "Foreign-Bgp-Pw-6t4J";
-const KEY = utils.generateKeyPairSync("ed25519", { passphrase: PASSPHRASE, cipher: "aes256-ctr", rounds: 16 });
+const KEY = generateEd25519KeyPair({ passphrase: PASSPHRASE, rounds: 16 });
 /** The key's base64 lines: a leak of the key would show one of them. */
 const KEY_LINES = KEY.private.split("\n").filter((l) => l.length >= 20 && !l.startsWith("-----"));
 const SECRETS = [SSH_PASSWORD, WRONG_PASSWORD, PASSPHRASE, STACK_BGP, STACK_BGP_NEW, FOREIGN_BGP, ...KEY_LINES];

@@ -3,8 +3,7 @@ import { createHash, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { utils } from "ssh2";
-import { startSimulator } from "../../../simulator";
+import { generateEd25519KeyPair, startSimulator } from "../../../simulator";
 import { count, exec, Harness, keyboardAuth, passwordAuth, ShellSession } from "./sshHarness";
 
 const SEED_RUNNING_CONFIG = [
@@ -39,7 +38,7 @@ describe("simulator over SSH", () => {
 
     describe("login", () => {
         it("accepts password, keyboard-interactive and public-key logins", async () => {
-            const keys = utils.generateKeyPairSync("ed25519");
+            const keys = generateEd25519KeyPair();
             const sim = await h.start({ users: [{ username: "nsroot", password: "nsroot" }, { username: "automation", authorizedKeys: [keys.public] }] });
             await h.connect(sim, [passwordAuth()]);
             await h.connect(sim, [keyboardAuth()]);
@@ -49,7 +48,7 @@ describe("simulator over SSH", () => {
 
         it("refuses a wrong password, an unknown user and a key that is not authorized", async () => {
             const sim = await h.start();
-            const stranger = utils.generateKeyPairSync("ed25519");
+            const stranger = generateEd25519KeyPair();
             for (const auth of [passwordAuth("nsroot", "wrong"), keyboardAuth("nsroot", "wrong"), passwordAuth("admin", "nsroot"), { type: "publickey" as const, username: "nsroot", key: stranger.private }]) {
                 await assert.rejects(h.connect(sim, [auth]), (e: Error & { level?: string }) => e.level === "client-authentication");
             }
