@@ -108,18 +108,28 @@ install_k8s_plugin() {
     "$root/bin/pulumi" plugin install resource kubernetes "$K8S_VERSION" --file "$bin" >&2
 }
 
+# Two set-ups at once (the tests' background build and the phase that waits for it) both get here:
+# each writes a file of its own and renames it into place, which is atomic, so neither sees the
+# other's half-written file or loses it under its feet.
+link_into_place() {
+  local tmp
+  tmp=$(mktemp -u "$2.XXXXXX")
+  ln -s "$1" "$tmp" && mv -Tf "$tmp" "$2"
+}
+
 install_launcher() {
-  local f=$1/pulumi-resource-pulumi-nodejs
+  local f=$1/pulumi-resource-pulumi-nodejs tmp
   [ -x "$f" ] && return 0
+  tmp=$(mktemp "$f.XXXXXX")
   # Same content as sdk/nodejs/dist/pulumi-resource-pulumi-nodejs in the official distribution.
-  cat > "$f.tmp" <<'SH'
+  cat > "$tmp" <<'SH'
 #!/bin/sh
 PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")
 if [ ! -z "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then
     node "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" $@
 fi
 SH
-  chmod 755 "$f.tmp" && mv "$f.tmp" "$f"
+  chmod 755 "$tmp" && mv -f "$tmp" "$f"
 }
 
 # --- the CLI ---
@@ -135,7 +145,7 @@ if [ -n "$ambient" ] && [ -z "${PULUMI_CALICO_ADC_BUILD_PULUMI:-}" ] && [ -n "$(
     # An installation without the launcher (or not laid out as <root>/bin): give it one of our own.
     root=$PCA_CACHE/pulumi/ambient
     mkdir -p "$root/bin"
-    ln -sfn "$real" "$root/bin/pulumi"
+    link_into_place "$real" "$root/bin/pulumi"
   fi
   [ "$(cli_version "$ambient")" = "$PULUMI_VERSION" ] ||
     log "note: using pulumi $(cli_version "$ambient") from PATH ($ambient); @pulumi/pulumi is $PULUMI_VERSION"
@@ -152,7 +162,7 @@ else
     host=$PCA_CACHE/pulumi-language-nodejs/v$LANGUAGE_HOST_SDK_VERSION/bin/pulumi-language-nodejs
     mkdir -p "$(dirname "$host")"
     with_lock "$PCA_CACHE/pulumi-language-nodejs/v$LANGUAGE_HOST_SDK_VERSION.lock" build_language_host "$host"
-    ln -sfn "$host" "$root/bin/pulumi-language-nodejs"
+    link_into_place "$host" "$root/bin/pulumi-language-nodejs"
   fi
 fi
 [ -x "$root/bin/pulumi-resource-pulumi-nodejs" ] || install_launcher "$root/bin"
