@@ -18,7 +18,7 @@ import { addressFamilyOf, type IpAddress } from "../core/values";
 import { conflictError, describeConflict } from "./conflicts";
 import { applyOnPrimary, onPrimary, readOnPrimary, type SecondaryReport } from "./haPair";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
-import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, sessionsOf, type FullObservation as Observation } from "./observe";
+import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, sessionsOf, SUMMARIES, type FullObservation as Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { checkResult, log, requireSpec } from "./providerSupport";
 import { diffState, neighborsInputsState, NEIGHBORS_INPUT_KEYS, SCHEMA_VERSION, type NeighborsInputsState } from "./state";
@@ -150,7 +150,8 @@ async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, 
  * lines were in flight, so both writers read the same last mark. It travels with the save; an
  * operation that adds neighbors without saving pays a round trip for it. Only the configuration
  * shows the marks: the sessions are those the read behind the lines showed (`readBack`, the
- * answers to {@link OBSERVE_SHOWS}), so the summaries are not read and parsed twice.
+ * answers to {@link SUMMARIES}, without the configuration this read replaces), so neither is
+ * read and parsed twice.
  */
 const SETTLE_SHOWS: readonly string[] = OBSERVE_SHOWS.slice(0, 1);
 
@@ -204,10 +205,14 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
     const adding = decision.neighbors.adds.size > 0;
     const precheckShows = adding && want.token === null ? [PRECHECK_SHOW] : [];
     let precheck: RunningConfig | null = null;
+    // The read that settles an add replaces the read-back's configuration: the device neither
+    // prints nor sends thousands of neighbors for it; the read-back's sessions are kept.
+    const settle = adding && want.token !== null;
+    const readBackShows = settle ? SUMMARIES : OBSERVE_SHOWS;
     // From the first line sent on, any failure leaves the device changed: it is recorded.
     try {
         // The verify read travels with the lines: no round trip of its own.
-        const answers = changing ? await session.configure(lines, OBSERVE_SHOWS, precheckShows) : undefined;
+        const answers = changing ? await session.configure(lines, readBackShows, precheckShows) : undefined;
         const first = answers?.[0];
         if (precheckShows.length > 0 && first !== undefined && first.failure === undefined) precheck = filterView(first.output).running;
         const readBack = answers?.slice(precheckShows.length);
@@ -215,7 +220,6 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         if (saveNow && !changing) log(host, "saving the configuration (the last save did not complete)");
         // The save goes out before the read-back is parsed (the save does not depend on it),
         // so that the parse of thousands of neighbors runs while the device saves.
-        const settle = adding && want.token !== null;
         let settled: readonly ShowAnswer[] | undefined;
         const saving = saveNow
             ? session.save(settle ? SETTLE_SHOWS : []).then((answers) => {
@@ -225,10 +229,8 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
             : Promise.resolve();
         let sessions: ReadBackSessions = { sessions: [] };
         try {
-            // The read that settles an add replaces this one's configuration below: parsing
-            // thousands of neighbors for it is wasted; its sessions are kept.
             if (readBack && !settle) after = observation(host, readBack);
-            else if (readBack) sessions = sessionsOf(readBack.slice(SETTLE_SHOWS.length));
+            else if (readBack) sessions = sessionsOf(readBack);
         } finally {
             await saving;
         }

@@ -87,9 +87,11 @@ describe("ADC providers over SSH against the simulator", function () {
         assert.deepEqual(d, { changes: true, replaces: [], deleteBeforeReplace: true });
         const added = await neighbors.update!(created.id, again.outs!, grown);
         assert.deepEqual(configLines(sim), ["neighbor 10.102.33.203 remote-as 64512", `neighbor 10.102.33.203 description ${mark(created.id)}`]);
-        // Read; the lines with their verify read; the save, and with it (a neighbor was added) the
-        // read that settles whose it is should another machine have added it at once: three exchanges.
-        assert.equal(sim.transcript().filter((r) => r.line === "show running-config").length, 3);
+        // Read; the lines with the sessions read behind them; the save, and with it (a neighbor was
+        // added) the read that settles whose it is should another machine have added it at once,
+        // which is also the verify read of the lines: three exchanges, the configuration read twice.
+        const shown = (command: string) => sim.transcript().filter((r) => r.line === command).length;
+        assert.deepEqual([shown("show running-config"), shown("show ip bgp summary")], [2, 2]);
         assert.equal(sim.counters().roundTrips, 3);
 
         sim.resetCounters();

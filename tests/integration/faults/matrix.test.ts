@@ -129,15 +129,16 @@ const ROWS: Row[] = [
     {
         name: "F2: the connection drops while reading back after the neighbors' apply",
         op: "neighbors",
-        faults: { dropOnLine: { match: "show running-config", occurrence: 2 } },
-        // The read-back goes out in the same pipelined exchange as the lines, before the save.
-        expect: { partial: true, savePending: true, command: /waiting for the answer to "(end|show running-config)"/, answer: /connection closed/, fix: /run `pulumi up` again/ },
+        faults: { dropOnLine: { match: "show ip bgp summary", occurrence: 2 } },
+        // The read-back (the sessions: the settle read in the save's exchange reads the configuration)
+        // goes out in the same pipelined exchange as the lines, before the save.
+        expect: { partial: true, savePending: true, command: /waiting for the answer to "(end|show ip bgp summary)"/, answer: /connection closed/, fix: /run `pulumi up` again/ },
         device: (ctx) => assert.equal(ours(ctx).length, 50),
     },
     {
         name: "F2: the connection drops at the read that settles whose the added neighbors are, in the save's exchange",
         op: "neighbors",
-        faults: { dropOnLine: { match: "show running-config", occurrence: 3 } },
+        faults: { dropOnLine: { match: "show running-config", occurrence: 2 } },
         // The save's answers were in flight at the cut: whether it saved is not known, so it is recorded as pending.
         expect: { partial: true, savePending: true, command: /waiting for the answer to "(write|save ns config|vtysh|show running-config)"/, answer: /connection closed/, fix: /run `pulumi up` again/ },
         device: (ctx) => assert.equal(ours(ctx).length, 50),
