@@ -380,26 +380,32 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
     }
 
     // Each line's start of a whole answer tried against all the indicators at once (one
-    // expression, ignoring case if any does: it may match more, never less), without splitting
-    // the answer. With `m`, `^` and `$` also match at a line's start and end, so an indicator
-    // that matches a line matches the answer where that line stands; only indicators anchored
-    // at the line's start can be tried there alone. A lookaround may look past a line's end, and
-    // other flags change what a pattern means: with any of these, every answer is read line by line.
+    // expression per case rule: ignoring case widens most patterns but narrows a negated class,
+    // `[^a-z]` no longer takes `R`), without splitting the answer. With `m`, `^` and `$` also match
+    // at a line's start and end, so an indicator that matches a line matches the answer where that
+    // line stands; only indicators anchored at the line's start can be tried there alone. A
+    // lookaround may look past a line's end, a back reference counts the groups of the indicators
+    // before its own, an indicator's own `m` lets its `^` match after a `\r` or a line separator
+    // inside the line, and other flags change what a pattern means: with any of these, every answer
+    // is read line by line.
     const atLineStart = Object.fromEntries(
         (Object.keys(platform.failureIndicators) as Dialect[]).map((d) => {
             const all = platform.failureIndicators[d];
-            const searchable = all.length > 0 && all.every((re) => anchoredAtStart(re.source) && !/\(\?[=!<]/.test(re.source) && /^[gimy]*$/.test(re.flags));
-            const flags = `ym${all.some((re) => re.ignoreCase) ? "i" : ""}`;
-            return [d, searchable ? new RegExp(all.map((re) => `(?:${re.source})`).join("|"), flags) : null];
+            const searchable = all.length > 0 && all.every((re) => anchoredAtStart(re.source) && !/\(\?[=!<]|\\[1-9]/.test(re.source) && /^[giy]*$/.test(re.flags));
+            if (!searchable) return [d, null];
+            const byCase = [false, true].map((ignoreCase) => all.filter((re) => re.ignoreCase === ignoreCase)).filter((group) => group.length > 0);
+            return [d, byCase.map((group) => new RegExp(group.map((re) => `(?:${re.source})`).join("|"), group[0]!.ignoreCase ? "ymi" : "ym"))];
         }),
-    ) as Record<Dialect, RegExp | null>;
+    ) as Record<Dialect, readonly RegExp[] | null>;
 
     function mayHoldFailureLine(text: string, dialect: Dialect): boolean {
-        const re = atLineStart[dialect];
-        if (re === null) return platform.failureIndicators[dialect].length > 0;
+        const expressions = atLineStart[dialect];
+        if (expressions === null) return platform.failureIndicators[dialect].length > 0;
         for (let at = 0; ; ) {
-            re.lastIndex = at;
-            if (re.test(text)) return true;
+            for (const re of expressions) {
+                re.lastIndex = at;
+                if (re.test(text)) return true;
+            }
             const newline = text.indexOf("\n", at);
             if (newline < 0) return false;
             at = newline + 1;

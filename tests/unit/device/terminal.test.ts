@@ -142,4 +142,24 @@ describe("device/platform: NetScaler prompts as data", () => {
         const look = compilePlatform({ ...NETSCALER, failureIndicators: { ...NETSCALER.failureIndicators, vtysh: [/^x(?!y)/] } });
         assert.equal(look.mayHoldFailureLine("a\nb", "vtysh"), true);
     });
+
+    it("searches a whole answer as each indicator reads a line, whatever the other indicators' flags and groups", () => {
+        const withVtysh = (vtysh: RegExp[]) => compilePlatform({ ...NETSCALER, failureIndicators: { ...NETSCALER.failureIndicators, vtysh } });
+        const cases: [RegExp[], string][] = [
+            // A case-sensitive negated class next to an indicator that ignores case: `[^a-z]` still takes `R`.
+            [[/^%/i, /^[^a-z ]+: failed/], "ok\nRT: failed"],
+            [[/^(?:Invalid input|Unknown command)/i, /^[^a-z]{2} error/], "ok\nAB error"],
+            // A back reference counts the groups of its own indicator, not of those before it.
+            [[/^(E)RROR/, /^(x)(y)\2/], "ok\nxyy"],
+            // With `m`, an indicator's `^` also matches after a line separator inside the line.
+            [[/^%/m], "description a\u2028% b"],
+        ];
+        for (const [vtysh, text] of cases) {
+            const platform = withVtysh(vtysh);
+            assert.ok(text.split("\n").some((l) => platform.isFailureLine(l, "vtysh")), `${vtysh.join(" ")} takes a line of ${JSON.stringify(text)}`);
+            assert.equal(platform.mayHoldFailureLine(text, "vtysh"), true, `${vtysh.join(" ")} on ${JSON.stringify(text)}`);
+        }
+        // The platform's own indicators are still searched at once: an answer without a failure line says so.
+        assert.equal(withVtysh([/^\s*%/, /^BGP is already running/, /^(?:Invalid input|Unknown command)/i]).mayHoldFailureLine("a\nb %\nc", "vtysh"), false);
+    });
 });
