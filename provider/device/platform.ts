@@ -272,23 +272,6 @@ export interface CompiledPlatform {
     fixFor(answer: string, dialect: Dialect, command?: string): string;
 }
 
-/** Whether every match of the pattern starts where it is tried: it opens with `^` and has no `|` outside a group. */
-function anchoredAtStart(source: string): boolean {
-    if (!source.startsWith("^")) return false;
-    let depth = 0;
-    let inClass = false;
-    for (let i = 1; i < source.length; i++) {
-        const c = source[i];
-        if (c === "\\") i++;
-        else if (inClass) inClass = c !== "]";
-        else if (c === "[") inClass = true;
-        else if (c === "(") depth++;
-        else if (c === ")") depth--;
-        else if (c === "|" && depth === 0) return false;
-    }
-    return true;
-}
-
 /** Builds the regular expressions and the mode graph of a platform once. */
 export function compilePlatform(platform: PlatformDefinition): CompiledPlatform {
     const whole = platform.modes.map((m) => ({ name: m.name, re: new RegExp(`^(?:${m.prompt})[ \\t]*$`) }));
@@ -379,34 +362,33 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
         return platform.failureIndicators[dialect].some((re) => re.test(line));
     }
 
-    // Each line's start of a whole answer tried against all the indicators at once (one
-    // expression per case rule: ignoring case widens most patterns but narrows a negated class,
-    // `[^a-z]` no longer takes `R`), without splitting the answer. With `m`, `^` and `$` also match
-    // at a line's start and end, so an indicator that matches a line matches the answer where that
-    // line stands; only indicators anchored at the line's start can be tried there alone. A
-    // lookaround may look past a line's end, a back reference counts the groups of the indicators
-    // before its own, an indicator's own `m` lets its `^` match after a `\r` or a line separator
-    // inside the line, and other flags change what a pattern means: with any of these, every answer
-    // is read line by line.
-    const atLineStart = Object.fromEntries(
-        (Object.keys(platform.failureIndicators) as Dialect[]).map((d) => {
-            const all = platform.failureIndicators[d];
-            const searchable = all.length > 0 && all.every((re) => anchoredAtStart(re.source) && !/\(\?[=!<]|\\[1-9]/.test(re.source) && /^[giy]*$/.test(re.flags));
-            if (!searchable) return [d, null];
-            const byCase = [false, true].map((ignoreCase) => all.filter((re) => re.ignoreCase === ignoreCase)).filter((group) => group.length > 0);
-            return [d, byCase.map((group) => new RegExp(group.map((re) => `(?:${re.source})`).join("|"), group[0]!.ignoreCase ? "ymi" : "ym"))];
+    // The indicators of each dialect joined into as few expressions as mean the same, each tried
+    // on every line of a whole answer without splitting it: indicators with the same flags (but
+    // `g` and `y`, which only carry state from one test to the next) in one alternation, one with a
+    // back reference or a named group alone (joined, its groups' numbers and names would be
+    // others'). An expression reads one line at a time, as isFailureLine does: one that read on
+    // into the answer would let `\s*` or `[^x]*` run across the lines after it, at every line's
+    // start, and the search would grow with the square of an answer of blank lines.
+    const joined = Object.fromEntries(
+        (Object.keys(platform.failureIndicators) as Dialect[]).map((d): [Dialect, readonly RegExp[]] => {
+            const byFlags = new Map<string, string[]>();
+            const alone: RegExp[] = [];
+            for (const re of platform.failureIndicators[d]) {
+                const flags = re.flags.replace(/[gy]/g, "");
+                if (/\\[1-9]|\\k<|\(\?<(?![=!])/.test(re.source)) alone.push(new RegExp(re.source, flags));
+                else byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${re.source})`]);
+            }
+            return [d, [...[...byFlags].map(([flags, sources]) => new RegExp(sources.join("|"), flags)), ...alone]];
         }),
-    ) as Record<Dialect, readonly RegExp[] | null>;
+    ) as Record<Dialect, readonly RegExp[]>;
 
     function mayHoldFailureLine(text: string, dialect: Dialect): boolean {
-        const expressions = atLineStart[dialect];
-        if (expressions === null) return platform.failureIndicators[dialect].length > 0;
+        const expressions = joined[dialect];
+        if (expressions.length === 0) return false;
         for (let at = 0; ; ) {
-            for (const re of expressions) {
-                re.lastIndex = at;
-                if (re.test(text)) return true;
-            }
             const newline = text.indexOf("\n", at);
+            const line = text.slice(at, newline < 0 ? text.length : newline);
+            for (const re of expressions) if (re.test(line)) return true;
             if (newline < 0) return false;
             at = newline + 1;
         }

@@ -138,9 +138,10 @@ describe("device/platform: NetScaler prompts as data", () => {
         );
         assert.equal(p.mayHoldFailureLine(" neighbor 10.0.0.1 remote-as 64512\n neighbor 10.0.0.1 description x%", "vtysh"), false);
         assert.equal(p.mayHoldFailureLine("a\n  % Unknown command\nb", "vtysh"), true);
-        // An indicator with a lookaround is never searched across lines: every answer may hold one.
+        // An indicator with a lookaround looks no further than its line: `x` before a line's end is not followed by `y`.
         const look = compilePlatform({ ...NETSCALER, failureIndicators: { ...NETSCALER.failureIndicators, vtysh: [/^x(?!y)/] } });
-        assert.equal(look.mayHoldFailureLine("a\nb", "vtysh"), true);
+        assert.equal(look.mayHoldFailureLine("a\nxy\nb", "vtysh"), false);
+        assert.equal(look.mayHoldFailureLine("a\nx\nyb", "vtysh"), true);
     });
 
     it("searches a whole answer as each indicator reads a line, whatever the other indicators' flags and groups", () => {
@@ -161,5 +162,17 @@ describe("device/platform: NetScaler prompts as data", () => {
         }
         // The platform's own indicators are still searched at once: an answer without a failure line says so.
         assert.equal(withVtysh([/^\s*%/, /^BGP is already running/, /^(?:Invalid input|Unknown command)/i]).mayHoldFailureLine("a\nb %\nc", "vtysh"), false);
+    });
+
+    it("searches an answer of many blank lines in time that grows with its length", () => {
+        // `^\s*%` read from each line's start over the whole answer would run across every blank line after it.
+        for (const blank of ["", "  ", " \t"]) {
+            const answer = `${`${blank}\n`.repeat(30_000)}end`;
+            const started = process.hrtime.bigint();
+            assert.equal(p.mayHoldFailureLine(answer, "vtysh"), false);
+            assert.equal(p.mayHoldFailureLine(`${answer}\n  % Unknown command`, "vtysh"), true);
+            const ms = Number(process.hrtime.bigint() - started) / 1e6;
+            assert.ok(ms < 1000, `30,000 lines of ${JSON.stringify(blank)} searched in ${ms.toFixed(0)} ms`);
+        }
     });
 });
