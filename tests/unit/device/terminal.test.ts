@@ -164,15 +164,14 @@ describe("device/platform: NetScaler prompts as data", () => {
         assert.equal(withVtysh([/^\s*%/, /^BGP is already running/, /^(?:Invalid input|Unknown command)/i]).mayHoldFailureLine("a\nb %\nc", "vtysh"), false);
     });
 
-    it("searches an answer of many blank lines in time that grows with its length", () => {
-        // `^\s*%` read from each line's start over the whole answer would run across every blank line after it.
+    it("reads an answer of many blank lines one line at a time: no failure line among them, the one after them found", () => {
+        // `^\s*%` tried from each line's start over the whole answer would run across every blank
+        // line after it (its cost the square of the answer's); read a line at a time it cannot.
         for (const blank of ["", "  ", " \t"]) {
             const answer = `${`${blank}\n`.repeat(30_000)}end`;
-            const started = process.hrtime.bigint();
             assert.equal(p.mayHoldFailureLine(answer, "vtysh"), false);
             assert.equal(p.mayHoldFailureLine(`${answer}\n  % Unknown command`, "vtysh"), true);
-            const ms = Number(process.hrtime.bigint() - started) / 1e6;
-            assert.ok(ms < 1000, `30,000 lines of ${JSON.stringify(blank)} searched in ${ms.toFixed(0)} ms`);
+            assert.equal(p.mayHoldFailureLine(`${blank}\n${blank} %\nend`, "vtysh"), true);
         }
     });
 });
