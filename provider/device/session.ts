@@ -296,7 +296,10 @@ export class NetScalerSession implements AdcSession {
      */
     async save(then: readonly string[] = []): Promise<ShowAnswer[]> {
         for (const c of then) this.checkShow(c);
-        await this.guardWrite();
+        // After the lines the node is known to be writable: without an await here, the save is
+        // written before this call returns, so a caller that goes on to parse a read-back does so
+        // while the device saves (an await, even of nothing, would let that parse run first).
+        if (this.decision?.ok !== true) await this.guardWrite();
         const { vtysh, cli } = this.platform.platform.save;
         let failure: string | undefined;
         for (const command of vtysh) {

@@ -288,6 +288,23 @@ describe("device over real SSH against the simulator", function () {
         });
     }
 
+    it("writes the save before save() returns once the node is known writable, so work that follows the call overlaps the device's save", async () => {
+        const sim = await simulator();
+        await withAdcSession(
+            connection(sim),
+            async (s) => {
+                await s.configure([neighbor(1)]);
+                const before = s.stats.linesSent;
+                const saving = s.save();
+                // Nothing awaited yet: the lines are already on the stream.
+                assert.ok(s.stats.linesSent > before, `${s.stats.linesSent - before} lines written at the call`);
+                await saving;
+            },
+            quiet,
+        );
+        assert.match(sim.device.saved().zebos, new RegExp(neighbor(1).text.replace(/\./g, "\\.")), "the device saved the line");
+    });
+
     describe("bounded pipelining against a device that drops input past its buffer", () => {
         const many = Array.from({ length: 500 }, (_, i) => neighbor(i));
         const options = { inputBufferBytes: NETSCALER.inputBufferBytes, echo: "typeahead" as const };
