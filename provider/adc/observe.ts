@@ -60,14 +60,27 @@ export async function observeWithFeature(session: AdcSession): Promise<Observati
 
 /**
  * The answers to {@link OBSERVE_SHOWS} as an observation. A device without a BGP instance
- * answers the summary with a `%` line: that means no sessions.
+ * answers the summary with a `%` line: that means no sessions. The summaries are parsed when
+ * the sessions are first read: an apply that changes the device reports the sessions read after
+ * its lines, and thousands of rows parsed before them would only delay the lines.
  */
 export function observation(host: string, [config, ...summaries]: readonly ShowAnswer[]): FullObservation {
     if (config.failure !== undefined) throw new AdcCommandError(host, "show running-config", config.failure, "check that the account may run vtysh's `show running-config`");
     const filter = filterView(config.output);
     const running = filter.running;
     if (!bgpRouter(running)) return { running, filter, sessions: [] };
-    return { running, filter, ...sessionsOf(summaries) };
+    let read: ReturnType<typeof sessionsOf> | undefined;
+    const sessions = () => (read ??= sessionsOf(summaries));
+    return {
+        running,
+        filter,
+        get sessions() {
+            return sessions().sessions;
+        },
+        get ipv6SummaryFailure() {
+            return sessions().ipv6SummaryFailure;
+        },
+    };
 }
 
 /**
