@@ -18,7 +18,7 @@ import { addressFamilyOf, type IpAddress } from "../core/values";
 import { conflictError, describeConflict } from "./conflicts";
 import { applyOnPrimary, onPrimary, readOnPrimary, type SecondaryReport } from "./haPair";
 import { resolveNeighborsInputs, type NeighborsSpec } from "./inputs";
-import { neighborState, observation, observe, observeAfterFailure, OBSERVE_SHOWS, readSessions, sessionsOf, SUMMARIES, type FullObservation as Observation } from "./observe";
+import { CONFIG_SHOWS, neighborState, observation, observe, observeAfterFailure, observeConfig, OBSERVE_SHOWS, readSessions, sessionsOf, SUMMARIES, type FullObservation as Observation } from "./observe";
 import { asProviderError, deleteFailure, partialFailure } from "./partialFailure";
 import { checkResult, log, requireSpec } from "./providerSupport";
 import { diffState, neighborsInputsState, NEIGHBORS_INPUT_KEYS, SCHEMA_VERSION, type NeighborsInputsState } from "./state";
@@ -144,17 +144,6 @@ async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, 
     return [...there.conflicts.map((c) => describeConflict(c).message), ...rest];
 }
 
-/**
- * The read that settles a race on an added neighbor: made after the lines' exchange, it comes
- * after the last line of any writer whose first read saw the neighbor absent while this one's
- * lines were in flight, so both writers read the same last mark. It travels with the save; an
- * operation that adds neighbors without saving pays a round trip for it. Only the configuration
- * shows the marks: the sessions are those the read behind the lines showed (`readBack`, the
- * answers to {@link SUMMARIES}, without the configuration this read replaces), so neither is
- * read and parsed twice.
- */
-const SETTLE_SHOWS: readonly string[] = OBSERVE_SHOWS.slice(0, 1);
-
 /** The sessions of the read behind the lines, parsed while the settle read is on its way. */
 type ReadBackSessions = ReturnType<typeof sessionsOf>;
 
@@ -164,8 +153,17 @@ function settledObservation(host: string, settled: readonly ShowAnswer[], sessio
     return bgpRouter(seen.running) ? { ...seen, ...sessions } : seen;
 }
 
+/**
+ * The read that settles a race on an added neighbor ({@link CONFIG_SHOWS}): made after the
+ * lines' exchange, it comes after the last line of any writer whose first read saw the neighbor
+ * absent while this one's lines were in flight, so both writers read the same last mark. It
+ * travels with the save (see `applyOn`); an operation that adds neighbors without saving pays a
+ * round trip for it, here. Only the configuration shows the marks: the sessions are those the
+ * read behind the lines showed (`readBack`, the answers to {@link SUMMARIES}, without the
+ * configuration this read replaces), so neither is read and parsed twice.
+ */
 async function confirmAdds(session: AdcSession, sessions: ReadBackSessions): Promise<Observation> {
-    return settledObservation(session.host, await session.vtyshShows(SETTLE_SHOWS), sessions);
+    return settledObservation(session.host, await session.vtyshShows(CONFIG_SHOWS), sessions);
 }
 
 async function applyOn(session: AdcSession, node: AdcConnection, id: string, spec: NeighborsSpec, was: Recorded, inputs: Record<string, unknown>): Promise<NeighborsOutputs> {
@@ -222,7 +220,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         // so that the parse of thousands of neighbors runs while the device saves.
         let settled: readonly ShowAnswer[] | undefined;
         const saving = saveNow
-            ? session.save(settle ? SETTLE_SHOWS : []).then((answers) => {
+            ? session.save(settle ? CONFIG_SHOWS : []).then((answers) => {
                   saved = true;
                   settled = answers;
               })
@@ -389,7 +387,8 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         try {
             await onPrimary(spec.connection, true, async (session, node) => {
                 const host = node.host;
-                const seen = await observe(session);
+                // A delete reports no sessions: the configuration alone, before and after.
+                const seen = await observeConfig(session);
                 // Before planning: a node that must not be configured is refused with nothing sent.
                 await session.ensureWritable();
                 const removal = decideFilteredNeighborsRemoval(seen.filter, owned, spec.asn, token);
@@ -399,7 +398,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
                 // Read back with the lines, as apply does: a line the device answered without
                 // taking would otherwise leave the neighbor on the device and out of every stack.
                 if (lines.length > 0) {
-                    const after = observation(host, await session.configure(lines, OBSERVE_SHOWS));
+                    const after = observation(host, await session.configure(lines, CONFIG_SHOWS));
                     const left = confirmFilteredNeighborsRemoval(owned, spec.asn, after.filter, token);
                     const still = renderNeighborsWithFilter(left.neighbors, left.filter).map((l) => l.text);
                     if (still.length > 0) {

@@ -46,6 +46,14 @@ export const SUMMARIES: readonly string[] = ["show ip bgp summary", IPV6_SUMMARY
 /** The show commands an observation reads, in one exchange. */
 export const OBSERVE_SHOWS: readonly string[] = ["show running-config", ...SUMMARIES];
 
+/** The configuration alone: what a removal is decided and confirmed from, and what settles an add. */
+export const CONFIG_SHOWS: readonly string[] = OBSERVE_SHOWS.slice(0, 1);
+
+/** Reads the configuration alone (its observation shows no sessions). */
+export async function observeConfig(session: AdcSession): Promise<FullObservation> {
+    return observation(session.host, await session.vtyshShows(CONFIG_SHOWS));
+}
+
 /** Reads the configuration and the sessions in one round trip. */
 export async function observe(session: AdcSession): Promise<FullObservation> {
     return observation(session.host, await session.vtyshShows(OBSERVE_SHOWS));

@@ -146,7 +146,11 @@ describe("ADC providers over SSH against the simulator", function () {
         assert.deepEqual(r.outs.owned.redistributeKernel, true);
         assert.deepEqual(r.outs.owned.router, false);
 
+        sim.resetCounters();
         await neighbors.delete!(n.id, n.outs);
+        // A delete reports no sessions: it reads the configuration alone, before its lines and with them.
+        const shown = (command: string) => sim.transcript().filter((x) => x.line === command).length;
+        assert.deepEqual([shown("show running-config"), shown("show ip bgp summary"), shown("show bgp ipv6 summary")], [2, 0, 0]);
         await router.delete!(r.id, r.outs);
         const state = sim.device.state();
         assert.equal(state.bgp?.asn, 500);
