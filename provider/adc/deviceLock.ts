@@ -1,7 +1,7 @@
 /**
- * One operation at a time per device, across every stack run from this machine: a lock file per
- * device in the temporary directory, taken before the device is read and released after it was
- * verified. Without it two stacks applying at once both read a device without neighbor X, both
+ * One operation at a time per device, across every stack run from this machine: lock files in
+ * the temporary directory (one per name the device is known by), taken before the device is read
+ * and released after it was verified. Without it two stacks applying at once both read a device without neighbor X, both
  * add it and both record it as theirs. With it the second reads the device after the first has
  * finished, finds X, and fails with a conflict that changes nothing.
  *
@@ -25,14 +25,17 @@ interface Holder {
     readonly since: string;
 }
 
-/** The device's identity: its host key (an HA pair's two, in order) when known, else the address it is reached at. */
-function lockPath(connection: AdcConnection): string {
+/**
+ * One lock per name the device is known by: each node's host key when given, and each node's
+ * address. A stack that pins the host key and one that does not (`insecureIgnoreHostKey`) both
+ * hold the address's lock, so they too run one after the other; two stacks reaching one ADC at
+ * two addresses (a NAT port) share its host key's. Sorted, so that every operation takes them in
+ * the same order and two never wait on each other.
+ */
+function lockPaths(connection: AdcConnection): string[] {
     const nodes = connection.pair ?? [connection];
-    const id = nodes
-        .map((n) => n.hostKeyFingerprint ?? `${n.host}:${n.port}`)
-        .sort()
-        .join(" ");
-    return join(tmpdir(), `pulumi-calico-adc-${createHash("sha256").update(id).digest("hex").slice(0, 16)}.lock`);
+    const ids = new Set(nodes.flatMap((n) => [`${n.host}:${n.port}`, ...(n.hostKeyFingerprint !== undefined ? [n.hostKeyFingerprint] : [])]));
+    return [...ids].map((id) => join(tmpdir(), `pulumi-calico-adc-${createHash("sha256").update(id).digest("hex").slice(0, 16)}.lock`)).sort();
 }
 
 function alive(pid: number): boolean {
@@ -52,16 +55,14 @@ async function readHolder(path: string): Promise<Holder | null> {
     }
 }
 
-/** Runs `fn` holding the device's lock; waits while another operation on this machine holds it. */
-export async function withDeviceLock<T>(connection: AdcConnection, fn: () => Promise<T>): Promise<T> {
-    const path = lockPath(connection);
+/** Takes one lock file, waiting while another operation on this machine holds it. */
+async function take(connection: AdcConnection, path: string, deadline: number): Promise<fs.FileHandle> {
     const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-    const deadline = Date.now() + WAIT_MS;
-    let handle: fs.FileHandle | null = null;
-    while (handle === null) {
+    for (;;) {
         try {
-            handle = await fs.open(path, "wx");
+            const handle = await fs.open(path, "wx");
             await handle.writeFile(JSON.stringify(me));
+            return handle;
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
             const holder = await readHolder(path);
@@ -80,10 +81,21 @@ export async function withDeviceLock<T>(connection: AdcConnection, fn: () => Pro
             await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         }
     }
+}
+
+async function release(path: string, handle: fs.FileHandle): Promise<void> {
+    await handle.close();
+    await fs.rm(path, { force: true });
+}
+
+/** Runs `fn` holding the device's locks; waits while another operation on this machine holds one. */
+export async function withDeviceLock<T>(connection: AdcConnection, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + WAIT_MS;
+    const held: { path: string; handle: fs.FileHandle }[] = [];
     try {
+        for (const path of lockPaths(connection)) held.push({ path, handle: await take(connection, path, deadline) });
         return await fn();
     } finally {
-        await handle.close();
-        await fs.rm(path, { force: true });
+        for (const { path, handle } of held.reverse()) await release(path, handle);
     }
 }

@@ -41,11 +41,15 @@ describe("ownership over SSH: concurrent stacks, the same device reached another
     let sim: Simulator;
     afterEach(async () => sim?.close());
 
-    it("two stacks applying at once and listing the same neighbor: exactly one owns it, the other fails naming it and changes nothing", async () => {
+    /**
+     * Two stacks on this machine applying at once and listing the same neighbor, each reaching
+     * the device through its own connection inputs.
+     */
+    async function twoStacksAtOnce(connectionOf: (cluster: string) => Props): Promise<void> {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"], zebos: ["router bgp 500"] } });
         const stack = (cluster: string) =>
             checked(neighbors, {
-                connection: connection(sim),
+                connection: connectionOf(cluster),
                 localAsn: 500,
                 neighbors: [
                     { address: "10.33.0.1", remoteAsn: 64512, description: `${cluster} node-1` },
@@ -79,6 +83,14 @@ describe("ownership over SSH: concurrent stacks, the same device reached another
             sim.device.state().bgp?.neighbors.map((n) => n.address).sort(),
             ["10.33.0.1", owner.endsWith("cluster-a node-1") ? "10.33.1.1" : "10.33.2.1"],
         );
+    }
+
+    it("two stacks applying at once and listing the same neighbor: exactly one owns it, the other fails naming it and changes nothing", async () => {
+        await twoStacksAtOnce(() => connection(sim));
+    });
+
+    it("the same, when one stack pins the host key and the other ignores it: the device's address serializes them", async () => {
+        await twoStacksAtOnce((cluster) => (cluster === "cluster-a" ? connection(sim) : connection(sim, { hostKeyFingerprint: undefined, insecureIgnoreHostKey: true })));
     });
 
     it("a resource whose state is lost but whose id is known reclaims its marked neighbors; another resource never takes them, even adopting", async () => {
