@@ -363,7 +363,7 @@ export function compilePlatform(platform: PlatformDefinition): CompiledPlatform 
     }
 
     // The indicators of each dialect joined into as few expressions as mean the same, each tried
-    // on every line of a whole answer without splitting it: indicators with the same flags (but
+    // on every line of a whole answer, line by line without building the array of lines: indicators with the same flags (but
     // `g` and `y`, which only carry state from one test to the next) in one alternation, one with a
     // back reference or a named group alone (joined, its groups' numbers and names would be
     // others'). An expression reads one line at a time, as isFailureLine does: one that read on

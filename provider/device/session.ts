@@ -238,9 +238,15 @@ export class NetScalerSession implements AdcSession {
         };
     }
 
-    /** Refuses a write on a node that must not be written (the resources ask first; this is the backstop). */
-    private async guardWrite(): Promise<void> {
-        await this.ensureWritable();
+    /**
+     * Refuses a write on a node that must not be written (the resources ask first; this is the
+     * backstop). Once the node is known writable there is nothing to wait for (undefined): a
+     * caller that then does not await writes its lines in the same turn, before its own caller
+     * goes on (an await, even of nothing, would let that run first).
+     */
+    private guardWrite(): Promise<void> | undefined {
+        if (this.decision?.ok === true) return undefined;
+        return this.ensureWritable().then(() => undefined);
     }
 
     /** Runs one nscli command; returns its output without echo, ` Done` or prompt. Throws AdcCommandError on `ERROR:`. */
@@ -296,10 +302,10 @@ export class NetScalerSession implements AdcSession {
      */
     async save(then: readonly string[] = []): Promise<ShowAnswer[]> {
         for (const c of then) this.checkShow(c);
-        // After the lines the node is known to be writable: without an await here, the save is
-        // written before this call returns, so a caller that goes on to parse a read-back does so
-        // while the device saves (an await, even of nothing, would let that parse run first).
-        if (this.decision?.ok !== true) await this.guardWrite();
+        // After the lines the node is known writable: the save is written before this call
+        // returns, so a caller that goes on to parse a read-back does so while the device saves.
+        const guarding = this.guardWrite();
+        if (guarding) await guarding;
         const { vtysh, cli } = this.platform.platform.save;
         let failure: string | undefined;
         for (const command of vtysh) {
