@@ -1,4 +1,4 @@
-import { compareAddresses } from "./model/addresses";
+import { sortedByAddress } from "./model/addresses";
 import { REDISTRIBUTE_SOURCES, ROUTE_INSTALL_KINDS } from "./model/zebos";
 import { Device, SavedConfig } from "./model/device";
 import { Shell } from "./session/shell";
@@ -129,7 +129,7 @@ export class DeviceControl {
                 ...(bgp.routerId !== undefined ? { routerId: bgp.routerId } : {}),
                 maxPaths: d.maxPaths(),
                 redistribute: REDISTRIBUTE_SOURCES.filter((r) => bgp.redistribute.has(r)),
-                neighbors: [...bgp.neighbors.values()].sort((a, b) => compareAddresses(a.address, b.address)).map((n) => ({ ...n })),
+                neighbors: sortedByAddress(bgp.neighbors.values(), (n) => n.address).map((n) => ({ ...n })),
             },
         };
     }

@@ -8,13 +8,24 @@ export function canonicalAddress(text: string): string | undefined {
     return undefined;
 }
 
-/** Sort key: IPv4 before IPv6, then numerically (the order Quagga/ZebOS lists neighbors in). */
-export function compareAddresses(a: string, b: string): number {
-    const pa = ipaddr.parse(a).toByteArray();
-    const pb = ipaddr.parse(b).toByteArray();
-    if (pa.length !== pb.length) return pa.length - pb.length;
-    for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
-    return 0;
+/**
+ * A string whose order is the device's order of addresses: IPv4 before IPv6, then
+ * numerically (as Quagga/ZebOS list their neighbors).
+ */
+function addressSortKey(address: string): string {
+    const bytes = ipaddr.parse(address).toByteArray();
+    return `${bytes.length === 4 ? "4" : "6"}${bytes.map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * The items in the device's order of their addresses ({@link addressSortKey}). Each address is parsed
+ * once, not once per comparison: the device keeps its peer list sorted, so what a show costs
+ * must not depend on the order the neighbors were configured in.
+ */
+export function sortedByAddress<T>(items: Iterable<T>, addressOf: (item: T) => string): T[] {
+    const keyed = [...items].map((item) => ({ item, key: addressSortKey(addressOf(item)) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return keyed.map((k) => k.item);
 }
 
 /** An IPv4 interface address with its prefix, e.g. `10.102.33.208/24`. */

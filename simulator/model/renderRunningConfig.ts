@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { compareAddresses } from "./addresses";
+import { sortedByAddress } from "./addresses";
 import { effectiveMaxPaths, MaximumPrefix, PrefixListEntry, ROUTE_INSTALL_KINDS, REDISTRIBUTE_SOURCES, ZebosConfig } from "./zebos";
 
 /** An interface block of the running config (`interface lo0`, `interface vlan0`). */
@@ -65,7 +65,7 @@ export function renderRunningConfig(config: ZebosConfig, options: RenderOptions)
             lines.push(` neighbor ${name} peer-group`);
             if (g.remoteAs !== undefined) lines.push(` neighbor ${name} remote-as ${g.remoteAs}`);
         }
-        const neighbors = [...bgp.neighbors.values()].sort((a, b) => compareAddresses(a.address, b.address));
+        const neighbors = sortedByAddress(bgp.neighbors.values(), (n) => n.address);
         for (const n of neighbors) {
             const p = ` neighbor ${n.address}`;
             lines.push(n.peerGroup !== undefined ? `${p} peer-group ${n.peerGroup}` : `${p} remote-as ${n.remoteAs}`);

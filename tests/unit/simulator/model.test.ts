@@ -41,6 +41,25 @@ describe("simulator device model", () => {
         );
     });
 
+    it("lists neighbors IPv4 first, then by number, whatever order they were configured in", async () => {
+        const numeric = (a: string): bigint => {
+            if (!a.includes(":")) return a.split(".").reduce((n, part) => n * 256n + BigInt(part), 0n);
+            const [head, tail = ""] = a.split("::");
+            const groups = (s: string) => (s === "" ? [] : s.split(":"));
+            const all = [...groups(head!), ...Array(8 - groups(head!).length - groups(tail).length).fill("0"), ...groups(tail)];
+            return all.reduce((n, g) => n * 65536n + BigInt(`0x${g}`), 0n) + (1n << 40n);
+        };
+        await fc.assert(
+            fc.asyncProperty(fc.uniqueArray(address, { minLength: 1, maxLength: 30 }), async (addresses) => {
+                const zebos = ["router bgp 65000", ...addresses.map((a) => ` neighbor ${a} remote-as 65001`)].join("\n");
+                const listed = (await createDevice({ initialConfig: { zebos } })).runningConfig().flatMap((l) => /^ neighbor (\S+) remote-as/.exec(l)?.slice(1) ?? []);
+                // IPv6 numbers are shifted past every IPv4 one, so one numeric order stands for both rules.
+                assert.deepEqual(listed, [...addresses].sort((a, b) => (numeric(a) < numeric(b) ? -1 : numeric(a) > numeric(b) ? 1 : 0)));
+            }),
+            { numRuns: 100 },
+        );
+    });
+
     it("names the line an initial configuration fails at", async () => {
         await assert.rejects(createDevice({ initialConfig: { zebos: "router bgp 1\n neighbor 10.0.0.1 remote-as 2\n neighbor 10.0.0.1 bogus" } }), /initialConfig.zebos line 3: "neighbor 10.0.0.1 bogus" was refused: % Invalid input detected at '\^' marker\./);
         await assert.rejects(createDevice({ initialConfig: { nscli: ["enable ns feature NOPE"] } }), /initialConfig.nscli: "enable ns feature NOPE" was refused: ERROR: Invalid argument \[NOPE\]/);
