@@ -96,6 +96,7 @@ export async function withDeviceLock<T>(connection: AdcConnection, fn: () => Pro
         for (const path of lockPaths(connection)) held.push({ path, handle: await take(connection, path, deadline) });
         return await fn();
     } finally {
-        for (const { path, handle } of held.reverse()) await release(path, handle);
+        // Released together: once taken in order, no order is needed to let them go.
+        await Promise.all(held.map(({ path, handle }) => release(path, handle)));
     }
 }
