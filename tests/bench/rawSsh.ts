@@ -16,6 +16,9 @@ export function openRawShell(target: RawTarget): Promise<{ client: Client; strea
         const client = new Client();
         // A refused connection may report more than one error.
         client.on("error", reject);
+        // As the package does, and as Go's net (pulumi-command's SSH) does by default: without
+        // it, Nagle's algorithm and delayed ACKs cost the login about 18 ms at 20 ms of RTT.
+        client.on("connect", () => client.setNoDelay(true));
         client.once("ready", () => {
             client.shell({ term: "vt100", cols: 512, rows: 24 }, (err, stream) => {
                 if (err) {
