@@ -241,12 +241,14 @@ function authHandler(connection: AdcConnection, key: ParsedKey | undefined, trie
     return (left, _partialSuccess, nextMethod) => {
         const methodsLeft = left as AuthenticationType[] | null;
         const next = nextMethod as (method: AnyAuthMethod | false) => void;
-        if (methodsLeft === null) {
-            // `none` first: the server answers with the methods it accepts.
+        if (methodsLeft === null && candidates.length === 0) {
+            // Nothing to offer: `none` asks the server which methods it accepts, for the error.
             next({ type: "none", username });
             return;
         }
-        const method = candidates.find((c) => !used.has(c.type) && methodsLeft.includes(c.type));
+        // The first method goes out without asking first with `none`: a server that does not take
+        // it answers with the methods it does, and asking would cost every login a round trip.
+        const method = candidates.find((c) => !used.has(c.type) && (methodsLeft === null || methodsLeft.includes(c.type)));
         if (!method) {
             next(false);
             return;

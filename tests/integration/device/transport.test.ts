@@ -110,6 +110,37 @@ describe("device/transport against misbehaving servers", function () {
         assert.equal(server.connections(), 3);
     });
 
+    /** An SSH server that accepts the password by the methods in `accepts` and records every method a client tries, in order. */
+    async function methodServer(accepts: readonly ("password" | "keyboard-interactive")[]): Promise<{ port: number; tried: string[] }> {
+        const tried: string[] = [];
+        const server = new SshServer({ hostKeys: [hostKey] }, (conn) => {
+            conn.on("error", () => undefined);
+            conn.on("authentication", (ctx: AuthContext) => {
+                tried.push(ctx.method);
+                if (ctx.method === "password" && accepts.includes("password")) return ctx.password === "Pw-0001" ? ctx.accept() : ctx.reject([...accepts]);
+                if (ctx.method !== "keyboard-interactive" || !accepts.includes("keyboard-interactive")) return ctx.reject([...accepts]);
+                ctx.prompt([{ prompt: "Password: ", echo: false }], (given) => (given[0] === "Pw-0001" ? ctx.accept() : ctx.reject([...accepts])));
+            });
+            conn.on("ready", () =>
+                conn.on("session", (accept) => {
+                    const session = accept();
+                    session.on("pty", (ok) => ok?.());
+                    session.on("shell", (ok) => void ok().write("> "));
+                }),
+            );
+        });
+        return { port: await listen(server), tried };
+    }
+
+    it("logs in with its first method at once, without asking with `none` first (a round trip), and falls back on the methods the server names", async () => {
+        const interactive = await methodServer(["keyboard-interactive"]);
+        (await openShell(connection(interactive.port))).close();
+        assert.deepEqual(interactive.tried, ["keyboard-interactive"]);
+        const passwordOnly = await methodServer(["password"]);
+        (await openShell(connection(passwordOnly.port))).close();
+        assert.deepEqual(passwordOnly.tried, ["keyboard-interactive", "password"]);
+    });
+
     it("answers every keyboard-interactive prompt with the password", async () => {
         const server = await kbdServer(["Password: ", "Password (again): "], (a) => a.length === 2 && a.every((x) => x === "Pw-0001"));
         const shell = await openShell(connection(server.port));
