@@ -2,8 +2,9 @@
  * One operation at a time per device, across every stack run from this machine: lock files in
  * the temporary directory (one per name the device is known by), taken before the device is read
  * and released after it was verified. Without them two stacks applying at once both read a
- * device without neighbor X, both add it and both record it as theirs. With it the second reads the device after the first has
- * finished, finds X, and fails with a conflict that changes nothing.
+ * device without neighbor X, both add it and both record it as theirs. With them the second
+ * reads the device after the first has finished, finds X, and fails with a conflict that changes
+ * nothing.
  *
  * The NetScaler CLI offers no configuration lock of its own, so stacks run from different
  * machines at the same moment are not serialized by this (see the README).
