@@ -18,6 +18,7 @@ import { BenchDevice, INPUT_BUFFER_BYTES, SESSION_CAP } from "./device";
 import { engineLevel } from "./engineLevel";
 import { plot } from "./plot";
 import { scaling } from "./scaling";
+import type { ScalingMode } from "./scalingProcess";
 import type { Impl } from "./sequence";
 import { sideBySide, table } from "./sideBySide";
 
@@ -82,9 +83,15 @@ async function main(): Promise<void> {
         }
     }
     if (SECTIONS.has("scaling")) {
-        console.log(`\nclient CPU (median of ${REPS}, ms) and memory at scale: the package at RTT 0, each size in a fresh process:`);
-        const { lines } = await scaling(SCALING_SIZES, REPS, progress);
-        for (const line of lines) console.log(line);
+        const ways: readonly [ScalingMode, string][] = [
+            ["cold", "each operation in a fresh process, as the engine runs it in the provider process of its command (the code compiled as it runs)"],
+            ["warm", "the operations one after another in one process (the steady state: the code compiled, one operation's garbage in the next one's heap)"],
+        ];
+        for (const [mode, how] of ways) {
+            console.log(`\nclient CPU (median of ${REPS}, ms) and memory at scale: the package at RTT 0, each size in a fresh process; ${how}:`);
+            const { lines } = await scaling(SCALING_SIZES, REPS, mode, progress);
+            for (const line of lines) console.log(line);
+        }
     }
     if (SECTIONS.has("engine")) {
         console.log(`\nengine level (median of ${REPS}):`);

@@ -1,16 +1,17 @@
 /**
  * The client's CPU and memory from 2,048 to 20,000 neighbors: each size in a fresh process
- * (`scalingProcess.ts`), so that its peak RSS is its own, with the median CPU of repetitions.
- * N = 8 gives the fixed cost (login, the fixed dialogue), which the marginal figures leave out.
+ * (`scalingProcess.ts`), so that its peak RSS is its own, with the median CPU of repetitions,
+ * in either {@link ScalingMode}. N = 8 gives the fixed cost (login, the fixed dialogue, and in
+ * a fresh process the compiling of the code), which the marginal figures leave out.
  */
 import { fork } from "child_process";
 import { join } from "path";
 import { OPS, type Op } from "./sequence";
-import type { ScalingResult } from "./scalingProcess";
+import type { ScalingMode, ScalingResult } from "./scalingProcess";
 
-function runSize(n: number, reps: number): Promise<ScalingResult> {
+function runSize(n: number, reps: number, mode: ScalingMode): Promise<ScalingResult> {
     return new Promise((resolve, reject) => {
-        const child = fork(join(__dirname, "scalingProcess.js"), [JSON.stringify({ n, reps })], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        const child = fork(join(__dirname, "scalingProcess.js"), [JSON.stringify({ n, reps, mode })], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
         let result: ScalingResult | undefined;
         child.on("message", (m: ScalingResult) => (result = m));
         child.on("exit", (code) => (result && code === 0 ? resolve(result) : reject(new Error(`the scaling process for N=${n} exited with ${code}`))));
@@ -20,11 +21,11 @@ function runSize(n: number, reps: number): Promise<ScalingResult> {
 const exponent = (y0: number, y1: number, n0: number, n1: number): string => (y0 > 0 && y1 > 0 ? (Math.log(y1 / y0) / Math.log(n1 / n0)).toFixed(2) : "—");
 
 /** Runs the sizes and returns the lines to print. `sizes` must start with the fixed-cost size, then 2,048 and 8,192. */
-export async function scaling(sizes: readonly number[], reps: number, progress: (line: string) => void): Promise<{ lines: string[]; results: ScalingResult[] }> {
+export async function scaling(sizes: readonly number[], reps: number, mode: ScalingMode, progress: (line: string) => void): Promise<{ lines: string[]; results: ScalingResult[] }> {
     const results: ScalingResult[] = [];
     for (const n of sizes) {
-        results.push(await runSize(n, reps));
-        progress(`  scaling: N ${n} done (${(results[results.length - 1].wallMs / 1000).toFixed(0)} s)`);
+        results.push(await runSize(n, reps, mode));
+        progress(`  scaling (${mode}): N ${n} done (${(results[results.length - 1].wallMs / 1000).toFixed(0)} s)`);
     }
     const at = (n: number) => results.find((r) => r.n === n);
     const [base] = results;

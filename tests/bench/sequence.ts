@@ -75,6 +75,17 @@ async function measure(device: BenchDevice, fn: () => Promise<unknown>): Promise
 
 const NONE: Sample = { ms: 0, connections: 0, roundTrips: 0, lines: 0, cpuMs: 0, refused: 0, failed: 0 };
 
+/** The package's neighbors inputs for the first `count` of the bench's neighbors, as its check gives them to the engine. */
+export async function packageInputs(device: BenchDevice, count: number): Promise<Record<string, unknown>> {
+    const checked = await providers.adcBgpNeighbors.check!({}, {
+        connection: { host: device.host, port: device.port, hostKeyFingerprint: device.hostKeyFingerprint },
+        credentials: { password: "nsroot" },
+        localAsn: 500,
+        neighbors: Array.from({ length: count }, (_, i) => ({ address: address(i), remoteAsn: 64512 })),
+    });
+    return checked.inputs as Record<string, unknown>;
+}
+
 /** Called after an implementation's create, outside what is measured (the bench compares what the device holds). */
 export type AfterCreate = (impl: Impl) => Promise<void>;
 
@@ -85,17 +96,8 @@ export async function sequence(device: BenchDevice, impl: Impl, n: number, after
     const all = Array.from({ length: n + 1 }, (_, i) => i);
     if (impl === "package") {
         const p = providers.adcBgpNeighbors;
-        const inputsFor = async (count: number) =>
-            (
-                await p.check!({}, {
-                    connection: { host: device.host, port: device.port, hostKeyFingerprint: device.hostKeyFingerprint },
-                    credentials: { password: "nsroot" },
-                    localAsn: 500,
-                    neighbors: all.slice(0, count).map((i) => ({ address: address(i), remoteAsn: 64512 })),
-                })
-            ).inputs;
-        const small = await inputsFor(n);
-        const big = await inputsFor(n + 1);
+        const small = await packageInputs(device, n);
+        const big = await packageInputs(device, n + 1);
         let created!: Awaited<ReturnType<NonNullable<typeof p.create>>>;
         out.set("create", await measure(device, async () => (created = await p.create(small))));
         await afterCreate(impl);
