@@ -2,18 +2,19 @@
  * `npm run bench`: the package side by side with the least any correct client must do and
  * with what users otherwise write (`@pulumi/command`, one SSH login per neighbor), on a link
  * with latency, with saving on. One run, one table, medians of interleaved repetitions; then the
- * client's CPU and memory from 2,048 to 20,000 neighbors; then the engine level; and a PNG plot
- * per operation.
+ * table's small operations each in a fresh process; then the client's CPU and memory from 2,048
+ * to 20,000 neighbors; then the engine level; and a PNG plot per operation.
  *
  * The simulator runs in its own process with a network delay on every byte (half the round
  * trip each way), a session cap and a finite input buffer (`tests/bench/simulatorProcess.ts`).
  *
  * Environment: `BENCH_QUICK=1` (N = 8 and 64, one repetition, no scaling or engine level);
- * `BENCH_ONLY=table,scaling,engine` (any of them); `BENCH_SIZES`, `BENCH_RTTS` (comma lists),
+ * `BENCH_ONLY=table,cold,scaling,engine` (any of them); `BENCH_SIZES`, `BENCH_RTTS` (comma lists),
  * `BENCH_REPS`; `BENCH_ENGINE_NODES` (512).
  */
 import { join } from "path";
 import { performance } from "perf_hooks";
+import { coldTable } from "./coldTable";
 import { BenchDevice, INPUT_BUFFER_BYTES, SESSION_CAP } from "./device";
 import { engineLevel } from "./engineLevel";
 import { plot } from "./plot";
@@ -32,10 +33,11 @@ const list = (name: string, otherwise: readonly number[]): readonly number[] => 
 const RTTS = list("BENCH_RTTS", [0, 5, 20]);
 const SIZES = list("BENCH_SIZES", QUICK ? [8, 64] : [8, 64, 512, 2048]);
 const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 3));
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? (QUICK ? "table" : "table,scaling,engine")).split(",").map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? (QUICK ? "table" : "table,cold,scaling,engine")).split(",").map((s) => s.trim()));
 const SCALING_SIZES = [8, 2048, 8192, 20000];
 const ENGINE_NODES = Number(process.env.BENCH_ENGINE_NODES ?? 512);
 const ENGINE_RTT = 20;
+const COLD_RTT = 20;
 
 /**
  * Which do-it-yourself runs are made, and how often: one login per neighbor costs a handshake's
@@ -78,6 +80,18 @@ async function main(): Promise<void> {
                 `\nworst ratio to the bound at RTT 20 ms: ${worst((r) => r.rtt === 20)} (target 1.2); create and delete of 512 at 20 ms: ${worst((r) => r.rtt === 20 && r.n === 512 && (r.op === "create" || r.op === "delete"))} (target 1.1)`,
             );
             console.log(`plots: ${plot(samples, join(process.cwd(), "bench-results"), RTTS, SIZES)}`);
+        } finally {
+            await device.close();
+        }
+    }
+    if (SECTIONS.has("cold")) {
+        const sizes = SIZES.filter((n) => n >= 512);
+        console.log(
+            `\nin a fresh process (median of ${REPS}, RTT ${COLD_RTT} ms): update +1, a no-change update and read, the package's and the bound's each in a process of its own, as the engine runs an operation in the provider process of its command (the code compiled as it runs; the table above runs them in this process, after the package's code has run):`,
+        );
+        const device = await BenchDevice.start();
+        try {
+            for (const line of await coldTable(device, sizes, COLD_RTT, REPS, progress)) console.log(line);
         } finally {
             await device.close();
         }

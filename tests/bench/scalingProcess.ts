@@ -8,10 +8,8 @@
  * `cold`, each operation in a fresh process (`providerCallProcess.ts`), as the engine runs a
  * resource's operation in the provider process of that command (the code not yet compiled).
  */
-import { fork } from "child_process";
-import { join } from "path";
 import { BenchDevice } from "./device";
-import type { ProviderCall, ProviderCallResult } from "./providerCallProcess";
+import { inFreshProcess, type ProviderCall } from "./freshProcess";
 import { median, OPS, packageInputs, sequence, type Op } from "./sequence";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
@@ -28,17 +26,6 @@ export interface ScalingResult {
 }
 
 type Props = Record<string, unknown>;
-
-function inFreshProcess(call: ProviderCall): Promise<ProviderCallResult> {
-    return new Promise((resolve, reject) => {
-        // Advanced serialization: the outputs of 20,000 neighbors cross without a JSON text of their own.
-        const child = fork(join(__dirname, "providerCallProcess.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
-        let result: ProviderCallResult | undefined;
-        child.once("message", (m: ProviderCallResult) => (result = m));
-        child.once("exit", (code) => (result && code === 0 ? resolve(result) : reject(new Error(`the ${call.op} process exited with ${code}`))));
-        child.send(call);
-    });
-}
 
 /** The sequence `reps` times in this process: the CPU of each operation, and this process's peak RSS. */
 async function warm(device: BenchDevice, n: number, reps: number): Promise<{ cpu: Map<Op, number[]>; peakRssMiB: number }> {

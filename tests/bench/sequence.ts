@@ -42,7 +42,7 @@ export interface Sample {
 export const address = (i: number): string => `10.${100 + Math.floor(i / 65536)}.${Math.floor(i / 256) % 256}.${i % 256}`;
 const ASN = 500 as Asn;
 const REMOTE_ASN = 64512 as Asn;
-const removeLine = (i: number): string => `no neighbor ${address(i)}`;
+export const removeLine = (i: number): string => `no neighbor ${address(i)}`;
 
 /**
  * The lines the package sends to add these neighbors, from its own renderer: with a token, each
