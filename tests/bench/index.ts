@@ -8,7 +8,7 @@
  * The simulator runs in its own process with a network delay on every byte (half the round
  * trip each way), a session cap and a finite input buffer (`tests/bench/simulatorProcess.ts`).
  *
- * Environment: `BENCH_QUICK=1` (N = 8 and 64, one repetition, no scaling or engine level);
+ * Environment: `BENCH_QUICK=1` (N = 8 and 64, one repetition, no fresh-process table, scaling or engine level);
  * `BENCH_ONLY=table,cold,scaling,engine` (any of them); `BENCH_SIZES`, `BENCH_RTTS` (comma lists),
  * `BENCH_REPS`; `BENCH_ENGINE_NODES` (512).
  */

@@ -80,8 +80,8 @@ export async function packageInputs(device: BenchDevice, count: number): Promise
     const checked = await providers.adcBgpNeighbors.check!({}, {
         connection: { host: device.host, port: device.port, hostKeyFingerprint: device.hostKeyFingerprint },
         credentials: { password: "nsroot" },
-        localAsn: 500,
-        neighbors: Array.from({ length: count }, (_, i) => ({ address: address(i), remoteAsn: 64512 })),
+        localAsn: ASN,
+        neighbors: Array.from({ length: count }, (_, i) => ({ address: address(i), remoteAsn: REMOTE_ASN })),
     });
     return checked.inputs as Record<string, unknown>;
 }
