@@ -7,8 +7,14 @@
  *
  * ssh2 is loaded before the operation in both: the bound's module loads it at its top, and the
  * engine's provider process loads it once, at its first SSH operation (a component's router).
+ *
+ * With `BENCH_PROFILE_DIR` set, the operation alone is profiled (V8's CPU profiler, from the call
+ * to its result) into that directory, one `.cpuprofile` per process, named for the call.
  */
 import "ssh2";
+import { writeFileSync } from "fs";
+import { Session } from "inspector";
+import { join } from "path";
 import { performance } from "perf_hooks";
 import { providers } from "../../provider/adc/providers";
 import { NETSCALER } from "../../provider/device/platform";
@@ -50,14 +56,34 @@ async function run(call: ProviderCall): Promise<unknown> {
     }
 }
 
+/** Starts V8's profiler when asked; what it returns stops it and writes the profile. */
+function profiler(call: ProviderCall): () => Promise<void> {
+    const dir = process.env.BENCH_PROFILE_DIR;
+    if (!dir) return async () => {};
+    const session = new Session();
+    session.connect();
+    const post = (method: string, params?: object) =>
+        new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+    const started = post("Profiler.enable").then(() => post("Profiler.setSamplingInterval", { interval: 100 })).then(() => post("Profiler.start"));
+    return async () => {
+        await started;
+        const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+        const who = call.op === "bound" ? `bound-${call.lines.length}` : call.op;
+        writeFileSync(join(dir, `${who}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+        session.disconnect();
+    };
+}
+
 process.once("message", (call: ProviderCall) => {
+    const stopProfile = profiler(call);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     run(call).then(
-        (value) => {
+        async (value) => {
             const ms = performance.now() - t0;
             const cpu = process.cpuUsage(cpu0);
             const result: ProviderCallResult = { value: value ?? null, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+            await stopProfile();
             process.send!(result, () => process.exit(0));
         },
         (e) => {
