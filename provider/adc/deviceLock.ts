@@ -69,7 +69,7 @@ async function take(connection: AdcConnection, path: string, deadline: number): 
             const holder = await readHolder(path);
             // A lock left by a process that is gone (killed mid-operation) is taken over.
             if (holder && holder.host === me.host && !alive(holder.pid)) {
-                await fs.rm(path, { force: true });
+                await removeLockFile(path);
                 continue;
             }
             if (Date.now() > deadline) {
@@ -84,9 +84,18 @@ async function take(connection: AdcConnection, path: string, deadline: number): 
     }
 }
 
+/** Removes a lock file that may be gone already. `unlink`, not `rm`: `rm` loads Node's recursive remover on its first call, on every operation's path. */
+async function removeLockFile(path: string): Promise<void> {
+    try {
+        await fs.unlink(path);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+}
+
 async function release(path: string, handle: fs.FileHandle): Promise<void> {
     await handle.close();
-    await fs.rm(path, { force: true });
+    await removeLockFile(path);
 }
 
 /** Runs `fn` holding the device's locks; waits while another operation on this machine holds one. */

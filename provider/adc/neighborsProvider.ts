@@ -64,12 +64,13 @@ function filterIntent(spec: NeighborsSpec): PrefixFilterIntent {
     return { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix, neighbors: spec.neighbors.map((n) => n.address) };
 }
 
-function outputs(spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: RememberedPasswords, savePending: boolean, filter: PrefixFilterOwnership): NeighborsOutputs {
+/** The outputs: `inputsState` is the inputs as stored (an apply's own, or what a read saw on the device). */
+function outputs(inputsState: NeighborsInputsState, spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: RememberedPasswords, savePending: boolean, filter: PrefixFilterOwnership): NeighborsOutputs {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === spec.asn ? router : undefined;
     const ownedSet = new Set(owned);
     return {
-        ...neighborsInputsState(spec),
+        ...inputsState,
         schemaVersion: SCHEMA_VERSION,
         host: spec.connection.host,
         port: spec.connection.port,
@@ -177,7 +178,10 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         token: tokenOfId(id),
     };
     const before: NeighborsOwnership = { neighbors: was.owned, written: was.written, filter: was.filter };
-    let seen = await observe(session);
+    const reading = observe(session);
+    // While the device answers (the shows are on their way): what the outputs take from the inputs alone.
+    const inputsState = neighborsInputsState(spec);
+    let seen = await reading;
     // Before planning: a node that must not be configured is refused with nothing sent.
     await session.ensureWritable();
     let decision = decideFilteredNeighbors(seen.filter, before, want);
@@ -244,7 +248,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         // A batch cut between a new neighbor's remote-as and its filter leaves it up unfiltered: say so.
         const open = confirmed.unfiltered.map((a) => `neighbor ${a} is on the device without its inbound filter`);
         const cause = open.length === 0 ? e : new Error(`${e instanceof Error ? e.message : String(e)}\n  ${open.join("; ")}: run \`pulumi up\` now to attach it`);
-        throw partialFailure(cause, id, { ...outputs(spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter) }, inputs);
+        throw partialFailure(cause, id, { ...outputs(inputsState, spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter) }, inputs);
     }
     const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.neighbors.changes), was.passwords);
     const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter, precheck);
@@ -260,10 +264,10 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
             }
             if (saved) await session.save();
         } catch (e) {
-            throw partialFailure(new Error(`${conflictError(host, confirmed.lost).message}\n  restoring it failed: ${e instanceof Error ? e.message : String(e)}`), id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs);
+            throw partialFailure(new Error(`${conflictError(host, confirmed.lost).message}\n  restoring it failed: ${e instanceof Error ? e.message : String(e)}`), id, { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) }, inputs);
         }
         const next = "the neighbors the other writer owns are not recorded as this resource's, and its `pulumi destroy` leaves them";
-        throw partialFailure(conflictError(host, confirmed.lost), id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs, next);
+        throw partialFailure(conflictError(host, confirmed.lost), id, { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) }, inputs, next);
     }
     const missingChanges = confirmed.missing ?? { neighbors: [], filter: [] };
     if (missingChanges.neighbors.length > 0 || missingChanges.filter.length > 0 || notTaken.length > 0) {
@@ -274,7 +278,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         throw partialFailure(
             new AdcError(host, `the device accepted the neighbor configuration but does not show it; still missing:${items}`, "check `show running-config` in vtysh on the ADC"),
             id,
-            { ...outputs(spec, owned, after, remembered, pending(), filterOwned) },
+            { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) },
             inputs,
         );
     }
@@ -294,10 +298,10 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
             after = { ...after, sessions };
         } catch (e) {
             // The neighbors are configured (and saved, when asked): record them, so the next `up` only waits again.
-            throw partialFailure(e, id, { ...outputs(spec, owned, after, remembered, pending(), filterOwned) }, inputs);
+            throw partialFailure(e, id, { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) }, inputs);
         }
     }
-    return outputs(spec, owned, after, remembered, pending(), filterOwned);
+    return outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned);
 }
 
 /** What the device holds for the owned neighbors, in the shape of the inputs. */
@@ -370,7 +374,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
                 const inputs = observedInputs(stored, spec, seen, tokenOfId(id));
                 // Ownership is kept for neighbors removed by hand: they are still this resource's to restore.
                 // Whether the device saved is not observable, so a pending save stays as recorded.
-                const outs = { ...outputs(spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter), ...inputs, filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
+                const outs = { ...outputs(inputs, spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter), filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
                 return { outs, inputs };
             },
             (secondary) => secondaryDifferences(secondary, spec, was, tokenOfId(id)),

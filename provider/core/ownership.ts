@@ -209,6 +209,8 @@ export interface NeighborsDecision {
     readonly claimed: ReadonlySet<IpAddress>;
     /** The addresses this plan adds: the device showed no such neighbor when it was read. */
     readonly adds: ReadonlySet<IpAddress>;
+    /** The wanted neighbors as this plan writes them (with the mark, when there is a token): what the device must show after. */
+    readonly written: readonly Neighbor[];
 }
 
 function asState(state: ReadonlySet<IpAddress> | NeighborsState): NeighborsState {
@@ -283,7 +285,7 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     const adds = new Set(plan.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
     const claimed = new Set(effective);
     for (const a of listed) claimed.add(a);
-    return { ok: true, changes: plan.changes, owns: plan.owned, claimed, adds };
+    return { ok: true, changes: plan.changes, owns: plan.owned, claimed, adds, written: free };
 }
 
 export interface NeighborsConfirmation extends Confirmation<ReadonlySet<IpAddress>> {
@@ -349,11 +351,11 @@ export function confirmNeighbors(decision: NeighborsDecision, want: NeighborsWan
     const gone = new Set(lost.map((c) => (c as { address: IpAddress }).address));
     // Nothing lost (the common case): the decision's sets and list as they are, not copies of thousands.
     const without = <T>(items: Iterable<T>, key: (item: T) => IpAddress) => [...items].filter((item) => !gone.has(key(item)));
-    const kept: NeighborsWant = gone.size === 0 ? want : { ...want, neighbors: without(want.neighbors, (n) => n.address) };
+    const kept = gone.size === 0 ? decision.written : without(decision.written, (n) => n.address);
     const owns = gone.size === 0 ? decision.owns : new Set(without(decision.owns, (a) => a));
     const claimed = gone.size === 0 ? decision.claimed : new Set(without(decision.claimed, (a) => a));
     // Against the claim, not only the wanted set: a removal the device did not take is missing too.
-    const rest = planNeighbors(after, want.asn, token === null ? kept.neighbors : kept.neighbors.map((n) => marked(token, n)), claimed, true, want.samePassword);
+    const rest = planNeighbors(after, want.asn, kept, claimed, true, want.samePassword);
     const missing = rest.ok ? rest.changes : [{ op: "create-router", asn: want.asn } as const];
     if (missing.length === 0) return { owned: owns, missing, lost, undo };
     const present = now?.neighbors ?? new Map<IpAddress, unknown>();
