@@ -21,7 +21,8 @@ export const MAX_ASN = 4294967295;
 
 /** Accepts a number or a decimal string (Pulumi config values arrive as strings). */
 export function parseAsn(raw: unknown): Parsed<Asn> {
-    const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    const trimmed = typeof raw === "string" ? raw.trim() : undefined;
+    const n = trimmed !== undefined && /^\d+$/.test(trimmed) ? Number(trimmed) : raw;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_ASN) {
         return fail(`${show(raw)} is not an AS number: use a whole number from 1 to ${MAX_ASN} (e.g. 500 for the ADC, 64512 for Calico's default)`);
     }
@@ -33,7 +34,8 @@ export function parseAsn(raw: unknown): Parsed<Asn> {
  * which Cisco-style and ZebOS builds print when `bgp asnotation dot` is set.
  */
 export function parseDeviceAsn(raw: string | undefined): Parsed<Asn> {
-    const m = raw === undefined ? null : /^(\d{1,5})\.(\d{1,5})$/.exec(raw);
+    // Every neighbor's remote-as comes this way: asplain, the common form, has no dot to look for.
+    const m = raw === undefined || !raw.includes(".") ? null : /^(\d{1,5})\.(\d{1,5})$/.exec(raw);
     if (!m) return parseAsn(raw);
     const high = Number(m[1]);
     const low = Number(m[2]);
@@ -290,7 +292,8 @@ export function parseHost(raw: unknown): Parsed<string> {
 }
 
 export function parseIntegerInRange(raw: unknown, min: number, max: number, what: string): Parsed<number> {
-    const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    const trimmed = typeof raw === "string" ? raw.trim() : undefined;
+    const n = trimmed !== undefined && /^\d+$/.test(trimmed) ? Number(trimmed) : raw;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
         return fail(`${show(raw)} is not a valid ${what}: use a whole number from ${min} to ${max}`);
     }
