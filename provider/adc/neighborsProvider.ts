@@ -240,7 +240,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
     } catch (e) {
         let now: Observation | null = null;
         try {
-            now = await observeAfterFailure(session, node);
+            now = await observeAfterFailure(session, node, e);
         } catch {
             // The session is gone: the claim is recorded; the next plan re-checks each against the device.
         }

@@ -5,7 +5,7 @@
 import type { AdcBgpNeighborState, BgpSessionState } from "./args";
 import { withAdcSession } from "../device";
 import type { AdcConnection, AdcSession, ShowAnswer } from "../device/types";
-import { AdcCommandError } from "../device/errors";
+import { AdcCommandError, AdcTimeoutError } from "../device/errors";
 import type { RunningConfig, RunningNeighbor } from "../core/model";
 import { bgpRouter } from "../core/parseRunningConfig";
 import { parseBgpSummary, parseFeatures } from "../core/parseShowOutputs";
@@ -132,13 +132,21 @@ export function neighborState(n: RunningNeighbor): AdcBgpNeighborState {
 }
 
 /**
- * After a failed apply: read the device on the same session if it still works, else on a new
- * one (the failure may have been the connection itself). Throws if the device cannot be read.
+ * After a failed apply (`failure`): read the device on the same session if it still works, else
+ * on a new one (the failure may have been the connection itself). After a timeout the session is
+ * closed first: lines of the batch written and not answered are still in the device's input, and
+ * it would go on applying them while the session stays open, after the read, which would then
+ * not show all the batch did. Throws if the device cannot be read.
  */
-export async function observeAfterFailure(session: AdcSession, connection: AdcConnection): Promise<FullObservation> {
-    try {
-        return await observe(session);
-    } catch {
-        return withAdcSession({ ...connection, connectRetries: 0 }, observe);
+export async function observeAfterFailure(session: AdcSession, connection: AdcConnection, failure: unknown): Promise<FullObservation> {
+    if (failure instanceof AdcTimeoutError) {
+        await session.close();
+    } else {
+        try {
+            return await observe(session);
+        } catch {
+            // Read on a new session below.
+        }
     }
+    return withAdcSession({ ...connection, connectRetries: 0 }, observe);
 }

@@ -181,7 +181,7 @@ async function recordPartial(
 ): Promise<Error> {
     const want: RouterWant = { intent: spec.intent, adopt: spec.adoptExisting };
     try {
-        const seen = await observeAfterFailure(session, node);
+        const seen = await observeAfterFailure(session, node, e);
         const confirmed = confirmRouter(decision, before, want, { running: seen.running, bgpFeature });
         return partialFailure(e, id, { ...outputs(spec, confirmed.owned, true, seen, savePending) }, inputs);
     } catch {

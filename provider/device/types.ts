@@ -102,6 +102,12 @@ export interface AdcSession {
      * them, and pipelined exchanges (each waits for the device's answers at least once).
      */
     readonly stats: { readonly linesSent: number; readonly configLinesSent: number; readonly exchanges: number };
+    /**
+     * Ends the session now (the function that opened it closes it in any case); never throws.
+     * After a timeout, lines written and not answered are still in the device's input: closing
+     * ends the shell that reads them.
+     */
+    close(): Promise<void>;
 }
 
 /** Opens a session, runs `fn`, always closes. Retries the connection (not `fn`) on transient failures. */
