@@ -214,8 +214,15 @@ export class Channel {
         const outputs: string[][] = items.map(() => []);
         const modes: ModeName[] = [];
         // Trailing blanks of an answer are the terminal's, not output.
-        const replies = (): BatchReply[] => modes.map((mode, i) => ({ output: outputs[i].join("\n").trimEnd(), mode }));
-        const pending = (): number => Math.min(modes.length, items.length - 1);
+        /**
+         * The prompts that make up the incomplete last line, once it is nothing else: answers as
+         * much as the ones before it (a device that stops there has answered them), so an error
+         * names the first line after them and lists them as confirmed.
+         */
+        let tailModes: readonly ModeName[] = [];
+        const answeredModes = (): ModeName[] => [...modes, ...tailModes].slice(0, items.length);
+        const replies = (): BatchReply[] => answeredModes().map((mode, i) => ({ output: outputs[i].join("\n").trimEnd(), mode }));
+        const pending = (): number => Math.min(modes.length + tailModes.length, items.length - 1);
         /** The next item whose echo has not been seen: echoes come in the order the lines were sent. */
         let echoed = 0;
         // Blanks around an echo are the terminal's (a prompt's trailing blank may come late).
@@ -299,6 +306,8 @@ export class Channel {
                             "turn paging off on the ADC (`set cli mode -page OFF` in the CLI, `terminal length 0` in vtysh) and run again",
                         );
                     }
+                    // Last step's tail is a whole line now, or still the tail: counted again below either way.
+                    tailModes = [];
                     const lines = this.screen.lines;
                     for (; processed < lines.length; processed++) {
                         const line = lines[processed];
@@ -327,8 +336,10 @@ export class Channel {
                     const tail = this.screen.tail;
                     const tailPrompts = prompts(tail, modes.length, true);
                     const tailIsPrompts = tailPrompts.modes.length > 0 && tail.slice(tailPrompts.rest).trim() === "";
+                    tailModes = tailIsPrompts ? tailPrompts.modes : [];
                     if (tailIsPrompts && modes.length + tailPrompts.modes.length >= items.length) {
                         for (const m of tailPrompts.modes) if (modes.length < items.length) modes.push(m);
+                        tailModes = [];
                         this.lastPrompt = tail.slice(tailPrompts.lastStart);
                         if (modes[modes.length - 1] === "cli") this.cliPrompt = this.lastPrompt;
                         this.typedAhead = 0;
