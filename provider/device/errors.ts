@@ -52,11 +52,23 @@ export class AdcHostKeyError extends AdcError {
 /** The device refused the login. */
 export class AdcAuthenticationError extends AdcError {
     readonly username: string;
-    constructor(host: string, username: string, methods: readonly string[]) {
+    /**
+     * `methods`: those tried. `serverMethods`: those the server said it accepts, when none of
+     * them is one the connection can use (a key-only server given a password): then the
+     * credentials given are not what was refused, and the fix names what to give instead.
+     */
+    constructor(host: string, username: string, methods: readonly string[], serverMethods?: readonly string[]) {
+        const unusable = serverMethods !== undefined && serverMethods.length > 0;
         super(
             host,
-            `login as "${username}" was refused (tried: ${methods.join(", ") || "none"})`,
-            `check connection.username and connection.password / connection.privateKey; on firmware 14.1+ a fresh appliance forces a password change at first login, so log in once by hand`,
+            unusable
+                ? `login as "${username}" is not possible with what the connection gives: the SSH server accepts only ${serverMethods.join(", ")} (tried: ${methods.join(", ") || "none"})`
+                : `login as "${username}" was refused (tried: ${methods.join(", ") || "none"})`,
+            unusable
+                ? serverMethods.includes("publickey")
+                    ? "set connection.privateKey (and connection.privateKeyPassphrase if it is encrypted) to a key the ADC's account accepts, or enable password login on the ADC"
+                    : `the ADC's SSH server takes none of publickey, keyboard-interactive and password for this account: check its SSH settings`
+                : `check connection.username and connection.password / connection.privateKey; on firmware 14.1+ a fresh appliance forces a password change at first login, so log in once by hand`,
         );
         this.username = username;
     }

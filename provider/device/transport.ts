@@ -41,6 +41,8 @@ export const openShell: OpenShell = async (connection) => {
     return new Promise<ShellConnection>((resolve, reject) => {
         const client: Client = new Client();
         const tried: string[] = [];
+        /** The methods the server named, when it named none the connection can use. */
+        const unusable: string[] = [];
         let presented: string | undefined;
         let hostKeyRejected = false;
         let settled = false;
@@ -88,7 +90,7 @@ export const openShell: OpenShell = async (connection) => {
                 fail(hostKeyError(connection, expected, presented));
                 return;
             }
-            fail(connectionError(connection, err, tried));
+            fail(connectionError(connection, err, tried, unusable));
         });
         // After the shell is open, a dropped connection shows as the stream closing (the channel reports it).
         client.on("close", () => {
@@ -108,7 +110,7 @@ export const openShell: OpenShell = async (connection) => {
                 hostKeyRejected = !ok;
                 return ok;
             },
-            authHandler: authHandler(connection, key, tried),
+            authHandler: authHandler(connection, key, tried, unusable),
         };
         client.connect(config);
     });
@@ -214,7 +216,7 @@ function readPrivateKey(connection: AdcConnection, utils: SshUtils): ParsedKey |
  * Offers, among the methods the server accepts, the private key first, then the password by
  * keyboard-interactive (what the VPX uses for passwords), then plain password. Each method once.
  */
-function authHandler(connection: AdcConnection, key: ParsedKey | undefined, tried: string[]): AuthHandlerMiddleware {
+function authHandler(connection: AdcConnection, key: ParsedKey | undefined, tried: string[], unusable: string[]): AuthHandlerMiddleware {
     const { username, password } = connection;
     const candidates: AnyAuthMethod[] = [];
     if (key) candidates.push({ type: "publickey", username, key });
@@ -250,6 +252,9 @@ function authHandler(connection: AdcConnection, key: ParsedKey | undefined, trie
         // it answers with the methods it does, and asking would cost every login a round trip.
         const method = candidates.find((c) => !used.has(c.type) && (methodsLeft === null || methodsLeft.includes(c.type)));
         if (!method) {
+            // The server named only methods this connection has nothing for (a key-only server
+            // given a password): kept for the error, which would otherwise read as a wrong password.
+            if (methodsLeft !== null && !candidates.some((c) => methodsLeft.includes(c.type))) unusable.push(...methodsLeft);
             next(false);
             return;
         }
@@ -264,12 +269,13 @@ function connectionError(
     connection: Pick<AdcConnection, "host" | "port" | "connectTimeoutMs"> & { username?: string },
     err: Error & { level?: string; code?: string },
     tried: readonly string[],
+    unusable: readonly string[] = [],
 ): Error {
     const { host, port } = connection;
     const where = `${host} port ${port}`;
     switch (err.level) {
         case "client-authentication":
-            return new AdcAuthenticationError(host, connection.username ?? "", [...new Set(tried)]);
+            return new AdcAuthenticationError(host, connection.username ?? "", [...new Set(tried)], unusable.length > 0 ? [...new Set(unusable)] : undefined);
         case "client-timeout":
             return new AdcConnectionError(
                 host,
