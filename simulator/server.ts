@@ -30,7 +30,7 @@ export interface SimulatorCounters {
      * client waited for (its first command after the login prompt included).
      */
     readonly roundTrips: number;
-    /** Input characters dropped because a shell's input buffer (`inputBufferBytes`) was full. */
+    /** Input bytes dropped because a shell's input buffer (`inputBufferBytes`) was full. */
     readonly inputBytesDropped: number;
     /** Connections turned away at the session cap (`maxSessions`). */
     readonly sessionsRefused: number;

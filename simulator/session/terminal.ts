@@ -25,7 +25,7 @@ export interface TerminalHooks {
     write(data: string): void;
     /** Input arrived while every earlier line was answered: the client had waited for an answer (one round trip). */
     waited?(): void;
-    /** Input characters dropped because the input buffer was full. */
+    /** Input bytes dropped because the input buffer was full. */
     dropped?(count: number): void;
     /** The shell ended (`exit` at `>`): close the channel. */
     end(): void;
@@ -55,15 +55,15 @@ export class Terminal {
     private readonly queue: Input[] = [];
     private busy = false;
     private stopped = false;
-    /** Characters received and not yet read by the shell (queued lines with their ends, and the current line). */
+    /** Bytes received (UTF-8) and not yet read by the shell (queued lines with their ends, and the current line). */
     private buffered = 0;
-    /** Characters received since the last complete input. */
+    /** Bytes received since the last complete input. */
     private pending = 0;
 
     constructor(
         private readonly shell: Shell,
         private readonly hooks: TerminalHooks,
-        /** Characters of input held at most; more is dropped. */
+        /** Bytes of input held at most, as a PTY holds them; more is dropped. */
         private readonly inputBuffer = Infinity,
     ) {}
 
@@ -86,12 +86,14 @@ export class Terminal {
         let echo = "";
         let dropped = 0;
         for (const ch of data) {
-            if (this.buffered >= this.inputBuffer) {
-                dropped++;
+            // A PTY's buffer holds bytes: a character of UTF-8 takes up to four.
+            const bytes = ch.length === 1 && ch.charCodeAt(0) < 0x80 ? 1 : Buffer.byteLength(ch);
+            if (this.buffered + bytes > this.inputBuffer) {
+                dropped += bytes;
                 continue;
             }
-            this.buffered++;
-            this.pending++;
+            this.buffered += bytes;
+            this.pending += bytes;
             if (this.escape > 0) {
                 // Skip ANSI escape sequences (arrow keys): ESC [ <params> <final>.
                 if (this.escape === 1 && ch !== "[") this.escape = 0;
