@@ -67,7 +67,9 @@ export class AdcAuthenticationError extends AdcError {
             unusable
                 ? serverMethods.includes("publickey")
                     ? "set connection.privateKey (and connection.privateKeyPassphrase if it is encrypted) to a key the ADC's account accepts, or enable password login on the ADC"
-                    : `the ADC's SSH server takes none of publickey, keyboard-interactive and password for this account: check its SSH settings`
+                    : serverMethods.includes("password") || serverMethods.includes("keyboard-interactive")
+                      ? "set connection.password for this account, or add the key to the account on the ADC"
+                      : `the ADC's SSH server takes none of publickey, keyboard-interactive and password for this account: check its SSH settings`
                 : `check connection.username and connection.password / connection.privateKey; on firmware 14.1+ a fresh appliance forces a password change at first login, so log in once by hand`,
         );
         this.username = username;
