@@ -336,7 +336,11 @@ export class Channel {
                     const tail = this.screen.tail;
                     const tailPrompts = prompts(tail, modes.length, true);
                     const tailIsPrompts = tailPrompts.modes.length > 0 && tail.slice(tailPrompts.rest).trim() === "";
-                    tailModes = tailIsPrompts ? tailPrompts.modes : [];
+                    // From a device that echoes, no more than the lines echoed before them: a line's
+                    // answer comes after its echo, so a prompt beyond that is stray (as the
+                    // whole-line path finds it). From one that does not, nothing tells a stray one.
+                    const mayBeAnswers = echoed > 0 ? Math.max(0, echoed - modes.length) : tailPrompts.modes.length;
+                    tailModes = tailIsPrompts ? tailPrompts.modes.slice(0, mayBeAnswers) : [];
                     if (tailIsPrompts && modes.length + tailPrompts.modes.length >= items.length) {
                         for (const m of tailPrompts.modes) if (modes.length < items.length) modes.push(m);
                         tailModes = [];
