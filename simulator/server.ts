@@ -12,6 +12,7 @@ import { RoutingEngine } from "./routing/engine";
 import { InMemoryRoutingEngine, SessionOverride } from "./routing/inMemoryEngine";
 import { ModeName, Shell, ShellReply } from "./session/shell";
 import { EchoMode, executeSafely, LineVerdict, Terminal, TerminalHooks } from "./session/terminal";
+import { StringDecoder } from "string_decoder";
 
 /** Counters a test reads with {@link Simulator.counters}. */
 export interface SimulatorCounters {
@@ -326,7 +327,9 @@ export class Simulator {
                         terminal.stop();
                     });
                     stream.on("error", () => terminal.stop());
-                    stream.on("data", (data: Buffer) => terminal.feed(data.toString("utf8")));
+                    // One decoder per stream: a character split between two packets is one character, not two halves.
+                    const decoder = new StringDecoder("utf8");
+                    stream.on("data", (data: Buffer) => terminal.feed(decoder.write(data)));
                     terminal.start(options.banner ?? [`Last login: ${lastLoginDate(new Date())} from ${ip}`]);
                 });
                 session.on("exec", (accept, _reject, info) => {
