@@ -140,7 +140,8 @@ export function neighborState(n: RunningNeighbor): AdcBgpNeighborState {
  */
 export async function observeAfterFailure(session: AdcSession, connection: AdcConnection, failure: unknown): Promise<FullObservation> {
     if (failure instanceof AdcTimeoutError) {
-        await session.close();
+        // Until the connection has ended: on a device at its session cap the read's login would be refused.
+        await session.close(true);
     } else {
         try {
             return await observe(session);

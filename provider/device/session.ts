@@ -63,6 +63,8 @@ type ItemRole =
 /** The node facts read with the first exchange. */
 type FactKey = "ha" | "cluster" | "partitions";
 const FACT_KEYS: readonly FactKey[] = ["ha", "cluster", "partitions"];
+/** The longest `close(true)` waits for the connection to end: a peer that never answers the disconnect is not waited on. */
+const END_WAIT_MS = 5000;
 
 interface PlannedItem extends BatchItem {
     readonly role: ItemRole;
@@ -321,12 +323,20 @@ export class NetScalerSession implements AdcSession {
         throw this.commandError(vtysh.join(" / "), failure as string, "vtysh");
     }
 
-    /** Ends the session. Never throws. */
-    async close(): Promise<void> {
-        if (this.closed) return;
-        this.closed = true;
-        this.channel.close();
-        this.shell.close();
+    /**
+     * Ends the session. Never throws. With `untilEnded`, resolves once the connection has closed
+     * (waiting {@link END_WAIT_MS} at most): a device that caps its sessions has let this one go.
+     */
+    async close(untilEnded = false): Promise<void> {
+        if (!this.closed) {
+            this.closed = true;
+            this.channel.close();
+            this.shell.close();
+        }
+        if (!untilEnded || this.shell.ended === undefined) return;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.shell.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, END_WAIT_MS)))]);
+        clearTimeout(timer);
     }
 
     /** Moves to `target` (the on-open commands of the modes passed go out on the way). */

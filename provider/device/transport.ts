@@ -14,6 +14,8 @@ export interface ShellConnection {
     readonly stream: Duplex;
     /** Ends the shell and the SSH connection. Safe to call twice. */
     close(): void;
+    /** Resolves once the SSH connection has closed (after `close`, or when the peer ends it); absent: nothing to wait for. */
+    readonly ended?: Promise<void>;
 }
 
 /** Opens an interactive shell; replaceable in tests by an in-memory stream. */
@@ -46,6 +48,8 @@ export const openShell: OpenShell = async (connection) => {
         let presented: string | undefined;
         let hostKeyRejected = false;
         let settled = false;
+        let markEnded: () => void = () => undefined;
+        const ended = new Promise<void>((resolve) => (markEnded = resolve));
 
         const fail = (error: Error): void => {
             if (settled) return;
@@ -82,6 +86,7 @@ export const openShell: OpenShell = async (connection) => {
                         stream.end();
                         client.end();
                     },
+                    ended,
                 });
             });
         });
@@ -94,6 +99,7 @@ export const openShell: OpenShell = async (connection) => {
         });
         // After the shell is open, a dropped connection shows as the stream closing (the channel reports it).
         client.on("close", () => {
+            markEnded();
             fail(new AdcConnectionError(host, "the connection closed during the SSH handshake or login", "check that the ADC accepts SSH logins on this address and port (see its SSH server log)", true));
         });
 

@@ -105,9 +105,10 @@ export interface AdcSession {
     /**
      * Ends the session now (the function that opened it closes it in any case); never throws.
      * After a timeout, lines written and not answered are still in the device's input: closing
-     * ends the shell that reads them.
+     * ends the shell that reads them. With `untilEnded`, resolves once the connection has closed,
+     * so that a device at its session cap takes the next login.
      */
-    close(): Promise<void>;
+    close(untilEnded?: boolean): Promise<void>;
 }
 
 /** Opens a session, runs `fn`, always closes. Retries the connection (not `fn`) on transient failures. */
