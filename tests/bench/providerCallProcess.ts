@@ -1,7 +1,8 @@
 /**
  * One operation in a process of its own, as the engine runs a resource's operation: a provider
  * process per engine command, which starts with nothing of an earlier operation in its heap and
- * its code not yet compiled. The package's call (its inputs and outputs cross by IPC, as the
+ * its code not yet compiled (an update after the check and diff the engine runs before it, see
+ * {@link engineStepsBefore}). The package's call (its inputs and outputs cross by IPC, as the
  * engine's cross by gRPC) or the bound's exchange for the same change; what is measured is the
  * operation alone: its wall time and the client's CPU, then the process's peak RSS.
  *
@@ -74,7 +75,20 @@ function profiler(call: ProviderCall): () => Promise<void> {
     };
 }
 
-process.once("message", (call: ProviderCall) => {
+/**
+ * What the engine runs in the same provider process before an update, unmeasured: the check of
+ * the new inputs and the diff (`pulumi up` checks and diffs every resource before it updates one).
+ * A read comes alone: `pulumi refresh` reads without a check.
+ */
+async function engineStepsBefore(call: ProviderCall): Promise<void> {
+    if (call.op !== "update") return;
+    const p = providers.adcBgpNeighbors;
+    await p.check!(call.olds, call.news);
+    await p.diff!(call.id, call.olds, call.news);
+}
+
+process.once("message", async (call: ProviderCall) => {
+    await engineStepsBefore(call);
     const stopProfile = profiler(call);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
