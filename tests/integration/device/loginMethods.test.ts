@@ -1,9 +1,14 @@
 /**
  * Login errors when the client offers its first method at once (without asking with `none`):
  * a server that takes none of the methods the connection can use says which it takes, so a
- * key-only server given a password does not read as a wrong password.
+ * key-only server given a password does not read as a wrong password, and a password-only
+ * server given a key asks for connection.password.
  */
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { AdcAuthenticationError, withAdcSession, type AdcConnection } from "../../../provider/device";
 import { startSimulator, type AuthMethod, type Simulator } from "../../../simulator";
 
@@ -14,17 +19,26 @@ const WRONG = "Wrong-Ssh-Pw-123";
 describe("login errors: the methods the server takes", function () {
     this.timeout(20_000);
     const started: Simulator[] = [];
+    let dir = "";
+    let clientKey = "";
+    before(() => {
+        dir = mkdtempSync(join(tmpdir(), "pca-auth-"));
+        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "client", "-f", join(dir, "client")]);
+        clientKey = readFileSync(join(dir, "client"), "utf8");
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
     afterEach(async () => {
         await Promise.all(started.splice(0).map((s) => s.close()));
     });
-    const refusal = async (methods: AuthMethod[], password: string): Promise<AdcAuthenticationError> => {
+    /** The login's error against a server taking `methods`, given a password or (`"key"`) the client key alone. */
+    const refusal = async (methods: AuthMethod[], given: string | "key"): Promise<AdcAuthenticationError> => {
         const sim = await startSimulator({ authMethods: methods, banner: [], users: [{ username: "nsroot", password: RIGHT }] });
         started.push(sim);
         const connection: AdcConnection = {
             host: sim.host,
             port: sim.port,
             username: "nsroot",
-            password,
+            ...(given === "key" ? { privateKey: clientKey } : { password: given }),
             hostKeyFingerprint: sim.hostKeyFingerprint,
             insecureIgnoreHostKey: false,
             connectTimeoutMs: 5000,
@@ -36,7 +50,7 @@ describe("login errors: the methods the server takes", function () {
             (e: unknown) => e,
         );
         assert.ok(err instanceof AdcAuthenticationError, String(err));
-        for (const secret of [RIGHT, WRONG]) assert.ok(!`${err.message}\n${err.stack}\n${JSON.stringify(err)}`.includes(secret), "no password in the error");
+        for (const secret of [RIGHT, WRONG, "PRIVATE KEY"]) assert.ok(!`${err.message}\n${err.stack}\n${JSON.stringify(err)}`.includes(secret), "no password or key in the error");
         return err;
     };
 
@@ -54,4 +68,13 @@ describe("login errors: the methods the server takes", function () {
         const err = await refusal(["password"], WRONG);
         assert.match(err.message, /tried: keyboard-interactive, password/);
     });
+
+    for (const methods of [["password"], ["keyboard-interactive", "password"]] as AuthMethod[][]) {
+        it(`a key given to a server that takes ${methods.join(",")}: the fix asks for connection.password`, async () => {
+            const err = await refusal(methods, "key");
+            assert.match(err.message, new RegExp(`accepts only ${methods.join(", ")}`), err.message);
+            assert.doesNotMatch(err.fix, /takes none of publickey, keyboard-interactive and password/, `message: ${err.message}\nfix: ${err.fix}`);
+            assert.match(err.fix, /connection\.password/, `message: ${err.message}\nfix: ${err.fix}`);
+        });
+    }
 });

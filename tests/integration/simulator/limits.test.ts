@@ -1,8 +1,8 @@
 /**
  * The simulator's input buffer and session cap: the tests of the batch window can fail only if
  * the simulator drops what a device would. A PTY's buffer holds bytes, so the simulator counts
- * UTF-8 bytes: a client that measured its window in characters would pass against a simulator
- * counting characters and overrun a real device.
+ * UTF-8 bytes (a character split between two SSH packets as one): a client that measured its
+ * window in characters would pass against a simulator counting characters and overrun a real device.
  */
 import { strict as assert } from "assert";
 import { AdcConnectionError, openShell, withAdcSession, type AdcConnection } from "../../../provider/device";
@@ -78,5 +78,24 @@ describe("the simulator's input buffer and session cap", function () {
         await new Promise((resolve) => setTimeout(resolve, 100));
         assert.equal(await withAdcSession(connection(sim), async () => "in", quiet), "in");
         assert.equal(sim.counters().sessionsRefused, 1);
+    });
+
+    it("a UTF-8 character split between two SSH packets counts the 2 bytes it takes, not two replacement characters' 6", async () => {
+        const sim = await start({ inputBufferBytes: 4 });
+        const shell = await openShell(connection(sim));
+        await new Promise<void>((resolve) => shell.stream.once("data", () => resolve()));
+        sim.resetCounters();
+        // The first line is in flight for a while: what follows waits in the buffer.
+        sim.setReplyLatency(1000);
+        shell.stream.write("\n");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // "é" is C3 A9: two bytes, sent as two packets.
+        shell.stream.write(Buffer.from([0xc3]));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        shell.stream.write(Buffer.from([0xa9]));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const dropped = sim.counters().inputBytesDropped;
+        shell.close();
+        assert.equal(dropped, 0, `the simulator dropped ${dropped} byte(s) of a 2-byte character held in a 4-byte buffer`);
     });
 });

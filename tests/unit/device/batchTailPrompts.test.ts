@@ -5,7 +5,7 @@
  * it, which the whole-line path discards) in the tail at a drop is not taken for an answer.
  */
 import { strict as assert } from "assert";
-import { AdcDisconnectedError } from "../../../provider/device";
+import { AdcDisconnectedError, type AdcSession } from "../../../provider/device";
 import { openFake, TERMINALS } from "./support";
 
 const ctx = { routerBgp: 500 };
@@ -13,18 +13,24 @@ const lines = [1, 2, 3, 4, 5].map((i) => ({ context: ctx, text: `neighbor 10.1.0
 
 const SHOWS = { "show running-config": "!\r\nrouter bgp 500\r\n!\r\nend\r\n" };
 
+/** A read, then the lines, on a device that cuts the connection during them: the disconnect. */
+async function cutShort(session: AdcSession): Promise<AdcDisconnectedError> {
+    await session.vtyshShow("show running-config");
+    const err = await session.configure(lines).then(
+        () => undefined,
+        (e: unknown) => e,
+    );
+    assert.ok(err instanceof AdcDisconnectedError, String(err));
+    return err;
+}
+
 describe("prompts in the incomplete last line of a batch", function () {
     this.timeout(20_000);
     for (const t of TERMINALS) {
         it(`${t.name}: a drop at the fourth line lists the three before it`, async () => {
             const { session } = await openFake({ echo: t.echo, chunkSize: t.chunkSize, device: { runningAsn: 500, shows: SHOWS, dropOn: (l) => l === lines[3].text } });
             try {
-                await session.vtyshShow("show running-config");
-                const err = await session.configure(lines).then(
-                    () => undefined,
-                    (e: unknown) => e,
-                );
-                assert.ok(err instanceof AdcDisconnectedError, String(err));
+                const err = await cutShort(session);
                 assert.equal(err.command, lines[3].text);
                 assert.deepEqual(err.applied, lines.slice(0, 3).map((l) => l.text));
             } finally {
@@ -69,12 +75,7 @@ describe("prompts in the incomplete last line of a batch", function () {
         });
         shellRef = shell;
         try {
-            await session.vtyshShow("show running-config");
-            const err = await session.configure(lines).then(
-                () => undefined,
-                (e: unknown) => e,
-            );
-            assert.ok(err instanceof AdcDisconnectedError, String(err));
+            const err = await cutShort(session);
             assert.equal(err.command, lines[2].text, `cut at ${err.command}, applied ${JSON.stringify(err.applied)}`);
             assert.deepEqual(err.applied, lines.slice(0, 2).map((l) => l.text));
         } finally {
