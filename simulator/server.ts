@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { AddressInfo, createServer, Server as NetServer, Socket } from "node:net";
+import { StringDecoder } from "node:string_decoder";
 import { AuthContext, Connection, ParsedKey, Server as SshServer, ServerChannel, Session, utils } from "ssh2";
 import { DeviceControl } from "./control";
 import { loadHostKey } from "./hostKey";
@@ -12,7 +13,6 @@ import { RoutingEngine } from "./routing/engine";
 import { InMemoryRoutingEngine, SessionOverride } from "./routing/inMemoryEngine";
 import { ModeName, Shell, ShellReply } from "./session/shell";
 import { EchoMode, executeSafely, LineVerdict, Terminal, TerminalHooks } from "./session/terminal";
-import { StringDecoder } from "string_decoder";
 
 /** Counters a test reads with {@link Simulator.counters}. */
 export interface SimulatorCounters {

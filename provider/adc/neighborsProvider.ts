@@ -254,6 +254,8 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
     const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter, precheck);
     const owned = [...confirmed.owned.neighbors].sort();
     const filterOwned = confirmed.owned.filter;
+    /** The outputs of what was confirmed, with the device as last read (`after` moves on below). */
+    const confirmedOutputs = (): NeighborsOutputs => outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned);
     if (confirmed.lost.length > 0) {
         // Another writer owns these neighbors: what this batch overwrote of them goes back, then the failure names the owner.
         const undo = renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo);
@@ -264,10 +266,10 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
             }
             if (saved) await session.save();
         } catch (e) {
-            throw partialFailure(new Error(`${conflictError(host, confirmed.lost).message}\n  restoring it failed: ${e instanceof Error ? e.message : String(e)}`), id, { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) }, inputs);
+            throw partialFailure(new Error(`${conflictError(host, confirmed.lost).message}\n  restoring it failed: ${e instanceof Error ? e.message : String(e)}`), id, { ...confirmedOutputs() }, inputs);
         }
         const next = "the neighbors the other writer owns are not recorded as this resource's, and its `pulumi destroy` leaves them";
-        throw partialFailure(conflictError(host, confirmed.lost), id, { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) }, inputs, next);
+        throw partialFailure(conflictError(host, confirmed.lost), id, { ...confirmedOutputs() }, inputs, next);
     }
     const missingChanges = confirmed.missing ?? { neighbors: [], filter: [] };
     if (missingChanges.neighbors.length > 0 || missingChanges.filter.length > 0 || notTaken.length > 0) {
@@ -278,7 +280,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         throw partialFailure(
             new AdcError(host, `the device accepted the neighbor configuration but does not show it; still missing:${items}`, "check `show running-config` in vtysh on the ADC"),
             id,
-            { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) },
+            { ...confirmedOutputs() },
             inputs,
         );
     }
@@ -298,10 +300,10 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
             after = { ...after, sessions };
         } catch (e) {
             // The neighbors are configured (and saved, when asked): record them, so the next `up` only waits again.
-            throw partialFailure(e, id, { ...outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned) }, inputs);
+            throw partialFailure(e, id, { ...confirmedOutputs() }, inputs);
         }
     }
-    return outputs(inputsState, spec, owned, after, remembered, pending(), filterOwned);
+    return confirmedOutputs();
 }
 
 /** What the device holds for the owned neighbors, in the shape of the inputs. */
