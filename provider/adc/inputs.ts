@@ -54,18 +54,31 @@ class Reader {
     unknown = false;
 
     take<T>(property: string, raw: unknown, parse: (raw: unknown) => Parsed<T>): T | undefined {
+        return this.field(property, null, raw, parse);
+    }
+
+    optional<T>(property: string, raw: unknown, parse: (raw: unknown) => Parsed<T>): T | null | undefined {
+        return raw === undefined || raw === null ? null : this.field(property, null, raw, parse);
+    }
+
+    /**
+     * {@link take} of `at.name`, whose path is written only for a failure: a list's thousands of
+     * entries would each build a path per field for nothing.
+     */
+    field<T>(at: string, name: string | null, raw: unknown, parse: (raw: unknown) => Parsed<T>): T | undefined {
         if (raw === UNKNOWN) {
             this.unknown = true;
             return undefined;
         }
         const parsed = parse(raw);
         if (parsed.ok) return parsed.value;
-        this.failures.push({ property, reason: parsed.reason });
+        this.failures.push({ property: name === null ? at : `${at}.${name}`, reason: parsed.reason });
         return undefined;
     }
 
-    optional<T>(property: string, raw: unknown, parse: (raw: unknown) => Parsed<T>): T | null | undefined {
-        return raw === undefined || raw === null ? null : this.take(property, raw, parse);
+    /** {@link optional} of `at.name`, as {@link field}. */
+    optionalField<T>(at: string, name: string, raw: unknown, parse: (raw: unknown) => Parsed<T>): T | null | undefined {
+        return raw === undefined || raw === null ? null : this.field(at, name, raw, parse);
     }
 
     fail(property: string, reason: string): void {
@@ -327,24 +340,29 @@ function readDescription(raw: unknown, source: InputSource): Parsed<string> {
     return parseCliText(raw, "description", limit, { spaces: true });
 }
 
+/** `key`, when it is text that keys a password in `passwords`. */
+function givenKey(passwords: Record<string, unknown>, key: unknown): string | undefined {
+    return typeof key === "string" && passwords[key] !== undefined && passwords[key] !== null ? key : undefined;
+}
+
 function readNeighbor(r: Reader, i: number, raw: unknown, passwords: Record<string, unknown>, used: Set<string>, source: InputSource): Neighbor | undefined {
     const at = `neighbors[${i}]`;
     const n = r.object(at, raw, NEIGHBOR_KEYS, NEIGHBOR_SHAPE, "a neighbor");
     if (!n) return undefined;
-    const address = r.take(`${at}.address`, n.address, parsePeerAddress);
-    const remoteAsn = r.take(`${at}.remoteAsn`, n.remoteAsn, parseAsn);
-    const description = r.optional(`${at}.description`, n.description, (v) => readDescription(v, source));
+    const address = r.field(at, "address", n.address, parsePeerAddress);
+    const remoteAsn = r.field(at, "remoteAsn", n.remoteAsn, parseAsn);
+    const description = r.optionalField(at, "description", n.description, (v) => readDescription(v, source));
     // The password comes with the neighbor (the public shape) or apart, keyed by its address
     // as given or in canonical form (the shape the resource class sends).
-    const key = [n.address, address].find((k): k is string => typeof k === "string" && passwords[k] !== undefined && passwords[k] !== null);
+    const key = givenKey(passwords, n.address) ?? givenKey(passwords, address);
     if (key !== undefined) used.add(key);
     const apart = key !== undefined ? passwords[key] : undefined;
     if (n.password !== undefined && n.password !== null && apart !== undefined && apart !== n.password) {
         r.fail(`${at}.password`, `differs from neighborPasswords[${JSON.stringify(key)}]; give the password in one place`);
     }
-    const password = r.optional(`${at}.password`, n.password ?? apart, (v) => parseCliText(v, "password", 80, { spaces: false, secret: true }));
-    const updateSource = r.optional(`${at}.updateSource`, n.updateSource, parseUpdateSource);
-    const ebgpMultihop = r.optional(`${at}.ebgpMultihop`, n.ebgpMultihop, (v) => parseIntegerInRange(v, 1, 255, "TTL"));
+    const password = r.optionalField(at, "password", n.password ?? apart, (v) => parseCliText(v, "password", 80, { spaces: false, secret: true }));
+    const updateSource = r.optionalField(at, "updateSource", n.updateSource, parseUpdateSource);
+    const ebgpMultihop = r.optionalField(at, "ebgpMultihop", n.ebgpMultihop, (v) => parseIntegerInRange(v, 1, 255, "TTL"));
     if (address === undefined || remoteAsn === undefined || description === undefined || password === undefined || updateSource === undefined || ebgpMultihop === undefined) {
         return undefined;
     }

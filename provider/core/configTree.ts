@@ -113,8 +113,16 @@ interface MutableNode {
     indent: number;
     parents: readonly string[];
     kind: ConfigNode["kind"];
+    /** {@link LEAF} until the first child comes. */
     children: MutableNode[];
 }
+
+/**
+ * The children of every line that has none: almost every line of a configuration is a leaf, and
+ * an array each would be thousands per read. Frozen, so that a push to it throws rather than
+ * gives every leaf a child.
+ */
+const LEAF: MutableNode[] = Object.freeze([]) as unknown as MutableNode[];
 
 
 interface MutableBlock extends MutableNode {
@@ -204,8 +212,9 @@ export function parseConfigTree(text: string): ConfigTree {
             lastParent = parent;
             lastParents = [...parent.parents, parent.text];
         }
-        const node: MutableNode = { text: l.text, lineNo: l.lineNo, indent: l.indent, parents: lastParents, kind, children: [] };
-        parent.children.push(node);
+        const node: MutableNode = { text: l.text, lineNo: l.lineNo, indent: l.indent, parents: lastParents, kind, children: LEAF };
+        if (parent.children === LEAF) parent.children = [node];
+        else parent.children.push(node);
         previous = node;
         return node;
     };
@@ -249,7 +258,7 @@ export function parseConfigTree(text: string): ConfigTree {
                 }
             }
             closeBlock();
-            const head: MutableBlock = { text: l.text, lineNo: l.lineNo, indent: 0, parents: [], kind: "line", children: [], uncertain: [] };
+            const head: MutableBlock = { text: l.text, lineNo: l.lineNo, indent: 0, parents: [], kind: "line", children: LEAF, uncertain: [] };
             blocks.push(head);
             previous = head;
             block = head;
@@ -258,7 +267,7 @@ export function parseConfigTree(text: string): ConfigTree {
         }
         if (block === null) {
             // An indented line after a block's `!`: it may belong to the block before.
-            const orphan: MutableBlock = { text: l.text, lineNo: l.lineNo, indent: l.indent, parents: [], kind: "line", children: [], uncertain: [] };
+            const orphan: MutableBlock = { text: l.text, lineNo: l.lineNo, indent: l.indent, parents: [], kind: "line", children: LEAF, uncertain: [] };
             mark(lastBlock(), "an indented line outside any block (after a column-0 \"!\"), so which block it belongs to is not certain", [previous ?? orphan, orphan]);
             blocks.push(orphan);
             previous = orphan;

@@ -8,6 +8,8 @@ const PARTIAL_ESCAPE = /^\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*|[\x20-\x2f]*)$/;
 const PARTIAL_ERASE = /\r[ ]*$/;
 /** Control characters other than backspace, tab, newline and carriage return (those are applied, not dropped). */
 const CONTROL = /[\x00-\x07\x0b\x0c\x0e-\x1f\x7f]/g;
+/** {@link CONTROL} without its `g`: a test that keeps no position between calls. */
+const ANY_CONTROL = new RegExp(CONTROL.source);
 /** Longer held-back text is not an escape sequence in progress but garbage. */
 const MAX_HELD = 256;
 
@@ -117,5 +119,7 @@ export class TerminalBuffer {
 export function clean(raw: string): string {
     // Without an escape character there is no sequence to look for (a show's thousands of lines have none).
     const unescaped = raw.includes("\x1b") ? raw.replace(ESCAPE, "") : raw;
-    return unescaped.replace(/\r+\n/g, "\n").replace(CONTROL, "");
+    // Each replace copies the chunk; most chunks need only the first (a PTY ends its lines with `\r\n`).
+    const lf = unescaped.includes("\r") ? unescaped.replace(/\r+\n/g, "\n") : unescaped;
+    return ANY_CONTROL.test(lf) ? lf.replace(CONTROL, "") : lf;
 }

@@ -33,6 +33,11 @@ describe("device/terminal: TerminalBuffer", () => {
         assert.equal(feed(["\x1b[2K\x1b[1Gline\x1b[K\x1b]0;title\x07\x1b=\x1b(B end"]), "line end");
     });
 
+    it("drops control characters from every chunk, with or without a carriage return, one chunk after another", () => {
+        assert.equal(feed(["a\x07b\n", "c\x00d\r\n", "plain\n", "e\x7f\x0bf"]), "ab\ncd\nplain\nef");
+        assert.equal(feed(["\x07", "\x07x", "y\x07"]), "xy");
+    });
+
     it("keeps multi-byte characters whole when their bytes arrive one at a time", () => {
         assert.equal(feed(bytewise("Größe ✓ ok\r\n")), "Größe ✓ ok\n");
     });
