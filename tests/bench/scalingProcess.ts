@@ -27,9 +27,15 @@ export interface ScalingResult {
 
 type Props = Record<string, unknown>;
 
-/** The sequence `reps` times in this process: the CPU of each operation, and this process's peak RSS. */
+/**
+ * The sequence `reps` times in this process, after one that is not measured: the CPU of each
+ * operation, and this process's peak RSS. Without the first, the steady state's medians would
+ * hold the interpreter's cost of the process's first operations (at 2,048 a first create costs
+ * about twice the third).
+ */
 async function warm(device: BenchDevice, n: number, reps: number): Promise<{ cpu: Map<Op, number[]>; peakRssMiB: number }> {
     const cpu = new Map<Op, number[]>(OPS.map((op) => [op, []]));
+    await sequence(device, "package", n);
     for (let rep = 0; rep < reps; rep++) {
         for (const [op, s] of await sequence(device, "package", n)) cpu.get(op)!.push(s.cpuMs);
     }
