@@ -415,15 +415,19 @@ export interface FilteredNeighborsDecision {
 }
 
 /** The filter lines a neighbor carries that the resource's filter put there. */
+/** A limit as the filter writes it (`render`: `maximum-prefix N [warning-only]`), after `neighbor X`. */
+const MAXIMUM_PREFIX_LINE = /^maximum-prefix \d+(?: warning-only)?$/;
+
 function filterLines(owned: NeighborsOwnership): NeighborsState {
     const ownsLine = (address: IpAddress, line: string): boolean => {
         // A section line, quoted with its head: the IPv6 neighbor's attachment of an owned ipv6 list.
         const section = /^address-family ipv6(?: unicast)?: neighbor \S+ prefix-list (\S+) in$/i.exec(line);
         if (section) return owned.filter.ipv6Lists?.has(section[1]!) ?? false;
-        const words = line.split(/\s+/);
-        if (words[0] === "prefix-list") return owned.filter.lists.has(words[1] ?? "");
-        if (words[0] === "maximum-prefix") return owned.filter.limits.has(address);
-        return false;
+        // Only the lines the filter writes, as it writes them: `prefix-list NAME out`, or a limit
+        // with a threshold or a restart, was added by someone else and goes nowhere unasked.
+        const list = /^prefix-list (\S+) in$/.exec(line);
+        if (list) return owned.filter.lists.has(list[1]!);
+        return MAXIMUM_PREFIX_LINE.test(line) && owned.filter.limits.has(address);
     };
     return { owned: owned.neighbors, written: owned.written, ownsLine };
 }

@@ -19,7 +19,7 @@ import type { RunningConfig, RunningNeighbor } from "./model";
 import { renderChanges } from "./render";
 import { bgpRouter, parseRunningConfig } from "./parseRunningConfig";
 import { doubts } from "./plan";
-import { parseIpAddress, type Asn, type IpAddress } from "./values";
+import { parseIpAddress, parseNeighborRef, type Asn, type IpAddress } from "./values";
 import type { BgpRouter } from "./model";
 
 /** The family of a prefix list: `ip prefix-list` or `ipv6 prefix-list`. */
@@ -190,7 +190,11 @@ export type FilterConflict =
     | { readonly kind: "no-neighbor"; readonly address: IpAddress }
     /** A neighbor the resource does not own names a list the resource would remove. */
     | { readonly kind: "list-used-by-foreign-neighbor"; readonly family: ListFamily; readonly name: string; readonly address: IpAddress; readonly description: string | null }
-    /** Lines other than the main router's neighbor lines (a route-map, an address family, another router) name a list the resource would remove. */
+    /**
+     * Lines other than the inbound attachments on the resource's own neighbors (a route-map, a
+     * peer group, another neighbor's outbound filter, an address family, another router) name a
+     * list the resource would remove.
+     */
     | { readonly kind: "list-referenced-elsewhere"; readonly family: ListFamily; readonly name: string; readonly lines: readonly { readonly lineNo: number; readonly text: string }[] }
     /** The wanted list has no entry of the neighbor's family: the neighbor would run unfiltered. */
     | { readonly kind: "family-unfiltered"; readonly family: ListFamily; readonly address: IpAddress; readonly name: string }
@@ -371,21 +375,24 @@ export function planPrefixFilter(
         }
     }
 
-    const head = router ? `router bgp ${router.asn}` : null;
-    // The main router's neighbor attachments, judged neighbor by neighbor: router level for IPv4 lists, the IPv6 section for IPv6 ones.
-    const attachment = (r: ListReference) =>
-        /^neighbor\s/i.test(r.text) &&
-        r.parents[0]?.toLowerCase() === head &&
-        (r.parents.length === 1 || (r.parents.length === 2 && IPV6_UNICAST.test(r.parents[1]!)));
+    const head = mainRouter ? `router bgp ${mainRouter.asn}` : null;
     for (const family of FAMILIES) {
         for (const old of ownedLists(owned, family)) {
             if (old === wantedName(family) || !listsOf(view, family).has(old)) continue;
+            const reported = new Set<IpAddress>();
             for (const n of onDevice.values()) {
                 // A neighbor of the resource: its reference is replaced above, or goes with the neighbor.
                 if (familyOf(n.address) !== family || inboundList(mainRouter, n) !== old || wanted.has(n.address) || neighbors.owned.has(n.address)) continue;
                 conflicts.push({ kind: "list-used-by-foreign-neighbor", family, name: old, address: n.address, description: n.description });
+                reported.add(n.address);
             }
-            const elsewhere = (view.listReferences.get(old) ?? []).filter((r) => !attachment(r));
+            // Every other line that names the list: a peer group's, another neighbor's outbound filter, one added by hand on a neighbor of the resource.
+            const elsewhere = (view.listReferences.get(old) ?? []).filter((r) => {
+                // The lists of the two families are two lists to the device, however alike their names.
+                if (referenceFamily(r) === otherFamily(family)) return false;
+                const address = attachedTo(r, head);
+                return address === null || !(wanted.has(address) || neighbors.owned.has(address) || reported.has(address));
+            });
             if (elsewhere.length > 0) conflicts.push({ kind: "list-referenced-elsewhere", family, name: old, lines: elsewhere.map((r) => ({ lineNo: r.lineNo, text: r.text })) });
             changes.push({ op: "remove-prefix-list", family, name: old });
         }
@@ -393,6 +400,41 @@ export function planPrefixFilter(
     if (conflicts.length > 0) return { ok: false, conflicts };
     const ownedName = (family: ListFamily) => new Set(wantedName(family) === null ? [] : [wantedName(family)!]);
     return { ok: true, changes, owned: { lists: ownedName("ipv4"), ipv6Lists: ownedName("ipv6"), limits } };
+}
+
+const otherFamily = (family: ListFamily): ListFamily => (family === "ipv4" ? "ipv6" : "ipv4");
+
+/**
+ * Which family's list a line names, where the line says so; null where it could be either. A
+ * route-map's `match ip[v6] ... prefix-list` says it in its words; a neighbor's filter by its
+ * place: the router's level and an IPv4 section take the IPv4 list (Quagga's and ZebOS's
+ * router-level neighbor lines are IPv4 unicast's), an IPv6 section the IPv6 one.
+ */
+function referenceFamily(r: ListReference): ListFamily | null {
+    if (/^match\s+ipv6\s/i.test(r.text)) return "ipv6";
+    if (/^match\s+ip\s/i.test(r.text)) return "ipv4";
+    if (!/^neighbor\s/i.test(r.text) || !/^router\s+bgp\s/i.test(r.parents[0] ?? "")) return null;
+    if (r.parents.length === 1) return "ipv4";
+    const section = r.parents.length === 2 ? /^address-family\s+(ipv4|ipv6)(?:\s|$)/i.exec(r.parents[1]!) : null;
+    return section ? (section[1]!.toLowerCase() as ListFamily) : null;
+}
+
+/** The line the resource writes to attach a list: `neighbor X prefix-list NAME in`. */
+const ATTACHMENT = /^neighbor (\S+) prefix-list \S+ in$/;
+
+/**
+ * The neighbor a line attaches a list to inbound, in the place the resource writes it (the main
+ * router's level for an IPv4 neighbor, its IPv6 unicast section for an IPv6 one); null for any
+ * other line: a peer group's filter, an outbound one, one in another router or section, one
+ * naming its neighbor in a form stacks read differently.
+ */
+function attachedTo(r: ListReference, head: string | null): IpAddress | null {
+    const m = ATTACHMENT.exec(r.text);
+    if (m === null || head === null || r.parents[0]?.toLowerCase() !== head) return null;
+    const ref = parseNeighborRef(m[1]!);
+    if (ref.kind !== "address") return null;
+    const inPlace = familyOf(ref.address) === "ipv4" ? r.parents.length === 1 : r.parents.length === 2 && IPV6_UNICAST.test(r.parents[1]!);
+    return inPlace ? ref.address : null;
 }
 
 /** Removing the filter with the resource's neighbors (which take their own references and limits with them). */

@@ -189,6 +189,23 @@ describe("core: the inbound filter on IPv6 neighbors (ipv6 prefix-list in addres
         assert.deepEqual(!removal.ok && removal.conflicts.map((x) => [x.kind, "address" in x ? x.address : null, "family" in x ? x.family : null]), [["list-used-by-foreign-neighbor", "fd00:99::1", "ipv6"]]);
     });
 
+    it("refuses to remove an owned ipv6 list that another IPv6 neighbor names outbound in the section, quoting the line", async () => {
+        const c = await device();
+        const owned: NeighborsOwnership = { neighbors: new Set(), filter: NO_FILTER_OWNED };
+        const d = decideFilteredNeighbors((await read(c)).view, owned, want());
+        assert.ok(d.ok);
+        await send(c, renderNeighborsWithFilter(d.neighbors.changes, d.filterChanges));
+        await send(c, [
+            { context: { routerBgp: 500 }, text: "neighbor fd00:99::1 remote-as 65099" },
+            { context: { routerBgp: 500, addressFamily: "ipv6" }, text: "neighbor fd00:99::1 activate" },
+            { context: { routerBgp: 500, addressFamily: "ipv6" }, text: `neighbor fd00:99::1 prefix-list ${NAME} out` },
+        ]);
+        const after = await read(c);
+        const removal = decideFilteredNeighborsRemoval(after.view, confirmFilteredNeighbors(d, owned, want(), after.view).owned, ASN);
+        assert.ok(!removal.ok, JSON.stringify(removal.ok && removal.filter));
+        assert.deepEqual(removal.conflicts.map((x) => [x.kind, x.kind === "list-referenced-elsewhere" ? x.lines.map((l) => l.text) : null]), [["list-referenced-elsewhere", [`neighbor fd00:99::1 prefix-list ${NAME} out`]]]);
+    });
+
     it("a vtysh without ipv6 prefix lists answers those lines with an error and keeps nothing of them (the IPv4 lines still apply)", async () => {
         const c = await device([], { ipv6PrefixListSupport: false });
         const d = decideFilteredNeighbors((await read(c)).view, { neighbors: new Set(), filter: NO_FILTER_OWNED }, want());

@@ -33,6 +33,22 @@ describe("core: an owned prefix list that lines the resource does not own still 
             config([], [" address-family ipv4 vrf blue", "  neighbor 10.9.9.9 remote-as 65001", "  neighbor 10.9.9.9 prefix-list pca-dev-adc-in in", " exit-address-family"]),
             "neighbor 10.9.9.9 prefix-list pca-dev-adc-in in",
         ],
+        // Quagga and ZebOS let a filter that names a missing list through: these would filter nothing.
+        [
+            "another neighbor's outbound filter",
+            config([], [" neighbor 10.9.9.9 remote-as 65000", " neighbor 10.9.9.9 description other-cluster", " neighbor 10.9.9.9 prefix-list pca-dev-adc-in out"]),
+            "neighbor 10.9.9.9 prefix-list pca-dev-adc-in out",
+        ],
+        [
+            "a peer group's inbound filter",
+            config([], [" neighbor SPINES peer-group", " neighbor SPINES remote-as 65000", " neighbor SPINES prefix-list pca-dev-adc-in in", " neighbor 10.9.9.9 peer-group SPINES"]),
+            "neighbor SPINES prefix-list pca-dev-adc-in in",
+        ],
+        [
+            "an outbound filter added by hand on one of the resource's neighbors",
+            config([], [` neighbor ${NODES[0]} prefix-list pca-dev-adc-in out`]),
+            `neighbor ${NODES[0]} prefix-list pca-dev-adc-in out`,
+        ],
     ];
     for (const [what, text, quoted] of cases) {
         it(`is neither removed with the resource nor on opting out (${what}): refuses, quoting the line`, () => {

@@ -6,9 +6,10 @@
  */
 import { strict as assert } from "assert";
 import type { Neighbor } from "../../../provider/core/model";
-import { decideNeighbors, decideNeighborsRemoval } from "../../../provider/core/ownership";
+import { decideFilteredNeighborsRemoval, decideNeighbors, decideNeighborsRemoval } from "../../../provider/core/ownership";
 import { parseRunningConfig } from "../../../provider/core/parseRunningConfig";
 import { planNeighbors } from "../../../provider/core/plan";
+import { filterView, renderNeighborsWithFilter } from "../../../provider/core/prefixFilter";
 import { renderChanges } from "../../../provider/core/render";
 import type { Asn, IpAddress } from "../../../provider/core/values";
 
@@ -129,5 +130,26 @@ describe("a neighbor of the same address in a VRF's address-family section of th
         const fresh = parseRunningConfig(text.replace(` neighbor ${V4} remote-as 64512\n neighbor ${V4} description k8s node\n`, ""));
         const add = planNeighbors(fresh, ASN, [neighbor(V4)], new Set(), true);
         assert.ok(!add.ok && add.conflicts.some((c) => c.kind === "neighbor-elsewhere"));
+    });
+});
+
+describe("core: the filter's own lines on a neighbor the resource removes", () => {
+    const LIST = "pca-dev-adc-in";
+    const owned = { neighbors: new Set([V4]), filter: { lists: new Set([LIST]), ipv6Lists: new Set<string>(), limits: new Set([V4]) } };
+    const text = (lines: readonly string[]) => [`ip prefix-list ${LIST} seq 5 permit 10.244.0.0/16 ge 26`, "!", "router bgp 500", ` neighbor ${V4} remote-as 64512`, ...lines.map((l) => ` neighbor ${V4} ${l}`), "!", "end", ""].join("\n");
+
+    it("go with it when they are as the filter writes them: the list inbound, the limit with or without warning-only", () => {
+        for (const lines of [[`prefix-list ${LIST} in`, "maximum-prefix 100"], [`prefix-list ${LIST} in`, "maximum-prefix 100 warning-only"]]) {
+            const removal = decideFilteredNeighborsRemoval(filterView(text(lines)), owned, ASN);
+            assert.deepEqual(removal.ok && renderNeighborsWithFilter(removal.neighbors, removal.filter).map((l) => l.text), [`no neighbor ${V4}`, `no ip prefix-list ${LIST}`], lines.join(", "));
+        }
+    });
+
+    it("refuse the removal, quoting them, when someone else wrote them: the list outbound, a limit with a threshold or a restart", () => {
+        for (const line of [`prefix-list ${LIST} out`, "maximum-prefix 100 80", "maximum-prefix 100 restart 5"]) {
+            const removal = decideFilteredNeighborsRemoval(filterView(text([`prefix-list ${LIST} in`, line])), owned, ASN);
+            assert.ok(!removal.ok, `${line}: ${JSON.stringify(removal.ok && removal.neighbors)}`);
+            assert.ok(removal.conflicts.some((c) => c.kind === "foreign-lines" && c.lines.includes(`neighbor ${V4} ${line}`)), `${line}: ${JSON.stringify(removal.conflicts)}`);
+        }
     });
 });
