@@ -32,6 +32,12 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     /** The neighbor addresses this resource put on (or adopted from) the device. */
     owned: string[];
     /**
+     * Those of `owned` it claimed in a batch cut off before the device could be read again: the
+     * next plan takes each as its own only if the device shows it as that batch can have left it
+     * (its mark, or its first lines alone). Stored only when there are any.
+     */
+    unconfirmed?: string[];
+    /**
      * How the device showed each owned neighbor's password right after it was set (some builds
      * show an encrypted form), with a keyed digest of the password it stands for, so a later
      * read tells "unchanged" from "changed by hand" and a changed password is sent. A secret.
@@ -65,7 +71,16 @@ function filterIntent(spec: NeighborsSpec): PrefixFilterIntent {
 }
 
 /** The outputs: `inputsState` is the inputs as stored (an apply's own, or what a read saw on the device). */
-function outputs(inputsState: NeighborsInputsState, spec: NeighborsSpec, owned: readonly string[], seen: Observation, passwordForms: RememberedPasswords, savePending: boolean, filter: PrefixFilterOwnership): NeighborsOutputs {
+function outputs(
+    inputsState: NeighborsInputsState,
+    spec: NeighborsSpec,
+    owned: readonly string[],
+    seen: Observation,
+    passwordForms: RememberedPasswords,
+    savePending: boolean,
+    filter: PrefixFilterOwnership,
+    unconfirmed: ReadonlySet<string> = new Set(),
+): NeighborsOutputs {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === spec.asn ? router : undefined;
     const ownedSet = new Set(owned);
@@ -75,6 +90,7 @@ function outputs(inputsState: NeighborsInputsState, spec: NeighborsSpec, owned: 
         host: spec.connection.host,
         port: spec.connection.port,
         owned: [...owned],
+        ...(unconfirmed.size > 0 ? { unconfirmed: [...unconfirmed].sort() } : {}),
         passwordForms: { ...passwordForms },
         configuredNeighbors: mine ? [...mine.neighbors.values()].filter((n) => ownedSet.has(n.address)).map(neighborState) : [],
         sessions: seen.sessions.filter((s) => ownedSet.has(s.address)),
@@ -92,6 +108,7 @@ function neighborsOf(running: RunningConfig, asn: number): ReadonlyMap<IpAddress
 /** What an earlier operation of this resource left in its state. */
 interface Recorded {
     readonly owned: ReadonlySet<IpAddress>;
+    readonly unconfirmed: ReadonlySet<IpAddress>;
     /** The descriptions its inputs gave the neighbors (written unmarked before marks existed). */
     readonly written: ReadonlyMap<IpAddress, string | null>;
     readonly passwords: RememberedPasswords;
@@ -103,6 +120,7 @@ function recorded(props: Record<string, unknown>): Recorded {
     const stored = props as Partial<NeighborsOutputs>;
     return {
         owned: new Set((stored.owned ?? []) as IpAddress[]),
+        unconfirmed: new Set((stored.unconfirmed ?? []) as IpAddress[]),
         written: new Map((stored.neighbors ?? []).map((n) => [n.address as IpAddress, n.description ?? null])),
         passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
         savePending: stored.savePending === true,
@@ -135,7 +153,7 @@ async function secondaryDifferences(secondary: AdcSession, spec: NeighborsSpec, 
         filter: { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix },
         token,
     };
-    const decide = (view: FilterView) => decideFilteredNeighbors(view, { neighbors: was.owned, written: was.written, filter: was.filter }, want);
+    const decide = (view: FilterView) => decideFilteredNeighbors(view, { neighbors: was.owned, written: was.written, unconfirmed: was.unconfirmed, filter: was.filter }, want);
     const lines = (d: ReturnType<typeof decide>) => (d.ok ? renderNeighborsWithFilter(d.neighbors.changes, d.filterChanges).map((l) => l.redacted ?? l.text) : []);
     const there = decide(seen.filter);
     if (there.ok) return lines(there);
@@ -177,7 +195,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         filter: { list: spec.prefixFilter, maximumPrefix: spec.maximumPrefix },
         token: tokenOfId(id),
     };
-    const before: NeighborsOwnership = { neighbors: was.owned, written: was.written, filter: was.filter };
+    const before: NeighborsOwnership = { neighbors: was.owned, written: was.written, unconfirmed: was.unconfirmed, filter: was.filter };
     const reading = observe(session);
     // While the device answers (the shows are on their way): what the outputs take from the inputs alone.
     const inputsState = neighborsInputsState(spec);
@@ -248,7 +266,7 @@ async function applyOn(session: AdcSession, node: AdcConnection, id: string, spe
         // A batch cut between a new neighbor's remote-as and its filter leaves it up unfiltered: say so.
         const open = confirmed.unfiltered.map((a) => `neighbor ${a} is on the device without its inbound filter`);
         const cause = open.length === 0 ? e : new Error(`${e instanceof Error ? e.message : String(e)}\n  ${open.join("; ")}: run \`pulumi up\` now to attach it`);
-        throw partialFailure(cause, id, { ...outputs(inputsState, spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter) }, inputs);
+        throw partialFailure(cause, id, { ...outputs(inputsState, spec, [...confirmed.owned.neighbors].sort(), now ?? seen, was.passwords, pending(), confirmed.owned.filter, confirmed.owned.unconfirmed) }, inputs);
     }
     const { remembered, notTaken } = rememberAfterApply(spec.neighbors, neighborsOf(seen.running, spec.asn), neighborsOf(after.running, spec.asn), passwordsSent(decision.neighbors.changes), was.passwords);
     const confirmed = confirmFilteredNeighbors(decision, before, { ...want, samePassword: samePassword(remembered) }, after.filter, precheck);
@@ -350,7 +368,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveNeighborsInputs(inputs));
         const id = `${spec.connection.host}:${spec.connection.port}/router-bgp-${spec.asn}/neighbors/${randomBytes(4).toString("hex")}`;
         try {
-            return { id, outs: await apply(id, spec, { owned: new Set(), written: new Map(), passwords: {}, savePending: false, filter: NO_FILTER_OWNED }, inputs) };
+            return { id, outs: await apply(id, spec, { owned: new Set(), unconfirmed: new Set(), written: new Map(), passwords: {}, savePending: false, filter: NO_FILTER_OWNED }, inputs) };
         } catch (e) {
             throw asProviderError(e);
         }
@@ -376,7 +394,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
                 const inputs = observedInputs(stored, spec, seen, tokenOfId(id));
                 // Ownership is kept for neighbors removed by hand: they are still this resource's to restore.
                 // Whether the device saved is not observable, so a pending save stays as recorded.
-                const outs = { ...outputs(inputs, spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter), filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
+                const outs = { ...outputs(inputs, spec, stored.owned ?? [], seen, was.passwords, was.savePending, was.filter, was.unconfirmed), filterDrift: filterDrift(ownedIntent(stored, spec), seen.filter, spec.asn) };
                 return { outs, inputs };
             },
             (secondary) => secondaryDifferences(secondary, spec, was, tokenOfId(id)),
@@ -388,7 +406,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
     async delete(_id, props) {
         const spec = requireSpec(resolveNeighborsInputs(props, "state"));
         const was = recorded(props);
-        const owned: NeighborsOwnership = { neighbors: was.owned, written: was.written, filter: was.filter };
+        const owned: NeighborsOwnership = { neighbors: was.owned, written: was.written, unconfirmed: was.unconfirmed, filter: was.filter };
         const token = tokenOfId(_id);
         try {
             await onPrimary(spec.connection, true, async (session, node) => {

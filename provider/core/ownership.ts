@@ -195,6 +195,12 @@ export interface NeighborsState {
      * filter's), and lines of its sections as quoted with their head (`address-family ipv6: neighbor X ...`).
      */
     readonly ownsLine?: (address: IpAddress, line: string) => boolean;
+    /**
+     * Owned neighbors this resource claimed without seeing them after its lines (a batch cut off,
+     * the device unreadable after it): each is its own only while the device shows it as such a
+     * batch leaves it (see {@link asLeftByCutBatch}), or not at all.
+     */
+    readonly unconfirmed?: ReadonlySet<IpAddress>;
 }
 
 export interface NeighborsDecision {
@@ -207,6 +213,8 @@ export interface NeighborsDecision {
      * wanted (the next plan re-checks each against the device).
      */
     readonly claimed: ReadonlySet<IpAddress>;
+    /** The part of {@link claimed} the device has not shown as this resource's: recorded as {@link NeighborsState.unconfirmed}. */
+    readonly unconfirmed: ReadonlySet<IpAddress>;
     /** The addresses this plan adds: the device showed no such neighbor when it was read. */
     readonly adds: ReadonlySet<IpAddress>;
     /** The wanted neighbors as this plan writes them (with the mark, when there is a token): what the device must show after. */
@@ -217,19 +225,41 @@ function asState(state: ReadonlySet<IpAddress> | NeighborsState): NeighborsState
     return state instanceof Set ? { owned: state as ReadonlySet<IpAddress> } : (state as NeighborsState);
 }
 
+const NONE: ReadonlySet<IpAddress> = new Set();
+
 /**
  * The owned set as the device corrects it: a neighbor carrying this resource's token is its
  * own (the token is drawn for this resource alone), one carrying another token is not.
  */
-function ownedOnDevice(router: BgpRouter | null, owned: ReadonlySet<IpAddress>, token: MarkToken | null): Set<IpAddress> {
-    const effective = new Set(owned);
-    if (token === null || router === null) return effective;
-    for (const [address, n] of router.neighbors) {
-        const mark = readMark(n.description).token;
-        if (mark === token) effective.add(address);
-        else if (mark !== null) effective.delete(address);
+function ownedOnDevice(router: BgpRouter | null, state: NeighborsState, token: MarkToken | null): Set<IpAddress> {
+    const effective = new Set(state.owned);
+    if (router === null) return effective;
+    if (token !== null) {
+        for (const [address, n] of router.neighbors) {
+            const mark = readMark(n.description).token;
+            if (mark === token) effective.add(address);
+            else if (mark !== null) effective.delete(address);
+        }
+    }
+    for (const address of state.unconfirmed ?? []) {
+        const n = router.neighbors.get(address);
+        if (n !== undefined && effective.has(address) && !asLeftByCutBatch(router, n, token, state)) effective.delete(address);
     }
     return effective;
+}
+
+/**
+ * Whether the device shows a neighbor as a batch of this resource can have left it, cut after
+ * any line: with its mark, or its `remote-as` alone (with the filter lines that follow it
+ * before the mark). Its `description` line is its second attribute line and always written (the
+ * mark, or before marks the inputs' own): a neighbor with another description, or with lines
+ * the resource does not write, was configured by someone else after the batch.
+ */
+function asLeftByCutBatch(router: BgpRouter, n: RunningNeighbor, token: MarkToken | null, state: NeighborsState): boolean {
+    if (token !== null && readMark(n.description).token === token) return true;
+    if (token === null && n.description !== null) return state.written?.get(n.address) === n.description;
+    const later = n.password !== null || n.updateSource !== null || n.ebgpMultihop !== null;
+    return n.description === null && !later && foreignLines(router, n, token, state.written ?? new Map(), state.ownsLine).length === 0;
 }
 
 /** Lines of a neighbor this resource did not write, which `no neighbor X` would remove with it (in its sections too). */
@@ -261,7 +291,8 @@ function removalRefusals(router: BgpRouter, leaving: Iterable<IpAddress>, token:
  * them too).
  */
 export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAddress> | NeighborsState, want: NeighborsWant): NeighborsDecision | Refused {
-    const { owned, written = new Map(), ownsLine } = asState(state);
+    const current = asState(state);
+    const { owned, written = new Map(), ownsLine } = current;
     const token = want.token ?? null;
     const found = bgpRouter(running);
     const router = found?.asn === want.asn ? found : null;
@@ -269,7 +300,7 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     // a copy of the resource's lines someone made (its mark with it), so it is never removed for the mark alone.
     const listed = new Set(want.neighbors.map((n) => n.address));
     const effective = new Set<IpAddress>();
-    for (const a of ownedOnDevice(router, owned, token)) if (owned.has(a) || listed.has(a)) effective.add(a);
+    for (const a of ownedOnDevice(router, current, token)) if (owned.has(a) || listed.has(a)) effective.add(a);
     const marks: Conflict[] = [];
     const free: Neighbor[] = [];
     for (const n of want.neighbors) {
@@ -285,10 +316,15 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     const adds = new Set(plan.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
     const claimed = new Set(effective);
     for (const a of listed) claimed.add(a);
-    return { ok: true, changes: plan.changes, owns: plan.owned, claimed, adds, written: free };
+    // Shown as this resource's: owned and confirmed before, or carrying its mark now.
+    const shown = (a: IpAddress) => (owned.has(a) && !current.unconfirmed?.has(a)) || (token !== null && readMark(router?.neighbors.get(a)?.description ?? null).token === token);
+    const unconfirmed = new Set([...claimed].filter((a) => !shown(a)));
+    return { ok: true, changes: plan.changes, owns: plan.owned, claimed, unconfirmed, adds, written: free };
 }
 
 export interface NeighborsConfirmation extends Confirmation<ReadonlySet<IpAddress>> {
+    /** See {@link NeighborsDecision.unconfirmed}: empty once the device was read after the lines. */
+    readonly unconfirmed: ReadonlySet<IpAddress>;
     /** Neighbors another writer configured at the same time: not this resource's. */
     readonly lost: readonly Conflict[];
     /** Changes that restore what this resource overwrote of a neighbor another writer configured first. */
@@ -321,7 +357,7 @@ function restore(asn: Asn, before: RunningNeighbor, now: RunningNeighbor): { cha
  * after the lines was written over by another writer since, who keeps it too.
  */
 export function confirmNeighbors(decision: NeighborsDecision, want: NeighborsWant, after: RunningConfig | null, precheck: RunningConfig | null = null): NeighborsConfirmation {
-    if (after === null) return { owned: decision.claimed, missing: null, lost: [], undo: [] };
+    if (after === null) return { owned: decision.claimed, unconfirmed: decision.unconfirmed, missing: null, lost: [], undo: [] };
     const token = want.token ?? null;
     const routerOf = (c: RunningConfig | null) => {
         const r = c && bgpRouter(c);
@@ -357,9 +393,9 @@ export function confirmNeighbors(decision: NeighborsDecision, want: NeighborsWan
     // Against the claim, not only the wanted set: a removal the device did not take is missing too.
     const rest = planNeighbors(after, want.asn, kept, claimed, true, want.samePassword);
     const missing = rest.ok ? rest.changes : [{ op: "create-router", asn: want.asn } as const];
-    if (missing.length === 0) return { owned: owns, missing, lost, undo };
+    if (missing.length === 0) return { owned: owns, unconfirmed: NONE, missing, lost, undo };
     const present = now?.neighbors ?? new Map<IpAddress, unknown>();
-    return { owned: new Set([...claimed].filter((a) => present.has(a))), missing, lost, undo };
+    return { owned: new Set([...claimed].filter((a) => present.has(a))), unconfirmed: NONE, missing, lost, undo };
 }
 
 export type NeighborsRemovalDecision = { readonly ok: true; readonly changes: readonly Change[] };
@@ -369,10 +405,11 @@ export type NeighborsRemovalDecision = { readonly ok: true; readonly changes: re
  * resource's mark (theirs now); refused while one holds lines this resource did not write.
  */
 export function decideNeighborsRemoval(running: RunningConfig, state: ReadonlySet<IpAddress> | NeighborsState, asn: Asn, token: MarkToken | null = null): NeighborsRemovalDecision | Refused {
-    const { owned, written = new Map(), ownsLine } = asState(state);
+    const current = asState(state);
+    const { owned, written = new Map(), ownsLine } = current;
     const found = bgpRouter(running);
     const router = found?.asn === asn ? found : null;
-    const effective = ownedOnDevice(router, owned, token);
+    const effective = ownedOnDevice(router, current, token);
     // Only what the state claims: a neighbor carrying this token but not in the state is left (never recorded, never removed).
     const mine = new Set([...owned].filter((a) => effective.has(a)));
     const plan = planNeighborsRemoval(running, asn, mine);
@@ -382,9 +419,11 @@ export function decideNeighborsRemoval(running: RunningConfig, state: ReadonlySe
 }
 
 /** After a removal: the removals the device did not take. */
-export function confirmNeighborsRemoval(owned: ReadonlySet<IpAddress>, asn: Asn, after: RunningConfig, token: MarkToken | null = null): readonly Change[] {
+export function confirmNeighborsRemoval(state: ReadonlySet<IpAddress> | NeighborsState, asn: Asn, after: RunningConfig, token: MarkToken | null = null): readonly Change[] {
+    const current = asState(state);
+    const owned = current.owned;
     const found = bgpRouter(after);
-    const effective = ownedOnDevice(found?.asn === asn ? found : null, owned, token);
+    const effective = ownedOnDevice(found?.asn === asn ? found : null, current, token);
     const left = planNeighborsRemoval(after, asn, new Set([...owned].filter((a) => effective.has(a))));
     return left.ok ? left.changes : [];
 }
@@ -397,6 +436,8 @@ export interface NeighborsOwnership {
     readonly neighbors: ReadonlySet<IpAddress>;
     /** See {@link NeighborsState.written}. */
     readonly written?: ReadonlyMap<IpAddress, string | null>;
+    /** See {@link NeighborsState.unconfirmed}. */
+    readonly unconfirmed?: ReadonlySet<IpAddress>;
     readonly filter: PrefixFilterOwnership;
 }
 
@@ -429,7 +470,7 @@ function filterLines(owned: NeighborsOwnership): NeighborsState {
         if (list) return owned.filter.lists.has(list[1]!);
         return MAXIMUM_PREFIX_LINE.test(line) && owned.filter.limits.has(address);
     };
-    return { owned: owned.neighbors, written: owned.written, ownsLine };
+    return { owned: owned.neighbors, written: owned.written, ownsLine, unconfirmed: owned.unconfirmed };
 }
 
 function filterIntentOf(want: FilteredNeighborsWant): PrefixFilterIntent {
@@ -445,14 +486,15 @@ export function decideFilteredNeighbors(view: FilterView, owned: NeighborsOwners
     if (!neighbors.ok) return neighbors;
     const intent = filterIntentOf(want);
     const created = new Set(neighbors.changes.flatMap((c) => (c.op === "add-neighbor" ? [c.neighbor.address] : [])));
-    const filter = planPrefixFilter(view, want.asn, intent, owned.filter, { owned: owned.neighbors, created }, want.adopt);
+    // The neighbors the neighbor plan takes for the resource's (not one its state claims that the device shows as another's).
+    const filter = planPrefixFilter(view, want.asn, intent, owned.filter, { owned: neighbors.claimed, created }, want.adopt);
     if (!filter.ok) return filter;
     const claimedFilter: PrefixFilterOwnership = {
         lists: new Set([...owned.filter.lists, ...(want.filter.list?.entries.some((e) => !e.prefix.includes(":")) ? [want.filter.list.name] : [])]),
         ipv6Lists: new Set([...(owned.filter.ipv6Lists ?? []), ...(want.filter.list?.entries.some((e) => e.prefix.includes(":")) ? [want.filter.list.name] : [])]),
         limits: new Set([...owned.filter.limits, ...(want.filter.maximumPrefix ? intent.neighbors : [])]),
     };
-    return { ok: true, neighbors, filterChanges: filter.changes, claimed: { neighbors: neighbors.claimed, filter: claimedFilter } };
+    return { ok: true, neighbors, filterChanges: filter.changes, claimed: { neighbors: neighbors.claimed, unconfirmed: neighbors.unconfirmed, filter: claimedFilter } };
 }
 
 export interface FilteredConfirmation {
@@ -526,7 +568,9 @@ export type FilteredNeighborsRemovalDecision = { readonly ok: true; readonly nei
 export function decideFilteredNeighborsRemoval(view: FilterView, owned: NeighborsOwnership, asn: Asn, token: MarkToken | null = null): FilteredNeighborsRemovalDecision | Refused {
     const neighbors = decideNeighborsRemoval(view.running, filterLines(owned), asn, token);
     if (!neighbors.ok) return neighbors;
-    const filter = planPrefixFilterRemoval(view, asn, owned.filter, owned.neighbors);
+    // The neighbors this removal takes, their filter lines with them: not one the state claims that the device shows as another's.
+    const removed = new Set(neighbors.changes.flatMap((c) => (c.op === "remove-neighbor" ? [c.address] : [])));
+    const filter = planPrefixFilterRemoval(view, asn, owned.filter, removed);
     return filter.ok ? { ok: true, neighbors: neighbors.changes, filter: filter.changes } : filter;
 }
 
@@ -538,5 +582,5 @@ export function confirmFilteredNeighborsRemoval(
     token: MarkToken | null = null,
 ): { readonly neighbors: readonly Change[]; readonly filter: readonly FilterChange[] } {
     const filter = planPrefixFilterRemoval(after, asn, owned.filter, owned.neighbors);
-    return { neighbors: confirmNeighborsRemoval(owned.neighbors, asn, after.running, token), filter: filter.ok ? filter.changes : [] };
+    return { neighbors: confirmNeighborsRemoval(filterLines(owned), asn, after.running, token), filter: filter.ok ? filter.changes : [] };
 }

@@ -1,0 +1,72 @@
+/**
+ * A batch cut off at its first neighbor line, with the device unreadable right after (the
+ * reconnect refused): the state records every wanted neighbor as claimed, unconfirmed. Someone
+ * then configures one of those addresses by hand. The next `up` must not take that neighbor for
+ * the resource's (the batch writes its mark as every neighbor's description, so a neighbor with
+ * another description is not what it left), and a `destroy` must leave it; a neighbor the cut
+ * batch did leave (its remote-as alone) is still the resource's. Real SSH to the simulator.
+ */
+import { strict as assert } from "assert";
+import { startSimulator, type Simulator } from "../../../simulator";
+import { connection, neighbors, router } from "../adc/providerCalls";
+import { EngineLike } from "./engineLike";
+
+process.env.PULUMI_CALICO_ADC_QUIET = "1";
+
+describe("faults: a claim the device could not confirm", function () {
+    this.timeout(30_000);
+    let sim: Simulator | undefined;
+    afterEach(async () => {
+        await sim?.close();
+        sim = undefined;
+    });
+
+    /** An up of two neighbors cut at `line`, the device unreadable after it. */
+    async function cutUp(s: Simulator, engine: EngineLike, line: string) {
+        const conn = connection(s);
+        assert.equal((await engine.up("router", router, { connection: conn, localAsn: 500 })).error, undefined);
+        const inputs = { connection: conn, localAsn: 500, neighbors: [{ address: "10.100.0.1", remoteAsn: 64512, description: "worker-1" }, { address: "10.100.0.2", remoteAsn: 64512, description: "worker-2" }] };
+        // Slow replies hold the up in its batch while the faults are set.
+        s.setReplyLatency(40);
+        const from = s.transcript().length;
+        const running = engine.up("neighbors", neighbors, inputs);
+        for (let i = 0; i < 2000 && !s.transcript().slice(from).some((l) => l.line === "configure terminal"); i++) await new Promise((r) => setTimeout(r, 2));
+        s.setFaults({ dropOnLine: { match: line }, refuseAuth: true });
+        const cut = await running;
+        s.setFaults({});
+        s.setReplyLatency(0);
+        assert.equal(cut.partial, true, String(cut.error));
+        assert.deepEqual(engine.state.get("neighbors")!.outs.unconfirmed, ["10.100.0.1", "10.100.0.2"], "the state records the claim as unconfirmed");
+        return inputs;
+    }
+
+    it("a neighbor configured by hand at a claimed address since is refused, never rewritten, and left by destroy", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
+        const engine = new EngineLike();
+        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 remote-as");
+        assert.doesNotMatch(sim.device.runningConfig(), /10\.100\.0\.1/, "nothing of 10.100.0.1 reached the device");
+
+        await sim.device.configure(["router bgp 500", "neighbor 10.100.0.1 remote-as 65001", "neighbor 10.100.0.1 description admin-lab-router"]);
+        const handMade = sim.device.runningConfig().split("\n").filter((l) => l.includes("10.100.0.1"));
+
+        const next = await engine.up("neighbors", neighbors, inputs);
+        assert.match(String(next.error), /10\.100\.0\.1/, "the up names the neighbor it does not own");
+        assert.deepEqual(sim.device.runningConfig().split("\n").filter((l) => l.includes("10.100.0.1")), handMade, "the hand-made neighbor, line for line");
+
+        assert.equal((await engine.destroy("neighbors", neighbors)).error, undefined);
+        assert.deepEqual(sim.device.runningConfig().split("\n").filter((l) => l.includes("10.100.0.1")), handMade, "left by destroy");
+        assert.doesNotMatch(sim.device.runningConfig(), /10\.100\.0\.2/);
+    });
+
+    it("a neighbor the cut batch left (its remote-as, not its mark) is the resource's: the next up completes it", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
+        const engine = new EngineLike();
+        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 description");
+        assert.match(sim.device.runningConfig(), /neighbor 10\.100\.0\.1 remote-as 64512/, "the cut left the first line");
+
+        assert.equal((await engine.up("neighbors", neighbors, inputs)).error, undefined);
+        const outs = engine.state.get("neighbors")!.outs;
+        assert.deepEqual([outs.owned, outs.unconfirmed], [["10.100.0.1", "10.100.0.2"], undefined]);
+        assert.match(sim.device.runningConfig(), /neighbor 10\.100\.0\.1 description pca:[0-9a-f]{8} worker-1/);
+    });
+});
