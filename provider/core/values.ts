@@ -358,6 +358,8 @@ export function parseCliText(raw: unknown, what: string, maxLength: number, opts
     if (raw.length > maxLength) return fail(`the ${what} is ${raw.length} characters long; the device takes at most ${maxLength}: shorten it`);
     const bad = UNSAFE.exec(raw);
     if (bad) return fail(`${shown} contains "${bad[0]}", which the CLI would read as part of another command; remove it`);
+    // The redactor takes that text for a secret it has already hidden, and would show the rest.
+    if (opts.secret && raw.includes(REDACTED)) return fail(`${shown} contains "${REDACTED}", the text this package shows in place of secrets; use a password without it`);
     if (!opts.spaces && /\s/.test(raw)) return fail(`${shown} contains white space; the ${what} must be one word`);
     if (raw !== raw.trim()) return fail(`${shown} starts or ends with white space, which the device would drop; remove it`);
     if (/\s{2,}/.test(raw)) return fail(`${shown} contains repeated white space, which the device would fold into one; use single spaces`);

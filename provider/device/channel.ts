@@ -523,6 +523,7 @@ export class Channel {
             const arm = (): void => {
                 clearTimeout(timer);
                 timer = setTimeout(() => {
+                    // Whole lines redacted, then cut: cut first, a password line's rest would be no password to the redactor.
                     const last = redactor.redact(this.screen.recent(400)).slice(-200);
                     this.timedOut = new AdcTimeoutError(host, redactor.redact(label()), commandTimeoutMs, last);
                     finish(this.timedOut);

@@ -53,6 +53,9 @@ const SHAPES: readonly Shape[] = [
     { pattern: /(^\s*(?:enter\s+)?(?:(?:old|new|current|confirm|re-?enter|retype)\s+)*(?:new\s+)?password(?:\s+for\s+\S+)?\s*:[ \t]*)(?=\S)/i, extent: "line" },
 ];
 
+/** What may follow the placeholder where it ends a word: punctuation, then a blank or the end. */
+const PLACEHOLDER_END = /^[;,.)\]"']*(?:\s|$)/;
+
 function redactLine(line: string): string {
     let out = line;
     for (const { pattern, extent } of SHAPES) {
@@ -62,9 +65,9 @@ function redactLine(line: string): string {
             if (!m) break;
             const start = from + m.index + m[0].length;
             const rest = out.slice(start);
-            // Already the placeholder, as a whole word (a message may go on after it: "<redacted>; ..."):
-            // a secret that merely starts with it ("<redacted>x") is still a secret.
-            const done = rest.startsWith(REDACTED) && (rest.length === REDACTED.length || /[\s;,)\]"']/.test(rest[REDACTED.length]!));
+            // Already the placeholder, as a whole word (a message may go on after it: "<redacted>; ...",
+            // "(<redacted>)."): a secret that merely starts with it ("<redacted>x", "<redacted>)x") is still a secret.
+            const done = rest.startsWith(REDACTED) && PLACEHOLDER_END.test(rest.slice(REDACTED.length));
             if (done || rest.trim() === "") {
                 from = start + 1;
                 continue;

@@ -45,11 +45,15 @@ export class TerminalBuffer {
         return this.complete.length === 0 ? this.partial : `${this.complete.join("\n")}\n${this.partial}`;
     }
 
-    /** The last `length` characters not yet consumed (for messages). */
+    /**
+     * The last lines not yet consumed, whole, at least `length` characters of them when there are
+     * (for messages). Never cut inside a line: a line without its start (`neighbor X password`)
+     * is no longer one whose secret a redactor can recognise; cut it after redacting.
+     */
     recent(length: number): string {
         let out = this.partial;
         for (let i = this.complete.length - 1; i >= 0 && out.length < length; i--) out = `${this.complete[i]}\n${out}`;
-        return out.slice(-length);
+        return out;
     }
 
     /** Adds a chunk as received from the device. */

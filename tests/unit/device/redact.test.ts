@@ -189,6 +189,25 @@ describe("device/redact: a read cut off in the middle of the running config", ()
         assert.match(error.lastOutput, /neighbor 10\.0\.0\.9 password <redacted>$/);
         channel.close();
     });
+
+    it("the quoted output starts at a line: a long password line whose start falls before the quote is hidden too", async () => {
+        // Another stack's passwords, long ones after it: redacted, they shorten the text, and the quote reaches back into the first.
+        const first = `Foreign-Bgp-Secret-${"Q7".repeat(30)}x`;
+        const stream = new PassThrough();
+        const channel = new Channel(stream, { host: "adc", commandTimeoutMs: 150, platform: compilePlatform(NETSCALER), redactor: new Redactor() });
+        stream.write("ns#");
+        await channel.waitForPrompt("(first prompt)", 1000);
+        const reading = channel.send("show running-config", "show running-config", "vtysh");
+        stream.write(["router bgp 500", ` neighbor 10.9.9.1 password ${first}`, ...[2, 3, 4].map((i) => ` neighbor 10.9.9.${i} password Other-Bgp-Secret-${String(i).repeat(63)}`), ""].join("\r\n"));
+        const error = await reading.then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        assert.ok(error instanceof AdcTimeoutError, String(error));
+        const shown = `${error.message}\n${error.lastOutput}\n${JSON.stringify(error)}`;
+        for (let i = 0; i + 8 <= first.length; i++) assert.ok(!shown.includes(first.slice(i, i + 8)), `${JSON.stringify(first.slice(i, i + 8))} of the password shows:\n${shown}`);
+        channel.close();
+    });
 });
 
 describe("device/redact: a password line the terminal wrapped", () => {
@@ -212,7 +231,12 @@ describe("device/redact: a password line the terminal wrapped", () => {
 
 describe("device/redact: a secret that starts with the placeholder", () => {
     it("is still redacted, in clear and in nscli options, and redacted text stays as it is", () => {
-        const lines = [" neighbor 10.0.0.9 password <redacted>TopSecret9", "add authentication ldapAction x -ldapBindDnPassword <redacted>TopSecret9 -encrypted"];
+        const lines = [
+            " neighbor 10.0.0.9 password <redacted>TopSecret9",
+            " neighbor 10.0.0.9 password <redacted>)TopSecret9",
+            " neighbor 10.0.0.9 password <redacted>],TopSecret9",
+            "add authentication ldapAction x -ldapBindDnPassword <redacted>TopSecret9 -encrypted",
+        ];
         for (const line of lines) {
             const once = redactSecretShapes(line);
             assert.ok(!once.includes("TopSecret9"), once);

@@ -157,6 +157,8 @@ refuse("neighbors", at("password"), [
     ...INVISIBLE_CHARACTERS.map((c) => `Bgp${c}Pw`),
     ...CLI_METACHARACTERS.map((c) => `Bgp${c}Pw`),
     "", "two words", "p".repeat(81), 1234, ["pw"],
+    // The redactor's placeholder: it would take the rest for a secret it had hidden already.
+    "<redacted>)Xk9-Secret", "Xk9<redacted>",
 ]);
 refuse("neighbors", at("passwrd"), [BGP_PASSWORD]);
 refuse("neighbors", at("adress"), ["10.0.0.1"]);
