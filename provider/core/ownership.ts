@@ -29,7 +29,7 @@ import {
     type PrefixFilterOwnership,
     type PrefixList,
 } from "./prefixFilter";
-import type { Asn, IpAddress } from "./values";
+import { typesAsIs, type Asn, type IpAddress } from "./values";
 
 export type { DeviceView } from "./changes";
 
@@ -342,8 +342,11 @@ function restore(asn: Asn, before: RunningNeighbor, now: RunningNeighbor): { cha
     for (const attribute of NEIGHBOR_ATTRIBUTES) {
         if (before[attribute] === now[attribute]) continue;
         // The device may show a password in another form than it was given: sending that form back would set another password.
+        const value = before[attribute];
         if (attribute === "password") notRestored.push("password");
-        else changes.push({ op: "set-neighbor-attribute", asn, address: before.address, attribute, value: before[attribute] });
+        // A value the CLI would not take as typed (`?` asks vtysh for help mid-line): sent, it would set another.
+        else if (typeof value === "string" && !typesAsIs(value)) notRestored.push(attribute);
+        else changes.push({ op: "set-neighbor-attribute", asn, address: before.address, attribute, value });
     }
     return { changes, notRestored };
 }

@@ -309,6 +309,11 @@ export function parseIntegerInRange(raw: unknown, min: number, max: number, what
  */
 const UNSAFE = /[;?"'\\`]/;
 
+/** Whether the CLI takes `text` as typed: none of {@link UNSAFE}'s characters, nothing invisible. */
+export function typesAsIs(text: string): boolean {
+    return !UNSAFE.test(text) && invisibleCharacter(text) === undefined;
+}
+
 /**
  * Code points that are invisible, end a line, or are no character at all: control characters
  * (C0, DEL, C1 such as U+0085), format characters (zero-width joiners, bidi controls, BOM), line

@@ -377,6 +377,15 @@ describe("ownership: marks on the device", () => {
         assert.deepEqual([...overwritten.owned], ["10.0.0.2"]);
     });
 
+    it("restores no value the CLI would not take as typed: a description holding `?` is named, not sent", () => {
+        const empty = device();
+        const a = decided(decideNeighbors(empty, new Set(), want(A, [n("10.0.0.1", "a node-1")])));
+        const afterB = device("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description rack 4? ask noc");
+        const loser = confirmNeighbors(a, want(A, [n("10.0.0.1", "a node-1")]), applyChanges(afterB, a.changes), afterB);
+        assert.deepEqual(loser.lost, [{ kind: "lost-race", address: "10.0.0.1", token: null, description: "rack 4? ask noc", notRestored: ["description"] }]);
+        assert.deepEqual(loser.undo, []);
+    });
+
     it("without marks, a neighbor another writer had configured right before the lines gets its inbound list and limit back, and its limit is not claimed", () => {
         const view = (...lines: string[]) => filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "ip prefix-list b-in seq 5 permit 10.0.0.0/8", "router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
         const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token: null, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
