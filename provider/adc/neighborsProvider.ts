@@ -11,7 +11,7 @@ import type { Neighbor, RunningConfig, RunningNeighbor } from "../core/model";
 import { passwordsSent, readRememberedPasswords, rememberAfterApply, samePassword, type RememberedPassword, type RememberedPasswords } from "../core/passwords";
 import { mustSave, savePendingAfter } from "../core/save";
 import { bgpRouter, parseRunningConfig } from "../core/parseRunningConfig";
-import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilteredNeighbors, decideFilteredNeighborsRemoval, type FilteredNeighborsWant, type NeighborsOwnership } from "../core/ownership";
+import { confirmFilteredNeighbors, confirmFilteredNeighborsRemoval, decideFilteredNeighbors, decideFilteredNeighborsRemoval, type FilteredNeighborsWant, type NeighborsOwnership, type Unconfirmed, type UnconfirmedNeighbor } from "../core/ownership";
 import { filterDrift, filterView, NO_FILTER_OWNED, renderNeighborsWithFilter, type FilterView, type PrefixFilterIntent, type PrefixFilterOwnership } from "../core/prefixFilter";
 import { readMark, tokenOfId, type MarkToken } from "../core/marks";
 import { addressFamilyOf, type IpAddress } from "../core/values";
@@ -32,11 +32,13 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     /** The neighbor addresses this resource put on (or adopted from) the device. */
     owned: string[];
     /**
-     * Those of `owned` it claimed in a batch cut off before the device could be read again: the
-     * next plan takes each as its own only if the device shows it as that batch can have left it
-     * (its mark, or its first lines alone). Stored only when there are any.
+     * Those of `owned` it claimed in a batch cut off before the device could be read again, with
+     * the remote-as and the description that batch wrote: the next plan takes each as its own
+     * only if the device shows it as that batch can have left it (its mark, or its first lines
+     * alone). Kept apart from `neighbors`, which a refresh rewrites from the device. Stored only
+     * when there are any.
      */
-    unconfirmed?: string[];
+    unconfirmed?: { address: string; remoteAsn: UnconfirmedNeighbor["remoteAsn"]; description: string | null }[];
     /**
      * How the device showed each owned neighbor's password right after it was set (some builds
      * show an encrypted form), with a keyed digest of the password it stands for, so a later
@@ -79,7 +81,7 @@ function outputs(
     passwordForms: RememberedPasswords,
     savePending: boolean,
     filter: PrefixFilterOwnership,
-    unconfirmed: ReadonlySet<string> = new Set(),
+    unconfirmed: Unconfirmed = new Map(),
 ): NeighborsOutputs {
     const router = bgpRouter(seen.running);
     const mine = router?.asn === spec.asn ? router : undefined;
@@ -90,7 +92,7 @@ function outputs(
         host: spec.connection.host,
         port: spec.connection.port,
         owned: [...owned],
-        ...(unconfirmed.size > 0 ? { unconfirmed: [...unconfirmed].sort() } : {}),
+        ...(unconfirmed.size > 0 ? { unconfirmed: [...unconfirmed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([address, n]) => ({ address, remoteAsn: n.remoteAsn, description: n.description })) } : {}),
         passwordForms: { ...passwordForms },
         configuredNeighbors: mine ? [...mine.neighbors.values()].filter((n) => ownedSet.has(n.address)).map(neighborState) : [],
         sessions: seen.sessions.filter((s) => ownedSet.has(s.address)),
@@ -108,7 +110,7 @@ function neighborsOf(running: RunningConfig, asn: number): ReadonlyMap<IpAddress
 /** What an earlier operation of this resource left in its state. */
 interface Recorded {
     readonly owned: ReadonlySet<IpAddress>;
-    readonly unconfirmed: ReadonlySet<IpAddress>;
+    readonly unconfirmed: Unconfirmed;
     /** The descriptions its inputs gave the neighbors (written unmarked before marks existed). */
     readonly written: ReadonlyMap<IpAddress, string | null>;
     readonly passwords: RememberedPasswords;
@@ -120,7 +122,7 @@ function recorded(props: Record<string, unknown>): Recorded {
     const stored = props as Partial<NeighborsOutputs>;
     return {
         owned: new Set((stored.owned ?? []) as IpAddress[]),
-        unconfirmed: new Set((stored.unconfirmed ?? []) as IpAddress[]),
+        unconfirmed: new Map((stored.unconfirmed ?? []).map((n) => [n.address as IpAddress, { remoteAsn: n.remoteAsn, description: n.description ?? null }])),
         written: new Map((stored.neighbors ?? []).map((n) => [n.address as IpAddress, n.description ?? null])),
         passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
         savePending: stored.savePending === true,
@@ -368,7 +370,7 @@ export const adcBgpNeighborsProvider: pulumi.dynamic.ResourceProvider = {
         const spec = requireSpec(resolveNeighborsInputs(inputs));
         const id = `${spec.connection.host}:${spec.connection.port}/router-bgp-${spec.asn}/neighbors/${randomBytes(4).toString("hex")}`;
         try {
-            return { id, outs: await apply(id, spec, { owned: new Set(), unconfirmed: new Set(), written: new Map(), passwords: {}, savePending: false, filter: NO_FILTER_OWNED }, inputs) };
+            return { id, outs: await apply(id, spec, { owned: new Set(), unconfirmed: new Map(), written: new Map(), passwords: {}, savePending: false, filter: NO_FILTER_OWNED }, inputs) };
         } catch (e) {
             throw asProviderError(e);
         }

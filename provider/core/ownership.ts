@@ -12,7 +12,7 @@
  */
 import { applyChanges, type Change, type DeviceView } from "./changes";
 import { readMark, marked, type MarkToken } from "./marks";
-import type { BgpRouter, Neighbor, RunningConfig, RunningNeighbor } from "./model";
+import type { BgpRouter, Neighbor, RemoteAs, RunningConfig, RunningNeighbor } from "./model";
 import { bgpRouter } from "./parseRunningConfig";
 import { IPV6_ROUTE_INSTALL, NEIGHBOR_ATTRIBUTES, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
 import {
@@ -197,11 +197,20 @@ export interface NeighborsState {
     readonly ownsLine?: (address: IpAddress, line: string) => boolean;
     /**
      * Owned neighbors this resource claimed without seeing them after its lines (a batch cut off,
-     * the device unreadable after it): each is its own only while the device shows it as such a
-     * batch leaves it (see {@link asLeftByCutBatch}), or not at all.
+     * the device unreadable after it), with what that batch wrote of each: each is its own only
+     * while the device shows it as such a batch leaves it (see {@link asLeftByCutBatch}), or not at all.
      */
-    readonly unconfirmed?: ReadonlySet<IpAddress>;
+    readonly unconfirmed?: Unconfirmed;
 }
+
+/** What a batch wrote of a neighbor it claimed (the description with its mark): the lines a cut can have left come from these. */
+export interface UnconfirmedNeighbor {
+    readonly remoteAsn: RemoteAs;
+    readonly description: string | null;
+}
+
+/** {@link UnconfirmedNeighbor}s by address. */
+export type Unconfirmed = ReadonlyMap<IpAddress, UnconfirmedNeighbor>;
 
 export interface NeighborsDecision {
     readonly ok: true;
@@ -214,7 +223,7 @@ export interface NeighborsDecision {
      */
     readonly claimed: ReadonlySet<IpAddress>;
     /** The part of {@link claimed} the device has not shown as this resource's: recorded as {@link NeighborsState.unconfirmed}. */
-    readonly unconfirmed: ReadonlySet<IpAddress>;
+    readonly unconfirmed: Unconfirmed;
     /** The addresses this plan adds: the device showed no such neighbor when it was read. */
     readonly adds: ReadonlySet<IpAddress>;
     /** The wanted neighbors as this plan writes them (with the mark, when there is a token): what the device must show after. */
@@ -225,7 +234,7 @@ function asState(state: ReadonlySet<IpAddress> | NeighborsState): NeighborsState
     return state instanceof Set ? { owned: state as ReadonlySet<IpAddress> } : (state as NeighborsState);
 }
 
-const NONE: ReadonlySet<IpAddress> = new Set();
+const NONE: Unconfirmed = new Map();
 
 /**
  * The owned set as the device corrects it: a neighbor carrying this resource's token is its
@@ -241,25 +250,28 @@ function ownedOnDevice(router: BgpRouter | null, state: NeighborsState, token: M
             else if (mark !== null) effective.delete(address);
         }
     }
-    for (const address of state.unconfirmed ?? []) {
+    for (const [address, wrote] of state.unconfirmed ?? NONE) {
         const n = router.neighbors.get(address);
-        if (n !== undefined && effective.has(address) && !asLeftByCutBatch(router, n, token, state)) effective.delete(address);
+        if (n !== undefined && effective.has(address) && !asLeftByCutBatch(router, n, wrote, token, state)) effective.delete(address);
     }
     return effective;
 }
 
 /**
  * Whether the device shows a neighbor as a batch of this resource can have left it, cut after
- * any line: with its mark, or its `remote-as` alone (with the filter lines that follow it
- * before the mark). Its `description` line is its second attribute line and always written (the
- * mark, or before marks the inputs' own): a neighbor with another description, or with lines
- * the resource does not write, was configured by someone else after the batch.
+ * any line: with its mark; or its `remote-as`, the one the batch wrote, alone (with the filter
+ * lines that follow it before the mark) or, before marks, with the description the batch wrote.
+ * The description line comes right after the filter's and is always written: a neighbor with
+ * another remote-as, another description, or lines the resource does not write, was configured
+ * by someone else after the batch.
  */
-function asLeftByCutBatch(router: BgpRouter, n: RunningNeighbor, token: MarkToken | null, state: NeighborsState): boolean {
+function asLeftByCutBatch(router: BgpRouter, n: RunningNeighbor, wrote: UnconfirmedNeighbor, token: MarkToken | null, state: NeighborsState): boolean {
     if (token !== null && readMark(n.description).token === token) return true;
-    if (token === null && n.description !== null) return state.written?.get(n.address) === n.description;
-    const later = n.password !== null || n.updateSource !== null || n.ebgpMultihop !== null;
-    return n.description === null && !later && foreignLines(router, n, token, state.written ?? new Map(), state.ownsLine).length === 0;
+    if (n.remoteAsn !== wrote.remoteAsn) return false;
+    const described = n.description === null || (token === null && n.description === wrote.description);
+    // Lines after the description: a cut before it left none of them.
+    const later = n.description === null && (n.password !== null || n.updateSource !== null || n.ebgpMultihop !== null);
+    return described && !later && foreignLines(router, n, null, state.written ?? new Map(), state.ownsLine).length === 0;
 }
 
 /** Lines of a neighbor this resource did not write, which `no neighbor X` would remove with it (in its sections too). */
@@ -318,13 +330,19 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     for (const a of listed) claimed.add(a);
     // Shown as this resource's: owned and confirmed before, or carrying its mark now.
     const shown = (a: IpAddress) => (owned.has(a) && !current.unconfirmed?.has(a)) || (token !== null && readMark(router?.neighbors.get(a)?.description ?? null).token === token);
-    const unconfirmed = new Set([...claimed].filter((a) => !shown(a)));
+    // What this batch writes of each, or what the batch it could not confirm wrote.
+    const writing = new Map(free.map((n) => [n.address, { remoteAsn: n.remoteAsn, description: n.description }]));
+    const unconfirmed = new Map<IpAddress, UnconfirmedNeighbor>();
+    for (const a of claimed) {
+        const wrote = writing.get(a) ?? current.unconfirmed?.get(a);
+        if (!shown(a) && wrote !== undefined) unconfirmed.set(a, wrote);
+    }
     return { ok: true, changes: plan.changes, owns: plan.owned, claimed, unconfirmed, adds, written: free };
 }
 
 export interface NeighborsConfirmation extends Confirmation<ReadonlySet<IpAddress>> {
     /** See {@link NeighborsDecision.unconfirmed}: empty once the device was read after the lines. */
-    readonly unconfirmed: ReadonlySet<IpAddress>;
+    readonly unconfirmed: Unconfirmed;
     /** Neighbors another writer configured at the same time: not this resource's. */
     readonly lost: readonly Conflict[];
     /** Changes that restore what this resource overwrote of a neighbor another writer configured first. */
@@ -440,7 +458,7 @@ export interface NeighborsOwnership {
     /** See {@link NeighborsState.written}. */
     readonly written?: ReadonlyMap<IpAddress, string | null>;
     /** See {@link NeighborsState.unconfirmed}. */
-    readonly unconfirmed?: ReadonlySet<IpAddress>;
+    readonly unconfirmed?: Unconfirmed;
     readonly filter: PrefixFilterOwnership;
 }
 

@@ -36,7 +36,12 @@ describe("faults: a claim the device could not confirm", function () {
         s.setFaults({});
         s.setReplyLatency(0);
         assert.equal(cut.partial, true, String(cut.error));
-        assert.deepEqual(engine.state.get("neighbors")!.outs.unconfirmed, ["10.100.0.1", "10.100.0.2"], "the state records the claim as unconfirmed");
+        const recorded = engine.state.get("neighbors")!.outs.unconfirmed as { address: string; remoteAsn: number; description: string }[];
+        assert.deepEqual(
+            recorded.map((n) => [n.address, n.remoteAsn, n.description.replace(/^pca:[0-9a-f]{8} /, "pca:<token> ")]),
+            [["10.100.0.1", 64512, "pca:<token> worker-1"], ["10.100.0.2", 64512, "pca:<token> worker-2"]],
+            "the state records the claim as unconfirmed, with what the batch wrote",
+        );
         return inputs;
     }
 
@@ -56,6 +61,36 @@ describe("faults: a claim the device could not confirm", function () {
         assert.equal((await engine.destroy("neighbors", neighbors)).error, undefined);
         assert.deepEqual(sim.device.runningConfig().split("\n").filter((l) => l.includes("10.100.0.1")), handMade, "left by destroy");
         assert.doesNotMatch(sim.device.runningConfig(), /10\.100\.0\.2/);
+    });
+
+    const linesOf = (s: Simulator, address: string) => s.device.runningConfig().split("\n").filter((l) => l.includes(address));
+
+    it("one configured by hand with its remote-as alone, another than the batch wrote, is neither rewritten nor removed", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
+        const engine = new EngineLike();
+        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 remote-as");
+        await sim.device.configure(["router bgp 500", "neighbor 10.100.0.1 remote-as 65001"]);
+        const handMade = linesOf(sim, "10.100.0.1");
+        assert.match(String((await engine.up("neighbors", neighbors, inputs)).error), /10\.100\.0\.1/);
+        assert.deepEqual(linesOf(sim, "10.100.0.1"), handMade, "up left it");
+        assert.equal((await engine.destroy("neighbors", neighbors)).error, undefined);
+        assert.deepEqual(linesOf(sim, "10.100.0.1"), handMade, "destroy left it");
+    });
+
+    it("without marks (an id from before tokens), a refresh in between does not make the hand-made neighbor the resource's", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
+        const engine = new EngineLike();
+        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 remote-as");
+        const stored = engine.state.get("neighbors")!;
+        engine.state.set("neighbors", { ...stored, id: stored.id.replace(/\/[0-9a-f]{8}$/, "") });
+        await sim.device.configure(["router bgp 500", "neighbor 10.100.0.1 remote-as 65001", "neighbor 10.100.0.1 description admin-lab-router"]);
+        const handMade = linesOf(sim, "10.100.0.1");
+        // A refresh writes what the device shows into the stored inputs; the claim keeps what the batch wrote.
+        await engine.refresh("neighbors", neighbors);
+        const next = await engine.up("neighbors", neighbors, inputs);
+        assert.deepEqual(linesOf(sim, "10.100.0.1"), handMade, `up left it (${String(next.error)})`);
+        await engine.destroy("neighbors", neighbors);
+        assert.deepEqual(linesOf(sim, "10.100.0.1"), handMade, "destroy left it");
     });
 
     it("a neighbor the cut batch left (its remote-as, not its mark) is the resource's: the next up completes it", async () => {

@@ -226,7 +226,7 @@ describe("ownership: neighbors", () => {
         const want = { asn: asn(500), neighbors: [n("10.0.0.2")], adopt: false };
         const d = decided(decideNeighbors(withRouter([n("10.0.0.1")]), new Set([ip("10.0.0.1")]), want));
         // What it wanted and has not seen on the device is recorded apart: unconfirmed.
-        assert.deepEqual(confirmNeighbors(d, want, null), { owned: new Set(["10.0.0.1", "10.0.0.2"]), unconfirmed: new Set(["10.0.0.2"]), missing: null, lost: [], undo: [] });
+        assert.deepEqual(confirmNeighbors(d, want, null), { owned: new Set(["10.0.0.1", "10.0.0.2"]), unconfirmed: new Map([["10.0.0.2", { remoteAsn: 64512, description: null }]]), missing: null, lost: [], undo: [] });
     });
 });
 
@@ -236,20 +236,24 @@ describe("ownership: a claim the device has not confirmed (a batch cut off, the 
     const want = (neighbors: Neighbor[], token: MarkToken | null = A) => ({ asn: asn(500), neighbors, adopt: false, token });
     const n = (address: string, description: string | null = null): Neighbor => ({ address: ip(address), remoteAsn: asn(64512), description, password: null, updateSource: null, ebgpMultihop: null });
     const X = ip("10.100.0.1");
-    const claim = { owned: new Set([X]), unconfirmed: new Set([X]) };
+    // What the cut batch wrote: its remote-as, and its mark before the inputs' description.
+    const claim = { owned: new Set([X]), unconfirmed: new Map([[X, { remoteAsn: asn(64512), description: "pca:1a2b3c4d worker-1" }]]) };
 
     it("a neighbor configured by someone else at that address since is not taken over: refused while listed, left when not, left on delete", () => {
         for (const lines of [
             ["neighbor 10.100.0.1 remote-as 65001", "neighbor 10.100.0.1 description admin-lab-router"],
             ["neighbor 10.100.0.1 remote-as 65001", "neighbor 10.100.0.1 password s3cret-admin"],
             ["neighbor 10.100.0.1 remote-as 65001", "neighbor 10.100.0.1 route-map ADMIN in"],
+            // Its remote-as alone, but not the one the batch wrote.
+            ["neighbor 10.100.0.1 remote-as 65001"],
+            ["neighbor 10.100.0.1 remote-as 64512", "neighbor 10.100.0.1 password s3cret-admin"],
         ]) {
             const running = device(...lines);
             const listed = decideNeighbors(running, claim, want([n("10.100.0.1")]));
-            assert.equal(!listed.ok && listed.conflicts[0]!.kind, "foreign-neighbor", `${lines[1]}: ${JSON.stringify(listed)}`);
-            assert.deepEqual(decided(decideNeighbors(running, claim, want([]))).changes, [], lines[1]);
-            assert.deepEqual(decided(decideNeighborsRemoval(running, claim, asn(500), A)).changes, [], lines[1]);
-            assert.deepEqual(confirmNeighborsRemoval(claim, asn(500), running, A), [], lines[1]);
+            assert.equal(!listed.ok && listed.conflicts[0]!.kind, "foreign-neighbor", `${lines.join("; ")}: ${JSON.stringify(listed)}`);
+            assert.deepEqual(decided(decideNeighbors(running, claim, want([]))).changes, [], lines.join("; "));
+            assert.deepEqual(decided(decideNeighborsRemoval(running, claim, asn(500), A)).changes, [], lines.join("; "));
+            assert.deepEqual(confirmNeighborsRemoval(claim, asn(500), running, A), [], lines.join("; "));
         }
     });
 
@@ -261,14 +265,14 @@ describe("ownership: a claim the device has not confirmed (a batch cut off, the 
         }
         // Marked, it is confirmed: a claim cut off again records it as seen.
         const marked = decided(decideNeighbors(device("neighbor 10.100.0.1 remote-as 64512", "neighbor 10.100.0.1 description pca:1a2b3c4d worker-1"), claim, want([n("10.100.0.1", "worker-1")])));
-        assert.deepEqual([...marked.unconfirmed], []);
+        assert.deepEqual([...marked.unconfirmed.keys()], []);
         // Not on the device: still to be added, and still unconfirmed.
         const absent = decided(decideNeighbors(device(), claim, want([n("10.100.0.1", "worker-1")])));
-        assert.deepEqual([absent.changes.map((c) => c.op), [...absent.unconfirmed]], [["add-neighbor"], [X]]);
+        assert.deepEqual([absent.changes.map((c) => c.op), [...absent.unconfirmed]], [["add-neighbor"], [[X, { remoteAsn: 64512, description: "pca:1a2b3c4d worker-1" }]]]);
     });
 
-    it("without marks: its remote-as alone, or the description its inputs gave", () => {
-        const legacy = { ...claim, written: new Map([[X, "worker-1"]]) };
+    it("without marks: its remote-as alone, or with the description the batch wrote", () => {
+        const legacy = { owned: claim.owned, unconfirmed: new Map([[X, { remoteAsn: asn(64512), description: "worker-1" }]]) };
         assert.deepEqual([...decided(decideNeighbors(device("neighbor 10.100.0.1 remote-as 64512", "neighbor 10.100.0.1 description worker-1"), legacy, want([n("10.100.0.1", "worker-1")], null))).owns], [X]);
         const other = decideNeighbors(device("neighbor 10.100.0.1 remote-as 64512", "neighbor 10.100.0.1 description admin-lab-router"), legacy, want([n("10.100.0.1", "worker-1")], null));
         assert.equal(!other.ok && other.conflicts[0]!.kind, "foreign-neighbor");
