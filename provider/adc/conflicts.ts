@@ -18,8 +18,16 @@ function quotedText(line: QuotedLine, before: QuotedLine | undefined): string {
     return wrappedSecret ? `${REDACTED} (the rest of the line above, wrapped)` : line.text;
 }
 
-/** What a conflict is on the device, and what to do about it. */
+/**
+ * What a conflict is on the device, and what to do about it, with every secret the quoted lines
+ * hold redacted: the texts reach outputs (an HA pair's `secondary`) as well as errors.
+ */
 export function describeConflict(c: Conflict | FilterConflict): { message: string; fix: string } {
+    const { message, fix } = conflictText(c);
+    return { message: redactSecretShapes(message), fix: redactSecretShapes(fix) };
+}
+
+function conflictText(c: Conflict | FilterConflict): { message: string; fix: string } {
     switch (c.kind) {
         case "foreign-prefix-list":
             return {
