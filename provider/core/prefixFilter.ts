@@ -153,12 +153,15 @@ function unreadPrefixListLines(tree: ConfigTree, family: ListFamily): ReadonlyMa
 
 /**
  * The lines that name a prefix list, wherever they stand: removing a list changes what each of
- * them does (a route-map's match, a neighbor's filter in an address family or another router).
+ * them does (a route-map's match, a neighbor's filter in an address family or another router,
+ * another protocol's filter). A line read as naming one that does not (`ipv6 nd prefix P`)
+ * matters only when its word is the name of a list being removed, and then refuses.
  */
 function prefixListReferences(tree: ConfigTree): ReadonlyMap<string, readonly ListReference[]> {
     const refs = new Map<string, ListReference[]>();
     const visit = (n: ConfigNode) => {
-        const m = /(?:^|\s)prefix-list\s+(\S+)/i.exec(n.text);
+        // `prefix-list NAME` (BGP, route-maps), and RIP's and OSPF's `distribute-list prefix NAME`, `filter-list prefix NAME`.
+        const m = /(?:^|\s)prefix(?:-list)?\s+(\S+)/i.exec(n.text);
         if (m && !/^(?:no\s+)?ipv?6?\s+prefix-list\s/i.test(n.text)) appendTo(refs, m[1]!, { lineNo: n.lineNo, text: n.text, parents: n.parents });
         n.children.forEach(visit);
     };

@@ -49,6 +49,9 @@ describe("core: an owned prefix list that lines the resource does not own still 
             config([], [` neighbor ${NODES[0]} prefix-list pca-dev-adc-in out`]),
             `neighbor ${NODES[0]} prefix-list pca-dev-adc-in out`,
         ],
+        // ZebOS runs RIP and OSPF beside BGP; their filters name a list without the word prefix-list.
+        ["RIP's distribute-list", config(["router rip", " network 10.0.0.0/8", " distribute-list prefix pca-dev-adc-in in"]), "distribute-list prefix pca-dev-adc-in in"],
+        ["OSPF's area filter-list", config(["router ospf", " network 10.0.0.0/8 area 0.0.0.0", " area 0.0.0.0 filter-list prefix pca-dev-adc-in in"]), "area 0.0.0.0 filter-list prefix pca-dev-adc-in in"],
     ];
     for (const [what, text, quoted] of cases) {
         it(`is neither removed with the resource nor on opting out (${what}): refuses, quoting the line`, () => {
