@@ -131,11 +131,13 @@ export class Redactor {
 
     /** The text with every registered secret and every secret-shaped value replaced. */
     redact(text: string): string {
-        let out = text;
+        // The shapes first: a known secret replaced inside a longer, unknown one ("nsroot).;x") would
+        // leave the placeholder followed by the rest, which the shapes would take for done.
+        let out = redactSecretShapes(text);
         for (const { secret, replacement } of this.pairs) {
             if (out.includes(secret)) out = out.split(secret).join(replacement);
         }
-        return redactSecretShapes(out);
+        return out;
     }
 
     private add(secret: string, replacement: string): void {

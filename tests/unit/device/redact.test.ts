@@ -245,6 +245,16 @@ describe("device/redact: a secret that starts with the placeholder", () => {
     });
 });
 
+describe("device/redact: a known secret inside a longer one the redactor does not know", () => {
+    it("hides the whole longer secret, not the known part alone", () => {
+        const r = new Redactor();
+        r.addSecret("nsroot");
+        assert.equal(r.redact("neighbor 10.9.9.9 password nsroot).;"), "neighbor 10.9.9.9 password <redacted>");
+        assert.equal(r.redact(" key-string nsroot hunter2-rest"), " key-string <redacted>");
+        assert.equal(r.redact("login as nsroot, done"), "login as <redacted>, done");
+    });
+});
+
 describe("device/redact: a message that goes on after a redacted secret", () => {
     it("keeps what follows the placeholder on the same line", () => {
         const message = "still missing neighbor 10.0.0.1 password <redacted>; the new password of neighbor 10.0.0.1 (the device still shows the previous one)";
