@@ -104,7 +104,7 @@ function conflictText(c: Conflict | FilterConflict): { message: string; fix: str
             return {
                 message: `another writer configured neighbor ${c.address} at the same time as this operation${
                     c.token === null ? (c.description === null ? "" : ` (description "${c.description}")`) : `: its description "${markedDescription(c.token as MarkToken, c.description)}" carries the mark of the AdcBgpNeighbors resource whose id ends in /${c.token}`
-                }, so it is that writer's; what this operation overwrote of it was restored${c.notRestored.length > 0 ? `, except: ${c.notRestored.join(", ")} (check them on the ADC)` : ""}`,
+                }, so it is that writer's; what this operation overwrote of it was restored${c.notRestored.length > 0 ? `, except (check them on the ADC): ${c.notRestored.join(", ")}` : ""}`,
                 fix: `remove ${c.address} from this resource's list (the other writer owns it), then run again`,
             };
         case "uncertain":

@@ -17,9 +17,11 @@ import { bgpRouter } from "./parseRunningConfig";
 import { IPV6_ROUTE_INSTALL, NEIGHBOR_ATTRIBUTES, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
 import {
     filterOwnershipAfter,
+    familyOf,
     neighborFilter,
     planPrefixFilter,
     planPrefixFilterRemoval,
+    sectionPrefixListIn,
     unfilteredNeighbors,
     type FilterChange,
     type FilterConflict,
@@ -531,12 +533,18 @@ export interface FilteredConfirmation {
     readonly filterUndo: readonly FilterChange[];
 }
 
-/** The inbound list and limit of a neighbor taken from `now` back to `before`. */
-function restoreFilter(asn: Asn, before: RunningNeighbor, now: RunningNeighbor): FilterChange[] {
+/**
+ * The inbound list and limit of a neighbor taken from `now` back to `before`, and what cannot be
+ * put back: a limit in a form the filter does not write (a threshold, a restart interval) is
+ * named, never sent in the form the filter reads it as (that would drop its threshold, or read
+ * `restart` as no limit and remove it).
+ */
+function restoreFilter(asn: Asn, before: RunningNeighbor, now: RunningNeighbor): { changes: FilterChange[]; notRestored: string[] } {
     const was = neighborFilter(before);
     const is = neighborFilter(now);
     const address = before.address;
     const changes: FilterChange[] = [];
+    const notRestored: string[] = [];
     if (was.prefixListIn !== is.prefixListIn) {
         changes.push(
             was.prefixListIn !== null
@@ -544,9 +552,33 @@ function restoreFilter(asn: Asn, before: RunningNeighbor, now: RunningNeighbor):
                 : { op: "remove-neighbor-prefix-list-in", asn, address, name: is.prefixListIn! },
         );
     }
-    const sameLimit = JSON.stringify(was.maximumPrefix) === JSON.stringify(is.maximumPrefix);
-    if (!sameLimit) changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: was.maximumPrefix });
-    return changes;
+    const limits = (n: RunningNeighbor) => n.otherLines.filter((l) => /^maximum-prefix\s/.test(l));
+    const unwritable = limits(before).filter((l) => !MAXIMUM_PREFIX_LINE.test(l));
+    if (unwritable.length > 0) {
+        if (limits(now).join("\n") !== limits(before).join("\n")) notRestored.push(...unwritable);
+    } else if (JSON.stringify(was.maximumPrefix) !== JSON.stringify(is.maximumPrefix)) {
+        changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: was.maximumPrefix });
+    }
+    return { changes, notRestored };
+}
+
+/**
+ * The filter lines this batch wrote on a neighbor that the device still shows, when what was
+ * there before is not known (with marks there is no read right before the lines): they are left
+ * on the other writer's neighbor, and named.
+ */
+function batchFilterLinesLeft(changes: readonly FilterChange[], router: BgpRouter | null, now: RunningNeighbor): string[] {
+    const shown = neighborFilter(now);
+    const inbound = familyOf(now.address) === "ipv4" ? shown.prefixListIn : router ? sectionPrefixListIn(router, now.address) : null;
+    const left: string[] = [];
+    for (const c of changes) {
+        if (!("address" in c) || c.address !== now.address) continue;
+        if (c.op === "set-neighbor-prefix-list-in" && inbound === c.name) left.push(`prefix-list ${c.name} in (written by this operation)`);
+        if (c.op === "set-neighbor-maximum-prefix" && c.value !== null && shown.maximumPrefix !== null && shown.maximumPrefix.limit === c.value.limit && shown.maximumPrefix.warningOnly === c.value.warningOnly) {
+            left.push(`maximum-prefix ${c.value.limit}${c.value.warningOnly ? " warning-only" : ""} (written by this operation)`);
+        }
+    }
+    return left;
 }
 
 /** What the resource owns after the batch (complete or cut off), what is missing, and which neighbors are up unfiltered. */
@@ -563,11 +595,21 @@ export function confirmFilteredNeighbors(
     const firstRouter = precheck && bgpRouter(precheck);
     const nowRouter = bgpRouter(after.running);
     const filterUndo: FilterChange[] = [];
+    const notRestored = new Map<IpAddress, string[]>();
+    const mineNow = nowRouter?.asn === want.asn ? nowRouter : null;
     for (const address of gone) {
         const before = firstRouter?.asn === want.asn ? firstRouter.neighbors.get(address) : undefined;
-        const now = nowRouter?.asn === want.asn ? nowRouter.neighbors.get(address) : undefined;
-        if (before && now) filterUndo.push(...restoreFilter(want.asn, before, now));
+        const now = mineNow?.neighbors.get(address);
+        if (now === undefined) continue;
+        if (before) {
+            const restored = restoreFilter(want.asn, before, now);
+            filterUndo.push(...restored.changes);
+            notRestored.set(address, restored.notRestored);
+        } else if (precheck === null) {
+            notRestored.set(address, batchFilterLinesLeft(decision.filterChanges, mineNow, now));
+        }
     }
+    const lost = neighbors.lost.map((c) => (c.kind === "lost-race" && (notRestored.get(c.address)?.length ?? 0) > 0 ? { ...c, notRestored: [...c.notRestored, ...notRestored.get(c.address)!] } : c));
     // A lost neighbor is the other writer's, its filter lines with it.
     const intent = { ...filterIntentOf(want), neighbors: want.neighbors.map((n) => n.address).filter((a) => !gone.has(a)) };
     const afterFilter = filterOwnershipAfter(owned.filter, intent, after, want.asn);
@@ -577,7 +619,7 @@ export function confirmFilteredNeighbors(
         owned: { neighbors: neighbors.owned, filter },
         missing: { neighbors: neighbors.missing ?? [], filter: rest.ok ? rest.changes : [] },
         unfiltered: unfilteredNeighbors(intent, after, want.asn),
-        lost: neighbors.lost,
+        lost,
         undo: neighbors.undo,
         filterUndo,
     };

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { describeConflict } from "../../../provider/adc/conflicts";
 import * as fc from "fast-check";
 import { applyChanges, applyToDevice, type Change, type DeviceView } from "../../../provider/core/changes";
 import { EMPTY_CONFIG, emptyRouter, runningNeighbor, type BgpRouter, type Neighbor, type RunningConfig } from "../../../provider/core/model";
@@ -379,6 +380,32 @@ describe("ownership: marks on the device", () => {
         assert.deepEqual(overwritten.lost.map((c) => c.kind), ["lost-race"]);
         assert.deepEqual(overwritten.undo, []);
         assert.deepEqual([...overwritten.owned], ["10.0.0.2"]);
+    });
+
+    it("a limit the other writer set in a form the filter does not write (a restart, a threshold) is named as not restored, never rewritten", () => {
+        const view = (...lines: string[]) => filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
+        const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token: null, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
+        const owned = { neighbors: new Set<IpAddress>(), filter: { lists: new Set(["a-in"]), limits: new Set<IpAddress>() } };
+        const a = decided(decideFilteredNeighbors(view(), owned, wantA));
+        const after = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description a node-1", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100");
+        for (const limit of ["maximum-prefix 500 restart 5", "maximum-prefix 100 90"]) {
+            const precheck = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description b node-1", `neighbor 10.0.0.1 ${limit}`);
+            const confirmed = confirmFilteredNeighbors(a, owned, wantA, after, precheck.running);
+            const undo = renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo).map((l) => l.text);
+            assert.deepEqual(undo, ["neighbor 10.0.0.1 description b node-1", "no neighbor 10.0.0.1 prefix-list a-in in"], limit);
+            assert.deepEqual(confirmed.lost.map((c) => c.kind === "lost-race" && c.notRestored), [[limit]], limit);
+        }
+    });
+
+    it("with marks (no read right before the lines), the filter lines it left on the other writer's neighbor are named, not said to be restored", () => {
+        const view = (...lines: string[]) => filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
+        const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token: A, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
+        const owned = { neighbors: new Set<IpAddress>(), filter: { lists: new Set(["a-in"]), limits: new Set<IpAddress>() } };
+        const a = decided(decideFilteredNeighbors(view(), owned, wantA));
+        const after = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100", "neighbor 10.0.0.1 description pca:99887766 b node-1");
+        const confirmed = confirmFilteredNeighbors(a, owned, wantA, after, null);
+        assert.deepEqual(confirmed.lost.map((c) => c.kind === "lost-race" && c.notRestored), [["prefix-list a-in in (written by this operation)", "maximum-prefix 100 (written by this operation)"]]);
+        assert.match(describeConflict(confirmed.lost[0]!).message, /except \(check them on the ADC\): prefix-list a-in in \(written by this operation\), maximum-prefix 100/);
     });
 
     it("restores no value the CLI would not take as typed: a description holding `?` is named, not sent", () => {
