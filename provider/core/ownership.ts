@@ -563,22 +563,25 @@ function restoreFilter(asn: Asn, before: RunningNeighbor, now: RunningNeighbor):
 }
 
 /**
- * The filter lines this batch wrote on a neighbor that the device still shows, when what was
- * there before is not known (with marks there is no read right before the lines): they are left
- * on the other writer's neighbor, and named.
+ * What this batch wrote of the filter on a neighbor another writer configured after it, when
+ * what was there before is not known (with marks there is no read right before the lines): the
+ * resource's own list, which no other writer names, is taken off again; a limit the device still
+ * shows at this batch's value may be this batch's or the same one that writer set, so it is
+ * named, not removed.
  */
-function batchFilterLinesLeft(changes: readonly FilterChange[], router: BgpRouter | null, now: RunningNeighbor): string[] {
+function batchFilterLeft(asn: Asn, changes: readonly FilterChange[], router: BgpRouter | null, now: RunningNeighbor): { changes: FilterChange[]; notRestored: string[] } {
     const shown = neighborFilter(now);
     const inbound = familyOf(now.address) === "ipv4" ? shown.prefixListIn : router ? sectionPrefixListIn(router, now.address) : null;
-    const left: string[] = [];
+    const undo: FilterChange[] = [];
+    const notRestored: string[] = [];
     for (const c of changes) {
         if (!("address" in c) || c.address !== now.address) continue;
-        if (c.op === "set-neighbor-prefix-list-in" && inbound === c.name) left.push(`prefix-list ${c.name} in (written by this operation)`);
+        if (c.op === "set-neighbor-prefix-list-in" && inbound === c.name) undo.push({ op: "remove-neighbor-prefix-list-in", asn, address: c.address, name: c.name });
         if (c.op === "set-neighbor-maximum-prefix" && c.value !== null && shown.maximumPrefix !== null && shown.maximumPrefix.limit === c.value.limit && shown.maximumPrefix.warningOnly === c.value.warningOnly) {
-            left.push(`maximum-prefix ${c.value.limit}${c.value.warningOnly ? " warning-only" : ""} (written by this operation)`);
+            notRestored.push(`maximum-prefix ${c.value.limit}${c.value.warningOnly ? " warning-only" : ""} (written by this operation, or the same limit set by that writer)`);
         }
     }
-    return left;
+    return { changes: undo, notRestored };
 }
 
 /** What the resource owns after the batch (complete or cut off), what is missing, and which neighbors are up unfiltered. */
@@ -606,7 +609,9 @@ export function confirmFilteredNeighbors(
             filterUndo.push(...restored.changes);
             notRestored.set(address, restored.notRestored);
         } else if (precheck === null) {
-            notRestored.set(address, batchFilterLinesLeft(decision.filterChanges, mineNow, now));
+            const left = batchFilterLeft(want.asn, decision.filterChanges, mineNow, now);
+            filterUndo.push(...left.changes);
+            notRestored.set(address, left.notRestored);
         }
     }
     const lost = neighbors.lost.map((c) => (c.kind === "lost-race" && (notRestored.get(c.address)?.length ?? 0) > 0 ? { ...c, notRestored: [...c.notRestored, ...notRestored.get(c.address)!] } : c));

@@ -397,15 +397,20 @@ describe("ownership: marks on the device", () => {
         }
     });
 
-    it("with marks (no read right before the lines), the filter lines it left on the other writer's neighbor are named, not said to be restored", () => {
+    it("with marks (no read right before the lines), its own list comes off the other writer's neighbor, and a limit it cannot tell from that writer's is named", () => {
         const view = (...lines: string[]) => filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
         const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token: A, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
         const owned = { neighbors: new Set<IpAddress>(), filter: { lists: new Set(["a-in"]), limits: new Set<IpAddress>() } };
         const a = decided(decideFilteredNeighbors(view(), owned, wantA));
         const after = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100", "neighbor 10.0.0.1 description pca:99887766 b node-1");
         const confirmed = confirmFilteredNeighbors(a, owned, wantA, after, null);
-        assert.deepEqual(confirmed.lost.map((c) => c.kind === "lost-race" && c.notRestored), [["prefix-list a-in in (written by this operation)", "maximum-prefix 100 (written by this operation)"]]);
-        assert.match(describeConflict(confirmed.lost[0]!).message, /except \(check them on the ADC\): prefix-list a-in in \(written by this operation\), maximum-prefix 100/);
+        assert.deepEqual(renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo).map((l) => l.text), ["no neighbor 10.0.0.1 prefix-list a-in in"]);
+        assert.deepEqual(confirmed.lost.map((c) => c.kind === "lost-race" && c.notRestored), [["maximum-prefix 100 (written by this operation, or the same limit set by that writer)"]]);
+        assert.match(describeConflict(confirmed.lost[0]!).message, /except \(check them on the ADC\): maximum-prefix 100 \(written by this operation/);
+        // The other writer's own list replaced this batch's: nothing of the filter is left to take off.
+        const theirs = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 prefix-list b-in in", "neighbor 10.0.0.1 description pca:99887766 b node-1");
+        const kept = confirmFilteredNeighbors(a, owned, wantA, theirs, null);
+        assert.deepEqual([kept.filterUndo, kept.lost.map((c) => c.kind === "lost-race" && c.notRestored)], [[], [[]]]);
     });
 
     it("restores no value the CLI would not take as typed: a description holding `?` is named, not sent", () => {
