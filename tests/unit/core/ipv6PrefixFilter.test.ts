@@ -173,7 +173,8 @@ describe("core: the inbound filter on IPv6 neighbors (ipv6 prefix-list in addres
         assert.deepEqual([left.neighbors, left.filter], [[], []]);
     });
 
-    it("refuses to remove an owned ipv6 list that an IPv6 neighbor it does not own still names in the section", async () => {
+    /** The resource's list and neighbors on the device, then another IPv6 neighbor naming the list in the section with `direction`: the removal's plan. */
+    async function removalBeside(direction: "in" | "out") {
         const c = await device();
         const owned: NeighborsOwnership = { neighbors: new Set(), filter: NO_FILTER_OWNED };
         const d = decideFilteredNeighbors((await read(c)).view, owned, want());
@@ -182,26 +183,19 @@ describe("core: the inbound filter on IPv6 neighbors (ipv6 prefix-list in addres
         await send(c, [
             { context: { routerBgp: 500 }, text: "neighbor fd00:99::1 remote-as 65099" },
             { context: { routerBgp: 500, addressFamily: "ipv6" }, text: "neighbor fd00:99::1 activate" },
-            { context: { routerBgp: 500, addressFamily: "ipv6" }, text: `neighbor fd00:99::1 prefix-list ${NAME} in` },
+            { context: { routerBgp: 500, addressFamily: "ipv6" }, text: `neighbor fd00:99::1 prefix-list ${NAME} ${direction}` },
         ]);
         const after = await read(c);
-        const removal = decideFilteredNeighborsRemoval(after.view, confirmFilteredNeighbors(d, owned, want(), after.view).owned, ASN);
+        return decideFilteredNeighborsRemoval(after.view, confirmFilteredNeighbors(d, owned, want(), after.view).owned, ASN);
+    }
+
+    it("refuses to remove an owned ipv6 list that an IPv6 neighbor it does not own still names in the section", async () => {
+        const removal = await removalBeside("in");
         assert.deepEqual(!removal.ok && removal.conflicts.map((x) => [x.kind, "address" in x ? x.address : null, "family" in x ? x.family : null]), [["list-used-by-foreign-neighbor", "fd00:99::1", "ipv6"]]);
     });
 
     it("refuses to remove an owned ipv6 list that another IPv6 neighbor names outbound in the section, quoting the line", async () => {
-        const c = await device();
-        const owned: NeighborsOwnership = { neighbors: new Set(), filter: NO_FILTER_OWNED };
-        const d = decideFilteredNeighbors((await read(c)).view, owned, want());
-        assert.ok(d.ok);
-        await send(c, renderNeighborsWithFilter(d.neighbors.changes, d.filterChanges));
-        await send(c, [
-            { context: { routerBgp: 500 }, text: "neighbor fd00:99::1 remote-as 65099" },
-            { context: { routerBgp: 500, addressFamily: "ipv6" }, text: "neighbor fd00:99::1 activate" },
-            { context: { routerBgp: 500, addressFamily: "ipv6" }, text: `neighbor fd00:99::1 prefix-list ${NAME} out` },
-        ]);
-        const after = await read(c);
-        const removal = decideFilteredNeighborsRemoval(after.view, confirmFilteredNeighbors(d, owned, want(), after.view).owned, ASN);
+        const removal = await removalBeside("out");
         assert.ok(!removal.ok, JSON.stringify(removal.ok && removal.filter));
         assert.deepEqual(removal.conflicts.map((x) => [x.kind, x.kind === "list-referenced-elsewhere" ? x.lines.map((l) => l.text) : null]), [["list-referenced-elsewhere", [`neighbor fd00:99::1 prefix-list ${NAME} out`]]]);
     });

@@ -382,11 +382,16 @@ describe("ownership: marks on the device", () => {
         assert.deepEqual([...overwritten.owned], ["10.0.0.2"]);
     });
 
-    it("a limit the other writer set in a form the filter does not write (a restart, a threshold) is named as not restored, never rewritten", () => {
+    /** A plan adding 10.0.0.1 with the resource's list `a-in` and a limit of 100, and the device it is planned on. */
+    const filteredRace = (token: MarkToken | null) => {
         const view = (...lines: string[]) => filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
-        const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token: null, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
+        const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
         const owned = { neighbors: new Set<IpAddress>(), filter: { lists: new Set(["a-in"]), limits: new Set<IpAddress>() } };
-        const a = decided(decideFilteredNeighbors(view(), owned, wantA));
+        return { view, wantA, owned, a: decided(decideFilteredNeighbors(view(), owned, wantA)) };
+    };
+
+    it("a limit the other writer set in a form the filter does not write (a restart, a threshold) is named as not restored, never rewritten", () => {
+        const { view, wantA, owned, a } = filteredRace(null);
         const after = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description a node-1", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100");
         for (const limit of ["maximum-prefix 500 restart 5", "maximum-prefix 100 90"]) {
             const precheck = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 description b node-1", `neighbor 10.0.0.1 ${limit}`);
@@ -398,10 +403,7 @@ describe("ownership: marks on the device", () => {
     });
 
     it("with marks (no read right before the lines), its own list comes off the other writer's neighbor, and a limit it cannot tell from that writer's is named", () => {
-        const view = (...lines: string[]) => filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "router bgp 500", ...lines.map((l) => ` ${l}`), "!", "end", ""].join("\n"));
-        const wantA = { asn: asn(500), neighbors: [n("10.0.0.1", "a node-1")], adopt: false, token: A, filter: { list: { name: "a-in", entries: [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }] }, maximumPrefix: { limit: 100, warningOnly: false } } };
-        const owned = { neighbors: new Set<IpAddress>(), filter: { lists: new Set(["a-in"]), limits: new Set<IpAddress>() } };
-        const a = decided(decideFilteredNeighbors(view(), owned, wantA));
+        const { view, wantA, owned, a } = filteredRace(A);
         const after = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100", "neighbor 10.0.0.1 description pca:99887766 b node-1");
         const confirmed = confirmFilteredNeighbors(a, owned, wantA, after, null);
         assert.deepEqual(renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo).map((l) => l.text), ["no neighbor 10.0.0.1 prefix-list a-in in"]);
