@@ -478,10 +478,10 @@ export interface FilteredNeighborsDecision {
     readonly claimed: NeighborsOwnership;
 }
 
-/** The filter lines a neighbor carries that the resource's filter put there. */
 /** A limit as the filter writes it (`render`: `maximum-prefix N [warning-only]`), after `neighbor X`. */
 const MAXIMUM_PREFIX_LINE = /^maximum-prefix \d+(?: warning-only)?$/;
 
+/** The filter lines a neighbor carries that the resource's filter put there. */
 function filterLines(owned: NeighborsOwnership): NeighborsState {
     const ownsLine = (address: IpAddress, line: string): boolean => {
         // A section line, quoted with its head: the IPv6 neighbor's attachment of an owned ipv6 list.

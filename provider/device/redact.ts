@@ -53,6 +53,9 @@ const SHAPES: readonly Shape[] = [
     { pattern: /(^\s*(?:enter\s+)?(?:(?:old|new|current|confirm|re-?enter|retype)\s+)*(?:new\s+)?password(?:\s+for\s+\S+)?\s*:[ \t]*)(?=\S)/i, extent: "line" },
 ];
 
+/** Where a known secret stood, until the shapes have run: a private-use character no device prints. */
+const HIDDEN = "\uE000";
+
 /** What may follow the placeholder where it ends a word: punctuation, then a blank or the end. */
 const PLACEHOLDER_END = /^[;,.)\]"']*(?:\s|$)/;
 
@@ -131,13 +134,15 @@ export class Redactor {
 
     /** The text with every registered secret and every secret-shaped value replaced. */
     redact(text: string): string {
-        // The shapes first: a known secret replaced inside a longer, unknown one ("nsroot).;x") would
-        // leave the placeholder followed by the rest, which the shapes would take for done.
-        let out = redactSecretShapes(text);
+        // Known secrets first, whole (a shape may take only a secret's first word), but as a mark
+        // the shapes do not take for the placeholder: one inside a longer, unknown secret
+        // ("nsroot).;x") would otherwise leave `<redacted>).;x`, which looks done.
+        let out = text;
         for (const { secret, replacement } of this.pairs) {
-            if (out.includes(secret)) out = out.split(secret).join(replacement);
+            if (out.includes(secret)) out = out.split(secret).join(replacement === REDACTED ? HIDDEN : replacement);
         }
-        return out;
+        out = redactSecretShapes(out);
+        return out.includes(HIDDEN) ? out.split(HIDDEN).join(REDACTED) : out;
     }
 
     private add(secret: string, replacement: string): void {

@@ -252,6 +252,9 @@ describe("device/redact: a known secret inside a longer one the redactor does no
         assert.equal(r.redact("neighbor 10.9.9.9 password nsroot).;"), "neighbor 10.9.9.9 password <redacted>");
         assert.equal(r.redact(" key-string nsroot hunter2-rest"), " key-string <redacted>");
         assert.equal(r.redact("login as nsroot, done"), "login as <redacted>, done");
+        // A known secret of several words, where a shape takes one word: hidden whole.
+        r.addSecret("my pass phrase");
+        assert.equal(r.redact("set system user x -password my pass phrase -timeout 5"), "set system user x -password <redacted> -timeout 5");
     });
 });
 
