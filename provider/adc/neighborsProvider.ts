@@ -32,13 +32,13 @@ export interface NeighborsOutputs extends NeighborsInputsState {
     /** The neighbor addresses this resource put on (or adopted from) the device. */
     owned: string[];
     /**
-     * Those of `owned` it claimed in a batch cut off before the device could be read again, with
-     * the remote-as and the description that batch wrote: the next plan takes each as its own
-     * only if the device shows it as that batch can have left it (its mark, or its first lines
+     * Those of `owned` it claimed in batches cut off before the device could be read again, with
+     * the remote-as and the description each batch wrote: the next plan takes each as its own
+     * only if the device shows it as such a batch can have left it (its mark, or its first lines
      * alone). Kept apart from `neighbors`, which a refresh rewrites from the device. Stored only
      * when there are any.
      */
-    unconfirmed?: { address: string; remoteAsn: UnconfirmedNeighbor["remoteAsn"]; description: string | null }[];
+    unconfirmed?: StoredUnconfirmed[];
     /**
      * How the device showed each owned neighbor's password right after it was set (some builds
      * show an encrypted form), with a keyed digest of the password it stands for, so a later
@@ -92,7 +92,7 @@ function outputs(
         host: spec.connection.host,
         port: spec.connection.port,
         owned: [...owned],
-        ...(unconfirmed.size > 0 ? { unconfirmed: [...unconfirmed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([address, n]) => ({ address, remoteAsn: n.remoteAsn, description: n.description })) } : {}),
+        ...(unconfirmed.size > 0 ? { unconfirmed: [...unconfirmed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([address, n]): StoredUnconfirmed => ({ address, remoteAsns: [...n.remoteAsns], descriptions: [...n.descriptions] })) } : {}),
         passwordForms: { ...passwordForms },
         configuredNeighbors: mine ? [...mine.neighbors.values()].filter((n) => ownedSet.has(n.address)).map(neighborState) : [],
         sessions: seen.sessions.filter((s) => ownedSet.has(s.address)),
@@ -105,6 +105,32 @@ function outputs(
 function neighborsOf(running: RunningConfig, asn: number): ReadonlyMap<IpAddress, RunningNeighbor> {
     const router = bgpRouter(running);
     return router?.asn === asn ? router.neighbors : new Map();
+}
+
+/** A stored {@link UnconfirmedNeighbor}. */
+interface StoredUnconfirmed {
+    address: string;
+    remoteAsns: UnconfirmedNeighbor["remoteAsns"][number][];
+    descriptions: (string | null)[];
+}
+
+/**
+ * The stored claims, read so that none is lost: an entry that names an address but not what was
+ * written (a bare address) still guards it, by the mark alone; one that names no address guards
+ * nothing there is to guard.
+ */
+function readUnconfirmed(raw: unknown): Unconfirmed {
+    const out = new Map<IpAddress, UnconfirmedNeighbor>();
+    if (!Array.isArray(raw)) return out;
+    for (const entry of raw as unknown[]) {
+        const address = typeof entry === "string" ? entry : entry !== null && typeof entry === "object" ? (entry as { address?: unknown }).address : undefined;
+        if (typeof address !== "string") continue;
+        const record = typeof entry === "object" && entry !== null ? (entry as Partial<StoredUnconfirmed>) : {};
+        const remoteAsns = Array.isArray(record.remoteAsns) ? record.remoteAsns.filter((a) => typeof a === "number" || typeof a === "string") : [];
+        const descriptions = Array.isArray(record.descriptions) ? record.descriptions.filter((d) => d === null || typeof d === "string") : [];
+        out.set(address as IpAddress, { remoteAsns, descriptions });
+    }
+    return out;
 }
 
 /** What an earlier operation of this resource left in its state. */
@@ -122,7 +148,7 @@ function recorded(props: Record<string, unknown>): Recorded {
     const stored = props as Partial<NeighborsOutputs>;
     return {
         owned: new Set((stored.owned ?? []) as IpAddress[]),
-        unconfirmed: new Map((stored.unconfirmed ?? []).map((n) => [n.address as IpAddress, { remoteAsn: n.remoteAsn, description: n.description ?? null }])),
+        unconfirmed: readUnconfirmed(stored.unconfirmed),
         written: new Map((stored.neighbors ?? []).map((n) => [n.address as IpAddress, n.description ?? null])),
         passwords: readRememberedPasswords(stored.passwordForms, stored.neighborPasswords),
         savePending: stored.savePending === true,

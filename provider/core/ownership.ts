@@ -17,11 +17,10 @@ import { bgpRouter } from "./parseRunningConfig";
 import { IPV6_ROUTE_INSTALL, NEIGHBOR_ATTRIBUTES, planNeighbors, planNeighborsRemoval, planRouter, planRouterRemoval, type Conflict, type RouterIntent, type RouterOwnership } from "./plan";
 import {
     filterOwnershipAfter,
-    familyOf,
+    inboundList,
     neighborFilter,
     planPrefixFilter,
     planPrefixFilterRemoval,
-    sectionPrefixListIn,
     unfilteredNeighbors,
     type FilterChange,
     type FilterConflict,
@@ -205,10 +204,14 @@ export interface NeighborsState {
     readonly unconfirmed?: Unconfirmed;
 }
 
-/** What a batch wrote of a neighbor it claimed (the description with its mark): the lines a cut can have left come from these. */
+/**
+ * What the batches that claimed a neighbor without confirming it wrote of it (each one's
+ * remote-as, and its description with the mark): the lines a cut can have left come from these.
+ * Empty lists (a record that does not say) leave only the mark as proof.
+ */
 export interface UnconfirmedNeighbor {
-    readonly remoteAsn: RemoteAs;
-    readonly description: string | null;
+    readonly remoteAsns: readonly RemoteAs[];
+    readonly descriptions: readonly (string | null)[];
 }
 
 /** {@link UnconfirmedNeighbor}s by address. */
@@ -261,7 +264,7 @@ function ownedOnDevice(router: BgpRouter | null, state: NeighborsState, token: M
 
 /**
  * Whether the device shows a neighbor as a batch of this resource can have left it, cut after
- * any line: with its mark; or its `remote-as`, the one the batch wrote, alone (with the filter
+ * any line: with its mark; or its `remote-as`, one a batch wrote, alone (with the filter
  * lines that follow it before the mark) or, before marks, with the description the batch wrote.
  * The description line comes right after the filter's and is always written: a neighbor with
  * another remote-as, another description, or lines the resource does not write, was configured
@@ -269,8 +272,8 @@ function ownedOnDevice(router: BgpRouter | null, state: NeighborsState, token: M
  */
 function asLeftByCutBatch(router: BgpRouter, n: RunningNeighbor, wrote: UnconfirmedNeighbor, token: MarkToken | null, state: NeighborsState): boolean {
     if (token !== null && readMark(n.description).token === token) return true;
-    if (n.remoteAsn !== wrote.remoteAsn) return false;
-    const described = n.description === null || (token === null && n.description === wrote.description);
+    if (n.remoteAsn === null || !wrote.remoteAsns.includes(n.remoteAsn)) return false;
+    const described = n.description === null || (token === null && wrote.descriptions.includes(n.description));
     // Lines after the description: a cut before it left none of them.
     const later = n.description === null && (n.password !== null || n.updateSource !== null || n.ebgpMultihop !== null);
     return described && !later && foreignLines(router, n, null, state.written ?? new Map(), state.ownsLine).length === 0;
@@ -332,12 +335,17 @@ export function decideNeighbors(running: RunningConfig, state: ReadonlySet<IpAdd
     for (const a of listed) claimed.add(a);
     // Shown as this resource's: owned and confirmed before, or carrying its mark now.
     const shown = (a: IpAddress) => (owned.has(a) && !current.unconfirmed?.has(a)) || (token !== null && readMark(router?.neighbors.get(a)?.description ?? null).token === token);
-    // What this batch writes of each, or what the batch it could not confirm wrote.
-    const writing = new Map(free.map((n) => [n.address, { remoteAsn: n.remoteAsn, description: n.description }]));
+    // What this batch writes of each, with what the batches before it that could not confirm it wrote:
+    // a cut before this batch's first line for a neighbor leaves the earlier batch's lines.
+    const writing = new Map(free.map((n) => [n.address, n]));
     const unconfirmed = new Map<IpAddress, UnconfirmedNeighbor>();
     for (const a of claimed) {
-        const wrote = writing.get(a) ?? current.unconfirmed?.get(a);
-        if (!shown(a) && wrote !== undefined) unconfirmed.set(a, wrote);
+        if (shown(a)) continue;
+        const earlier = current.unconfirmed?.get(a);
+        const now = writing.get(a);
+        const remoteAsns = [...(earlier?.remoteAsns ?? []), ...(now ? [now.remoteAsn] : [])];
+        const descriptions = [...(earlier?.descriptions ?? []), ...(now ? [now.description] : [])];
+        if (earlier !== undefined || now !== undefined) unconfirmed.set(a, { remoteAsns: [...new Set(remoteAsns)], descriptions: [...new Set(descriptions)] });
     }
     return { ok: true, changes: plan.changes, owns: plan.owned, claimed, unconfirmed, adds, written: free };
 }
@@ -539,23 +547,22 @@ export interface FilteredConfirmation {
  * named, never sent in the form the filter reads it as (that would drop its threshold, or read
  * `restart` as no limit and remove it).
  */
-function restoreFilter(asn: Asn, before: RunningNeighbor, now: RunningNeighbor): { changes: FilterChange[]; notRestored: string[] } {
-    const was = neighborFilter(before);
-    const is = neighborFilter(now);
-    const address = before.address;
+function restoreFilter(asn: Asn, before: { router: BgpRouter; n: RunningNeighbor }, now: { router: BgpRouter; n: RunningNeighbor }): { changes: FilterChange[]; notRestored: string[] } {
+    const was = neighborFilter(before.n);
+    const is = neighborFilter(now.n);
+    const address = before.n.address;
     const changes: FilterChange[] = [];
     const notRestored: string[] = [];
-    if (was.prefixListIn !== is.prefixListIn) {
-        changes.push(
-            was.prefixListIn !== null
-                ? { op: "set-neighbor-prefix-list-in", asn, address, name: was.prefixListIn, previous: is.prefixListIn }
-                : { op: "remove-neighbor-prefix-list-in", asn, address, name: is.prefixListIn! },
-        );
+    // Where the neighbor's family keeps it: the router's level for IPv4, the IPv6 section for IPv6.
+    const wasIn = inboundList(before.router, before.n);
+    const isIn = inboundList(now.router, now.n);
+    if (wasIn !== isIn) {
+        changes.push(wasIn !== null ? { op: "set-neighbor-prefix-list-in", asn, address, name: wasIn, previous: isIn } : { op: "remove-neighbor-prefix-list-in", asn, address, name: isIn! });
     }
     const limits = (n: RunningNeighbor) => n.otherLines.filter((l) => /^maximum-prefix\s/.test(l));
-    const unwritable = limits(before).filter((l) => !MAXIMUM_PREFIX_LINE.test(l));
+    const unwritable = limits(before.n).filter((l) => !MAXIMUM_PREFIX_LINE.test(l));
     if (unwritable.length > 0) {
-        if (limits(now).join("\n") !== limits(before).join("\n")) notRestored.push(...unwritable);
+        if (limits(now.n).join("\n") !== limits(before.n).join("\n")) notRestored.push(...unwritable);
     } else if (JSON.stringify(was.maximumPrefix) !== JSON.stringify(is.maximumPrefix)) {
         changes.push({ op: "set-neighbor-maximum-prefix", asn, address, value: was.maximumPrefix });
     }
@@ -565,18 +572,21 @@ function restoreFilter(asn: Asn, before: RunningNeighbor, now: RunningNeighbor):
 /**
  * What this batch wrote of the filter on a neighbor another writer configured after it, when
  * what was there before is not known (with marks there is no read right before the lines): the
- * resource's own list, which no other writer names, is taken off again; a limit the device still
- * shows at this batch's value may be this batch's or the same one that writer set, so it is
- * named, not removed.
+ * resource's own list, which no other writer names, is taken off again, and named (the list
+ * that writer had there before it, if any, is not known); a limit the device still shows at this
+ * batch's value may be this batch's or the same one that writer set, so it is named, not removed.
  */
 function batchFilterLeft(asn: Asn, changes: readonly FilterChange[], router: BgpRouter | null, now: RunningNeighbor): { changes: FilterChange[]; notRestored: string[] } {
     const shown = neighborFilter(now);
-    const inbound = familyOf(now.address) === "ipv4" ? shown.prefixListIn : router ? sectionPrefixListIn(router, now.address) : null;
+    const inbound = inboundList(router, now);
     const undo: FilterChange[] = [];
     const notRestored: string[] = [];
     for (const c of changes) {
         if (!("address" in c) || c.address !== now.address) continue;
-        if (c.op === "set-neighbor-prefix-list-in" && inbound === c.name) undo.push({ op: "remove-neighbor-prefix-list-in", asn, address: c.address, name: c.name });
+        if (c.op === "set-neighbor-prefix-list-in" && inbound === c.name) {
+            undo.push({ op: "remove-neighbor-prefix-list-in", asn, address: c.address, name: c.name });
+            notRestored.push(`an inbound list that writer may have set before this operation's prefix-list ${c.name} in (taken off)`);
+        }
         if (c.op === "set-neighbor-maximum-prefix" && c.value !== null && shown.maximumPrefix !== null && shown.maximumPrefix.limit === c.value.limit && shown.maximumPrefix.warningOnly === c.value.warningOnly) {
             notRestored.push(`maximum-prefix ${c.value.limit}${c.value.warningOnly ? " warning-only" : ""} (written by this operation, or the same limit set by that writer)`);
         }
@@ -605,7 +615,7 @@ export function confirmFilteredNeighbors(
         const now = mineNow?.neighbors.get(address);
         if (now === undefined) continue;
         if (before) {
-            const restored = restoreFilter(want.asn, before, now);
+            const restored = restoreFilter(want.asn, { router: firstRouter!, n: before }, { router: mineNow!, n: now });
             filterUndo.push(...restored.changes);
             notRestored.set(address, restored.notRestored);
         } else if (precheck === null) {

@@ -287,7 +287,7 @@ export function sectionPrefixListIn(router: BgpRouter, address: IpAddress): stri
 }
 
 /** The inbound list that filters a neighbor's routes of its own family: router level for IPv4, the IPv6 section for IPv6. */
-function inboundList(router: BgpRouter | null, n: RunningNeighbor): string | null {
+export function inboundList(router: BgpRouter | null, n: RunningNeighbor): string | null {
     if (familyOf(n.address) === "ipv4") return neighborFilter(n).prefixListIn;
     return router ? sectionPrefixListIn(router, n.address) : null;
 }

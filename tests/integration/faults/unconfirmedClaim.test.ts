@@ -36,10 +36,10 @@ describe("faults: a claim the device could not confirm", function () {
         s.setFaults({});
         s.setReplyLatency(0);
         assert.equal(cut.partial, true, String(cut.error));
-        const recorded = engine.state.get("neighbors")!.outs.unconfirmed as { address: string; remoteAsn: number; description: string }[];
+        const recorded = engine.state.get("neighbors")!.outs.unconfirmed as { address: string; remoteAsns: number[]; descriptions: string[] }[];
         assert.deepEqual(
-            recorded.map((n) => [n.address, n.remoteAsn, n.description.replace(/^pca:[0-9a-f]{8} /, "pca:<token> ")]),
-            [["10.100.0.1", 64512, "pca:<token> worker-1"], ["10.100.0.2", 64512, "pca:<token> worker-2"]],
+            recorded.map((n) => [n.address, n.remoteAsns, n.descriptions.map((d) => d.replace(/^pca:[0-9a-f]{8} /, "pca:<token> "))]),
+            [["10.100.0.1", [64512], ["pca:<token> worker-1"]], ["10.100.0.2", [64512], ["pca:<token> worker-2"]]],
             "the state records the claim as unconfirmed, with what the batch wrote",
         );
         return inputs;

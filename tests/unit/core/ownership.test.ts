@@ -227,7 +227,7 @@ describe("ownership: neighbors", () => {
         const want = { asn: asn(500), neighbors: [n("10.0.0.2")], adopt: false };
         const d = decided(decideNeighbors(withRouter([n("10.0.0.1")]), new Set([ip("10.0.0.1")]), want));
         // What it wanted and has not seen on the device is recorded apart: unconfirmed.
-        assert.deepEqual(confirmNeighbors(d, want, null), { owned: new Set(["10.0.0.1", "10.0.0.2"]), unconfirmed: new Map([["10.0.0.2", { remoteAsn: 64512, description: null }]]), missing: null, lost: [], undo: [] });
+        assert.deepEqual(confirmNeighbors(d, want, null), { owned: new Set(["10.0.0.1", "10.0.0.2"]), unconfirmed: new Map([["10.0.0.2", { remoteAsns: [64512], descriptions: [null] }]]), missing: null, lost: [], undo: [] });
     });
 });
 
@@ -238,7 +238,7 @@ describe("ownership: a claim the device has not confirmed (a batch cut off, the 
     const n = (address: string, description: string | null = null): Neighbor => ({ address: ip(address), remoteAsn: asn(64512), description, password: null, updateSource: null, ebgpMultihop: null });
     const X = ip("10.100.0.1");
     // What the cut batch wrote: its remote-as, and its mark before the inputs' description.
-    const claim = { owned: new Set([X]), unconfirmed: new Map([[X, { remoteAsn: asn(64512), description: "pca:1a2b3c4d worker-1" }]]) };
+    const claim = { owned: new Set([X]), unconfirmed: new Map([[X, { remoteAsns: [asn(64512)], descriptions: ["pca:1a2b3c4d worker-1"] }]]) };
 
     it("a neighbor configured by someone else at that address since is not taken over: refused while listed, left when not, left on delete", () => {
         for (const lines of [
@@ -269,11 +269,29 @@ describe("ownership: a claim the device has not confirmed (a batch cut off, the 
         assert.deepEqual([...marked.unconfirmed.keys()], []);
         // Not on the device: still to be added, and still unconfirmed.
         const absent = decided(decideNeighbors(device(), claim, want([n("10.100.0.1", "worker-1")])));
-        assert.deepEqual([absent.changes.map((c) => c.op), [...absent.unconfirmed]], [["add-neighbor"], [[X, { remoteAsn: 64512, description: "pca:1a2b3c4d worker-1" }]]]);
+        assert.deepEqual([absent.changes.map((c) => c.op), [...absent.unconfirmed]], [["add-neighbor"], [[X, { remoteAsns: [64512], descriptions: ["pca:1a2b3c4d worker-1"] }]]]);
+    });
+
+    it("two batches cut in a row: what either wrote is the resource's, and the record keeps both", () => {
+        const first = device("neighbor 10.100.0.1 remote-as 64512");
+        const second = decided(decideNeighbors(first, claim, want([{ ...n("10.100.0.1", "worker-1"), remoteAsn: asn(64513) }])));
+        assert.deepEqual([...second.unconfirmed], [[X, { remoteAsns: [64512, 64513], descriptions: ["pca:1a2b3c4d worker-1"] }]]);
+        const recorded = { owned: claim.owned, unconfirmed: second.unconfirmed };
+        for (const shown of [first, device("neighbor 10.100.0.1 remote-as 64513")]) {
+            assert.deepEqual([...decided(decideNeighbors(shown, recorded, want([{ ...n("10.100.0.1", "worker-1"), remoteAsn: asn(64513) }]))).owns], [X]);
+            assert.deepEqual(decided(decideNeighborsRemoval(shown, recorded, asn(500), A)).changes, [{ op: "remove-neighbor", asn: 500, address: X }]);
+        }
+    });
+
+    it("a record that does not say what was written (an address alone) takes the mark alone as proof", () => {
+        const bare = { owned: claim.owned, unconfirmed: new Map([[X, { remoteAsns: [], descriptions: [] }]]) };
+        const listed = decideNeighbors(device("neighbor 10.100.0.1 remote-as 64512"), bare, want([n("10.100.0.1", "worker-1")]));
+        assert.equal(!listed.ok && listed.conflicts[0]!.kind, "foreign-neighbor");
+        assert.deepEqual([...decided(decideNeighbors(device("neighbor 10.100.0.1 remote-as 64512", "neighbor 10.100.0.1 description pca:1a2b3c4d worker-1"), bare, want([n("10.100.0.1", "worker-1")]))).owns], [X]);
     });
 
     it("without marks: its remote-as alone, or with the description the batch wrote", () => {
-        const legacy = { owned: claim.owned, unconfirmed: new Map([[X, { remoteAsn: asn(64512), description: "worker-1" }]]) };
+        const legacy = { owned: claim.owned, unconfirmed: new Map([[X, { remoteAsns: [asn(64512)], descriptions: ["worker-1"] }]]) };
         assert.deepEqual([...decided(decideNeighbors(device("neighbor 10.100.0.1 remote-as 64512", "neighbor 10.100.0.1 description worker-1"), legacy, want([n("10.100.0.1", "worker-1")], null))).owns], [X]);
         const other = decideNeighbors(device("neighbor 10.100.0.1 remote-as 64512", "neighbor 10.100.0.1 description admin-lab-router"), legacy, want([n("10.100.0.1", "worker-1")], null));
         assert.equal(!other.ok && other.conflicts[0]!.kind, "foreign-neighbor");
@@ -402,13 +420,29 @@ describe("ownership: marks on the device", () => {
         }
     });
 
+    it("an IPv6 neighbor's own list, in the IPv6 section, is put back as that writer had it", () => {
+        const entries = [{ seq: 5, action: "permit" as const, prefix: "192.168.0.0/16", ge: 26, le: null }, { seq: 10, action: "permit" as const, prefix: "fd00:10:244::/48", ge: 122, le: null }];
+        const view = (router: string[], section: string[]) =>
+            filterView(["ip prefix-list a-in seq 5 permit 192.168.0.0/16 ge 26", "ipv6 prefix-list a-in seq 10 permit fd00:10:244::/48 ge 122", "ipv6 prefix-list b-in seq 5 permit fd00::/8", "router bgp 500", ...router.map((l) => ` ${l}`), " !", " address-family ipv6", ...section.map((l) => `  ${l}`), " exit-address-family", "!", "end", ""].join("\n"));
+        const wantA = { asn: asn(500), neighbors: [n("fd00::1", "a node-1")], adopt: false, token: null, filter: { list: { name: "a-in", entries }, maximumPrefix: null } };
+        const owned = { neighbors: new Set<IpAddress>(), filter: { lists: new Set(["a-in"]), ipv6Lists: new Set(["a-in"]), limits: new Set<IpAddress>() } };
+        const a = decided(decideFilteredNeighbors(view([], []), owned, wantA));
+        const precheck = view(["neighbor fd00::1 remote-as 64512", "neighbor fd00::1 description b node-1"], ["neighbor fd00::1 activate", "neighbor fd00::1 prefix-list b-in in"]);
+        const after = view(["neighbor fd00::1 remote-as 64512", "neighbor fd00::1 description a node-1"], ["neighbor fd00::1 activate", "neighbor fd00::1 prefix-list a-in in"]);
+        const confirmed = confirmFilteredNeighbors(a, owned, wantA, after, precheck.running);
+        const undo = renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo).map((l) => `${l.context !== "global" && l.context.addressFamily ? "ipv6: " : ""}${l.text}`);
+        assert.deepEqual(undo, ["neighbor fd00::1 description b node-1", "ipv6: neighbor fd00::1 prefix-list b-in in"]);
+    });
+
     it("with marks (no read right before the lines), its own list comes off the other writer's neighbor, and a limit it cannot tell from that writer's is named", () => {
         const { view, wantA, owned, a } = filteredRace(A);
         const after = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 prefix-list a-in in", "neighbor 10.0.0.1 maximum-prefix 100", "neighbor 10.0.0.1 description pca:99887766 b node-1");
         const confirmed = confirmFilteredNeighbors(a, owned, wantA, after, null);
         assert.deepEqual(renderNeighborsWithFilter(confirmed.undo, confirmed.filterUndo).map((l) => l.text), ["no neighbor 10.0.0.1 prefix-list a-in in"]);
-        assert.deepEqual(confirmed.lost.map((c) => c.kind === "lost-race" && c.notRestored), [["maximum-prefix 100 (written by this operation, or the same limit set by that writer)"]]);
-        assert.match(describeConflict(confirmed.lost[0]!).message, /except \(check them on the ADC\): maximum-prefix 100 \(written by this operation/);
+        assert.deepEqual(confirmed.lost.map((c) => c.kind === "lost-race" && c.notRestored), [
+            ["an inbound list that writer may have set before this operation's prefix-list a-in in (taken off)", "maximum-prefix 100 (written by this operation, or the same limit set by that writer)"],
+        ]);
+        assert.match(describeConflict(confirmed.lost[0]!).message, /except \(check them on the ADC\): an inbound list that writer may have set .*, maximum-prefix 100 \(written by this operation/);
         // The other writer's own list replaced this batch's: nothing of the filter is left to take off.
         const theirs = view("neighbor 10.0.0.1 remote-as 64512", "neighbor 10.0.0.1 prefix-list b-in in", "neighbor 10.0.0.1 description pca:99887766 b node-1");
         const kept = confirmFilteredNeighbors(a, owned, wantA, theirs, null);
