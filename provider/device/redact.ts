@@ -53,21 +53,26 @@ const SHAPES: readonly Shape[] = [
     { pattern: /(^\s*(?:enter\s+)?(?:(?:old|new|current|confirm|re-?enter|retype)\s+)*(?:new\s+)?password(?:\s+for\s+\S+)?\s*:[ \t]*)(?=\S)/i, extent: "line" },
 ];
 
-/** Where a known secret stood, until the shapes have run: a private-use character no device prints. */
-const HIDDEN = "\uE000";
-
 /** What may follow the placeholder where it ends a word: punctuation, then a blank or the end. */
 const PLACEHOLDER_END = /^[;,.)\]"']*(?:\s|$)/;
 
-function redactLine(line: string): string {
-    let out = line;
+/** A stretch of text to hide, `[start, end)`. */
+type Span = readonly [number, number];
+
+/**
+ * Where the shapes find secrets in one line, as stretches of the line as it is: found on the
+ * device's text itself, never on text another rule has rewritten (a known secret replaced first
+ * could take a shape's keyword, `pass` of `password`, or leave what looks like the placeholder).
+ */
+function shapeSpans(line: string): Span[] {
+    const spans: Span[] = [];
     for (const { pattern, extent } of SHAPES) {
         // Every occurrence: one nscli line may carry several secret options.
-        for (let from = 0; from < out.length; ) {
-            const m = pattern.exec(out.slice(from));
+        for (let from = 0; from < line.length; ) {
+            const m = pattern.exec(line.slice(from));
             if (!m) break;
             const start = from + m.index + m[0].length;
-            const rest = out.slice(start);
+            const rest = line.slice(start);
             // Already the placeholder, as a whole word (a message may go on after it: "<redacted>; ...",
             // "(<redacted>)."): a secret that merely starts with it ("<redacted>x", "<redacted>)x") is still a secret.
             const done = rest.startsWith(REDACTED) && PLACEHOLDER_END.test(rest.slice(REDACTED.length));
@@ -76,15 +81,47 @@ function redactLine(line: string): string {
                 continue;
             }
             if (extent === "line") {
-                out = out.slice(0, start) + REDACTED;
+                spans.push([start, line.length]);
                 break;
             }
             const word = /^("[^"]*"?|\S+)/.exec(rest)![0];
-            out = out.slice(0, start) + REDACTED + out.slice(start + word.length);
-            from = start + REDACTED.length;
+            spans.push([start, start + word.length]);
+            from = start + word.length;
         }
     }
-    return out;
+    return spans;
+}
+
+/** Might the text hold a secret-shaped line (the shapes' keywords): most text does not, and is not split. */
+const SHAPE_WORDS = /pass|secret|key|string|community|user|-U/i;
+
+/** The shapes' stretches over a whole text, offsets into it. */
+function textShapeSpans(text: string): Span[] {
+    if (!SHAPE_WORDS.test(text)) return [];
+    const spans: Span[] = [];
+    let at = 0;
+    for (const line of text.split("\n")) {
+        for (const [a, b] of shapeSpans(line)) spans.push([at + a, at + b]);
+        at += line.length + 1;
+    }
+    return spans;
+}
+
+/** The text with each stretch (merged where they overlap or touch) replaced by the placeholder. */
+function hide(text: string, spans: Span[]): string {
+    if (spans.length === 0) return text;
+    const sorted = [...spans].sort((x, y) => x[0] - y[0]);
+    let out = "";
+    let at = 0;
+    for (let i = 0; i < sorted.length; ) {
+        const start = sorted[i]![0];
+        let end = sorted[i]![1];
+        for (i++; i < sorted.length && sorted[i]![0] <= end; i++) end = Math.max(end, sorted[i]![1]);
+        if (start < at) continue;
+        out += text.slice(at, start) + REDACTED;
+        at = end;
+    }
+    return out + text.slice(at);
 }
 
 /**
@@ -92,8 +129,7 @@ function redactLine(line: string): string {
  * (see the module comment). Pure; lines without a secret come back unchanged.
  */
 export function redactSecretShapes(text: string): string {
-    if (!/pass|secret|key|string|community|user|-U/i.test(text)) return text;
-    return text.split("\n").map(redactLine).join("\n");
+    return hide(text, textShapeSpans(text));
 }
 
 /**
@@ -101,14 +137,15 @@ export function redactSecretShapes(text: string): string {
  * {@link redactSecretShapes}, plus the secrets registered here (replaced wherever they appear).
  */
 export class Redactor {
-    private readonly pairs: { secret: string; replacement: string }[] = [];
+    /** Longest first, so that a secret that contains another is found whole. */
+    private readonly secrets: string[] = [];
 
     /** Registers a secret to be replaced by the placeholder. Empty values are ignored. */
     addSecret(secret: string | undefined | null): void {
         if (!secret) return;
-        this.add(secret, REDACTED);
+        this.add(secret);
         // A key may be quoted a line at a time (a parse error of the key file).
-        if (secret.includes("\n")) for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 16) this.add(line.trim(), REDACTED);
+        if (secret.includes("\n")) for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 16) this.add(line.trim());
     }
 
     /**
@@ -118,38 +155,40 @@ export class Redactor {
      */
     addLine(text: string, redacted: string | undefined): void {
         if (redacted === undefined || redacted === text) return;
-        // The whole line first, so its echo reads exactly like the redacted form.
-        this.add(text, redacted);
         const parts = redacted.split(REDACTED);
-        if (parts.length < 2) return;
+        if (parts.length < 2) {
+            // A redacted form without the placeholder stands for no part: the whole text is the secret.
+            this.add(text);
+            return;
+        }
         const pattern = parts.map(escapeRegExp).join("(.+?)");
         const m = new RegExp(`^${pattern}$`, "s").exec(text);
         if (!m) {
             // The redacted form is not a template of the text: treat the whole text as the secret.
-            this.add(text, REDACTED);
+            this.add(text);
             return;
         }
-        for (const secret of m.slice(1)) this.add(secret, REDACTED);
+        // Its parts, wherever they appear: the line's echo then reads as its redacted form.
+        for (const secret of m.slice(1)) this.add(secret);
     }
 
-    /** The text with every registered secret and every secret-shaped value replaced. */
+    /**
+     * The text with every registered secret and every secret-shaped value replaced: both found
+     * on the text as it is, and the union hidden (a shape may take only the first word of a
+     * known secret of several; a known secret may be part of a longer one the shapes find).
+     */
     redact(text: string): string {
-        // Known secrets first, whole (a shape may take only a secret's first word), but as a mark
-        // the shapes do not take for the placeholder: one inside a longer, unknown secret
-        // ("nsroot).;x") would otherwise leave `<redacted>).;x`, which looks done.
-        let out = text;
-        for (const { secret, replacement } of this.pairs) {
-            if (out.includes(secret)) out = out.split(secret).join(replacement === REDACTED ? HIDDEN : replacement);
+        const spans = textShapeSpans(text);
+        for (const secret of this.secrets) {
+            for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + secret.length)) spans.push([at, at + secret.length]);
         }
-        out = redactSecretShapes(out);
-        return out.includes(HIDDEN) ? out.split(HIDDEN).join(REDACTED) : out;
+        return hide(text, spans);
     }
 
-    private add(secret: string, replacement: string): void {
-        if (this.pairs.some((p) => p.secret === secret)) return;
-        this.pairs.push({ secret, replacement });
-        // Longest first, so a secret that contains another is replaced whole.
-        this.pairs.sort((a, b) => b.secret.length - a.secret.length);
+    private add(secret: string): void {
+        if (secret === "" || this.secrets.includes(secret)) return;
+        this.secrets.push(secret);
+        this.secrets.sort((a, b) => b.length - a.length);
     }
 }
 

@@ -252,6 +252,16 @@ describe("device/redact: a known secret inside a longer one the redactor does no
         assert.equal(r.redact("neighbor 10.9.9.9 password nsroot).;"), "neighbor 10.9.9.9 password <redacted>");
         assert.equal(r.redact(" key-string nsroot hunter2-rest"), " key-string <redacted>");
         assert.equal(r.redact("login as nsroot, done"), "login as <redacted>, done");
+        // A known secret that is part of a shape's keyword, or a prefix of a longer secret the shapes find: both hidden.
+        const short = new Redactor();
+        short.addSecret("pass");
+        short.addSecret("key");
+        assert.equal(short.redact(" neighbor 10.0.0.9 password 7 0822455D0A16"), " neighbor 10.0.0.9 <redacted>word <redacted>");
+        assert.equal(short.redact(" key-string ChainKey7"), " <redacted>-string <redacted>");
+        const line = new Redactor();
+        line.addLine("neighbor 10.0.0.1 password foo", "neighbor 10.0.0.1 password <redacted>");
+        assert.equal(line.redact(" neighbor 10.0.0.1 password foo bar-secret"), " neighbor 10.0.0.1 password <redacted>");
+        assert.equal(line.redact("ns(config-router)# neighbor 10.0.0.1 password foo"), "ns(config-router)# neighbor 10.0.0.1 password <redacted>");
         // A known secret of several words, where a shape takes one word: hidden whole.
         r.addSecret("my pass phrase");
         assert.equal(r.redact("set system user x -password my pass phrase -timeout 5"), "set system user x -password <redacted> -timeout 5");

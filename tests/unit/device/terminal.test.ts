@@ -64,7 +64,7 @@ describe("device/redact: Redactor", () => {
     it("treats the whole line as secret when the redacted form is not a template of it", () => {
         const r = new Redactor();
         r.addLine("some secret line", "something else <redacted>");
-        assert.equal(r.redact("echo: some secret line!"), "echo: something else <redacted>!");
+        assert.equal(r.redact("echo: some secret line!"), "echo: <redacted>!");
         assert.ok(!r.redact("x some secret line").includes("secret line"));
     });
 
