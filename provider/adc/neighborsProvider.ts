@@ -125,9 +125,11 @@ function readUnconfirmed(raw: unknown): Unconfirmed {
     for (const entry of raw as unknown[]) {
         const address = typeof entry === "string" ? entry : entry !== null && typeof entry === "object" ? (entry as { address?: unknown }).address : undefined;
         if (typeof address !== "string") continue;
-        const record = typeof entry === "object" && entry !== null ? (entry as Partial<StoredUnconfirmed>) : {};
-        const remoteAsns = Array.isArray(record.remoteAsns) ? record.remoteAsns.filter((a) => typeof a === "number" || typeof a === "string") : [];
-        const descriptions = Array.isArray(record.descriptions) ? record.descriptions.filter((d) => d === null || typeof d === "string") : [];
+        // One batch's write may also be stored as single values (`remoteAsn`, `description`).
+        const record = typeof entry === "object" && entry !== null ? (entry as Partial<StoredUnconfirmed> & { remoteAsn?: unknown; description?: unknown }) : {};
+        const listed = (many: unknown, one: unknown, key: string): unknown[] => (Array.isArray(many) ? many : key in record ? [one] : []);
+        const remoteAsns = listed(record.remoteAsns, record.remoteAsn, "remoteAsn").filter((a): a is UnconfirmedNeighbor["remoteAsns"][number] => typeof a === "number" || a === "external" || a === "internal" || a === "auto");
+        const descriptions = listed(record.descriptions, record.description, "description").filter((d): d is string | null => d === null || typeof d === "string");
         out.set(address as IpAddress, { remoteAsns, descriptions });
     }
     return out;

@@ -55,6 +55,20 @@ describe("faults: the unconfirmed claim's record", function () {
         assert.deepEqual(linesOf(sim, "10.100.0.1"), handMade, "destroy left it");
     });
 
+    it("a record of one batch's write as single values (remoteAsn, description) is read as that write: up converges, destroy removes", async () => {
+        sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
+        const engine = new EngineLike();
+        await cutUp(sim, engine, inputsOf(sim), "neighbor 10.100.0.1 description");
+        assert.deepEqual(linesOf(sim, "10.100.0.1").map((l) => l.trim()), ["neighbor 10.100.0.1 remote-as 64512"]);
+        const stored = engine.state.get("neighbors")!;
+        const lists = stored.outs.unconfirmed as { address: string; remoteAsns: number[]; descriptions: (string | null)[] }[];
+        const single = lists.map((n) => ({ address: n.address, remoteAsn: n.remoteAsns[0], description: n.descriptions[0] }));
+        engine.state.set("neighbors", { ...stored, outs: { ...stored.outs, unconfirmed: single } });
+        assert.equal((await engine.up("neighbors", neighbors, inputsOf(sim))).error, undefined);
+        assert.equal((await engine.destroy("neighbors", neighbors)).error, undefined);
+        assert.deepEqual(linesOf(sim, "10.100.0.1"), []);
+    });
+
     it("a malformed entry (null) is passed over: up and destroy run", async () => {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
         const engine = new EngineLike();
