@@ -8,7 +8,8 @@
  */
 import { strict as assert } from "assert";
 import { startSimulator, type Simulator } from "../../../simulator";
-import { connection, neighbors, router } from "../adc/providerCalls";
+import { neighbors } from "../adc/providerCalls";
+import { cutUp, linesOf, twoNeighbors } from "./cutBatch";
 import { EngineLike } from "./engineLike";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
@@ -21,21 +22,10 @@ describe("faults: a claim the device could not confirm", function () {
         sim = undefined;
     });
 
-    /** An up of two neighbors cut at `line`, the device unreadable after it. */
-    async function cutUp(s: Simulator, engine: EngineLike, line: string) {
-        const conn = connection(s);
-        assert.equal((await engine.up("router", router, { connection: conn, localAsn: 500 })).error, undefined);
-        const inputs = { connection: conn, localAsn: 500, neighbors: [{ address: "10.100.0.1", remoteAsn: 64512, description: "worker-1" }, { address: "10.100.0.2", remoteAsn: 64512, description: "worker-2" }] };
-        // Slow replies hold the up in its batch while the faults are set.
-        s.setReplyLatency(40);
-        const from = s.transcript().length;
-        const running = engine.up("neighbors", neighbors, inputs);
-        for (let i = 0; i < 2000 && !s.transcript().slice(from).some((l) => l.line === "configure terminal"); i++) await new Promise((r) => setTimeout(r, 2));
-        s.setFaults({ dropOnLine: { match: line }, refuseAuth: true });
-        const cut = await running;
-        s.setFaults({});
-        s.setReplyLatency(0);
-        assert.equal(cut.partial, true, String(cut.error));
+    /** An up of two neighbors cut at `line`, the device unreadable after it: its inputs. */
+    async function cut(s: Simulator, engine: EngineLike, line: string) {
+        const inputs = twoNeighbors(s);
+        await cutUp(s, engine, inputs, line);
         const recorded = engine.state.get("neighbors")!.outs.unconfirmed as { address: string; remoteAsns: number[]; descriptions: string[] }[];
         assert.deepEqual(
             recorded.map((n) => [n.address, n.remoteAsns, n.descriptions.map((d) => d.replace(/^pca:[0-9a-f]{8} /, "pca:<token> "))]),
@@ -48,27 +38,25 @@ describe("faults: a claim the device could not confirm", function () {
     it("a neighbor configured by hand at a claimed address since is refused, never rewritten, and left by destroy", async () => {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
         const engine = new EngineLike();
-        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 remote-as");
+        const inputs = await cut(sim, engine, "neighbor 10.100.0.1 remote-as");
         assert.doesNotMatch(sim.device.runningConfig(), /10\.100\.0\.1/, "nothing of 10.100.0.1 reached the device");
 
         await sim.device.configure(["router bgp 500", "neighbor 10.100.0.1 remote-as 65001", "neighbor 10.100.0.1 description admin-lab-router"]);
-        const handMade = sim.device.runningConfig().split("\n").filter((l) => l.includes("10.100.0.1"));
+        const handMade = linesOf(sim, "10.100.0.1");
 
         const next = await engine.up("neighbors", neighbors, inputs);
         assert.match(String(next.error), /10\.100\.0\.1/, "the up names the neighbor it does not own");
-        assert.deepEqual(sim.device.runningConfig().split("\n").filter((l) => l.includes("10.100.0.1")), handMade, "the hand-made neighbor, line for line");
+        assert.deepEqual(linesOf(sim, "10.100.0.1"), handMade, "the hand-made neighbor, line for line");
 
         assert.equal((await engine.destroy("neighbors", neighbors)).error, undefined);
-        assert.deepEqual(sim.device.runningConfig().split("\n").filter((l) => l.includes("10.100.0.1")), handMade, "left by destroy");
+        assert.deepEqual(linesOf(sim, "10.100.0.1"), handMade, "left by destroy");
         assert.doesNotMatch(sim.device.runningConfig(), /10\.100\.0\.2/);
     });
-
-    const linesOf = (s: Simulator, address: string) => s.device.runningConfig().split("\n").filter((l) => l.includes(address));
 
     it("one configured by hand with its remote-as alone, another than the batch wrote, is neither rewritten nor removed", async () => {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
         const engine = new EngineLike();
-        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 remote-as");
+        const inputs = await cut(sim, engine, "neighbor 10.100.0.1 remote-as");
         await sim.device.configure(["router bgp 500", "neighbor 10.100.0.1 remote-as 65001"]);
         const handMade = linesOf(sim, "10.100.0.1");
         assert.match(String((await engine.up("neighbors", neighbors, inputs)).error), /10\.100\.0\.1/);
@@ -80,7 +68,7 @@ describe("faults: a claim the device could not confirm", function () {
     it("without marks (an id from before tokens), a refresh in between does not make the hand-made neighbor the resource's", async () => {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
         const engine = new EngineLike();
-        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 remote-as");
+        const inputs = await cut(sim, engine, "neighbor 10.100.0.1 remote-as");
         const stored = engine.state.get("neighbors")!;
         engine.state.set("neighbors", { ...stored, id: stored.id.replace(/\/[0-9a-f]{8}$/, "") });
         await sim.device.configure(["router bgp 500", "neighbor 10.100.0.1 remote-as 65001", "neighbor 10.100.0.1 description admin-lab-router"]);
@@ -96,7 +84,7 @@ describe("faults: a claim the device could not confirm", function () {
     it("a neighbor the cut batch left (its remote-as, not its mark) is the resource's: the next up completes it", async () => {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
         const engine = new EngineLike();
-        const inputs = await cutUp(sim, engine, "neighbor 10.100.0.1 description");
+        const inputs = await cut(sim, engine, "neighbor 10.100.0.1 description");
         assert.match(sim.device.runningConfig(), /neighbor 10\.100\.0\.1 remote-as 64512/, "the cut left the first line");
 
         assert.equal((await engine.up("neighbors", neighbors, inputs)).error, undefined);

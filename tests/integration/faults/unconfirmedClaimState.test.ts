@@ -6,7 +6,8 @@
  */
 import { strict as assert } from "assert";
 import { startSimulator, type Simulator } from "../../../simulator";
-import { connection, neighbors, router } from "../adc/providerCalls";
+import { neighbors } from "../adc/providerCalls";
+import { cutUp, linesOf, twoNeighbors } from "./cutBatch";
 import { EngineLike } from "./engineLike";
 
 process.env.PULUMI_CALICO_ADC_QUIET = "1";
@@ -18,26 +19,7 @@ describe("faults: the unconfirmed claim's record", function () {
         await sim?.close();
         sim = undefined;
     });
-    const linesOf = (s: Simulator, address: string) => s.device.runningConfig().split("\n").filter((l) => l.includes(address));
-
-    function inputsOf(s: Simulator, remoteAsn = 64512) {
-        return { connection: connection(s), localAsn: 500, neighbors: [{ address: "10.100.0.1", remoteAsn, description: "worker-1" }, { address: "10.100.0.2", remoteAsn: 64512, description: "worker-2" }] };
-    }
-
-    /** An up cut at `line`, the device unreadable after it. */
-    async function cutUp(s: Simulator, engine: EngineLike, inputs: any, line: string) {
-        if (!engine.state.has("router")) assert.equal((await engine.up("router", router, { connection: inputs.connection, localAsn: 500 })).error, undefined);
-        s.setReplyLatency(40);
-        const from = s.transcript().length;
-        const running = engine.up("neighbors", neighbors, inputs);
-        for (let i = 0; i < 2000 && !s.transcript().slice(from).some((l) => l.line === "configure terminal"); i++) await new Promise((r) => setTimeout(r, 2));
-        s.setFaults({ dropOnLine: { match: line }, refuseAuth: true });
-        const cut = await running;
-        s.setFaults({});
-        s.setReplyLatency(0);
-        assert.equal(cut.partial, true, String(cut.error));
-        assert.ok(engine.state.get("neighbors")!.outs.unconfirmed, "recorded as unconfirmed");
-    }
+    const inputsOf = twoNeighbors;
 
     it("a record of addresses alone still guards a hand-made neighbor", async () => {
         sim = await startSimulator({ banner: [], initialConfig: { enabledFeatures: ["BGP"] } });
