@@ -12,6 +12,9 @@
  * - by value: the secrets this process knows (the SSH password and key passphrase, the BGP
  *   passwords it sends) are replaced wherever they appear, since a device may quote one in an
  *   error answer, or echo a line split across screen rows.
+ *
+ * Both are found on the text as it is, and what either finds is hidden: one applied to text the
+ * other had rewritten could miss its keyword, or take a leftover for the placeholder.
  */
 
 /** What a secret is replaced with in messages, logs and the display form of configuration lines. */
